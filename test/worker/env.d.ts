@@ -1,0 +1,15 @@
+declare namespace Cloudflare {
+  interface Env {
+    PREFS: KVNamespace;
+    SITES: KVNamespace;
+    LEDGER: D1Database;
+    WRITE_LIMIT: RateLimit;
+    TOKEN_KEY_CURRENT: string;
+    TOKEN_KEY_PREVIOUS?: string;
+    SITE_CACHE_SECONDS?: string;
+    TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
+  }
+  interface GlobalProps {
+    mainModule: typeof import("../../worker/index");
+  }
+}

@@ -1,0 +1,46 @@
+/**
+ * Two test projects in one run:
+ * - `worker`: tests inside workerd through Cloudflare's pool, with real KV, D1 and rate-limit
+ *   bindings from Miniflare (wrangler.toml), the D1 migrations applied in a setup file.
+ * - `node`: tools that run in Node (the sites CLI, the programmatic local server).
+ */
+import { cloudflareTest, readD1Migrations } from "@cloudflare/vitest-pool-workers";
+import { defineConfig } from "vitest/config";
+
+const migrations = await readD1Migrations("./migrations");
+
+export default defineConfig({
+  test: {
+    projects: [
+      {
+        plugins: [
+          cloudflareTest({
+            wrangler: { configPath: "./wrangler.toml" },
+            miniflare: {
+              bindings: {
+                TEST_MIGRATIONS: migrations,
+                TOKEN_KEY_CURRENT: "k2:test-current-secret-0123456789abcdefghijklmnop",
+                TOKEN_KEY_PREVIOUS: "k1:test-previous-secret-0123456789abcdefghijklmno",
+                SITE_CACHE_SECONDS: "0",
+              },
+            },
+          }),
+        ],
+        test: {
+          name: "worker",
+          include: ["test/worker/**/*.test.ts"],
+          setupFiles: ["./test/worker/setup.ts"],
+        },
+      },
+      {
+        test: {
+          name: "node",
+          environment: "node",
+          include: ["test/node/**/*.test.ts"],
+          testTimeout: 60_000,
+          hookTimeout: 60_000,
+        },
+      },
+    ],
+  },
+});

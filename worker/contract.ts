@@ -1,0 +1,460 @@
+/**
+ * The Assent API contract: every request, response and configuration document as a zod schema,
+ * with the TypeScript type inferred from it.
+ *
+ * The Worker validates with these schemas; the widget imports the *types* only
+ * (`import type { … } from "../worker/contract"`), so zod never ships in the embed.
+ * `import * as z` (not `import { z }`) keeps zod's locales out of the Worker bundle.
+ */
+import * as z from "zod";
+
+// ---------------------------------------------------------------------------------------------
+// Identifiers and small building blocks
+// ---------------------------------------------------------------------------------------------
+
+/** Site ids: lowercase letters, digits and dashes, 1–48 characters. Part of every storage key. */
+export const SiteId = z
+  .string()
+  .regex(/^[a-z0-9](?:[a-z0-9-]{0,46}[a-z0-9])?$/, "a site id is 1–48 of a-z, 0-9 and '-'");
+
+/** Category, vendor and list ids. Keys of `choices`, so kept short and plain. */
+export const Slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9_-]{0,31}$/, "an id is 1–32 of a-z, 0-9, '_' and '-', starting with a letter");
+
+/** A BCP 47 language tag as sent by browsers ("en", "de-CH", "zh-Hant-TW"). */
+export const Locale = z
+  .string()
+  .max(35)
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, "a locale is a BCP 47 tag such as en or de-CH");
+
+/** The server- or client-made UUID (v4) used for visitor ids and idempotency keys. */
+export const Uuid = z.uuid();
+
+const text = (max: number) => z.string().trim().min(1).max(max);
+const httpUrl = z.url({ protocol: /^https?$/ }).max(2048);
+const isoDate = z.iso.date();
+const hexColor = z.string().regex(/^#[0-9a-fA-F]{6}$/, "a colour is #rrggbb");
+
+/** An exact web origin: scheme, host and optional port, nothing else (R7.4). */
+export const Origin = z
+  .string()
+  .max(253)
+  .refine((value) => {
+    try {
+      const url = new URL(value);
+      return (url.protocol === "https:" || url.protocol === "http:") && url.origin === value;
+    } catch {
+      return false;
+    }
+  }, "an origin is scheme://host[:port] with no path, e.g. https://www.example.com");
+
+// ---------------------------------------------------------------------------------------------
+// Site configuration (a JSON document in the SITES namespace)
+// ---------------------------------------------------------------------------------------------
+
+/** The seven Google Consent Mode v2 types (R3.1). */
+export const ConsentModeType = z.enum([
+  "ad_storage",
+  "ad_user_data",
+  "ad_personalization",
+  "analytics_storage",
+  "functionality_storage",
+  "personalization_storage",
+  "security_storage",
+]);
+export type ConsentModeType = z.infer<typeof ConsentModeType>;
+
+/** One cookie or storage entry a category may set, with its lifetime (R0.1, CJEU Planet49). */
+export const StorageItem = z.strictObject({
+  name: text(100),
+  type: z.enum(["cookie", "localStorage", "sessionStorage", "indexedDB"]),
+  /** Lifetime in days; `null` means it lasts for the browser session. */
+  durationDays: z.int().min(0).max(3650).nullable(),
+  /** Set by the site itself (first party) or by a vendor's domain (third party). */
+  thirdParty: z.boolean().default(false),
+  /** Cookie domain the widget deletes it from on withdrawal, when JS can reach it. */
+  domain: z.string().max(253).optional(),
+});
+export type StorageItem = z.infer<typeof StorageItem>;
+
+/** A company that receives or processes data for a category. Its purpose wording is in `texts`. */
+export const Vendor = z.strictObject({
+  id: Slug,
+  name: text(100),
+  /** The vendor's privacy policy. */
+  policyUrl: httpUrl,
+  thirdParty: z.boolean(),
+  /** How long the vendor keeps the data, in days (R0.1 "retention"). */
+  retentionDays: z.int().min(0).max(36500),
+});
+export type Vendor = z.infer<typeof Vendor>;
+
+/** A purpose the visitor can grant or refuse. Its title and description live in `texts`. */
+export const Category = z.strictObject({
+  id: Slug,
+  /** Only `necessary` is required: always on, shown on and locked (R1.4). */
+  required: z.boolean().default(false),
+  /** Sale, sharing or targeted advertising in US terms: forced off by GPC (R2.2). */
+  saleOrSharing: z.boolean().default(false),
+  /** Consent Mode types this category grants (R3.4). */
+  consentMode: z.array(ConsentModeType).max(7).default([]),
+  vendors: z.array(Vendor).max(50),
+  storage: z.array(StorageItem).max(100),
+});
+export type Category = z.infer<typeof Category>;
+
+/** An email list (marketing email, blog). Consent is separate from the banner's (R0.2). */
+export const CommunicationList = z.strictObject({
+  id: Slug,
+  kind: z.enum(["marketing", "newsletter"]),
+  /** Version of the consent wording; stored with every signup (R5.1). */
+  textVersion: text(32),
+});
+export type CommunicationList = z.infer<typeof CommunicationList>;
+
+export const Regime = z.enum(["opt-in", "opt-out", "notice"]);
+export type Regime = z.infer<typeof Regime>;
+
+/** ISO 3166-1 alpha-2 country code, e.g. "DE". */
+export const CountryCode = z.string().regex(/^[A-Z]{2}$/, "a country is an ISO 3166-1 code such as DE");
+/** ISO 3166-2 subdivision code, e.g. "US-CA". */
+export const RegionCode = z.string().regex(/^[A-Z]{2}-[A-Z0-9]{1,3}$/, "a region is an ISO 3166-2 code such as US-CA");
+
+/**
+ * One regime rule. A rule with `regions` matches only when the visitor's region is known and
+ * listed; a rule with `countries` matches the country. The first matching rule wins.
+ */
+export const RegimeRule = z
+  .strictObject({
+    regime: Regime,
+    countries: z.array(CountryCode).max(300).optional(),
+    regions: z.array(RegionCode).max(300).optional(),
+  })
+  .refine((r) => (r.countries?.length ?? 0) + (r.regions?.length ?? 0) > 0, "a rule names countries or regions");
+
+/** Countries whose visitors must always get opt-in: EU, EEA, UK and Switzerland (R0.4, R3.2). */
+export const OPT_IN_COUNTRIES = [
+  "AT", "BE", "BG", "HR", "CY", "CZ", "DK", "EE", "FI", "FR", "DE", "GR", "HU", "IE", "IT", "LV",
+  "LT", "LU", "MT", "NL", "PL", "PT", "RO", "SK", "SI", "ES", "SE", "IS", "LI", "NO", "GB", "CH",
+] as const;
+
+export const Regimes = z
+  .strictObject({
+    rules: z.array(RegimeRule).max(50),
+    /** Regime for a known location that no rule matches. Unknown locations always get opt-in. */
+    otherwise: Regime.default("opt-in"),
+  })
+  .superRefine((regimes, ctx) => {
+    const strict = new Set<string>(OPT_IN_COUNTRIES);
+    regimes.rules.forEach((rule, i) => {
+      if (rule.regime === "opt-in") return;
+      const weakened = [
+        ...(rule.countries ?? []).filter((c) => strict.has(c)),
+        ...(rule.regions ?? []).filter((r) => strict.has(r.slice(0, 2))),
+      ];
+      if (weakened.length > 0)
+        ctx.addIssue({
+          code: "custom",
+          path: ["rules", i],
+          message: `EU/EEA/UK/CH visitors must get opt-in, not ${rule.regime}: ${weakened.join(", ")}`,
+        });
+    });
+  });
+export type Regimes = z.infer<typeof Regimes>;
+
+export const Policy = z.strictObject({
+  /** The site's own policy version label, e.g. "2026-11". Stored with every decision (R9.12). */
+  version: text(32),
+  url: httpUrl,
+  lastUpdated: isoDate,
+  cookiePolicyUrl: httpUrl.optional(),
+  /**
+   * Bump to ask everyone again after a material change that the categories, vendors and regimes
+   * do not show (for example a new use of data already collected). Part of the fingerprint.
+   */
+  materialRevision: z.int().min(0).max(1_000_000).default(0),
+});
+
+export const ConsentSettings = z.strictObject({
+  /** How long a decision that grants something is kept before asking again (R1.13). */
+  lifetimeDays: z.int().min(1).max(395).default(180),
+  /** How long a refusal is kept before asking again; at least 6 months (R1.12). */
+  refusalDays: z.int().min(180).max(395).default(180),
+  /** Evidence period: proof rows are kept this long after the decision expires (R1.15). */
+  proofRetentionDays: z.int().min(30).max(3650).default(1095),
+});
+
+/** The wording of one locale. Only wording lives here, so it never changes the fingerprint. */
+export const SiteTexts = z.strictObject({
+  banner: z.strictObject({ title: text(120), description: text(1200) }),
+  categories: z.record(Slug, z.strictObject({ title: text(80), description: text(1200) })),
+  vendors: z.record(Slug, z.strictObject({ purpose: text(400) })),
+  communications: z.record(
+    Slug,
+    z.strictObject({ title: text(80), description: text(600), consentText: text(1200) }),
+  ),
+  /** Shown when GPC was honoured (R2.4). */
+  gpcHonored: text(200),
+});
+export type SiteTexts = z.infer<typeof SiteTexts>;
+
+/** WCAG relative luminance of #rrggbb. */
+function luminance(hex: string): number {
+  const channel = (i: number) => {
+    const c = parseInt(hex.slice(i, i + 2), 16) / 255;
+    return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+  };
+  return 0.2126 * channel(1) + 0.7152 * channel(3) + 0.0722 * channel(5);
+}
+
+/** WCAG contrast ratio of two #rrggbb colours (1 to 21). */
+export function contrastRatio(a: string, b: string): number {
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+export const Theme = z
+  .strictObject({
+    colorScheme: z.enum(["light", "dark", "system"]).default("system"),
+    /** Button background. Checked against `onAccent` at config time (R8.6). */
+    accent: hexColor.default("#1d4ed8"),
+    onAccent: hexColor.default("#ffffff"),
+    radiusPx: z.int().min(0).max(24).default(8),
+  })
+  .refine((t) => contrastRatio(t.accent, t.onAccent) >= 4.5, {
+    message: "accent and onAccent need a contrast ratio of at least 4.5:1 (WCAG 1.4.3)",
+    path: ["onAccent"],
+  });
+
+/** The whole site configuration document. */
+export const SiteConfig = z
+  .strictObject({
+    id: SiteId,
+    name: text(100),
+    defaultLocale: Locale,
+    allowedOrigins: z.array(Origin).min(1).max(50),
+    policy: Policy,
+    categories: z.array(Category).min(1).max(20),
+    communications: z.array(CommunicationList).max(10).default([]),
+    regimes: Regimes,
+    consent: ConsentSettings.prefault({}),
+    consentMode: z
+      .strictObject({ waitForUpdateMs: z.int().min(0).max(10_000).default(500) })
+      .prefault({}),
+    texts: z.record(Locale, SiteTexts),
+    theme: Theme.prefault({}),
+  })
+  .superRefine((site, ctx) => {
+    const issue = (path: (string | number)[], message: string) =>
+      ctx.addIssue({ code: "custom", path, message });
+    const ids = site.categories.map((c) => c.id);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) issue(["categories"], `category "${dup}" appears twice`);
+    const necessary = site.categories.find((c) => c.id === "necessary");
+    if (!necessary || !necessary.required)
+      issue(["categories"], 'a category "necessary" with required: true is mandatory');
+    site.categories.forEach((c, i) => {
+      if (c.required && c.id !== "necessary")
+        issue(["categories", i, "required"], "only the necessary category may be required");
+    });
+    const vendorIds = site.categories.flatMap((c) => c.vendors.map((v) => v.id));
+    const listIds = site.communications.map((l) => l.id);
+    if (new Set(listIds).size !== listIds.length) issue(["communications"], "a list id appears twice");
+    if (!(site.defaultLocale in site.texts))
+      issue(["texts"], `texts for the default locale "${site.defaultLocale}" are missing`);
+    for (const [locale, texts] of Object.entries(site.texts)) {
+      for (const id of ids)
+        if (!texts.categories[id]) issue(["texts", locale, "categories", id], "title and description missing");
+      for (const id of Object.keys(texts.categories))
+        if (!ids.includes(id)) issue(["texts", locale, "categories", id], "no such category");
+      for (const id of vendorIds)
+        if (!texts.vendors[id]) issue(["texts", locale, "vendors", id], "vendor purpose missing");
+      for (const id of listIds)
+        if (!texts.communications[id]) issue(["texts", locale, "communications", id], "list wording missing");
+    }
+  });
+export type SiteConfig = z.infer<typeof SiteConfig>;
+/** What a site owner writes: defaults may be left out. */
+export type SiteConfigInput = z.input<typeof SiteConfig>;
+
+// ---------------------------------------------------------------------------------------------
+// GET /v1/sites/{siteId}/bootstrap
+// ---------------------------------------------------------------------------------------------
+
+/** What the edge decided for this request (R0.4, R2.1). */
+export const EdgeDecision = z.object({
+  regime: Regime,
+  /** "DE", "US-CA" … or null when the location is unknown. */
+  jurisdiction: z.string().nullable(),
+  country: z.string().nullable(),
+  gpc: z.boolean(),
+});
+export type EdgeDecision = z.infer<typeof EdgeDecision>;
+
+export const BootstrapResponse = z.object({
+  site: z.object({ id: SiteId, name: z.string() }),
+  locale: Locale,
+  locales: z.array(Locale),
+  dir: z.enum(["ltr", "rtl"]),
+  texts: SiteTexts,
+  /** Hash of the wording in `texts`; the widget echoes it in its decision. */
+  textHash: z.string(),
+  categories: z.array(Category),
+  communications: z.array(CommunicationList),
+  policy: z.object({
+    version: z.string(),
+    url: z.string(),
+    cookiePolicyUrl: z.string().optional(),
+    lastUpdated: z.string(),
+    /** Hash of what is material; a change means the visitor must be asked again (R9.12). */
+    fingerprint: z.string(),
+  }),
+  consent: z.object({ lifetimeDays: z.int(), refusalDays: z.int() }),
+  consentMode: z.object({ waitForUpdateMs: z.int() }),
+  theme: z.object({
+    colorScheme: z.enum(["light", "dark", "system"]),
+    accent: z.string(),
+    onAccent: z.string(),
+    radiusPx: z.int(),
+  }),
+  edge: EdgeDecision,
+});
+export type BootstrapResponse = z.infer<typeof BootstrapResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// POST /v1/sites/{siteId}/consents
+// ---------------------------------------------------------------------------------------------
+
+export const ConsentAction = z.enum(["accept_all", "reject_all", "custom", "withdraw"]);
+export type ConsentAction = z.infer<typeof ConsentAction>;
+
+/** Where the decision was made; `gpc` marks the automatic record of a GPC signal (R2.2). */
+export const ConsentSurface = z.enum(["banner", "preferences", "gpc", "api"]);
+export type ConsentSurface = z.infer<typeof ConsentSurface>;
+
+export const ConsentRequest = z.strictObject({
+  action: ConsentAction,
+  /** Every category stated: required for `custom`, optional (and then checked) otherwise. */
+  choices: z.record(Slug, z.boolean()).optional(),
+  /** The fingerprint of the policy the visitor saw; must equal the current one. */
+  policyFingerprint: z.string().min(1).max(128),
+  locale: Locale,
+  /** `navigator.globalPrivacyControl`, which the Sec-GPC header cannot tell a script (R7.6). */
+  gpc: z.boolean().default(false),
+  widgetVersion: text(64),
+  textHash: z.string().min(1).max(128),
+  surface: ConsentSurface.default("banner"),
+});
+export type ConsentRequest = z.infer<typeof ConsentRequest>;
+export type ConsentRequestInput = z.input<typeof ConsentRequest>;
+
+/** The proof of one decision, as stored in the ledger (R1.14). No IP, no full user agent. */
+export const Receipt = z.object({
+  id: z.string(),
+  siteId: SiteId,
+  visitorId: Uuid,
+  /** Server time, ISO 8601. */
+  recordedAt: z.string(),
+  action: ConsentAction,
+  surface: ConsentSurface,
+  /** Every category of the site, stated true or false. */
+  categories: z.record(z.string(), z.boolean()),
+  policyVersion: z.string(),
+  policyLastUpdated: z.string(),
+  policyFingerprint: z.string(),
+  textHash: z.string(),
+  widgetVersion: z.string(),
+  locale: z.string(),
+  regime: Regime,
+  jurisdiction: z.string().nullable(),
+  country: z.string().nullable(),
+  gpc: z.boolean(),
+  /** True when GPC turned off a category the visitor would otherwise have granted. */
+  gpcApplied: z.boolean(),
+  /** Coarse browser family ("Chrome", "Firefox" …), never the full user agent. */
+  uaFamily: z.string(),
+  prevId: z.string().nullable(),
+  /** When the decision stops counting and the visitor is asked again. */
+  expiresAt: z.string(),
+});
+export type Receipt = z.infer<typeof Receipt>;
+
+/** The visitor's current state, as kept in PREFS and returned to the widget. */
+export const Preferences = z.object({
+  siteId: SiteId,
+  visitorId: Uuid,
+  categories: z.record(z.string(), z.boolean()),
+  action: ConsentAction,
+  gpc: z.boolean(),
+  policyFingerprint: z.string(),
+  policyVersion: z.string(),
+  receiptId: z.string(),
+  /** Monotonic per visitor: a larger version is a later decision (R6.1). */
+  version: z.int(),
+  updatedAt: z.string(),
+  expiresAt: z.string(),
+});
+export type Preferences = z.infer<typeof Preferences>;
+
+export const ConsentResponse = z.object({
+  visitorId: Uuid,
+  /** Present when the visitor was created by this request (or its replay). */
+  token: z.string().optional(),
+  receipt: Receipt,
+  preferences: Preferences,
+  /** True when this answers a retried request that was already recorded. */
+  replayed: z.boolean(),
+});
+export type ConsentResponse = z.infer<typeof ConsentResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// /me: the visitor's own data
+// ---------------------------------------------------------------------------------------------
+
+export const ReceiptsQuery = z.strictObject({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+  /** Opaque cursor from a previous page's `next`. */
+  cursor: z.string().regex(/^\d{1,18}$/).optional(),
+});
+
+export const ReceiptsResponse = z.object({
+  receipts: z.array(Receipt),
+  next: z.string().nullable(),
+});
+export type ReceiptsResponse = z.infer<typeof ReceiptsResponse>;
+
+export const ExportDocument = z.object({
+  format: z.literal("assent-export/1"),
+  exportedAt: z.string(),
+  siteId: SiteId,
+  visitorId: Uuid,
+  preferences: Preferences.nullable(),
+  receipts: z.array(Receipt),
+});
+export type ExportDocument = z.infer<typeof ExportDocument>;
+
+export const ErasureResponse = z.object({
+  erased: z.literal(true),
+  receiptsDeleted: z.int(),
+  /** KV is eventually consistent: other locations may serve the old state for about 60 s. */
+  propagation: z.string(),
+});
+export type ErasureResponse = z.infer<typeof ErasureResponse>;
+
+export const HealthResponse = z.object({ status: z.literal("ok"), version: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Errors (RFC 9457 problem details)
+// ---------------------------------------------------------------------------------------------
+
+export const Problem = z.object({
+  type: z.string(),
+  title: z.string(),
+  status: z.int(),
+  detail: z.string(),
+  /** Stable snake_case code for programs; titles and details may change. */
+  code: z.string(),
+  errors: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type Problem = z.infer<typeof Problem>;

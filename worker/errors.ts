@@ -1,0 +1,102 @@
+/**
+ * One error type and one renderer: every failure leaves the Worker as RFC 9457
+ * `application/problem+json` with a stable snake_case `code`.
+ */
+import type { Context } from "hono";
+import { HTTPException } from "hono/http-exception";
+import type { ContentfulStatusCode } from "hono/utils/http-status";
+import type * as z from "zod";
+import type { Problem } from "./contract";
+
+/** Seconds a client should wait before retrying after a storage fault. */
+export const STORAGE_RETRY_AFTER_SECONDS = 2;
+
+export interface ApiErrorOptions {
+  detail?: string;
+  headers?: Record<string, string>;
+  errors?: Problem["errors"];
+  cause?: unknown;
+}
+
+/** A failure with an HTTP status and a stable code; thrown anywhere, rendered by `onError`. */
+export class ApiError extends Error {
+  readonly status: ContentfulStatusCode;
+  readonly code: string;
+  readonly title: string;
+  readonly headers: Record<string, string>;
+  readonly errors: Problem["errors"];
+
+  constructor(status: ContentfulStatusCode, code: string, title: string, options: ApiErrorOptions = {}) {
+    super(options.detail ?? title, { cause: options.cause });
+    this.status = status;
+    this.code = code;
+    this.title = title;
+    this.headers = options.headers ?? {};
+    this.errors = options.errors;
+  }
+}
+
+/**
+ * A KV or D1 operation failed. Rendered as 503 with Retry-After; the caller's retry (with the
+ * same Idempotency-Key) completes the decision exactly once.
+ */
+export class StorageError extends ApiError {
+  constructor(operation: string, cause: unknown) {
+    super(503, "storage_unavailable", "Storage is temporarily unavailable", {
+      detail: `The ${operation} failed; nothing was lost. Retry the same request after the Retry-After delay.`,
+      headers: { "Retry-After": String(STORAGE_RETRY_AFTER_SECONDS) },
+      cause,
+    });
+  }
+}
+
+/** Runs a storage call and turns any failure into a StorageError. */
+export async function storage<T>(operation: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (err) {
+    if (err instanceof ApiError) throw err;
+    throw new StorageError(operation, err);
+  }
+}
+
+/** A 422 listing every zod issue as `{ path, message }`. */
+export function invalidBody(error: z.ZodError, code = "invalid_body"): ApiError {
+  const errors = error.issues.map((issue) => ({
+    path: issue.path.map(String).join(".") || "(root)",
+    message: issue.message,
+  }));
+  return new ApiError(422, code, "The request body is not valid", {
+    detail: errors.map((e) => `${e.path}: ${e.message}`).join("; ").slice(0, 1000),
+    errors,
+  });
+}
+
+/** Renders a problem document; also used by `notFound`. */
+export function problemResponse(c: Context, err: ApiError): Response {
+  const body: Problem = {
+    type: `urn:assent:problem:${err.code}`,
+    title: err.title,
+    status: err.status,
+    detail: err.message,
+    code: err.code,
+    ...(err.errors ? { errors: err.errors } : {}),
+  };
+  for (const [name, value] of Object.entries(err.headers)) c.header(name, value);
+  c.header("Cache-Control", "no-store");
+  return c.body(JSON.stringify(body), err.status, { "Content-Type": "application/problem+json" });
+}
+
+/** The app's `onError`: known errors as they are, Hono's as their status, the rest as 500. */
+export function renderError(err: Error, c: Context): Response {
+  if (err instanceof ApiError) {
+    if (err instanceof StorageError) console.error("storage fault:", err.cause);
+    return problemResponse(c, err);
+  }
+  if (err instanceof HTTPException) {
+    const code = err.status === 400 ? "bad_request" : `http_${err.status}`;
+    return problemResponse(c, new ApiError(err.status as ContentfulStatusCode, code, err.message || "Bad request"));
+  }
+  console.error("unhandled error:", err);
+  return problemResponse(c, new ApiError(500, "internal_error", "Internal error", { detail: "An unexpected error occurred." }));
+}

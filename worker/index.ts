@@ -1,0 +1,46 @@
+/**
+ * The Assent Worker: the Hono app (`/v1/...`) and the scheduled retention job.
+ * Static assets (the widget, the demo site) are served by Workers Static Assets before the
+ * Worker runs; only paths no asset matches reach this app.
+ */
+import { Hono } from "hono";
+import type { AppEnv, Env } from "./env";
+import { ApiError, problemResponse, renderError } from "./errors";
+import { bootstrapRoutes } from "./routes/bootstrap";
+import { consentRoutes } from "./routes/consents";
+import { meRoutes } from "./routes/me";
+import { type SiteEnv, siteCors, siteLoader, writeGuard } from "./security";
+import { purgeExpired } from "./store/ledger";
+import { ASSENT_VERSION } from "./version";
+
+/** Routes under /v1/sites/{siteId}: site loaded, CORS applied, writes guarded. */
+const siteApp = new Hono<SiteEnv>()
+  .use(siteLoader, siteCors, writeGuard)
+  .route("/", bootstrapRoutes)
+  .route("/", consentRoutes)
+  .route("/", meRoutes);
+
+export const app = new Hono<AppEnv>()
+  .use(async function baseHeaders(c, next) {
+    await next();
+    c.header("X-Content-Type-Options", "nosniff");
+    // Nothing in Assent sets cookies (R7.1); make sure nothing ever does.
+    c.res.headers.delete("Set-Cookie");
+  })
+  .get("/v1/health", (c) => c.json({ status: "ok" as const, version: ASSENT_VERSION }))
+  .route("/v1/sites/:siteId", siteApp);
+
+app.notFound((c) =>
+  problemResponse(c, new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` })),
+);
+app.onError(renderError);
+
+export default {
+  fetch: app.fetch,
+  /** Daily: deletes proof rows past their retention and old erasure records (R1.15). */
+  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    ctx.waitUntil(
+      purgeExpired(env, new Date()).then((n) => console.log(`retention: deleted ${n.receipts} receipts, ${n.erasures} erasure records`)),
+    );
+  },
+} satisfies ExportedHandler<Env>;

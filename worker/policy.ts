@@ -1,0 +1,115 @@
+/**
+ * Pure decisions made at the edge from one request: GPC, regime and jurisdiction, language,
+ * and a coarse browser family for the ledger. No storage, no I/O: unit-tested as tables.
+ */
+import type { EdgeDecision, Regime, Regimes } from "./contract";
+
+/**
+ * GPC from the `Sec-GPC` header (R2.1). The value must be exactly "1"; when the header is sent
+ * more than once the runtime joins the values with ", ", and any one of them being "1" counts.
+ * Note: HTTP strips whitespace around a field value (RFC 9110 §5.5), so ` 1` sent on the wire
+ * reaches the Worker as `1`; this function, given the raw ` 1`, refuses it.
+ */
+export function gpcFromHeader(value: string | null | undefined): boolean {
+  if (value == null) return false;
+  return value.split(/[ \t]*,[ \t]*/).some((part) => part === "1");
+}
+
+/** The parts of `request.cf` Assent reads. */
+export interface GeoHints {
+  country?: string | null;
+  regionCode?: string | null;
+  isEUCountry?: string | boolean | null;
+}
+
+/** Codes Cloudflare uses for "no real country": unknown and Tor. */
+const NO_COUNTRY = new Set(["XX", "T1"]);
+
+/**
+ * Resolves the regime for a location from the site's rules (R0.4). An unknown country gets
+ * opt-in, the strictest regime. A known country whose rules depend on the region, with the
+ * region unknown, also gets opt-in: the visitor may be in any of its states.
+ */
+export function resolveRegime(regimes: Regimes, geo: GeoHints): { regime: Regime; jurisdiction: string | null; country: string | null } {
+  const country = geo.country && /^[A-Z]{2}$/.test(geo.country) && !NO_COUNTRY.has(geo.country) ? geo.country : null;
+  if (!country) return { regime: "opt-in", jurisdiction: null, country: null };
+  const region = geo.regionCode && /^[A-Z0-9]{1,3}$/.test(geo.regionCode) ? `${country}-${geo.regionCode}` : null;
+  const euFlag = geo.isEUCountry === "1" || geo.isEUCountry === true;
+  for (const rule of regimes.rules) {
+    if (region && rule.regions?.includes(region)) return { regime: rule.regime, jurisdiction: region, country };
+    if (rule.countries?.includes(country)) {
+      const regionRules = regimes.rules.some((r) => r.regions?.some((code) => code.startsWith(`${country}-`)));
+      if (!region && regionRules) return { regime: "opt-in", jurisdiction: country, country };
+      return { regime: rule.regime, jurisdiction: region ?? country, country };
+    }
+  }
+  // Cloudflare's EU flag covers a country a site's rules forgot: never weaker than opt-in there.
+  if (euFlag) return { regime: "opt-in", jurisdiction: country, country };
+  return { regime: regimes.otherwise, jurisdiction: region ?? country, country };
+}
+
+/** The whole edge decision for a request. */
+export function edgeDecision(regimes: Regimes, geo: GeoHints, secGpc: string | null | undefined): EdgeDecision {
+  return { ...resolveRegime(regimes, geo), gpc: gpcFromHeader(secGpc) };
+}
+
+/** Accept-Language entries, best first (q=0 dropped). */
+export function parseAcceptLanguage(header: string | null | undefined): string[] {
+  if (!header) return [];
+  return header
+    .split(",")
+    .slice(0, 20)
+    .map((part, index) => {
+      const [tag = "", ...params] = part.trim().split(";");
+      const q = params.map((p) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
+      return { tag: tag.trim(), q: q === undefined ? 1 : Number(q), index };
+    })
+    .filter((e) => e.tag && e.tag !== "*" && Number.isFinite(e.q) && e.q > 0)
+    .sort((a, b) => b.q - a.q || a.index - b.index)
+    .map((e) => e.tag);
+}
+
+/**
+ * Picks the site locale for a request: `?lang=`, then Accept-Language, then the default.
+ * Matches exactly first, then by primary language ("de-CH" → "de", "pt" → "pt-BR").
+ */
+export function negotiateLocale(available: string[], defaultLocale: string, query: string | undefined, acceptLanguage: string | null | undefined): string {
+  const lower = available.map((l) => l.toLowerCase());
+  const match = (wanted: string): string | undefined => {
+    const w = wanted.toLowerCase();
+    const exact = lower.indexOf(w);
+    if (exact >= 0) return available[exact];
+    const primary = w.split("-")[0];
+    const byPrimary = lower.findIndex((l) => l === primary || l.split("-")[0] === primary);
+    return byPrimary >= 0 ? available[byPrimary] : undefined;
+  };
+  for (const wanted of [...(query ? [query] : []), ...parseAcceptLanguage(acceptLanguage)]) {
+    const found = match(wanted);
+    if (found) return found;
+  }
+  return defaultLocale;
+}
+
+const RTL = new Set(["ar", "arc", "ckb", "dv", "fa", "he", "iw", "ks", "ps", "sd", "ug", "ur", "yi"]);
+
+/** Writing direction of a locale. */
+export function localeDirection(locale: string): "ltr" | "rtl" {
+  return RTL.has(locale.toLowerCase().split("-")[0]!) ? "rtl" : "ltr";
+}
+
+/**
+ * A coarse browser family for the ledger (R1.14): enough to tell what rendered the banner,
+ * far too little to single anyone out. The full user agent is never stored.
+ */
+export function uaFamily(userAgent: string | null | undefined): string {
+  const ua = userAgent ?? "";
+  if (!ua) return "unknown";
+  if (/bot|crawl|spider|slurp|headless/i.test(ua)) return "bot";
+  if (/Edg(e|A|iOS)?\//.test(ua)) return "Edge";
+  if (/OPR\/|Opera/.test(ua)) return "Opera";
+  if (/SamsungBrowser\//.test(ua)) return "Samsung Internet";
+  if (/Firefox\/|FxiOS\//.test(ua)) return "Firefox";
+  if (/Chrome\/|CriOS\/|Chromium\//.test(ua)) return "Chrome";
+  if (/Safari\//.test(ua) && /Version\//.test(ua)) return "Safari";
+  return "other";
+}

@@ -1,0 +1,53 @@
+/**
+ * GET /v1/sites/{siteId}/bootstrap: the site config resolved for this visitor (language,
+ * wording, categories, policy fingerprint, theme) and the edge decision (regime, jurisdiction,
+ * GPC). Reads one site config (usually from the isolate's memo) and nothing per visitor.
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import { type BootstrapResponse, Locale } from "../contract";
+import { ApiError } from "../errors";
+import { textHash } from "../fingerprint";
+import { edgeDecision, localeDirection, negotiateLocale } from "../policy";
+import type { SiteEnv } from "../security";
+
+const BootstrapQuery = z.object({ lang: Locale.optional() });
+
+export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) => {
+  const query = BootstrapQuery.safeParse(c.req.query());
+  if (!query.success)
+    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "lang must be a BCP 47 tag such as en or de-CH." });
+  const { config, fingerprint } = c.get("site");
+  const locales = Object.keys(config.texts);
+  const locale = negotiateLocale(locales, config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
+  const texts = config.texts[locale]!;
+  const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
+  const body: BootstrapResponse = {
+    site: { id: config.id, name: config.name },
+    locale,
+    locales,
+    dir: localeDirection(locale),
+    texts,
+    textHash: await textHash(locale, texts),
+    categories: config.categories,
+    communications: config.communications,
+    policy: {
+      version: config.policy.version,
+      url: config.policy.url,
+      ...(config.policy.cookiePolicyUrl ? { cookiePolicyUrl: config.policy.cookiePolicyUrl } : {}),
+      lastUpdated: config.policy.lastUpdated,
+      fingerprint,
+    },
+    consent: { lifetimeDays: config.consent.lifetimeDays, refusalDays: config.consent.refusalDays },
+    consentMode: config.consentMode,
+    theme: config.theme,
+    edge: edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC")),
+  };
+  // Private: the answer depends on the visitor's location, which no Vary header can name, so
+  // shared caches must not keep it. Browsers may reuse it briefly for the same language, GPC
+  // signal and origin.
+  c.header("Cache-Control", "private, max-age=60");
+  c.header("Vary", "Accept-Language, Sec-GPC", { append: true });
+  c.header("Content-Language", locale);
+  return c.json(body);
+});

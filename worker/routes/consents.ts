@@ -1,0 +1,165 @@
+/**
+ * POST /v1/sites/{siteId}/consents: records one decision.
+ *
+ * Order of work, and why:
+ * 1. Everything that can refuse the request runs before storage is touched: origin and
+ *    content type (middleware), body size, token, rate limit, JSON and zod, policy fingerprint,
+ *    categories. A refused request writes nothing.
+ * 2. The ledger row goes to D1 first, in one batch that also settles idempotency and the
+ *    `prev_receipt_id` chain. If D1 fails, nothing was written: 503.
+ * 3. The state goes to KV (one write, no read). If KV fails after D1 succeeded, the answer is
+ *    503 too; the client's retry with the same Idempotency-Key finds the ledger row, writes the
+ *    KV state from it and answers as the first attempt would have: recorded exactly once.
+ */
+import { Hono } from "hono";
+import { ConsentRequest, type ConsentResponse, type Preferences, Uuid } from "../contract";
+import { decide, grantsAnything } from "../decide";
+import { ApiError, invalidBody } from "../errors";
+import { canonicalJson, sha256Hex } from "../fingerprint";
+import { edgeDecision, gpcFromHeader, uaFamily } from "../policy";
+import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
+import { type StoredDecision, recordDecision } from "../store/ledger";
+import { getPreferences, putPreferences } from "../store/prefs";
+import { bearer, signToken, verifyToken } from "../tokens";
+
+const DAY_MS = 86_400_000;
+
+/** The KV state that a stored decision stands for. */
+function preferencesOf(stored: StoredDecision): Preferences {
+  const r = stored.receipt;
+  return {
+    siteId: r.siteId,
+    visitorId: r.visitorId,
+    categories: r.categories,
+    action: r.action,
+    gpc: r.gpc,
+    policyFingerprint: r.policyFingerprint,
+    policyVersion: r.policyVersion,
+    receiptId: r.id,
+    version: stored.version,
+    updatedAt: r.recordedAt,
+    expiresAt: r.expiresAt,
+  };
+}
+
+/** A receipt id: `rcpt_` and 15 random bytes (120 bits), two base-36 digits each. */
+function newReceiptId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(15));
+  return `rcpt_${[...bytes].map((b) => b.toString(36).padStart(2, "0")).join("")}`;
+}
+
+async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ApiError(400, "malformed_json", "The body is not valid JSON", { detail: "Send a JSON object." });
+  }
+}
+
+export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, async (c) => {
+  const { config, fingerprint } = c.get("site");
+  const env = c.env;
+
+  const idempotencyKey = c.req.header("Idempotency-Key");
+  if (!idempotencyKey)
+    throw new ApiError(400, "idempotency_key_required", "An Idempotency-Key header is required", {
+      detail: "Send a random UUID per decision, and the same one when retrying it.",
+    });
+  if (!Uuid.safeParse(idempotencyKey).success)
+    throw new ApiError(400, "invalid_idempotency_key", "The Idempotency-Key is not a UUID", {
+      detail: "Use crypto.randomUUID().",
+    });
+
+  const token = bearer(c.req.header("Authorization"));
+  const payload = token ? await verifyToken(env, token, config.id) : null;
+  await enforceRateLimit(
+    env,
+    payload ? `site:${config.id}:v:${payload.v}` : `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}`,
+  );
+
+  const parsed = ConsentRequest.safeParse(await readJson(c.req.raw));
+  if (!parsed.success) throw invalidBody(parsed.error);
+  const request = parsed.data;
+  if (request.policyFingerprint !== fingerprint)
+    throw new ApiError(409, "policy_changed", "The policy changed since the banner was shown", {
+      detail: "Fetch bootstrap again and ask the visitor again; the decision was not recorded.",
+    });
+
+  const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
+  const edge = edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC"));
+  const gpc = gpcFromHeader(c.req.header("Sec-GPC")) || request.gpc;
+  const decision = decide(config.categories, request, gpc);
+
+  const now = new Date();
+  const lifetimeDays = grantsAnything(config.categories, decision.categories)
+    ? config.consent.lifetimeDays
+    : config.consent.refusalDays;
+  const expiresAt = new Date(now.getTime() + lifetimeDays * DAY_MS);
+  const retainUntil = new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS);
+  const requestHash = await sha256Hex(
+    canonicalJson({
+      action: request.action,
+      categories: decision.categories,
+      policyFingerprint: request.policyFingerprint,
+      locale: request.locale,
+      gpc,
+      widgetVersion: request.widgetVersion,
+      textHash: request.textHash,
+      surface: request.surface,
+    }),
+  );
+  const visitorId = payload?.v ?? crypto.randomUUID();
+
+  const { stored, created } = await recordDecision(env, {
+    receiptId: newReceiptId(),
+    siteId: config.id,
+    visitorId,
+    idempotencyKey,
+    requestHash,
+    recordedAt: now.toISOString(),
+    action: request.action,
+    surface: request.surface,
+    categories: decision.categories,
+    policyVersion: config.policy.version,
+    policyLastUpdated: config.policy.lastUpdated,
+    policyFingerprint: fingerprint,
+    textHash: request.textHash,
+    widgetVersion: request.widgetVersion,
+    locale: request.locale,
+    regime: edge.regime,
+    jurisdiction: edge.jurisdiction,
+    country: edge.country,
+    gpc,
+    gpcApplied: decision.gpcApplied,
+    uaFamily: uaFamily(c.req.header("User-Agent")),
+    expiresAt: expiresAt.toISOString(),
+    retainUntil: retainUntil.toISOString(),
+  });
+
+  const preferences = preferencesOf(stored);
+  if (created) {
+    await putPreferences(env, preferences);
+  } else {
+    // A retry of a request that was recorded before. It must be the same decision, by the same
+    // visitor; a tokenless retry may only replay the decision that created its visitor.
+    const sameVisitor = payload ? stored.receipt.visitorId === payload.v : stored.receipt.prevId === null;
+    if (!sameVisitor || stored.requestHash !== requestHash)
+      throw new ApiError(422, "idempotency_key_reused", "The Idempotency-Key was used for another decision", {
+        detail: "Use a new random UUID for every new decision.",
+      });
+    // Complete a write that may have failed the first time, but never overwrite a newer state.
+    const current = await getPreferences(env, config.id, stored.receipt.visitorId);
+    if (!current || current.version < stored.version) await putPreferences(env, preferences);
+  }
+
+  const body: ConsentResponse = {
+    visitorId: stored.receipt.visitorId,
+    ...(payload ? {} : { token: await signToken(env, config.id, stored.receipt.visitorId, now) }),
+    receipt: stored.receipt,
+    preferences,
+    replayed: !created,
+  };
+  c.header("Cache-Control", "no-store");
+  return c.json(body, payload ? 200 : 201);
+});

@@ -1,0 +1,53 @@
+/**
+ * Site configurations in the SITES namespace. Reads are memoized per isolate for
+ * SITE_CACHE_SECONDS (default 30) so a busy site costs one KV read per isolate and half-minute,
+ * not one per request; KV itself takes up to 60 s to spread a change, so this adds no new kind
+ * of staleness. The document is validated again on read: a hand-edited KV value never reaches
+ * a handler unchecked.
+ */
+import { SiteConfig } from "../contract";
+import type { Env } from "../env";
+import { ApiError, storage } from "../errors";
+import { policyFingerprint } from "../fingerprint";
+import { siteKey } from "./keys";
+
+/** A validated site with what is derived from it once. */
+export interface LoadedSite {
+  config: SiteConfig;
+  fingerprint: string;
+}
+
+const memo = new Map<string, { site: LoadedSite; until: number }>();
+
+/** Validates a config and derives its fingerprint. Throws the zod error on a bad document. */
+export async function prepareSite(raw: unknown): Promise<LoadedSite> {
+  const config = SiteConfig.parse(raw);
+  return { config, fingerprint: await policyFingerprint(config) };
+}
+
+/** Loads a site, or throws 404 `site_not_found`. */
+export async function loadSite(env: Env, siteId: string): Promise<LoadedSite> {
+  const ttl = Number(env.SITE_CACHE_SECONDS ?? "30") * 1000;
+  const hit = memo.get(siteId);
+  if (hit && hit.until > Date.now()) return hit.site;
+  const raw = await storage("site config read", () => env.SITES.get(siteKey(siteId), "json"));
+  if (raw === null) throw new ApiError(404, "site_not_found", "No such site", { detail: `There is no site "${siteId}".` });
+  let site: LoadedSite;
+  try {
+    site = await prepareSite(raw);
+  } catch (err) {
+    console.error(`site ${siteId}: stored config is invalid`, err);
+    throw new ApiError(500, "site_config_invalid", "The site's configuration is invalid", {
+      detail: "Push the configuration again with `npm run sites -- push`.",
+    });
+  }
+  if (site.config.id !== siteId) throw new ApiError(500, "site_config_invalid", "The site's configuration is invalid", { detail: "The stored id does not match its key." });
+  if (ttl > 0) memo.set(siteId, { site, until: Date.now() + ttl });
+  return site;
+}
+
+/** Writes a validated config (used by tests and tools that run inside the Worker runtime). */
+export async function putSite(env: Env, config: SiteConfig): Promise<void> {
+  await env.SITES.put(siteKey(config.id), JSON.stringify(config));
+  memo.delete(config.id);
+}

@@ -1,0 +1,123 @@
+/**
+ * Visitor tokens: `v1.<kid>.<base64url(payload)>.<base64url(HMAC-SHA256)>`, payload
+ * `{ s: siteId, v: visitorId, iat }`. The key id lets keys rotate: the current key signs, the
+ * current and the previous key verify (R6.12). Verification uses `crypto.subtle.verify`, which
+ * compares in constant time (R7.3).
+ */
+import type { Env } from "./env";
+import { ApiError } from "./errors";
+
+export interface TokenPayload {
+  /** Site id the token is bound to. */
+  s: string;
+  /** Visitor id. */
+  v: string;
+  /** Issued at, seconds since the epoch. */
+  iat: number;
+}
+
+interface SigningKey {
+  kid: string;
+  key: CryptoKey;
+}
+
+const encoder = new TextEncoder();
+const KID = /^[A-Za-z0-9_-]{1,16}$/;
+
+export function base64url(bytes: ArrayBuffer | Uint8Array): string {
+  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
+  let binary = "";
+  for (const b of view) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
+  if (!/^[A-Za-z0-9_-]*$/.test(text)) throw new Error("not base64url");
+  const padded = text.replaceAll("-", "+").replaceAll("_", "/") + "=".repeat((4 - (text.length % 4)) % 4);
+  return Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0));
+}
+
+const keyCache = new Map<string, Promise<SigningKey>>();
+
+/** Parses a `kid:secret` setting into an HMAC key (memoized per isolate). */
+function importKey(setting: string, name: string): Promise<SigningKey> {
+  let cached = keyCache.get(setting);
+  if (!cached) {
+    const sep = setting.indexOf(":");
+    const kid = setting.slice(0, sep);
+    const secret = setting.slice(sep + 1);
+    if (sep < 1 || !KID.test(kid) || secret.length < 32)
+      throw new ApiError(500, "server_misconfigured", "Server misconfigured", {
+        detail: `${name} must be "kid:secret" with a secret of at least 32 characters.`,
+      });
+    cached = crypto.subtle
+      .importKey("raw", encoder.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign", "verify"])
+      .then((key) => ({ kid, key }));
+    keyCache.set(setting, cached);
+  }
+  return cached;
+}
+
+async function keys(env: Env): Promise<{ current: SigningKey; all: SigningKey[] }> {
+  if (!env.TOKEN_KEY_CURRENT)
+    throw new ApiError(500, "server_misconfigured", "Server misconfigured", {
+      detail: "TOKEN_KEY_CURRENT is not set (run `npm start`, which writes .dev.vars, or `wrangler secret put`).",
+    });
+  const current = await importKey(env.TOKEN_KEY_CURRENT, "TOKEN_KEY_CURRENT");
+  const all = [current];
+  if (env.TOKEN_KEY_PREVIOUS) all.push(await importKey(env.TOKEN_KEY_PREVIOUS, "TOKEN_KEY_PREVIOUS"));
+  return { current, all };
+}
+
+/** Signs a token for a visitor of a site with the current key. */
+export async function signToken(env: Env, siteId: string, visitorId: string, now: Date): Promise<string> {
+  const { current } = await keys(env);
+  const payload = base64url(encoder.encode(JSON.stringify({ s: siteId, v: visitorId, iat: Math.floor(now.getTime() / 1000) })));
+  const signed = `v1.${current.kid}.${payload}`;
+  const sig = await crypto.subtle.sign("HMAC", current.key, encoder.encode(signed));
+  return `${signed}.${base64url(sig)}`;
+}
+
+const invalid = (detail: string) => new ApiError(401, "token_invalid", "The visitor token is not valid", { detail });
+
+/**
+ * Verifies a token and checks it belongs to `siteId`. Throws 401 for anything malformed, forged
+ * or signed with a key no longer configured, and 403 for a valid token of another site.
+ */
+export async function verifyToken(env: Env, token: string, siteId: string): Promise<TokenPayload> {
+  const parts = token.split(".");
+  if (parts.length !== 4 || parts[0] !== "v1" || token.length > 1024) throw invalid("The token is malformed.");
+  const [, kid, payloadPart, sigPart] = parts as [string, string, string, string];
+  const { all } = await keys(env);
+  const key = all.find((k) => k.kid === kid);
+  if (!key) throw new ApiError(401, "token_key_unknown", "The visitor token's key is not accepted", {
+    detail: "The token was signed with a key that is no longer in use; make a new decision to get a new token.",
+  });
+  let sig: Uint8Array<ArrayBuffer>;
+  try {
+    sig = fromBase64url(sigPart);
+  } catch {
+    throw invalid("The token is malformed.");
+  }
+  const ok = await crypto.subtle.verify("HMAC", key.key, sig, encoder.encode(`v1.${kid}.${payloadPart}`));
+  if (!ok) throw invalid("The token's signature does not match.");
+  let payload: TokenPayload;
+  try {
+    payload = JSON.parse(new TextDecoder().decode(fromBase64url(payloadPart))) as TokenPayload;
+  } catch {
+    throw invalid("The token's payload is unreadable.");
+  }
+  if (typeof payload.s !== "string" || typeof payload.v !== "string" || typeof payload.iat !== "number")
+    throw invalid("The token's payload is incomplete.");
+  if (payload.s !== siteId)
+    throw new ApiError(403, "token_wrong_site", "The visitor token belongs to another site");
+  return payload;
+}
+
+/** Reads `Authorization: Bearer <token>`; never a query parameter (R7.3). */
+export function bearer(header: string | undefined): string | null {
+  if (!header) return null;
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+  if (!match) throw invalid("Send the token as `Authorization: Bearer <token>`.");
+  return match[1]!;
+}
