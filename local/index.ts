@@ -1,0 +1,177 @@
+/**
+ * `createLocalAssent()`: the whole Assent Worker running locally in Miniflare (workerd), with
+ * real KV, D1, rate limiting and static assets, sites seeded, on a loopback port.
+ *
+ * Our own end-to-end tests and the bench use it; site developers can use it in their
+ * integration tests (see README, "Local development"). Bindings come from wrangler.toml
+ * through wrangler's own reader, so this server and `wrangler dev` cannot drift apart.
+ *
+ * @example
+ * const assent = await createLocalAssent({ sites: ["examples/sites/demo.json"] });
+ * await fetch(new URL("/v1/sites/demo/bootstrap", assent.url));
+ * await assent.dispose();
+ */
+import { randomBytes } from "node:crypto";
+import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
+import { fileURLToPath } from "node:url";
+import { build } from "esbuild";
+import { Miniflare } from "miniflare";
+import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
+import { SiteConfig, type SiteConfigInput } from "../worker/contract";
+import { siteKey } from "../worker/store/keys";
+
+/** The repository root (this file lives in local/). */
+export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");
+
+/** What `request.cf` says about the visitor's location, for simulating a country or state. */
+export interface LocalGeo {
+  country?: string;
+  regionCode?: string;
+  isEUCountry?: "1";
+}
+
+export interface LocalAssentOptions {
+  /** Site configs to seed: objects, or paths to JSON files. Default: the demo site. */
+  sites?: (SiteConfigInput | string)[];
+  /** Directory to keep KV and D1 data in across restarts; default: in memory only. */
+  persist?: string;
+  /** Port on 127.0.0.1; default 0 (a free port). */
+  port?: number;
+  /** Override the write rate limit (the bench raises it). Default: wrangler.toml's. */
+  rateLimit?: { limit: number; period: 10 | 60 };
+  /** Token signing key as `kid:secret`; default: a random key for this instance. */
+  tokenKey?: string;
+  /** Location every request appears to come from; default: unknown (no `request.cf` country). */
+  geo?: LocalGeo;
+  /** Directory of static assets; default: wrangler.toml's (`public/`). */
+  assets?: string;
+  /** Seconds a site config is memoized in the Worker; default 0 so pushed changes apply at once. */
+  siteCacheSeconds?: number;
+}
+
+export interface LocalAssent {
+  /** Base URL, e.g. http://127.0.0.1:43521/ */
+  url: URL;
+  /** The Miniflare instance, for direct access to bindings (`getKVNamespace`, `getD1Database`). */
+  mf: Miniflare;
+  /** Validates and writes a site config to local KV (the same as `npm run sites -- push`). */
+  pushSite(config: SiteConfigInput | string): Promise<SiteConfig>;
+  /** Stops workerd and removes the bundle (and in-memory data). */
+  dispose(): Promise<void>;
+}
+
+/** Reads a site config from a path or passes an object through, then validates it. */
+export function loadSiteConfig(source: SiteConfigInput | string): SiteConfig {
+  const raw: unknown = typeof source === "string" ? JSON.parse(readFileSync(resolve(ROOT, source), "utf8")) : source;
+  return SiteConfig.parse(raw);
+}
+
+/** Bundles the Worker with esbuild, as wrangler would (ES module, workerd conditions). */
+async function bundleWorker(outdir: string, main: string): Promise<string> {
+  const outfile = join(outdir, "worker.js");
+  await build({
+    entryPoints: [main],
+    bundle: true,
+    format: "esm",
+    platform: "neutral",
+    mainFields: ["module", "main"],
+    conditions: ["workerd", "worker", "browser"],
+    target: "es2022",
+    outfile,
+    logLevel: "silent",
+  });
+  return outfile;
+}
+
+/**
+ * Applies `migrations/*.sql` that are not applied yet, recording them in `d1_migrations`, the
+ * table `wrangler d1 migrations apply` uses, so both tools agree on a persisted database.
+ */
+export async function applyMigrations(db: LocalD1, dir = join(ROOT, "migrations")): Promise<string[]> {
+  await db.exec(
+    "CREATE TABLE IF NOT EXISTS d1_migrations (id INTEGER PRIMARY KEY AUTOINCREMENT, name TEXT UNIQUE, applied_at TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP)",
+  );
+  const done = new Set(
+    ((await db.prepare("SELECT name FROM d1_migrations").all()).results as { name: string }[]).map((r) => r.name),
+  );
+  const applied: string[] = [];
+  for (const name of readdirSync(dir).filter((f) => f.endsWith(".sql")).sort()) {
+    if (done.has(name)) continue;
+    const statements = unstable_splitSqlQuery(readFileSync(join(dir, name), "utf8"));
+    await db.batch([
+      ...statements.map((s) => db.prepare(s)),
+      db.prepare("INSERT INTO d1_migrations (name) VALUES (?)").bind(name),
+    ]);
+    applied.push(name);
+  }
+  return applied;
+}
+
+/** Miniflare's D1 binding. */
+export type LocalD1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
+
+/** Starts Assent locally. Remember to `dispose()` it. */
+export async function createLocalAssent(options: LocalAssentOptions = {}): Promise<LocalAssent> {
+  const { workerOptions, main } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
+  const buildDir = mkdtempSync(join(tmpdir(), "assent-local-"));
+  const scriptPath = await bundleWorker(buildDir, main ?? join(ROOT, "worker/index.ts"));
+  const persist = options.persist ? resolve(options.persist) : undefined;
+
+  const ratelimits = { ...(workerOptions.ratelimits ?? {}) };
+  if (options.rateLimit)
+    for (const name of Object.keys(ratelimits))
+      ratelimits[name] = { ...ratelimits[name]!, simple: { ...options.rateLimit } };
+
+  const assets = workerOptions.assets
+    ? { ...workerOptions.assets, ...(options.assets ? { directory: resolve(options.assets) } : {}) }
+    : undefined;
+
+  const mf = new Miniflare({
+    ...workerOptions,
+    name: "assent",
+    modules: true,
+    scriptPath,
+    modulesRoot: buildDir,
+    modulesRules: undefined,
+    ratelimits,
+    ...(assets ? { assets } : {}),
+    bindings: {
+      ...workerOptions.bindings,
+      TOKEN_KEY_CURRENT: options.tokenKey ?? `l1:${randomBytes(32).toString("base64url")}`,
+      SITE_CACHE_SECONDS: String(options.siteCacheSeconds ?? 0),
+    },
+    host: "127.0.0.1",
+    port: options.port ?? 0,
+    cf: options.geo ? { ...options.geo } : false,
+    ...(persist
+      ? { kvPersist: join(persist, "kv"), d1Persist: join(persist, "d1"), cachePersist: join(persist, "cache") }
+      : {}),
+  } as ConstructorParameters<typeof Miniflare>[0]);
+
+  try {
+    const url = await mf.ready;
+    await applyMigrations(await mf.getD1Database("LEDGER"));
+    const sitesKv = await mf.getKVNamespace("SITES");
+    const pushSite = async (source: SiteConfigInput | string) => {
+      const config = loadSiteConfig(source);
+      await sitesKv.put(siteKey(config.id), JSON.stringify(config));
+      return config;
+    };
+    for (const site of options.sites ?? ["examples/sites/demo.json"]) await pushSite(site);
+    return {
+      url,
+      mf,
+      pushSite,
+      dispose: async () => {
+        await mf.dispose();
+        rmSync(buildDir, { recursive: true, force: true });
+      },
+    };
+  } catch (err) {
+    await mf.dispose().catch(() => {});
+    rmSync(buildDir, { recursive: true, force: true });
+    throw err;
+  }
+}

@@ -1,0 +1,100 @@
+/**
+ * The site-config CLI.
+ *
+ *   npm run sites -- validate <file.json>
+ *   npm run sites -- push <file.json> [--remote] [--persist-to <dir>]
+ *
+ * `push` validates the file against the contract and only then writes it, normalized (defaults
+ * filled in), to the SITES namespace: local KV (the store `npm start` / `wrangler dev` use) by
+ * default, the deployed namespace with --remote. An invalid file is reported with every problem
+ * and its path, and nothing is written. The write goes through `wrangler kv key put`, so local
+ * and remote use the same, supported path.
+ */
+import { spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import * as z from "zod";
+import { SiteConfig } from "../worker/contract";
+import { siteKey } from "../worker/store/keys";
+import { ROOT, offlineEnv } from "./util";
+
+const USAGE = `Usage:
+  npm run sites -- validate <file.json>
+  npm run sites -- push <file.json> [--remote] [--persist-to <dir>]`;
+
+/** A CLI failure: printed without a stack trace, exit code 1 (2 for usage errors). */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode = 1) {
+    super(message);
+  }
+}
+
+/** Reads and validates a config file; throws a CliError listing every problem. */
+export function readSiteConfig(file: string): SiteConfig {
+  let text: string;
+  try {
+    text = readFileSync(resolve(file), "utf8");
+  } catch (err) {
+    throw new CliError(`Cannot read ${file}: ${(err as NodeJS.ErrnoException).code ?? String(err)}`);
+  }
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (err) {
+    throw new CliError(`${file} is not valid JSON: ${(err as Error).message}`);
+  }
+  const parsed = SiteConfig.safeParse(raw);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  - ${i.path.join(".") || "(root)"}: ${i.message}`);
+    throw new CliError(`${file} is not a valid site config (nothing was written):\n${lines.join("\n")}`);
+  }
+  return parsed.data;
+}
+
+/** Writes a validated config to SITES with wrangler. */
+function push(config: SiteConfig, { remote, persistTo }: { remote: boolean; persistTo?: string }): void {
+  const dir = mkdtempSync(join(tmpdir(), "assent-site-"));
+  try {
+    const file = join(dir, `${config.id}.json`);
+    writeFileSync(file, JSON.stringify(config));
+    const args = ["wrangler", "kv", "key", "put", siteKey(config.id), "--binding", "SITES", "--path", file, remote ? "--remote" : "--local"];
+    if (persistTo && !remote) args.push("--persist-to", resolve(persistTo));
+    const run = spawnSync("npx", args, { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
+    if (run.status !== 0)
+      throw new CliError(`wrangler could not write the config:\n${(run.stderr || run.stdout || "").trim()}`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Runs the CLI with argv (without node and script); returns the exit code. */
+export function main(argv: string[]): number {
+  try {
+    const [command, file, ...rest] = argv;
+    if (!command || !file || !["validate", "push"].includes(command)) throw new CliError(USAGE, 2);
+    const remote = rest.includes("--remote");
+    const persistAt = rest.indexOf("--persist-to");
+    const persistTo = persistAt >= 0 ? rest[persistAt + 1] : undefined;
+    const unknown = rest.filter((a, i) => a !== "--remote" && a !== "--persist-to" && rest[i - 1] !== "--persist-to");
+    if (unknown.length > 0 || (persistAt >= 0 && !persistTo)) throw new CliError(USAGE, 2);
+    const config = readSiteConfig(file);
+    if (command === "validate") {
+      console.log(`${file}: valid config for site "${config.id}".`);
+      return 0;
+    }
+    push(config, { remote, persistTo });
+    console.log(`Pushed site "${config.id}" to ${remote ? "the deployed" : "the local"} SITES namespace.`);
+    return 0;
+  } catch (err) {
+    if (err instanceof CliError) {
+      console.error(err.message);
+      return err.exitCode;
+    }
+    if (err instanceof z.ZodError) console.error(err.message);
+    else console.error(err);
+    return 1;
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === resolve(ROOT, "scripts/sites.ts")) process.exit(main(process.argv.slice(2)));
