@@ -144,7 +144,10 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
     },
     host: "127.0.0.1",
     port: options.port ?? 0,
-    cf: options.geo ? { ...options.geo } : false,
+    // An explicit request.cf: without one Miniflare invents a visitor in Austin, Texas, which
+    // would put every local visitor under a US regime. Locally the location is unknown unless
+    // a test asks for one.
+    cf: { ...(options.geo ?? {}) },
     ...(persist
       ? { kvPersist: join(persist, "kv"), d1Persist: join(persist, "d1"), cachePersist: join(persist, "cache") }
       : {}),

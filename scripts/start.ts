@@ -4,11 +4,12 @@
  * 2. applies the D1 migrations to the local database;
  * 3. validates and pushes the demo site config (examples/sites/demo.json) to local KV;
  * 4. runs `wrangler dev` on http://127.0.0.1:8787 and prints the URLs once it answers.
+ * `ASSENT_GEO=US-CA npm start` makes every request look as if it came from that place.
  * State persists in .wrangler/state between runs; Ctrl-C stops it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { main as sites } from "./sites";
-import { ROOT, ensureDevVars, offlineEnv } from "./util";
+import { ROOT, devCfEnv, ensureDevVars, offlineEnv } from "./util";
 
 const HOST = "http://127.0.0.1:8787";
 
@@ -44,9 +45,11 @@ async function start(): Promise<void> {
   if (sites(["push", "examples/sites/demo.json"]) !== 0) throw new Error("pushing the demo site failed");
 
   console.log("▸ Starting wrangler dev");
+  const geo = process.env.ASSENT_GEO;
+  if (geo) console.log(`▸ Simulating visitors from ${geo} (ASSENT_GEO)`);
   const child = spawn("npx", ["wrangler", "dev", "--show-interactive-dev-session=false"], {
     cwd: ROOT,
-    env: offlineEnv(),
+    env: offlineEnv(devCfEnv(geo)),
     stdio: "inherit",
   });
   const stop = (signal: NodeJS.Signals) => child.kill(signal);

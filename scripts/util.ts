@@ -1,6 +1,6 @@
 /** Small helpers shared by the Node-side scripts (CLI, start, bench). */
 import { randomBytes } from "node:crypto";
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -19,6 +19,24 @@ export function offlineEnv(extra: Record<string, string> = {}): NodeJS.ProcessEn
     CLOUDFLARE_CF_FETCH_ENABLED: "false",
     ...extra,
   };
+}
+
+/**
+ * Writes the `request.cf` that `wrangler dev` gives every request and returns the environment
+ * that points wrangler at it. By default the location is unknown (so the strictest regime
+ * applies, as for a real visitor whose location Cloudflare cannot tell); `geo` such as "US-CA"
+ * or "DE" simulates a visitor from there. Without this file Miniflare would invent a visitor in
+ * Texas, or try to download a real cf object.
+ */
+export function devCfEnv(geo: string | undefined, dir = join(ROOT, ".wrangler")): Record<string, string> {
+  const match = geo ? /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/.exec(geo) : null;
+  if (geo && !match) throw new Error(`ASSENT_GEO must look like DE or US-CA, not "${geo}"`);
+  const cf = match ? { country: match[1], ...(match[2] ? { regionCode: match[2] } : {}) } : {};
+  mkdirSync(dir, { recursive: true });
+  const file = join(dir, "assent-cf.json");
+  // Rewritten on every start: Miniflare ignores a cf file older than 30 days.
+  writeFileSync(file, JSON.stringify({ httpProtocol: "HTTP/1.1", ...cf }));
+  return { CLOUDFLARE_CF_FETCH_ENABLED: "true", CLOUDFLARE_CF_FETCH_PATH: file };
 }
 
 /** A fresh token signing key setting: `kid:secret` with 32 random bytes. */
