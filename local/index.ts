@@ -12,8 +12,7 @@
  * await assent.dispose();
  */
 import { randomBytes } from "node:crypto";
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -115,7 +114,9 @@ export type LocalD1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
 /** Starts Assent locally. Remember to `dispose()` it. */
 export async function createLocalAssent(options: LocalAssentOptions = {}): Promise<LocalAssent> {
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
-  const buildDir = mkdtempSync(join(tmpdir(), "assent-local-"));
+  // Inside the git-ignored .wrangler/ so a run killed before dispose() leaves nothing in /tmp.
+  mkdirSync(join(ROOT, ".wrangler/tmp"), { recursive: true });
+  const buildDir = mkdtempSync(join(ROOT, ".wrangler/tmp/assent-local-"));
   const scriptPath = await bundleWorker(buildDir, main ?? join(ROOT, "worker/index.ts"));
   const persist = options.persist ? resolve(options.persist) : undefined;
 
