@@ -343,7 +343,8 @@ export const ConsentRequest = z.strictObject({
   /** `navigator.globalPrivacyControl`, which the Sec-GPC header cannot tell a script (R7.6). */
   gpc: z.boolean().default(false),
   widgetVersion: text(64),
-  textHash: z.string().min(1).max(128),
+  /** The `textHash` from bootstrap: which wording the visitor saw. */
+  textHash: z.string().regex(/^th1-[0-9a-f]{32}$/, "textHash is the value bootstrap returned"),
   surface: ConsentSurface.default("banner"),
 });
 export type ConsentRequest = z.infer<typeof ConsentRequest>;

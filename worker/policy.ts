@@ -2,7 +2,7 @@
  * Pure decisions made at the edge from one request: GPC, regime and jurisdiction, language,
  * and a coarse browser family for the ledger. No storage, no I/O: unit-tested as tables.
  */
-import type { EdgeDecision, Regime, Regimes } from "./contract";
+import { type EdgeDecision, OPT_IN_COUNTRIES, type Regime, type Regimes } from "./contract";
 
 /**
  * GPC from the `Sec-GPC` header (R2.1). The value must be exactly "1"; when the header is sent
@@ -25,6 +25,9 @@ export interface GeoHints {
 /** Codes Cloudflare uses for "no real country": unknown and Tor. */
 const NO_COUNTRY = new Set(["XX", "T1"]);
 
+/** EU/EEA/UK/CH: always opt-in, even when a site's rules forget the country (R0.4). */
+const ALWAYS_OPT_IN = new Set<string>(OPT_IN_COUNTRIES);
+
 /**
  * Resolves the regime for a location from the site's rules (R0.4). An unknown country gets
  * opt-in, the strictest regime. A known country whose rules depend on the region, with the
@@ -43,8 +46,9 @@ export function resolveRegime(regimes: Regimes, geo: GeoHints): { regime: Regime
       return { regime: rule.regime, jurisdiction: region ?? country, country };
     }
   }
-  // Cloudflare's EU flag covers a country a site's rules forgot: never weaker than opt-in there.
-  if (euFlag) return { regime: "opt-in", jurisdiction: country, country };
+  // A country the site's rules forgot is never weaker than opt-in in the EU/EEA/UK/CH: by our list,
+  // or by Cloudflare's EU flag (which is never set for GB, CH, NO, IS or LI).
+  if (euFlag || ALWAYS_OPT_IN.has(country)) return { regime: "opt-in", jurisdiction: country, country };
   return { regime: regimes.otherwise, jurisdiction: region ?? country, country };
 }
 

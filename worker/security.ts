@@ -66,7 +66,7 @@ export const writeGuard: MiddlewareHandler<SiteEnv> = async function writeGuard(
   await next();
 };
 
-/** Refuses bodies over MAX_BODY_BYTES with 413, whether or not Content-Length is honest. */
+/** Refuses bodies over MAX_BODY_BYTES with 413: by Content-Length up front, or while reading a streamed body. */
 export const sizeGuard = bodyLimit({
   maxSize: MAX_BODY_BYTES,
   onError: () => {
@@ -99,8 +99,13 @@ export async function enforceRateLimit(env: Env, key: string): Promise<void> {
 export function ipPrefix(ip: string | undefined): string {
   if (!ip) return "unknown";
   if (ip.includes(":")) {
-    const groups = ip.split("::")[0]!.split(":");
-    return `${groups.slice(0, 4).join(":")}::/64`;
+    // Expand "::" so the first four groups are the real /64 however the address is written.
+    const [head = "", tail] = ip.toLowerCase().split("::");
+    const left = head ? head.split(":") : [];
+    const right = tail ? tail.split(":") : [];
+    const zeros = tail === undefined ? [] : Array<string>(Math.max(0, 8 - left.length - right.length)).fill("0");
+    const groups = [...left, ...zeros, ...right].slice(0, 4).map((g) => g.replace(/^0+(?=.)/, ""));
+    return `${groups.join(":")}::/64`;
   }
   const parts = ip.split(".");
   return parts.length === 4 ? `${parts.slice(0, 3).join(".")}.0/24` : "unknown";

@@ -3,7 +3,8 @@
  * so tests never share visitors, ledgers or rate-limit keys.
  */
 import { env, exports } from "cloudflare:workers";
-import type { ConsentRequestInput, ConsentResponse, SiteConfigInput } from "../../worker/contract";
+import { expect } from "vitest";
+import type { Category, ConsentRequestInput, ConsentResponse, Preferences, Problem, SiteConfigInput } from "../../worker/contract";
 import { SiteConfig } from "../../worker/contract";
 import { policyFingerprint, textHash } from "../../worker/fingerprint";
 import { putSite } from "../../worker/store/sites";
@@ -66,8 +67,8 @@ export function decisionBody(site: { fingerprint: string; textHash: string }, ov
   };
 }
 
-/** POSTs a decision; returns the response. */
-export function postDecision(siteId: string, body: unknown, opts: DecisionOptions = {}): Promise<Response> {
+/** Builds the request a widget sends for a decision (also used to call `app.fetch` directly). */
+export function decisionRequest(siteId: string, body: unknown, opts: DecisionOptions = {}): Request {
   const headers: Record<string, string> = {
     "Content-Type": "application/json",
     "CF-Connecting-IP": randomIp(),
@@ -77,12 +78,17 @@ export function postDecision(siteId: string, body: unknown, opts: DecisionOption
   if (opts.origin !== null) headers.Origin = opts.origin ?? ORIGIN;
   if (opts.idempotencyKey !== null) headers["Idempotency-Key"] = opts.idempotencyKey ?? crypto.randomUUID();
   if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-  return call(`/v1/sites/${siteId}/consents`, {
+  return new Request(`${BASE}/v1/sites/${siteId}/consents`, {
     method: "POST",
     headers,
     body: typeof body === "string" ? body : JSON.stringify(body),
     ...(opts.cf ? { cf: opts.cf } : {}),
-  });
+  } as RequestInit);
+}
+
+/** POSTs a decision; returns the response. */
+export function postDecision(siteId: string, body: unknown, opts: DecisionOptions = {}): Promise<Response> {
+  return exports.default.fetch(decisionRequest(siteId, body, opts));
 }
 
 /** Makes a first decision and returns the parsed response. */
@@ -107,4 +113,86 @@ export async function ledgerRows(siteId: string): Promise<Record<string, unknown
 export async function prefKeys(siteId: string): Promise<string[]> {
   const list = await env.PREFS.list({ prefix: `pref:v1:${siteId}:` });
   return list.keys.map((k) => k.name);
+}
+
+/** The User-Agent `postDecision` sends (a Chrome on Linux). */
+export const CHROME_UA =
+  "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";
+
+/**
+ * Asserts an RFC 9457 problem response with the given status and code, as every error of the API
+ * must be, and returns its body.
+ */
+export async function expectProblem(res: Response, status: number, code: string): Promise<Problem> {
+  const text = await res.text();
+  expect(res.status, `${res.status} ${text}`).toBe(status);
+  expect(res.headers.get("Content-Type")).toBe("application/problem+json");
+  expect(res.headers.get("Set-Cookie")).toBeNull();
+  const body = JSON.parse(text) as Problem;
+  expect(body).toMatchObject({ status, code, type: expect.stringContaining(code) });
+  expect(typeof body.title).toBe("string");
+  expect(body.title.length).toBeGreaterThan(0);
+  expect(typeof body.detail).toBe("string");
+  expect(body.detail.length).toBeGreaterThan(0);
+  return body;
+}
+
+/** Asserts that a site has no ledger row and no visitor state. */
+export async function expectNothingWritten(siteId: string): Promise<void> {
+  expect(await ledgerRows(siteId)).toEqual([]);
+  expect(await prefKeys(siteId)).toEqual([]);
+}
+
+/** Parses the demo config after `edit`, as a site owner's config would be. */
+export function demoConfig(edit?: (config: SiteConfigInput) => void): SiteConfig {
+  const input = demoInput();
+  edit?.(input);
+  return SiteConfig.parse(input);
+}
+
+/** Adds an optional category (with its wording in every locale) to a config. */
+export function addCategory(config: SiteConfigInput, id: string, over: Partial<Category> = {}): void {
+  config.categories.push({ id, vendors: [], storage: [], ...over });
+  for (const texts of Object.values(config.texts))
+    texts.categories[id] = { title: `Title of ${id}`, description: `What ${id} does.` };
+}
+
+/** base64url without padding, as tokens use it. */
+function b64url(bytes: Uint8Array): string {
+  let binary = "";
+  for (const b of bytes) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+/**
+ * Signs a visitor token independently of the Worker's code, in the documented format
+ * `v1.<kid>.<base64url(payload)>.<base64url(HMAC-SHA256)>`.
+ */
+export async function signTokenWith(kid: string, secret: string, payload: { s: string; v: string; iat?: number }): Promise<string> {
+  const enc = new TextEncoder();
+  const claims = { s: payload.s, v: payload.v, iat: payload.iat ?? Math.floor(Date.now() / 1000) };
+  const body = b64url(enc.encode(JSON.stringify(claims)));
+  const signed = `v1.${kid}.${body}`;
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return `${signed}.${b64url(new Uint8Array(await crypto.subtle.sign("HMAC", key, enc.encode(signed))))}`;
+}
+
+/** Splits a `kid:secret` key setting. */
+export function keySetting(setting: string | undefined): { kid: string; secret: string } {
+  if (!setting) throw new Error("key setting missing");
+  const sep = setting.indexOf(":");
+  return { kid: setting.slice(0, sep), secret: setting.slice(sep + 1) };
+}
+
+/** Reads a visitor's state from PREFS with its KV expiration (seconds since the epoch). */
+export async function prefEntry(siteId: string, visitorId: string) {
+  const name = `pref:v1:${siteId}:${visitorId}`;
+  const list = await env.PREFS.list({ prefix: name });
+  const key = list.keys.find((k) => k.name === name);
+  return { value: await env.PREFS.get<Preferences>(name, "json"), expiration: key?.expiration };
+}
+
+/** An `Authorization` header for a token. */
+export function auth(token: string): Record<string, string> {
+  return { Authorization: `Bearer ${token}` };
 }

@@ -1,0 +1,186 @@
+/**
+ * Storage faults: a failing KV or D1 call answers 503 storage_unavailable with Retry-After, and
+ * the client's retry (same Idempotency-Key, same body) records the decision exactly once.
+ * The faulty bindings wrap the real ones: only the named operation fails, everything else is
+ * real KV and D1.
+ */
+import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import type { ConsentResponse } from "../../worker/contract";
+import type { Env } from "../../worker/env";
+import { app } from "../../worker/index";
+import { BASE, ORIGIN, auth, decisionBody, decisionRequest, expectNothingWritten, expectProblem, freshSite, getMe, ledgerRows, prefEntry, prefKeys, postDecision } from "./helpers";
+
+/** The real env with some bindings replaced. */
+function envWith(over: Partial<Env>): Env {
+  return { ...(env as unknown as Env), ...over };
+}
+
+/** Real KV whose `put` fails, as a KV outage or a 429 on writes would. */
+function failingPut(kv: KVNamespace): KVNamespace {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "put") return () => Promise.reject(new Error("KV put failed (injected)"));
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Real KV whose `get` fails. */
+function failingGet(kv: KVNamespace): KVNamespace {
+  return new Proxy(kv, {
+    get(target, prop) {
+      if (prop === "get") return () => Promise.reject(new Error("KV get failed (injected)"));
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Real D1 whose `batch` fails (statements are still prepared on the real database). */
+function failingBatch(db: D1Database): D1Database {
+  return new Proxy(db, {
+    get(target, prop) {
+      if (prop === "batch") return () => Promise.reject(new Error("D1 batch failed (injected)"));
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+}
+
+/** Storage faults are logged for the operator; captured here so the run stays quiet. */
+let logged: MockInstance<typeof console.error>;
+beforeEach(() => {
+  logged = vi.spyOn(console, "error").mockImplementation(() => {});
+});
+afterEach(() => {
+  logged.mockRestore();
+});
+
+async function fetchWith(request: Request, faultyEnv: Env): Promise<Response> {
+  const ctx = createExecutionContext();
+  const res = await app.fetch(request, faultyEnv, ctx);
+  await waitOnExecutionContext(ctx);
+  return res;
+}
+
+async function expectStorageFault(res: Response) {
+  expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
+  const problem = await expectProblem(res, 503, "storage_unavailable");
+  expect(problem.detail).toMatch(/retry/i);
+  expect(logged).toHaveBeenCalledWith("storage fault:", expect.objectContaining({ message: expect.stringContaining("(injected)") }));
+  logged.mockClear();
+}
+
+describe("KV write fails after the ledger row is written", () => {
+  it("→ 503 with Retry-After; the retry completes the decision exactly once", async () => {
+    const site = await freshSite();
+    const key = crypto.randomUUID();
+    const body = decisionBody(site);
+    const opts = { idempotencyKey: key, headers: { "CF-Connecting-IP": "192.0.2.10" } };
+
+    await expectStorageFault(await fetchWith(decisionRequest(site.id, body, opts), envWith({ PREFS: failingPut(env.PREFS) })));
+
+    // Between the failure and the retry: the proof row exists (D1 is written first), the state
+    // does not, and the visitor has no token yet. The decision is not half-recorded for good:
+    // the widget keeps its local record and retries with the same key.
+    const rows = await ledgerRows(site.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ idempotency_key: key, action: "accept_all" });
+    expect(await prefKeys(site.id)).toEqual([]);
+
+    const retry = await postDecision(site.id, body, opts);
+    expect(retry.status).toBe(201);
+    const done = (await retry.json()) as ConsentResponse;
+    expect(done.replayed).toBe(true);
+    expect(done.visitorId).toBe(rows[0]!.visitor_id);
+    expect(done.receipt.id).toBe(rows[0]!.receipt_id);
+    expect(done.token).toBeDefined();
+
+    // Completed: one row, and the KV state that row stands for.
+    expect(await ledgerRows(site.id)).toHaveLength(1);
+    const { value, expiration } = await prefEntry(site.id, done.visitorId);
+    expect(value).toEqual(done.preferences);
+    expect(value?.receiptId).toBe(done.receipt.id);
+    expect(expiration).toBe(Math.floor(Date.parse(done.receipt.expiresAt) / 1000));
+    expect((await getMe(site.id, done.token!)).status).toBe(200);
+
+    // A second retry changes nothing.
+    const again = (await (await postDecision(site.id, body, opts)).json()) as ConsentResponse;
+    expect(again).toMatchObject({ replayed: true, visitorId: done.visitorId });
+    expect(await ledgerRows(site.id)).toHaveLength(1);
+  });
+
+  it("for a visitor with a token, the retry also completes the state", async () => {
+    const site = await freshSite();
+    const first = (await (await postDecision(site.id, decisionBody(site))).json()) as ConsentResponse;
+    const key = crypto.randomUUID();
+    const body = decisionBody(site, { action: "reject_all" });
+    const opts = { idempotencyKey: key, token: first.token! };
+
+    await expectStorageFault(await fetchWith(decisionRequest(site.id, body, opts), envWith({ PREFS: failingPut(env.PREFS) })));
+    expect((await prefEntry(site.id, first.visitorId)).value?.categories.usage).toBe(true); // still the old state
+
+    const retry = await postDecision(site.id, body, opts);
+    expect(retry.status).toBe(200);
+    const done = (await retry.json()) as ConsentResponse;
+    expect(done.replayed).toBe(true);
+    expect((await prefEntry(site.id, first.visitorId)).value).toEqual(done.preferences);
+    expect(done.preferences.categories.usage).toBe(false);
+    expect(await ledgerRows(site.id)).toHaveLength(2);
+  });
+});
+
+describe("D1 batch fails", () => {
+  it("→ 503 and nothing is written anywhere; the retry records one row", async () => {
+    const site = await freshSite();
+    const key = crypto.randomUUID();
+    const body = decisionBody(site);
+    const opts = { idempotencyKey: key };
+
+    await expectStorageFault(await fetchWith(decisionRequest(site.id, body, opts), envWith({ LEDGER: failingBatch(env.LEDGER) })));
+    await expectNothingWritten(site.id);
+
+    const retry = await postDecision(site.id, body, opts);
+    expect(retry.status).toBe(201);
+    const done = (await retry.json()) as ConsentResponse;
+    expect(done.replayed).toBe(false); // nothing had been recorded
+    expect(await ledgerRows(site.id)).toHaveLength(1);
+    expect((await prefEntry(site.id, done.visitorId)).value).toEqual(done.preferences);
+  });
+
+  it("during an erasure → 503, and the retry finishes it", async () => {
+    const site = await freshSite();
+    const first = (await (await postDecision(site.id, decisionBody(site))).json()) as ConsentResponse;
+    const del = () => new Request(`${BASE}/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(first.token!) } });
+
+    await expectStorageFault(await fetchWith(del(), envWith({ LEDGER: failingBatch(env.LEDGER) })));
+    expect(await ledgerRows(site.id)).toHaveLength(1); // the proof is still there: the job is not done
+
+    const res = await fetchWith(del(), env as unknown as Env);
+    expect(res.status).toBe(200);
+    expect(await ledgerRows(site.id)).toEqual([]);
+    expect(await prefKeys(site.id)).toEqual([]);
+  });
+});
+
+describe("KV read of the site config fails", () => {
+  it("→ 503 on bootstrap and on a decision, which writes nothing", async () => {
+    const site = await freshSite();
+    const faulty = envWith({ SITES: failingGet(env.SITES) });
+    await expectStorageFault(await fetchWith(new Request(`${BASE}/v1/sites/${site.id}/bootstrap`), faulty));
+    await expectStorageFault(await fetchWith(decisionRequest(site.id, decisionBody(site)), faulty));
+    await expectNothingWritten(site.id);
+  });
+});
+
+describe("KV read of the visitor state fails", () => {
+  it("GET /me → 503, not a misleading 404", async () => {
+    const site = await freshSite();
+    const first = (await (await postDecision(site.id, decisionBody(site))).json()) as ConsentResponse;
+    const req = new Request(`${BASE}/v1/sites/${site.id}/me`, { headers: auth(first.token!) });
+    await expectStorageFault(await fetchWith(req, envWith({ PREFS: failingGet(env.PREFS) })));
+  });
+});
