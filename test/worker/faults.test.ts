@@ -17,38 +17,22 @@ function envWith(over: Partial<Env>): Env {
   return { ...(env as unknown as Env), ...over };
 }
 
-/** Real KV whose `put` fails, as a KV outage or a 429 on writes would. */
-function failingPut(kv: KVNamespace): KVNamespace {
-  return new Proxy(kv, {
+/**
+ * The real binding with one method failing, as an outage or a 429 on that operation would;
+ * every other method is the real KV or D1.
+ */
+function failing<T extends object>(binding: T, method: keyof T & string): T {
+  return new Proxy(binding, {
     get(target, prop) {
-      if (prop === "put") return () => Promise.reject(new Error("KV put failed (injected)"));
+      if (prop === method) return () => Promise.reject(new Error(`${method} failed (injected)`));
       const value = Reflect.get(target, prop) as unknown;
       return typeof value === "function" ? value.bind(target) : value;
     },
   });
 }
-
-/** Real KV whose `get` fails. */
-function failingGet(kv: KVNamespace): KVNamespace {
-  return new Proxy(kv, {
-    get(target, prop) {
-      if (prop === "get") return () => Promise.reject(new Error("KV get failed (injected)"));
-      const value = Reflect.get(target, prop) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
-
-/** Real D1 whose `batch` fails (statements are still prepared on the real database). */
-function failingBatch(db: D1Database): D1Database {
-  return new Proxy(db, {
-    get(target, prop) {
-      if (prop === "batch") return () => Promise.reject(new Error("D1 batch failed (injected)"));
-      const value = Reflect.get(target, prop) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
+const failingPut = (kv: KVNamespace) => failing(kv, "put");
+const failingGet = (kv: KVNamespace) => failing(kv, "get");
+const failingBatch = (db: D1Database) => failing(db, "batch");
 
 /** Storage faults are logged for the operator; captured here so the run stays quiet. */
 let logged: MockInstance<typeof console.error>;
