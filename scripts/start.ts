@@ -3,11 +3,14 @@
  * 1. creates `.dev.vars` with a generated signing key when it is missing;
  * 2. applies the D1 migrations to the local database;
  * 3. validates and pushes the demo site config (examples/sites/demo.json) to local KV;
- * 4. runs `wrangler dev` on http://127.0.0.1:8787 and prints the URLs once it answers.
+ * 4. builds the widget, runs `wrangler dev` on http://127.0.0.1:8787 and, once it answers, serves
+ *    the same demo pages from a second origin, http://127.0.0.1:8788, and prints the URLs.
  * `ASSENT_GEO=US-CA npm start` makes every request look as if it came from that place.
  * State persists in .wrangler/state between runs; Ctrl-C stops it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { createSecondOrigin } from "../local/second-origin";
+import { buildWidget } from "./build-widget";
 import { main as sites } from "./sites";
 import { ROOT, devCfEnv, ensureDevVars, offlineEnv } from "./util";
 
@@ -39,6 +42,8 @@ async function waitForHealth(child: ChildProcess, timeoutMs = 60_000): Promise<v
 
 async function start(): Promise<void> {
   if (ensureDevVars()) console.log("▸ Created .dev.vars with a fresh token signing key (git-ignored)");
+  console.log("▸ Building the widget (public/assent.js)");
+  await buildWidget();
   // CI=true skips wrangler's interactive confirmation; the local database is ours to migrate.
   step("Applying D1 migrations to the local ledger", ["wrangler", "d1", "migrations", "apply", "LEDGER", "--local"], offlineEnv({ CI: "true" }));
   console.log("▸ Pushing the demo site (examples/sites/demo.json)");
@@ -57,10 +62,14 @@ async function start(): Promise<void> {
   process.on("SIGTERM", stop);
   child.on("exit", (code) => process.exit(code ?? 0));
   await waitForHealth(child);
+  const second = await createSecondOrigin({ workerOrigin: HOST, port: 8788 });
   console.log(`
   Assent is running at ${HOST}/
-    API health:      ${HOST}/v1/health
-    Demo bootstrap:  ${HOST}/v1/sites/demo/bootstrap
+    Demo site:        ${HOST}/
+    Same page, embedded from another origin: ${second.url.href}
+    Strict-CSP page:  ${HOST}/demo/strict-csp.html
+    API health:       ${HOST}/v1/health
+    Demo bootstrap:   ${HOST}/v1/sites/demo/bootstrap
   Press Ctrl-C to stop.
 `);
 }

@@ -227,6 +227,24 @@ export const Theme = z
     path: ["onAccent"],
   });
 
+/** How the embed behaves on the site's pages. Not material: never changes the fingerprint. */
+export const WidgetSettings = z.strictObject({
+  /** Show a small floating button on every page that reopens the preferences (R1.10). */
+  floatingButton: z.boolean().default(false),
+  /**
+   * Also mirror the visitor's choice into a first-party cookie of this name on the site's own
+   * domain, so the site's backend can read it. Off by default: localStorage is enough for the
+   * page, and a cookie travels with every request.
+   */
+  cookieMirror: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "a cookie name of letters, digits, _ and -").optional(),
+  /**
+   * A returning visitor's record is applied with no request; at most this often (minutes) the
+   * widget checks in the background whether the policy fingerprint changed.
+   */
+  revalidateMinutes: z.int().min(5).max(10_080).default(60),
+});
+export type WidgetSettings = z.infer<typeof WidgetSettings>;
+
 /** The whole site configuration document. */
 export const SiteConfig = z
   .strictObject({
@@ -244,6 +262,7 @@ export const SiteConfig = z
       .prefault({}),
     texts: z.record(Locale, SiteTexts),
     theme: Theme.prefault({}),
+    widget: WidgetSettings.prefault({}),
   })
   .superRefine((site, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -318,6 +337,11 @@ export const BootstrapResponse = z.object({
     onAccent: z.string(),
     radiusPx: z.int(),
   }),
+  widget: z.object({
+    floatingButton: z.boolean(),
+    cookieMirror: z.string().optional(),
+    revalidateMinutes: z.int(),
+  }),
   edge: EdgeDecision,
 });
 export type BootstrapResponse = z.infer<typeof BootstrapResponse>;
@@ -329,8 +353,11 @@ export type BootstrapResponse = z.infer<typeof BootstrapResponse>;
 export const ConsentAction = z.enum(["accept_all", "reject_all", "custom", "withdraw"]);
 export type ConsentAction = z.infer<typeof ConsentAction>;
 
-/** Where the decision was made; `gpc` marks the automatic record of a GPC signal (R2.2). */
-export const ConsentSurface = z.enum(["banner", "preferences", "gpc", "api"]);
+/**
+ * Where the decision was made: the banner, the preference center, an embed placeholder's
+ * "Load" button, the automatic record of a GPC signal (R2.2), or a program through the API.
+ */
+export const ConsentSurface = z.enum(["banner", "preferences", "embed", "gpc", "api"]);
 export type ConsentSurface = z.infer<typeof ConsentSurface>;
 
 export const ConsentRequest = z.strictObject({

@@ -41,6 +41,7 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     consent: { lifetimeDays: config.consent.lifetimeDays, refusalDays: config.consent.refusalDays },
     consentMode: config.consentMode,
     theme: config.theme,
+    widget: config.widget,
     edge: edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC")),
   };
   // Private: the answer depends on the visitor's location, which no Vary header can name, so

@@ -1,0 +1,520 @@
+/**
+ * The widget's state and behaviour, with no UI: which categories are in effect, when the visitor
+ * must be asked, recording decisions locally first and on the Worker after, and applying them
+ * (Consent Mode, script gating, cookie clean-up, events). The Lit components only render what
+ * this says and call its methods.
+ *
+ * Rules it keeps:
+ * - Nothing non-essential before a choice; no visitor id before the first decision (R1.1, R1.2).
+ * - The local record is authoritative for this page (R6.1): a decision applies at once, then
+ *   syncs with an idempotency key, retried with backoff until the Worker records it, once.
+ * - A valid record (not expired, same policy fingerprint) is applied with no request; the
+ *   fingerprint is re-checked in the background at most every `revalidateMinutes`.
+ * - GPC turns off sale/sharing categories and is recorded (R2.2, R2.3).
+ */
+import { ApiFailure, eraseVisitor, fetchBootstrap, fetchExport, postDecision } from "./api-client";
+import { setConsentDefaults, updateConsentMode } from "./consent-mode";
+import { type PlaceholderFactory, applyGates } from "./script-gate";
+import { clearRecord, deleteCategoryStorage, readRecord, writeRecord } from "./storage";
+import type {
+  AssentChangeDetail,
+  AssentEventMap,
+  AssentState,
+  BootstrapResponse,
+  ConsentAction,
+  ConsentSurface,
+  LocalRecord,
+  PendingSync,
+  Regime,
+} from "./types";
+
+const DAY_MS = 86_400_000;
+/** Retry delays for an unsynced decision: 2 s doubling to 5 min. */
+const RETRY_BASE_MS = 2_000;
+const RETRY_MAX_MS = 300_000;
+
+export interface ControllerOptions {
+  siteId: string;
+  /** The Worker's base URL, ending in "/". */
+  endpoint: string;
+  /** Preferred language from data-lang, <html lang> or the browser. */
+  lang: string | null;
+  widgetVersion: string;
+}
+
+type Listener = () => void;
+
+/** Local "now": Date.now, which tests can fake with a clock. */
+const now = () => Date.now();
+
+export class Controller {
+  readonly siteId: string;
+  readonly endpoint: string;
+  readonly widgetVersion: string;
+  lang: string | null;
+  record: LocalRecord | null;
+  bootstrap: BootstrapResponse | null = null;
+  /** The browser's GPC signal (`navigator.globalPrivacyControl`). */
+  readonly navigatorGpc: boolean;
+  private placeholder: PlaceholderFactory = () => null;
+  private listeners = new Set<Listener>();
+  private retryTimer: ReturnType<typeof setTimeout> | undefined;
+  private syncing = false;
+  private bootstrapPromise: Promise<BootstrapResponse> | null = null;
+
+  constructor(options: ControllerOptions) {
+    this.siteId = options.siteId;
+    this.endpoint = options.endpoint;
+    this.lang = options.lang;
+    this.widgetVersion = options.widgetVersion;
+    this.navigatorGpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
+    this.record = readRecord(this.siteId);
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // What is in effect
+  // -------------------------------------------------------------------------------------------
+
+  /** GPC from the browser or, once known, from the Sec-GPC header the Worker saw. */
+  get gpc(): boolean {
+    return this.navigatorGpc || this.bootstrap?.edge.gpc === true;
+  }
+
+  /** The regime: from bootstrap, else from the record, else unknown (treated as opt-in). */
+  get regime(): Regime | null {
+    return this.bootstrap?.edge.regime ?? this.record?.regime ?? null;
+  }
+
+  /** True when the record still counts: not expired, and (when known) the same fingerprint. */
+  recordValid(record = this.record): record is LocalRecord {
+    if (!record) return false;
+    if (Date.parse(record.expiresAt) <= now()) return false;
+    if (this.bootstrap && record.fingerprint !== this.bootstrap.policy.fingerprint) return false;
+    return true;
+  }
+
+  /** The ids of required categories, and of those GPC turns off. */
+  private categoryFlags() {
+    const categories = this.bootstrap?.categories;
+    if (categories)
+      return {
+        ids: categories.map((c) => c.id),
+        required: new Set(categories.filter((c) => c.required).map((c) => c.id)),
+        saleOrSharing: new Set(categories.filter((c) => c.saleOrSharing).map((c) => c.id)),
+      };
+    const ids = Object.keys(this.record?.categories ?? {});
+    return { ids, required: new Set(this.record?.required ?? []), saleOrSharing: new Set(this.record?.saleOrSharing ?? []) };
+  }
+
+  /**
+   * The categories in effect now: the valid record's (with GPC applied), or the regime's
+   * defaults: opt-in grants nothing optional; opt-out and notice grant all but what GPC stops.
+   */
+  effectiveCategories(): Record<string, boolean> {
+    const { ids, required, saleOrSharing } = this.categoryFlags();
+    const gpcOff = (id: string) => this.gpc && saleOrSharing.has(id);
+    if (this.recordValid()) {
+      const out: Record<string, boolean> = {};
+      for (const [id, on] of Object.entries(this.record.categories)) out[id] = on && !gpcOff(id);
+      // A category the record does not know (added since) stays off until asked (R9.12).
+      for (const id of ids) if (!(id in out)) out[id] = required.has(id);
+      return out;
+    }
+    const regime = this.regime ?? "opt-in";
+    return Object.fromEntries(ids.map((id) => [id, required.has(id) || (regime !== "opt-in" && !gpcOff(id))]));
+  }
+
+  /** True when the banner must ask (or, outside opt-in regimes, inform) the visitor. */
+  needsBanner(): boolean {
+    return !this.recordValid();
+  }
+
+  /** A copy of the state for the page. */
+  state(): AssentState {
+    const valid = this.recordValid();
+    return {
+      siteId: this.siteId,
+      decided: valid,
+      categories: this.effectiveCategories(),
+      gpc: this.gpc,
+      regime: this.regime,
+      receiptId: valid ? (this.record!.receiptId ?? null) : null,
+      pendingSync: Boolean(valid && this.record!.pending),
+      updatedAt: valid ? this.record!.updatedAt : null,
+      expiresAt: valid ? this.record!.expiresAt : null,
+    };
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Start-up
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * Runs first, before any request: Consent Mode defaults, then, if the local record is valid,
+   * its update and the gated scripts. Returns true when the record was applied (no banner).
+   */
+  applyLocal(): boolean {
+    const record = this.record;
+    const required = record ? Object.fromEntries(record.required.map((id) => [id, record.consentMode[id] ?? []])) : {};
+    setConsentDefaults(required, this.record?.waitForUpdateMs ?? 500);
+    if (!this.recordValid()) return false;
+    updateConsentMode(this.record.consentMode, this.effectiveCategories(), this.gpc);
+    void applyGates({ categories: this.effectiveCategories(), settled: true }, this.placeholder);
+    if (this.record.pending) this.scheduleSync(0);
+    return true;
+  }
+
+  /** How the UI renders blocked embeds (set by the loader once the UI is there). */
+  setPlaceholder(factory: PlaceholderFactory): void {
+    this.placeholder = factory;
+  }
+
+  /** Re-applies gates (e.g. after the placeholder factory arrived). */
+  refreshGates(): Promise<void> {
+    return applyGates({ categories: this.effectiveCategories(), settled: this.recordValid() || this.regime !== null && this.regime !== "opt-in" }, this.placeholder);
+  }
+
+  /** Fetches bootstrap once (shared by every caller). */
+  ensureBootstrap(): Promise<BootstrapResponse> {
+    if (this.bootstrap) return Promise.resolve(this.bootstrap);
+    this.bootstrapPromise ??= fetchBootstrap(this.endpoint, this.siteId, this.lang).then(
+      (boot) => {
+        this.bootstrap = boot;
+        return boot;
+      },
+      (err: unknown) => {
+        this.bootstrapPromise = null;
+        throw err;
+      },
+    );
+    return this.bootstrapPromise;
+  }
+
+  /** Whether the background fingerprint check is due for a valid record. */
+  revalidationDue(): boolean {
+    if (!this.record || !this.recordValid()) return false;
+    return now() - Date.parse(this.record.checkedAt) >= this.record.revalidateMinutes * 60_000;
+  }
+
+  /**
+   * The background check of a returning visitor's record: a changed fingerprint means a
+   * material change, so the record stops counting and the visitor is asked again (R9.12).
+   * Returns true when the banner must now be shown.
+   */
+  async revalidate(): Promise<boolean> {
+    const before = this.effectiveCategories();
+    const boot = await this.ensureBootstrap();
+    if (!this.record) return true;
+    if (this.record.fingerprint === boot.policy.fingerprint) {
+      this.record = { ...this.record, checkedAt: new Date(now()).toISOString() };
+      writeRecord(this.record);
+      return false;
+    }
+    this.applyEffective(before, "load");
+    return true;
+  }
+
+  /**
+   * After bootstrap on a visit that needs the banner: applies the regime's defaults (opt-out
+   * and notice grant what GPC allows) and records GPC automatically where the visitor need
+   * not be asked (R2.2). Returns what the banner should show.
+   */
+  async settleWithoutRecord(): Promise<"ask" | "notice" | "gpc-honored"> {
+    const boot = await this.ensureBootstrap();
+    const regime = boot.edge.regime;
+    if (regime === "opt-in") return "ask";
+    const before = Object.fromEntries(boot.categories.map((c) => [c.id, c.required]));
+    this.applyEffective(before, "load");
+    if (this.gpc && boot.categories.some((c) => c.saleOrSharing)) {
+      this.decide("custom", "gpc", this.effectiveCategories());
+      return "gpc-honored";
+    }
+    return "notice";
+  }
+
+  /**
+   * GPC now, after an earlier grant of a sale/sharing category: GPC wins and the change is
+   * recorded (R2.3). Called once bootstrap is known on a visit with a valid record.
+   */
+  honorGpcOverRecord(): boolean {
+    if (!this.gpc || !this.recordValid() || !this.bootstrap) return false;
+    const granted = this.bootstrap.categories.filter((c) => c.saleOrSharing && this.record!.categories[c.id]);
+    if (granted.length === 0) return false;
+    this.decide("custom", "gpc", this.effectiveCategories());
+    return true;
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Decisions
+  // -------------------------------------------------------------------------------------------
+
+  acceptAll(surface: ConsentSurface = "banner"): void {
+    this.decide("accept_all", surface);
+  }
+
+  rejectAll(surface: ConsentSurface = "banner"): void {
+    this.decide("reject_all", surface);
+  }
+
+  /** Saves exactly the visible toggles (required categories are always on). */
+  save(choices: Record<string, boolean>, surface: ConsentSurface = "preferences"): void {
+    this.decide("custom", surface, choices);
+  }
+
+  /** Withdraws every optional category (R1.10). */
+  withdraw(surface: ConsentSurface = "preferences"): void {
+    this.decide("withdraw", surface);
+  }
+
+  /**
+   * Outside opt-in regimes, "OK" on the notice: remembers that the notice was seen (no visitor
+   * id, nothing sent) so it is not shown again until the record expires or the policy changes.
+   */
+  acknowledge(): void {
+    const boot = this.bootstrap;
+    if (!boot) return;
+    const before = this.effectiveCategories();
+    this.record = this.buildRecord("notice", this.effectiveCategories());
+    writeRecord(this.record);
+    this.applyEffective(before, "banner");
+  }
+
+  /** The categories a decision states, GPC applied. */
+  private resolve(action: ConsentAction, choices?: Record<string, boolean>): Record<string, boolean> {
+    const boot = this.bootstrap!;
+    const out: Record<string, boolean> = {};
+    for (const c of boot.categories) {
+      const wanted = c.required || (action === "accept_all" ? true : action === "custom" ? choices?.[c.id] === true : false);
+      out[c.id] = wanted && !(this.gpc && c.saleOrSharing && !c.required);
+    }
+    return out;
+  }
+
+  private buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
+    const boot = this.bootstrap!;
+    const grants = boot.categories.some((c) => !c.required && categories[c.id]);
+    const at = now();
+    const days = kind === "notice" || grants ? boot.consent.lifetimeDays : boot.consent.refusalDays;
+    const prev = this.record;
+    return {
+      v: 1,
+      kind,
+      siteId: this.siteId,
+      categories,
+      ...(action ? { action } : {}),
+      gpc: this.gpc,
+      regime: boot.edge.regime,
+      fingerprint: boot.policy.fingerprint,
+      policyVersion: boot.policy.version,
+      updatedAt: new Date(at).toISOString(),
+      expiresAt: new Date(at + days * DAY_MS).toISOString(),
+      checkedAt: new Date(at).toISOString(),
+      consentMode: Object.fromEntries(boot.categories.map((c) => [c.id, c.consentMode])),
+      required: boot.categories.filter((c) => c.required).map((c) => c.id),
+      saleOrSharing: boot.categories.filter((c) => c.saleOrSharing).map((c) => c.id),
+      waitForUpdateMs: boot.consentMode.waitForUpdateMs,
+      revalidateMinutes: boot.widget.revalidateMinutes,
+      floatingButton: boot.widget.floatingButton,
+      ...(boot.widget.cookieMirror ? { cookieMirror: boot.widget.cookieMirror } : {}),
+      storage: Object.fromEntries(boot.categories.map((c) => [c.id, c.storage.map((s) => ({ name: s.name, type: s.type, ...(s.domain ? { domain: s.domain } : {}) }))])),
+      // The visitor's identity survives new decisions and policy changes on this site.
+      ...(prev?.visitorId ? { visitorId: prev.visitorId } : {}),
+      ...(prev?.token ? { token: prev.token } : {}),
+    };
+  }
+
+  /**
+   * Records a decision: locally first (the UI can close at once), applied at once, then sent
+   * to the Worker with a fresh idempotency key.
+   */
+  decide(action: ConsentAction, surface: ConsentSurface, choices?: Record<string, boolean>): void {
+    if (!this.bootstrap) throw new Error("assent: decide() before bootstrap");
+    const before = this.effectiveCategories();
+    const categories = this.resolve(action, choices);
+    const record = this.buildRecord("decision", categories, action);
+    const pending: PendingSync = {
+      idempotencyKey: crypto.randomUUID(),
+      body: {
+        action,
+        ...(action === "custom" ? { choices: categories } : {}),
+        policyFingerprint: this.bootstrap.policy.fingerprint,
+        locale: this.bootstrap.locale,
+        gpc: this.gpc,
+        widgetVersion: this.widgetVersion,
+        textHash: this.bootstrap.textHash,
+        surface,
+      },
+      attempts: 0,
+    };
+    this.record = { ...record, pending };
+    writeRecord(this.record);
+    this.applyEffective(before, surface);
+    this.scheduleSync(0);
+  }
+
+  /**
+   * Applies the effective state after a change: one Consent Mode update, gated scripts and
+   * embeds, clean-up of what withdrawn categories stored, and the change event.
+   */
+  private applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
+    const after = this.effectiveCategories();
+    const mapping = this.record?.consentMode ?? Object.fromEntries((this.bootstrap?.categories ?? []).map((c) => [c.id, c.consentMode]));
+    updateConsentMode(mapping, after, this.gpc);
+    const withdrawn = Object.keys(before).filter((id) => before[id] && !after[id]);
+    const storage = this.record?.storage ?? {};
+    for (const id of withdrawn) deleteCategoryStorage(storage[id] ?? this.bootstrap?.categories.find((c) => c.id === id)?.storage ?? []);
+    void this.refreshGates();
+    const changed = Object.keys({ ...before, ...after }).filter((id) => before[id] !== after[id]);
+    this.emit("assent-change", { state: this.state(), changed, surface });
+    this.notify();
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Sync with the Worker
+  // -------------------------------------------------------------------------------------------
+
+  private scheduleSync(delayMs: number): void {
+    clearTimeout(this.retryTimer);
+    this.retryTimer = setTimeout(() => void this.sync(), delayMs);
+  }
+
+  /** Sends the pending decision; retries transient failures with backoff, forever. */
+  async sync(): Promise<void> {
+    const pending = this.record?.pending;
+    if (!pending || this.syncing) return;
+    this.syncing = true;
+    try {
+      const res = await postDecision(this.endpoint, this.siteId, pending, this.record!.token);
+      const current = this.record;
+      if (!current) return;
+      const same = current.pending?.idempotencyKey === pending.idempotencyKey;
+      // Never let the answer replace a newer local decision: only identity and receipt are
+      // taken over, and only the answered decision stops being pending.
+      this.record = {
+        ...current,
+        visitorId: res.visitorId,
+        ...(res.token ? { token: res.token } : {}),
+        ...(same ? { receiptId: res.receipt.id, version: res.preferences.version } : {}),
+      };
+      if (same) delete this.record.pending;
+      writeRecord(this.record);
+      this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
+      this.notify();
+      if (this.record.pending) this.scheduleSync(0);
+    } catch (err) {
+      this.handleSyncFailure(pending, err);
+    } finally {
+      this.syncing = false;
+    }
+  }
+
+  private handleSyncFailure(pending: PendingSync, err: unknown): void {
+    const record = this.record;
+    if (!record?.pending || record.pending.idempotencyKey !== pending.idempotencyKey) {
+      if (record?.pending) this.scheduleSync(0);
+      return;
+    }
+    const failure = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", String(err));
+    if (failure.transient) {
+      record.pending.attempts += 1;
+      writeRecord(record);
+      const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (record.pending.attempts - 1));
+      this.scheduleSync(Math.max(backoff, (failure.retryAfterSeconds ?? 0) * 1000));
+      return;
+    }
+    if (failure.status === 401 && record.token) {
+      // The token is no longer accepted (key rotated out): record as a new visitor.
+      delete record.token;
+      delete record.visitorId;
+      writeRecord(record);
+      this.scheduleSync(0);
+      return;
+    }
+    if (failure.code === "policy_changed") {
+      // The policy changed under the visitor: ask again with the new one.
+      this.bootstrap = null;
+      this.bootstrapPromise = null;
+      delete record.pending;
+      record.expiresAt = new Date(0).toISOString();
+      writeRecord(record);
+      this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
+      this.notify();
+      this.onPolicyChanged?.();
+      return;
+    }
+    // Refused for good (invalid request): keep the local decision, stop retrying.
+    console.warn(`assent: the Worker refused the decision (${failure.code}): ${failure.message}`);
+    delete record.pending;
+    writeRecord(record);
+  }
+
+  /** Called when the Worker says the policy changed; the loader shows the banner again. */
+  onPolicyChanged: (() => void) | undefined;
+
+  // -------------------------------------------------------------------------------------------
+  // The visitor's data
+  // -------------------------------------------------------------------------------------------
+
+  /** Downloads the Worker's export of this visitor's data as a JSON file. */
+  async exportData(): Promise<void> {
+    const token = this.record?.token;
+    if (!token) throw new ApiFailure(404, "no_record", "Nothing is stored on the server yet.");
+    const blob = await fetchExport(this.endpoint, this.siteId, token);
+    const a = document.createElement("a");
+    a.href = URL.createObjectURL(blob);
+    a.download = `assent-${this.siteId}-export.json`;
+    a.hidden = true;
+    document.body.append(a);
+    a.click();
+    a.remove();
+    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
+  }
+
+  /**
+   * Erases the visitor's data on the Worker and here. Optional categories go back to the
+   * regime's defaults at once; the banner asks again on the next page.
+   */
+  async deleteData(): Promise<void> {
+    const before = this.effectiveCategories();
+    const token = this.record?.token;
+    if (token) await eraseVisitor(this.endpoint, this.siteId, token);
+    clearTimeout(this.retryTimer);
+    clearRecord(this.siteId, this.record?.cookieMirror);
+    this.record = null;
+    this.applyEffective(before, "preferences");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Events
+  // -------------------------------------------------------------------------------------------
+
+  /** UI subscription: called after every change. */
+  subscribe(fn: Listener): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  private notify(): void {
+    for (const fn of this.listeners) {
+      try {
+        fn();
+      } catch (err) {
+        console.warn("assent: listener failed", err);
+      }
+    }
+  }
+
+  /** Dispatches a composed DOM event on `document` with a copy of the detail. */
+  emit<K extends keyof AssentEventMap>(name: K, detail: AssentEventMap[K]): void {
+    document.dispatchEvent(new CustomEvent(name, { detail: structuredClone(detail), bubbles: true, composed: true }));
+  }
+
+  /** Another tab of this site changed the record: adopt it when it is newer (R6.1). */
+  adoptFromOtherTab(): void {
+    const theirs = readRecord(this.siteId);
+    if (!theirs || (this.record && Date.parse(theirs.updatedAt) <= Date.parse(this.record.updatedAt))) return;
+    const before = this.effectiveCategories();
+    this.record = theirs;
+    this.applyEffective(before, "sync");
+  }
+}

@@ -1,0 +1,139 @@
+/**
+ * The entry point: `assent.js`, a classic script a site adds with one tag.
+ *
+ *   <script src="https://consent.example.com/assent.js" data-site="acme" defer></script>
+ *
+ * Attributes: `data-site` (required), `data-endpoint` (the Worker's base URL; default: where
+ * the script came from), `data-lang` (default: `<html lang>`, then the browser's language).
+ *
+ * Order of work: Consent Mode defaults first (R3.1); then the local record, applied with no
+ * request when it is valid; otherwise bootstrap and the banner. A second copy of the tag does
+ * nothing. Nothing here may throw into the host page.
+ */
+import { Controller } from "./controller";
+import type { AssentApi, AssentEventMap } from "./types";
+import { mountBanner, mountFloatingButton, openPreferences, placeholder, showBannerError } from "./ui/index";
+
+declare const __ASSENT_VERSION__: string;
+const VERSION = typeof __ASSENT_VERSION__ === "string" ? __ASSENT_VERSION__ : "dev";
+
+/** Finds our own script tag (currentScript is null when run from a module or a later tick). */
+function ownScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement && current.dataset.site) return current;
+  return document.querySelector<HTMLScriptElement>("script[data-site][src*='assent']");
+}
+
+/** Runs `fn` when the browser is idle (or soon), so background work never competes with the page. */
+function whenIdle(fn: () => void): void {
+  const ric = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
+  if (ric) ric(fn, { timeout: 5_000 });
+  else setTimeout(fn, 1_000);
+}
+
+function start(): void {
+  const script = ownScript();
+  const siteId = script?.dataset.site;
+  if (!script || !siteId) {
+    console.warn("assent: add data-site to the assent.js script tag");
+    return;
+  }
+  const src = new URL(script.src, location.href);
+  const endpoint = new URL(script.dataset.endpoint ?? "/", src).href;
+  const lang = script.dataset.lang || document.documentElement.lang || navigator.language || null;
+  const controller = new Controller({ siteId, endpoint, lang, widgetVersion: VERSION });
+  controller.setPlaceholder(placeholder(controller));
+
+  let ready = false;
+  const readyWaiters: (() => void)[] = [];
+  const markReady = () => {
+    if (ready) return;
+    ready = true;
+    controller.emit("assent-ready", controller.state());
+    for (const fn of readyWaiters.splice(0)) fn();
+  };
+  const whenReady = () => new Promise<void>((resolve) => (ready ? resolve() : readyWaiters.push(resolve)));
+
+  const showBanner = async () => {
+    try {
+      const mode = await controller.settleWithoutRecord();
+      mountBanner(controller, mode);
+    } catch (err) {
+      console.warn("assent: could not load the consent settings", err);
+      showBannerError(controller, () => void showBanner());
+    }
+  };
+  controller.onPolicyChanged = () => void showBanner();
+
+  const api: AssentApi = {
+    version: VERSION,
+    get: () => controller.state(),
+    open: async () => {
+      await openPreferences(controller, document.activeElement, src);
+    },
+    acceptAll: async () => {
+      await controller.ensureBootstrap();
+      controller.acceptAll("api");
+    },
+    rejectAll: async () => {
+      await controller.ensureBootstrap();
+      controller.rejectAll("api");
+    },
+    on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void) {
+      const handler = (e: Event) => {
+        try {
+          fn((e as CustomEvent<AssentEventMap[K]>).detail);
+        } catch (err) {
+          console.error("assent: listener failed", err);
+        }
+      };
+      document.addEventListener(event, handler);
+      return () => document.removeEventListener(event, handler);
+    },
+  };
+  Object.defineProperty(window, "assent", { value: Object.freeze(api), configurable: false, enumerable: true, writable: false });
+
+  // Any element with data-assent="open-preferences" opens the preference center (R1.10).
+  document.addEventListener("click", (event) => {
+    const opener = (event.target as Element | null)?.closest?.("[data-assent='open-preferences']");
+    if (!opener) return;
+    event.preventDefault();
+    void openPreferences(controller, opener, src);
+  });
+  window.addEventListener("storage", (event) => {
+    if (event.key === `assent:v1:${siteId}`) controller.adoptFromOtherTab();
+  });
+  window.addEventListener("online", () => void controller.sync());
+
+  if (controller.applyLocal()) {
+    // A valid record: applied with no request. The fingerprint is re-checked in the
+    // background at most every revalidateMinutes, and GPC over an old grant is recorded.
+    markReady();
+    if (controller.revalidationDue() || (controller.navigatorGpc && controller.record?.saleOrSharing.some((id) => controller.record!.categories[id])))
+      whenIdle(() => {
+        controller
+          .revalidate()
+          .then((changed) => {
+            if (changed) void showBanner();
+            else controller.honorGpcOverRecord();
+          })
+          .catch((err: unknown) => console.warn("assent: background check failed", err));
+      });
+  } else {
+    void showBanner().finally(markReady);
+  }
+  // The floating "privacy choices" button, when the site wants one: known from the record on
+  // a returning visit (no request), from bootstrap on a first one.
+  void whenReady().then(() => {
+    if (controller.bootstrap?.widget.floatingButton ?? controller.record?.floatingButton) mountFloatingButton(controller, src);
+  });
+}
+
+// Including the script twice does nothing extra.
+if (!("assent" in window)) {
+  try {
+    start();
+  } catch (err) {
+    console.error("assent: failed to start", err);
+  }
+}

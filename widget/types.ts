@@ -1,0 +1,125 @@
+/**
+ * Types shared by the widget's modules. API shapes come from the Worker's contract as *types
+ * only*, so zod never reaches the embed.
+ */
+import type {
+  BootstrapResponse,
+  ConsentAction,
+  ConsentModeType,
+  ConsentSurface,
+  Regime,
+} from "../worker/contract";
+
+export type { BootstrapResponse, ConsentAction, ConsentModeType, ConsentSurface, Regime };
+
+/** A decision not yet confirmed by the Worker: retried with the same key until it is. */
+export interface PendingSync {
+  idempotencyKey: string;
+  body: {
+    action: ConsentAction;
+    choices?: Record<string, boolean>;
+    policyFingerprint: string;
+    locale: string;
+    gpc: boolean;
+    widgetVersion: string;
+    textHash: string;
+    surface: ConsentSurface;
+  };
+  attempts: number;
+}
+
+/**
+ * What the widget keeps in the site's own localStorage (`assent:v1:{siteId}`). Written at the
+ * first decision, never before (R1.2). `kind: "notice"` is the trace of a visitor who only
+ * acknowledged an opt-out or notice banner: no visitor id, nothing sent to the Worker.
+ */
+export interface LocalRecord {
+  v: 1;
+  kind: "decision" | "notice";
+  siteId: string;
+  /** Every category stated true/false (for `notice`: the regime's defaults). */
+  categories: Record<string, boolean>;
+  action?: ConsentAction;
+  gpc: boolean;
+  regime: Regime;
+  fingerprint: string;
+  policyVersion: string;
+  /** Client time of the decision, ISO; the newer record wins (R6.1). */
+  updatedAt: string;
+  /** When the decision stops counting and the visitor is asked again (R1.12, R1.13). */
+  expiresAt: string;
+  /** Last time bootstrap confirmed `fingerprint` is still current. */
+  checkedAt: string;
+  /** Everything needed to apply the record with no request. */
+  consentMode: Record<string, ConsentModeType[]>;
+  waitForUpdateMs: number;
+  revalidateMinutes: number;
+  /** Whether the site wants the floating "privacy choices" button (known without a request). */
+  floatingButton: boolean;
+  cookieMirror?: string;
+  /** Categories that are always on, and those GPC turns off: known without a request. */
+  required: string[];
+  saleOrSharing: string[];
+  /** Cookie/storage names per category, deleted on withdrawal where JS can reach them. */
+  storage: Record<string, { name: string; type: string; domain?: string }[]>;
+  /** Set once the Worker recorded a decision. */
+  visitorId?: string;
+  token?: string;
+  receiptId?: string;
+  /** The Worker's per-visitor version of the receipt. */
+  version?: number;
+  pending?: PendingSync;
+}
+
+/** The consent state as the page sees it: a copy, safe to keep or change. */
+export interface AssentState {
+  siteId: string;
+  /** True once the visitor decided (or acknowledged a notice) and it still counts. */
+  decided: boolean;
+  categories: Record<string, boolean>;
+  gpc: boolean;
+  regime: Regime | null;
+  receiptId: string | null;
+  /** True while a decision waits to be recorded by the Worker. */
+  pendingSync: boolean;
+  updatedAt: string | null;
+  expiresAt: string | null;
+}
+
+/** `assent-change` detail: the new state and which categories changed. */
+export interface AssentChangeDetail {
+  state: AssentState;
+  changed: string[];
+  surface: ConsentSurface | "load" | "sync";
+}
+
+/** Events `assent.on()` and the DOM carry. */
+export interface AssentEventMap {
+  "assent-ready": AssentState;
+  "assent-change": AssentChangeDetail;
+}
+
+/** `window.assent`. */
+export interface AssentApi {
+  readonly version: string;
+  /** A copy of the current state. */
+  get(): AssentState;
+  /** Opens the preference center; resolves when it is shown. */
+  open(): Promise<void>;
+  acceptAll(): Promise<void>;
+  rejectAll(): Promise<void>;
+  /** Listens to `assent-ready` / `assent-change`; returns a function that stops listening. */
+  on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void): () => void;
+}
+
+declare global {
+  interface Window {
+    assent?: AssentApi;
+    dataLayer?: unknown[];
+    gtag?: (...args: unknown[]) => void;
+  }
+  interface GlobalEventHandlersEventMap {
+    "assent-ready": CustomEvent<AssentState>;
+    "assent-change": CustomEvent<AssentChangeDetail>;
+  }
+}
