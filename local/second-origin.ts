@@ -39,8 +39,10 @@ export async function createSecondOrigin(options: { workerOrigin: string; port?:
         res.writeHead(403).end();
         return;
       }
-      let body: Buffer | string = await readFile(file);
-      const type = TYPES[extname(file)] ?? "application/octet-stream";
+      // Like Workers Static Assets: "/privacy" serves privacy.html.
+      const found = extname(file) ? file : `${file}.html`;
+      let body: Buffer | string = await readFile(found);
+      const type = TYPES[extname(found)] ?? "application/octet-stream";
       if (type.startsWith("text/html")) body = body.toString("utf8").replaceAll('src="/assent.js"', `src="${worker}/assent.js"`);
       res.writeHead(200, { "Content-Type": type, "Cache-Control": "no-cache" }).end(body);
     } catch {

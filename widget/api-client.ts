@@ -42,11 +42,14 @@ async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
 const siteUrl = (endpoint: string, siteId: string, path: string) =>
   new URL(`v1/sites/${encodeURIComponent(siteId)}/${path}`, endpoint).href;
 
-/** GET bootstrap, in the visitor's language when the site has it. */
-export function fetchBootstrap(endpoint: string, siteId: string, lang: string | null): Promise<BootstrapResponse> {
+/**
+ * GET bootstrap, in the visitor's language when the site has it. It may come from the browser's
+ * cache (private, max-age=60), except for the background policy check, which must see the
+ * current fingerprint (`fresh`).
+ */
+export function fetchBootstrap(endpoint: string, siteId: string, lang: string | null, fresh = false): Promise<BootstrapResponse> {
   const query = lang ? `?lang=${encodeURIComponent(lang)}` : "";
-  // Bootstrap may come from the browser's cache (private, max-age=60): not "no-store".
-  return fetch(siteUrl(endpoint, siteId, `bootstrap${query}`), { credentials: "omit", mode: "cors" }).then(
+  return fetch(siteUrl(endpoint, siteId, `bootstrap${query}`), { credentials: "omit", mode: "cors", ...(fresh ? { cache: "no-store" as const } : {}) }).then(
     async (res) => {
       if (!res.ok) throw new ApiFailure(res.status, `http_${res.status}`, `bootstrap failed (${res.status})`);
       return (await res.json()) as BootstrapResponse;

@@ -113,9 +113,10 @@ export class Controller {
   effectiveCategories(): Record<string, boolean> {
     const { ids, required, saleOrSharing } = this.categoryFlags();
     const gpcOff = (id: string) => this.gpc && saleOrSharing.has(id);
-    if (this.recordValid()) {
+    const record = this.record;
+    if (this.recordValid(record)) {
       const out: Record<string, boolean> = {};
-      for (const [id, on] of Object.entries(this.record.categories)) out[id] = on && !gpcOff(id);
+      for (const [id, on] of Object.entries(record.categories)) out[id] = on && !gpcOff(id);
       // A category the record does not know (added since) stays off until asked (R9.12).
       for (const id of ids) if (!(id in out)) out[id] = required.has(id);
       return out;
@@ -157,10 +158,10 @@ export class Controller {
     const record = this.record;
     const required = record ? Object.fromEntries(record.required.map((id) => [id, record.consentMode[id] ?? []])) : {};
     setConsentDefaults(required, this.record?.waitForUpdateMs ?? 500);
-    if (!this.recordValid()) return false;
-    updateConsentMode(this.record.consentMode, this.effectiveCategories(), this.gpc);
+    if (!this.recordValid(record)) return false;
+    updateConsentMode(record.consentMode, this.effectiveCategories(), this.gpc);
     void applyGates({ categories: this.effectiveCategories(), settled: true }, this.placeholder);
-    if (this.record.pending) this.scheduleSync(0);
+    if (record.pending) this.scheduleSync(0);
     return true;
   }
 
@@ -174,10 +175,10 @@ export class Controller {
     return applyGates({ categories: this.effectiveCategories(), settled: this.recordValid() || this.regime !== null && this.regime !== "opt-in" }, this.placeholder);
   }
 
-  /** Fetches bootstrap once (shared by every caller). */
-  ensureBootstrap(): Promise<BootstrapResponse> {
+  /** Fetches bootstrap once (shared by every caller); `fresh` bypasses the HTTP cache. */
+  ensureBootstrap(fresh = false): Promise<BootstrapResponse> {
     if (this.bootstrap) return Promise.resolve(this.bootstrap);
-    this.bootstrapPromise ??= fetchBootstrap(this.endpoint, this.siteId, this.lang).then(
+    this.bootstrapPromise ??= fetchBootstrap(this.endpoint, this.siteId, this.lang, fresh).then(
       (boot) => {
         this.bootstrap = boot;
         return boot;
@@ -203,7 +204,7 @@ export class Controller {
    */
   async revalidate(): Promise<boolean> {
     const before = this.effectiveCategories();
-    const boot = await this.ensureBootstrap();
+    const boot = await this.ensureBootstrap(true);
     if (!this.record) return true;
     if (this.record.fingerprint === boot.policy.fingerprint) {
       this.record = { ...this.record, checkedAt: new Date(now()).toISOString() };

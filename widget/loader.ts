@@ -69,7 +69,7 @@ function start(): void {
     version: VERSION,
     get: () => controller.state(),
     open: async () => {
-      await openPreferences(controller, document.activeElement, src);
+      await openPreferences(controller, document.activeElement);
     },
     acceptAll: async () => {
       await controller.ensureBootstrap();
@@ -98,7 +98,7 @@ function start(): void {
     const opener = (event.target as Element | null)?.closest?.("[data-assent='open-preferences']");
     if (!opener) return;
     event.preventDefault();
-    void openPreferences(controller, opener, src);
+    void openPreferences(controller, opener);
   });
   window.addEventListener("storage", (event) => {
     if (event.key === `assent:v1:${siteId}`) controller.adoptFromOtherTab();
@@ -125,7 +125,7 @@ function start(): void {
   // The floating "privacy choices" button, when the site wants one: known from the record on
   // a returning visit (no request), from bootstrap on a first one.
   void whenReady().then(() => {
-    if (controller.bootstrap?.widget.floatingButton ?? controller.record?.floatingButton) mountFloatingButton(controller, src);
+    if (controller.bootstrap?.widget.floatingButton ?? controller.record?.floatingButton) mountFloatingButton(controller);
   });
 }
 

@@ -1,0 +1,89 @@
+/**
+ * Decisions from the banner and the preference center: saved locally at once, recorded by the
+ * Worker with a receipt, applied to gated scripts once, and on the next page applied with no
+ * request at all (R1.3, R1.5, R1.11, R1.16, R6.1).
+ */
+import { expect, test } from "./fixtures";
+import { analyticsRuns, localRecord, serverReceipts, syncedRecord } from "./helpers";
+
+test("Accept all: persisted locally, receipt on the server, analytics runs once", async ({ page, assent }) => {
+  await page.goto(assent.worker.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+  await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeHidden();
+  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  const record = await syncedRecord(page);
+  expect(record.categories).toEqual({ necessary: true, usage: true });
+  const receipts = await serverReceipts(assent.worker.url, record.token!);
+  expect(receipts).toHaveLength(1);
+  expect(receipts[0]).toMatchObject({ id: record.receiptId, action: "accept_all", surface: "banner", categories: { necessary: true, usage: true } });
+  expect(await analyticsRuns(page)).toBe(1);
+  // The embed loads once usage is granted.
+  await expect(page.locator("iframe.tour")).toBeVisible();
+});
+
+test("Reject all: one click, everything optional off, the refusal is recorded", async ({ page, assent }) => {
+  await page.goto(assent.worker.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Reject all" }).click();
+  await expect(page.locator("#analytics-status")).toHaveText(/you said no/);
+  const record = await syncedRecord(page);
+  expect(record.categories).toEqual({ necessary: true, usage: false });
+  expect(await analyticsRuns(page)).toBe(0);
+  const receipts = await serverReceipts(assent.worker.url, record.token!);
+  expect(receipts.map((r) => r.action)).toEqual(["reject_all"]);
+});
+
+test("Customize: the preference center starts with nothing optional on and saves exactly the toggles", async ({ page, assent }) => {
+  await page.goto(assent.worker.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Customize" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog).toBeVisible();
+  const usage = dialog.getByRole("switch", { name: /Usage data/ });
+  const necessary = dialog.getByRole("switch", { name: /Strictly necessary/ });
+  await expect(usage).not.toBeChecked();
+  await expect(necessary).toBeChecked();
+  await expect(necessary).toBeDisabled();
+  await dialog.getByRole("button", { name: "Save choices" }).click();
+  await expect(dialog).toBeHidden();
+  const record = await syncedRecord(page);
+  expect(record.categories).toEqual({ necessary: true, usage: false });
+  const receipts = await serverReceipts(assent.worker.url, record.token!);
+  expect(receipts[0]).toMatchObject({ action: "custom", surface: "preferences" });
+});
+
+test("a returning visitor sees no banner and causes no request to the Worker", async ({ page, assent }) => {
+  // Cross-origin, as on a customer's site: every network request to the Worker's origin counts;
+  // the script and its chunk may come from the browser's HTTP cache (that is not a request).
+  await page.goto(assent.second.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+  await syncedRecord(page);
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const fromCache = new Set<string>();
+  const toWorker: { id: string; url: string }[] = [];
+  cdp.on("Network.requestServedFromCache", (e) => fromCache.add(e.requestId));
+  cdp.on("Network.responseReceived", (e) => {
+    if (e.response.fromDiskCache || e.response.fromPrefetchCache) fromCache.add(e.requestId);
+  });
+  cdp.on("Network.requestWillBeSent", (e) => {
+    if (new URL(e.request.url).origin === assent.worker.url.origin) toWorker.push({ id: e.requestId, url: e.request.url });
+  });
+  await page.reload();
+  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await page.waitForTimeout(1000);
+  await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toHaveCount(0);
+  expect(toWorker.filter((r) => !fromCache.has(r.id)).map((r) => r.url)).toEqual([]);
+  expect(toWorker.filter((r) => new URL(r.url).pathname.startsWith("/v1/"))).toEqual([]);
+  expect(await analyticsRuns(page)).toBe(1);
+});
+
+test("reopening the preference center shows the current state, not the defaults", async ({ page, assent }) => {
+  await page.goto(assent.worker.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+  await syncedRecord(page);
+  await page.reload();
+  await page.getByRole("link", { name: "Privacy choices" }).click();
+  const dialog = page.getByRole("dialog");
+  await expect(dialog.getByRole("switch", { name: /Usage data/ })).toBeChecked();
+  const record = await localRecord(page);
+  await expect(dialog.getByText(record!.receiptId!)).toBeVisible();
+});

@@ -1,0 +1,76 @@
+/**
+ * The widget's own wording: labels of its controls and messages. What the site says (banner
+ * title and description, purposes, vendors, lists, the GPC line) is not here: it comes from
+ * `bootstrap.texts` in the negotiated language.
+ *
+ * Split in two so each bundle carries only its half: the banner's strings ship in `assent.js`,
+ * the preference center's in its lazily loaded chunk. Plurals are functions.
+ */
+
+/** Strings of the first layer and the floating button (main bundle). */
+export interface BannerStrings {
+  /** The table's BCP 47 code and writing direction. */
+  $code: string;
+  $dir: "ltr" | "rtl";
+  /** Label of the purpose list on the first layer. */
+  purposes: string;
+  /** The privacy policy and cookie policy links. */
+  policy: string;
+  cookiePolicy: string;
+  /** The three equal choices (R1.3); the preference center uses the same labels (R8.10). */
+  acceptAll: string;
+  rejectAll: string;
+  customize: string;
+  /** The one-click US opt-out (R2.5). */
+  doNotSell: string;
+  /** Opens the preference center from the opt-out notice (R2.5). */
+  yourChoices: string;
+  /** Closes a notice; never a grant. */
+  ok: string;
+  /** The floating button's accessible name, the error banner's label, the placeholder's settings button. */
+  privacyChoices: string;
+  /** Bootstrap or the preference center could not be loaded. */
+  loadError: string;
+  retry: string;
+  dismiss: string;
+}
+
+/** Strings of the lazily loaded chunk: the preference center and the embed placeholder. */
+export interface PreferencesStrings {
+  /** The embed placeholder's button that grants its categories. */
+  load: string;
+  /** `host` is the embed's host name; `purposes` the category titles, already joined. */
+  embed: (host: string, purposes: string) => string;
+  /** The dialog's heading and accessible name. */
+  title: string;
+  intro: string;
+  close: string;
+  /** Shown under the locked `necessary` switch (R1.4). */
+  alwaysOn: string;
+  /** Summary of a category's details: how many vendors and storage items. */
+  details: (vendors: number, items: number) => string;
+  vendors: string;
+  storage: string;
+  thirdParty: string;
+  firstParty: string;
+  /** `duration` is already formatted ("400 days", "1.1 years"). */
+  retention: (duration: string) => string;
+  /** Duration of a storage item that lasts for the browser session. */
+  session: string;
+  storageTypes: Record<"cookie" | "localStorage" | "sessionStorage" | "indexedDB", string>;
+  save: string;
+  saved: string;
+  receipt: string;
+  notRecorded: string;
+  yourData: string;
+  download: string;
+  deleteData: string;
+  deleteConfirm: string;
+  deleteYes: string;
+  cancel: string;
+  deleted: string;
+  failed: string;
+}
+
+/** Everything the UI says; the preference center sees both halves. */
+export type UiStrings = BannerStrings & PreferencesStrings;
