@@ -67,7 +67,7 @@ async function start(): Promise<void> {
   Assent is running at ${HOST}/
     Demo site:        ${HOST}/
     Same page, embedded from another origin: ${second.url.href}
-    Strict-CSP page:  ${HOST}/demo/strict-csp.html
+    Strict-CSP page:  ${HOST}/demo/strict-csp
     API health:       ${HOST}/v1/health
     Demo bootstrap:   ${HOST}/v1/sites/demo/bootstrap
   Press Ctrl-C to stop.

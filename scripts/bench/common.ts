@@ -18,7 +18,8 @@ export interface BenchSettings {
   warmupSeconds: number;
 }
 
-function positiveNumber(name: string, fallback: number, integer: boolean): number {
+/** A positive number (or integer) from the environment variable `name`, else `fallback`. */
+export function positiveNumber(name: string, fallback: number, integer: boolean): number {
   const raw = process.env[name];
   if (raw === undefined || raw.trim() === "") return fallback;
   const value = Number(raw);
@@ -47,6 +48,11 @@ export interface BenchSection {
   notes: string[];
   /** Reasons the bench itself is broken; any makes `npm run bench` exit 1. Never slow numbers. */
   failures: string[];
+  /**
+   * Hard product budgets exceeded (such as the first-visit bytes of the widget); any makes
+   * `npm run bench` exit 1 as well. Sizes only: slow timings never go here.
+   */
+  overBudget?: string[];
   raw: unknown;
 }
 
@@ -63,6 +69,7 @@ export function printSection(section: BenchSection): void {
   for (const line of section.intro) console.log(line);
   console.log(`\n${renderTable(section.table.head, section.table.rows)}\n`);
   for (const line of section.notes) console.log(line);
+  for (const over of section.overBudget ?? []) console.log(`OVER BUDGET: ${over}`);
   for (const failure of section.failures) console.log(`FAILED: ${failure}`);
 }
 

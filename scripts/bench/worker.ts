@@ -43,7 +43,7 @@ interface Endpoint {
  * wrangler.toml's `[vars] SITE_CACHE_SECONDS`, the memo the deployed Worker runs with. Read as
  * text: wrangler's config reader would announce .dev.vars a second time.
  */
-function deployedSiteCacheSeconds(): number {
+export function deployedSiteCacheSeconds(): number {
   const match = /^\s*SITE_CACHE_SECONDS\s*=\s*"?(\d+)"?\s*$/m.exec(readFileSync(join(ROOT, "wrangler.toml"), "utf8"));
   return match ? Number(match[1]) : 30;
 }
