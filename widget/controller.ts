@@ -90,6 +90,9 @@ export class Controller {
     if (!record) return false;
     if (Date.parse(record.expiresAt) <= now()) return false;
     if (this.bootstrap && record.fingerprint !== this.bootstrap.policy.fingerprint) return false;
+    // A notice acknowledged where opt-out rules applied is no consent where opt-in rules apply
+    // (the visitor travelled, or the site's regimes changed).
+    if (this.bootstrap && record.kind === "notice" && this.bootstrap.edge.regime === "opt-in") return false;
     return true;
   }
 
@@ -206,7 +209,7 @@ export class Controller {
     const before = this.effectiveCategories();
     const boot = await this.ensureBootstrap(true);
     if (!this.record) return true;
-    if (this.record.fingerprint === boot.policy.fingerprint) {
+    if (this.recordValid()) {
       this.record = { ...this.record, checkedAt: new Date(now()).toISOString() };
       writeRecord(this.record);
       return false;
