@@ -49,7 +49,7 @@ test("default comes first, one update per decision, config and event after", asy
 test("withdrawal: denied at once, gated scripts stop, the category's cookies are deleted", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
-  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
   expect(await page.evaluate(() => document.cookie)).toContain("pg_usage=");
   await syncedRecord(page);
   await page.getByRole("link", { name: "Privacy choices" }).click();

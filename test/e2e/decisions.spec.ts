@@ -10,7 +10,7 @@ test("Accept all: persisted locally, receipt on the server, analytics runs once"
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
   await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeHidden();
-  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
   const record = await syncedRecord(page);
   expect(record.categories).toEqual({ necessary: true, usage: true });
   const receipts = await serverReceipts(assent.worker.url, record.token!);
@@ -68,7 +68,7 @@ test("a returning visitor sees no banner and causes no request to the Worker", a
     if (new URL(e.request.url).origin === assent.worker.url.origin) toWorker.push({ id: e.requestId, url: e.request.url });
   });
   await page.reload();
-  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
   await page.waitForTimeout(1000);
   await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toHaveCount(0);
   expect(toWorker.filter((r) => !fromCache.has(r.id)).map((r) => r.url)).toEqual([]);

@@ -3,7 +3,8 @@
  * and a second origin serving the same demo pages, per test worker, on free loopback ports.
  *
  * - `assent.worker.url` / `assent.second.url`: the two origins (both allowed by the demo site).
- * - `assentAt(geo)`: another Worker whose requests appear to come from `geo` (US-CA, DE …).
+ * - `assentAt(geo)`: another Worker whose requests appear to come from `geo` (US-CA, DE …),
+ *   started once per location and test worker.
  * - `workerRequests(page)`: every request the page makes to the Worker, for "no request" checks.
  * Each test gets a fresh browser context: empty storage, as a first visit.
  */
@@ -59,13 +60,16 @@ export const test = base.extend<
   ],
   assentAt: [
     async ({}, use) => {
-      const started: AssentServers[] = [];
-      await use(async (geo) => {
-        const servers = await startServers(geo);
-        started.push(servers);
+      // One Worker per location per test worker, shared by its tests like `assent` (starting
+      // one takes seconds); each test still gets a fresh browser context.
+      const started = new Map<string, Promise<AssentServers>>();
+      await use((geo) => {
+        const key = JSON.stringify(geo);
+        let servers = started.get(key);
+        if (!servers) started.set(key, (servers = startServers(geo)));
         return servers;
       });
-      for (const s of started) await stopServers(s);
+      for (const s of started.values()) await stopServers(await s);
     },
     { scope: "worker" },
   ],

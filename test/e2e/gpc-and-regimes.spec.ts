@@ -56,7 +56,7 @@ test("opt-out regime: one click on Do Not Sell or Share opts out", async ({ page
   const ca = await assentAt({ country: "US", regionCode: "CA" });
   await page.goto(ca.worker.url.href);
   // Before any choice the regime's defaults apply (usage allowed until the visitor opts out).
-  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
   await page.locator("assent-banner").getByRole("button", { name: "Do Not Sell or Share My Personal Information" }).click();
   const record = await syncedRecord(page);
   expect(record.categories).toEqual({ necessary: true, usage: false });

@@ -33,3 +33,87 @@ export async function serverReceipts(workerUrl: URL, token: string, siteId = "de
 export function analyticsRuns(page: Page): Promise<number> {
   return page.evaluate(() => (window as unknown as { __penguinAnalyticsRuns?: number }).__penguinAnalyticsRuns ?? 0);
 }
+
+/** The widget's first layer. */
+export const bannerOf = (page: Page) => page.locator("assent-banner");
+
+/** Makes the page's browser send Global Privacy Control (`navigator.globalPrivacyControl`). */
+export async function enableGpc(page: Page): Promise<void> {
+  await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
+}
+
+/** What has focus, followed through open shadow roots. */
+export interface DeepFocus {
+  /** The shadow hosts passed on the way, outermost first (e.g. ["assent-preferences"]). */
+  hosts: string[];
+  tag: string;
+  id: string;
+  /** Trimmed text content, or aria-label when set. */
+  name: string;
+  part: string | null;
+  /** True when the element is inside an open <dialog>. */
+  inOpenDialog: boolean;
+}
+
+/** The deep active element (document.activeElement, then each shadow root's activeElement). */
+export function deepFocus(page: Page): Promise<DeepFocus> {
+  return page.evaluate(() => {
+    let el: Element | null = document.activeElement;
+    const hosts: string[] = [];
+    while (el?.shadowRoot?.activeElement) {
+      hosts.push(el.localName);
+      el = el.shadowRoot.activeElement;
+    }
+    return {
+      hosts,
+      tag: el?.localName ?? "",
+      id: el?.id ?? "",
+      name: (el?.getAttribute("aria-label") ?? el?.textContent ?? "").trim().replace(/\s+/g, " "),
+      part: el?.getAttribute("part") ?? null,
+      inOpenDialog: Boolean(el?.closest("dialog[open]")),
+    };
+  });
+}
+
+/** Presses Tab until `match` holds for the deep focus (at most `max` presses); returns the count. */
+export async function tabUntil(page: Page, match: (f: DeepFocus) => boolean, max = 40, key = "Tab"): Promise<number> {
+  for (let presses = 1; presses <= max; presses++) {
+    await page.keyboard.press(key);
+    if (match(await deepFocus(page))) return presses;
+  }
+  throw new Error(`focus did not reach the element after ${max} presses of ${key}`);
+}
+
+/** An sRGB colour from a computed style value: `rgb(…)`, `rgba(…)` (alpha returned too). */
+export function parseColor(value: string): { r: number; g: number; b: number; a: number } {
+  const m = /^rgba?\(([^)]+)\)$/.exec(value.trim());
+  if (!m) throw new Error(`not an rgb() colour: ${value}`);
+  const [r, g, b, a = 1] = m[1]!.split(/[\s,/]+/).filter(Boolean).map(Number);
+  return { r: r!, g: g!, b: b!, a };
+}
+
+/** WCAG 2 contrast ratio of two opaque computed colours. */
+export function contrastRatio(a: string, b: string): number {
+  const lum = (value: string) => {
+    const c = parseColor(value);
+    const ch = (v: number) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    };
+    return 0.2126 * ch(c.r) + 0.7152 * ch(c.g) + 0.0722 * ch(c.b);
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+/**
+ * Serves `url` (the demo page) without its `<html lang>`, so that the browser's language decides
+ * the widget's (the loader's order: data-lang, then `<html lang>`, then the browser).
+ */
+export async function withoutPageLang(page: Page, url: string): Promise<void> {
+  await page.route(url, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace(/<html lang="[^"]*">/, "<html>");
+    await route.fulfill({ response, body });
+  });
+}

@@ -28,7 +28,7 @@ test("a material change (a new vendor) asks again; a wording change does not", a
   });
   await page.clock.setSystemTime(start + 61 * 60_000);
   await page.reload();
-  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
   await page.waitForFunction((t) => Date.parse(JSON.parse(localStorage.getItem("assent:v1:demo")!).checkedAt) >= t, start + 60 * 60_000);
   await expect(bannerAccept(page)).toHaveCount(0);
 
@@ -70,7 +70,7 @@ test("with the Worker unreachable the decision applies locally and is recorded l
   await page.goto(assent.worker.url.href);
   await page.route("**/v1/sites/demo/consents", (route) => route.abort("connectionrefused"));
   await bannerAccept(page).click();
-  await expect(page.locator("#analytics-status")).toHaveText(/running/);
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
   const pending = await localRecord(page);
   expect(pending?.pending).toBeTruthy();
   expect(pending?.receiptId).toBeUndefined();

@@ -9,8 +9,9 @@
  * - `notice` (opt-out and notice regimes): "Do Not Sell or Share My Personal Information" (one
  *   click, R2.5), "Your Privacy Choices" and "OK" (remembers the notice was seen).
  * - `gpc-honored`: GPC was recorded already; says so (R2.4), with "OK" and "Your Privacy Choices".
- * - An error line (`role="alert"`) with Retry, on its own or above a decision: bootstrap or the
- *   preference center could not be loaded. The page keeps working.
+ * - An error line (`role="status"`: polite, it never interrupts, R8.9) with Retry, on its own or
+ *   above a decision: bootstrap or the preference center could not be loaded. The page keeps
+ *   working.
  *
  * There is no × and Escape does nothing: closing without a choice grants nothing (R1.7). The
  * banner closes at once on a decision (the controller records it locally first), and when a
@@ -62,9 +63,10 @@ export type BannerMode = "ask" | "notice" | "gpc-honored";
 export type OpenPreferences = (opener: HTMLElement) => void;
 
 // One-letter class names keep assent.js small: b = the region, s = a status line, l = the
-// purpose list's label, d = the description.
+// purpose list's label, d = the description. The region's scroll-padding keeps a control that
+// takes focus in the scrolled region clear of its edges, focus ring included (R8.4, R8.7).
 const CSS = `:host{position:fixed;inset-inline:0;bottom:0;z-index:var(--assent-z,2147483000)}
-.b{max-height:min(85vh,40rem);overflow:auto;background:var(--_bg);border-top:2px solid var(--_bd);box-shadow:0 -4px 16px #0004;padding:1rem max(1rem,(100% - 60rem)/2)}
+.b{max-height:min(85vh,40rem);overflow:auto;background:var(--_bg);border-top:2px solid var(--_bd);box-shadow:0 -4px 16px #0004;padding:1rem max(1rem,(100% - 60rem)/2);scroll-padding-block:.5rem}
 .b:focus-visible{outline-offset:-5px}
 h2{margin:0 0 .5rem;font-size:1.125rem}
 ul{display:flex;flex-wrap:wrap;gap:.25rem .5rem;margin:0 0 .75rem;padding:0;list-style:none}
@@ -180,7 +182,7 @@ export class AssentBanner extends ShadowElement {
       h(
         "div",
         { part: "banner", class: "b", role: "region", "aria-label": mode ? texts!.banner.title : s.privacyChoices, tabindex: "0", lang, dir },
-        retry && h("p", { part: "status error", class: "s", role: "alert" }, s.loadError),
+        retry && h("p", { part: "status error", class: "s", role: "status" }, s.loadError),
         retry &&
           h(
             "div",
