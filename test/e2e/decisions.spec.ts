@@ -42,6 +42,8 @@ test("Customize: the preference center starts with nothing optional on and saves
   await expect(usage).not.toBeChecked();
   await expect(necessary).toBeChecked();
   await expect(necessary).toBeDisabled();
+  // Who gets the data is visible one step from the first layer (R1.6).
+  await expect(dialog.locator('[part="vendor-names"]').nth(1)).toHaveText("Vendors: Penguin product analytics, Google Analytics (Google Ireland Ltd.)");
   await dialog.getByRole("button", { name: "Save choices" }).click();
   await expect(dialog).toBeHidden();
   const record = await syncedRecord(page);

@@ -30,6 +30,7 @@
  * @csspart switch - A category's switch.
  * @csspart note - The "always on" note of `necessary`.
  * @csspart description - A category's description.
+ * @csspart vendor-names - The names of a category's vendors, visible without expanding (R1.6).
  * @csspart details - A category's `<details>` (vendors and storage).
  * @csspart vendor - One vendor.
  * @csspart storage-item - One cookie or storage item.
@@ -384,6 +385,9 @@ export class AssentPreferences extends LitElement {
         </div>
         ${c.required ? html`<p id=${`note-${c.id}`} part="note" class="note">${s.alwaysOn}</p>` : nothing}
         ${t ? html`<p part="description" class="desc">${t.description}</p>` : nothing}
+        ${c.vendors.length
+          ? html`<p part="vendor-names" class="desc">${s.vendors}: ${c.vendors.map((v) => v.name).join(", ")}</p>`
+          : nothing}
         ${c.vendors.length + c.storage.length > 0
           ? html`<details part="details">
               <summary>${s.details(c.vendors.length, c.storage.length)}</summary>
