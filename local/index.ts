@@ -42,6 +42,8 @@ export interface LocalAssentOptions {
   rateLimit?: { limit: number; period: 10 | 60 };
   /** Token signing key as `kid:secret`; default: a random key for this instance. */
   tokenKey?: string;
+  /** Key for email address hashes; default: a random key for this instance. */
+  emailHashKey?: string;
   /** Location every request appears to come from; default: unknown (no `request.cf` country). */
   geo?: LocalGeo;
   /** Directory of static assets; default: wrangler.toml's (`public/`). */
@@ -141,6 +143,10 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
     bindings: {
       ...workerOptions.bindings,
       TOKEN_KEY_CURRENT: options.tokenKey ?? `l1:${randomBytes(32).toString("base64url")}`,
+      EMAIL_HASH_KEY: options.emailHashKey ?? randomBytes(32).toString("base64url"),
+      // Local only: the outbox mailer and its /dev/outbox page.
+      MAIL_PROVIDER: "outbox",
+      DEV_MODE: "true",
       SITE_CACHE_SECONDS: String(options.siteCacheSeconds ?? 0),
     },
     host: "127.0.0.1",

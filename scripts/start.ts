@@ -41,7 +41,8 @@ async function waitForHealth(child: ChildProcess, timeoutMs = 60_000): Promise<v
 }
 
 async function start(): Promise<void> {
-  if (ensureDevVars()) console.log("▸ Created .dev.vars with a fresh token signing key (git-ignored)");
+  const written = ensureDevVars();
+  if (written.length) console.log(`▸ Wrote ${written.join(", ")} to .dev.vars (generated, git-ignored)`);
   console.log("▸ Building the widget (public/assent.js)");
   await buildWidget();
   // CI=true skips wrangler's interactive confirmation; the local database is ours to migrate.

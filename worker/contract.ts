@@ -110,7 +110,21 @@ export const CommunicationList = z.strictObject({
   kind: z.enum(["marketing", "newsletter"]),
   /** Version of the consent wording; stored with every signup (R5.1). */
   textVersion: text(32),
+  /** A distinct sender for this list (R5.3); default: the site's `email.fromAddress`. */
+  fromAddress: z.email().max(254).optional(),
 });
+
+/** How the site's email is sent and signed off (required when it has lists). */
+export const EmailSettings = z.strictObject({
+  fromAddress: z.email().max(254),
+  fromName: text(100),
+  replyTo: z.email().max(254).optional(),
+  /** The sender's postal address, in every message (CAN-SPAM, R5.6). */
+  postalAddress: text(300),
+  /** How long a confirmation link works (R5.2). */
+  confirmDays: z.int().min(1).max(30).default(7),
+});
+export type EmailSettings = z.infer<typeof EmailSettings>;
 export type CommunicationList = z.infer<typeof CommunicationList>;
 
 export const Regime = z.enum(["opt-in", "opt-out", "notice"]);
@@ -263,6 +277,9 @@ export const SiteConfig = z
     texts: z.record(Locale, SiteTexts),
     theme: Theme.prefault({}),
     widget: WidgetSettings.prefault({}),
+    email: EmailSettings.optional(),
+    /** A site directed to children under 13: no email capture at all (COPPA, R9.9). */
+    childDirected: z.boolean().default(false),
   })
   .superRefine((site, ctx) => {
     const issue = (path: (string | number)[], message: string) =>
@@ -280,6 +297,8 @@ export const SiteConfig = z
     const vendorIds = site.categories.flatMap((c) => c.vendors.map((v) => v.id));
     const listIds = site.communications.map((l) => l.id);
     if (new Set(listIds).size !== listIds.length) issue(["communications"], "a list id appears twice");
+    if (listIds.length > 0 && !site.email)
+      issue(["email"], "a site with communications lists needs email settings (sender, postal address)");
     if (!(site.defaultLocale in site.texts))
       issue(["texts"], `texts for the default locale "${site.defaultLocale}" are missing`);
     for (const [locale, texts] of Object.entries(site.texts)) {
@@ -471,6 +490,38 @@ export const ErasureResponse = z.object({
 export type ErasureResponse = z.infer<typeof ErasureResponse>;
 
 export const HealthResponse = z.object({ status: z.literal("ok"), version: z.string() });
+
+// ---------------------------------------------------------------------------------------------
+// Email lists: POST /v1/sites/{siteId}/subscriptions and the confirmation / unsubscribe pages
+// ---------------------------------------------------------------------------------------------
+
+/** A signup from the preference center or the site's own form. Never implied by a banner action. */
+export const SubscriptionRequest = z.strictObject({
+  email: z.email().max(254),
+  lists: z.array(Slug).min(1).max(10),
+  /** The consent wording version the visitor saw; must be each list's current one (R5.1). */
+  textVersion: text(32),
+  locale: Locale,
+});
+export type SubscriptionRequest = z.infer<typeof SubscriptionRequest>;
+
+/**
+ * Always the same answer, whatever the address's history: the confirmation email decides, so
+ * the endpoint never tells whether an address is known (no enumeration).
+ */
+export const SubscriptionResponse = z.object({
+  status: z.literal("pending"),
+  lists: z.array(z.string()),
+  /** ISO time the confirmation link stops working. */
+  confirmBy: z.string(),
+});
+export type SubscriptionResponse = z.infer<typeof SubscriptionResponse>;
+
+/** GET /me/subscriptions: the status of each list the visitor signed up to from this browser. */
+export const VisitorSubscriptions = z.object({
+  lists: z.record(z.string(), z.enum(["pending", "confirmed", "unsubscribed"])),
+});
+export type VisitorSubscriptions = z.infer<typeof VisitorSubscriptions>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors (RFC 9457 problem details)

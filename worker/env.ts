@@ -14,6 +14,16 @@ export interface Env {
   TOKEN_KEY_CURRENT: string;
   /** The key before the last rotation, still accepted for verification (optional secret). */
   TOKEN_KEY_PREVIOUS?: string;
+  /** Key for the keyed hashes of email addresses (suppression list, events). Wrangler secret. */
+  EMAIL_HASH_KEY?: string;
+  /** "outbox" (default: messages stored in D1, shown at /dev/outbox) or "postmark". */
+  MAIL_PROVIDER?: string;
+  /** Postmark server token, when MAIL_PROVIDER is "postmark" (Wrangler secret). */
+  POSTMARK_SERVER_TOKEN?: string;
+  /** Postmark API base URL; tests point it at a local fake. Default https://api.postmarkapp.com. */
+  POSTMARK_API_URL?: string;
+  /** "true" only in local development: enables /dev/outbox. Never set in production. */
+  DEV_MODE?: string;
   /** Seconds a site config is memoized in the isolate; "0" disables it (tests). */
   SITE_CACHE_SECONDS?: string;
 }

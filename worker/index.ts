@@ -8,9 +8,12 @@ import type { AppEnv, Env } from "./env";
 import { ApiError, problemResponse, renderError } from "./errors";
 import { bootstrapRoutes } from "./routes/bootstrap";
 import { consentRoutes } from "./routes/consents";
+import { emailPages } from "./routes/email-pages";
 import { meRoutes } from "./routes/me";
+import { subscriptionRoutes } from "./routes/subscriptions";
 import { type SiteEnv, siteCors, siteLoader, writeGuard } from "./security";
 import { purgeExpired } from "./store/ledger";
+import { purgeExpiredPending } from "./store/subscriptions";
 import { ASSENT_VERSION } from "./version";
 
 /** Routes under /v1/sites/{siteId}: site loaded, CORS applied, writes guarded. */
@@ -18,7 +21,8 @@ const siteApp = new Hono<SiteEnv>()
   .use(siteLoader, siteCors, writeGuard)
   .route("/", bootstrapRoutes)
   .route("/", consentRoutes)
-  .route("/", meRoutes);
+  .route("/", meRoutes)
+  .route("/", subscriptionRoutes);
 
 export const app = new Hono<AppEnv>()
   .use(async function baseHeaders(c, next) {
@@ -28,7 +32,8 @@ export const app = new Hono<AppEnv>()
     c.res.headers.delete("Set-Cookie");
   })
   .get("/v1/health", (c) => c.json({ status: "ok" as const, version: ASSENT_VERSION }))
-  .route("/v1/sites/:siteId", siteApp);
+  .route("/v1/sites/:siteId", siteApp)
+  .route("/", emailPages);
 
 app.notFound((c) =>
   problemResponse(c, new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` })),
@@ -37,10 +42,16 @@ app.onError(renderError);
 
 export default {
   fetch: app.fetch,
-  /** Daily: deletes proof rows past their retention and old erasure records (R1.15). */
+  /**
+   * Daily: deletes proof rows past their retention and old erasure records (R1.15), and
+   * signups never confirmed before their links expired (R5.2).
+   */
   async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const now = new Date();
     ctx.waitUntil(
-      purgeExpired(env, new Date()).then((n) => console.log(`retention: deleted ${n.receipts} receipts, ${n.erasures} erasure records`)),
+      Promise.all([purgeExpired(env, now), purgeExpiredPending(env, now.toISOString())]).then(([n, pending]) =>
+        console.log(`retention: deleted ${n.receipts} receipts, ${n.erasures} erasure records, ${pending} unconfirmed signups`),
+      ),
     );
   },
 } satisfies ExportedHandler<Env>;

@@ -121,3 +121,32 @@ export function bearer(header: string | undefined): string | null {
   if (!match) throw invalid("Send the token as `Authorization: Bearer <token>`.");
   return match[1]!;
 }
+
+/**
+ * Signs any small JSON payload as `<prefix>.<kid>.<payload>.<sig>` with the current key: the
+ * same rotation rules as visitor tokens, for other purposes (unsubscribe links use "u1").
+ */
+export async function signSealed(env: Env, prefix: string, payload: object): Promise<string> {
+  const { current } = await keys(env);
+  const signed = `${prefix}.${current.kid}.${base64url(encoder.encode(JSON.stringify(payload)))}`;
+  const sig = await crypto.subtle.sign("HMAC", current.key, encoder.encode(signed));
+  return `${signed}.${base64url(sig)}`;
+}
+
+/**
+ * Opens a sealed token: the payload when the signature is right (current or previous key),
+ * otherwise null, with no hint of why, so a forged token looks like an unknown one.
+ */
+export async function openSealed<T>(env: Env, prefix: string, token: string): Promise<T | null> {
+  const parts = token.split(".");
+  if (parts.length !== 4 || parts[0] !== prefix || token.length > 1024) return null;
+  const [, kid, payloadPart, sigPart] = parts as [string, string, string, string];
+  try {
+    const key = (await keys(env)).all.find((k) => k.kid === kid);
+    if (!key) return null;
+    const ok = await crypto.subtle.verify("HMAC", key.key, fromBase64url(sigPart), encoder.encode(`${prefix}.${kid}.${payloadPart}`));
+    return ok ? (JSON.parse(new TextDecoder().decode(fromBase64url(payloadPart))) as T) : null;
+  } catch {
+    return null;
+  }
+}

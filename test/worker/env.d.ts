@@ -7,6 +7,9 @@ declare namespace Cloudflare {
     TOKEN_KEY_CURRENT: string;
     TOKEN_KEY_PREVIOUS?: string;
     SITE_CACHE_SECONDS?: string;
+    EMAIL_HASH_KEY?: string;
+    MAIL_PROVIDER?: string;
+    DEV_MODE?: string;
     TEST_MIGRATIONS: import("cloudflare:test").D1Migration[];
   }
   interface GlobalProps {

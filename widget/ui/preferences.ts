@@ -49,6 +49,10 @@
  * @csspart confirm - The delete confirmation text.
  * @csspart confirm-delete - "Yes, delete".
  * @csspart cancel - "Cancel".
+ * @csspart communications - The email section (marketing email, blog): separate from cookies.
+ * @csspart list - One email list; `list-checkbox`, `consent-text` and `list-status` inside.
+ * @csspart signup - The signup form; `email` is its address field, `sign-up` its button.
+ * @csspart email-status - The email section's live status line.
  * @csspart policy-link - The privacy policy link.
  * @csspart cookie-policy-link - The cookie policy link, when the site has one.
  *
@@ -65,6 +69,7 @@
 import { LitElement, type TemplateResult, css, html, nothing, unsafeCSS } from "lit";
 import type { Category, SiteTexts } from "../../worker/contract";
 import type { Controller } from "../controller";
+import { type ListStatus, listStatuses, subscribe } from "../subscriptions";
 import type { UiStrings } from "./i18n/index";
 import { BASE_CSS, applyTheme } from "./styles";
 
@@ -79,6 +84,9 @@ export class AssentPreferences extends LitElement {
     _message: { state: true },
     _confirming: { state: true },
     _announcement: { state: true },
+    _lists: { state: true },
+    _picked: { state: true },
+    _emailMessage: { state: true },
   };
 
   static override styles = [
@@ -95,6 +103,52 @@ export class AssentPreferences extends LitElement {
         :host(:not([scheme="light"])) {
           --_mu: var(--assent-muted, #c9ccd1);
         }
+      }
+      .communications {
+        margin-block: 1rem;
+      }
+      .lists {
+        list-style: none;
+        padding: 0;
+        margin: 0;
+      }
+      .lists li {
+        display: grid;
+        grid-template-columns: auto 1fr;
+        column-gap: 0.5rem;
+        align-items: start;
+        margin-block-end: 0.75rem;
+      }
+      .lists li > :not(input) {
+        grid-column: 2;
+        margin: 0;
+      }
+      .lists input[type="checkbox"] {
+        width: 24px;
+        height: 24px;
+        margin: 0;
+        accent-color: var(--_ac);
+      }
+      .lists label {
+        font-weight: 600;
+        grid-row: 1;
+      }
+      .signup {
+        display: flex;
+        flex-wrap: wrap;
+        gap: 0.5rem;
+        align-items: center;
+      }
+      .signup input[type="email"] {
+        font: inherit;
+        min-height: 44px;
+        min-width: min(16rem, 100%);
+        flex: 1;
+        padding: 0.5rem;
+        border: 2px solid var(--_bd);
+        border-radius: var(--_r);
+        background: var(--_bg);
+        color: var(--_fg);
       }
       dialog {
         width: min(42rem, 100% - 1rem);
@@ -275,6 +329,12 @@ export class AssentPreferences extends LitElement {
   declare private _confirming: boolean;
   /** What the live region outside the dialog says (after a decision closed it). */
   declare private _announcement: string;
+  /** Each email list's status for this visitor (from the Worker, then from signups here). */
+  declare private _lists: Record<string, ListStatus>;
+  /** The lists ticked in the email section (never pre-ticked, R5.1). */
+  declare private _picked: Record<string, boolean>;
+  /** The email section's own status line. */
+  declare private _emailMessage: string;
 
   private opener: Element | null = null;
   private unsubscribe: (() => void) | undefined;
@@ -286,6 +346,9 @@ export class AssentPreferences extends LitElement {
     this._message = "";
     this._confirming = false;
     this._announcement = "";
+    this._lists = {};
+    this._picked = {};
+    this._emailMessage = "";
   }
 
   /** Opens the dialog showing the current state; `opener` gets focus back on close. */
@@ -299,8 +362,15 @@ export class AssentPreferences extends LitElement {
     this._message = "";
     this._confirming = false;
     this._announcement = "";
+    this._picked = {};
+    this._emailMessage = "";
     this.unsubscribe?.();
     this.unsubscribe = controller.subscribe(() => this.requestUpdate());
+    if (controller.bootstrap.communications.length)
+      listStatuses(controller).then(
+        (lists) => (this._lists = { ...lists }),
+        (err: unknown) => console.warn("assent: could not read the email lists' status", err),
+      );
     await this.updateComplete;
     this.dialog?.showModal();
     this.renderRoot.querySelector<HTMLElement>("h2")?.focus();
@@ -433,7 +503,69 @@ export class AssentPreferences extends LitElement {
    * until then.
    */
   protected renderCommunications(): TemplateResult | typeof nothing {
-    return nothing;
+    const controller = this.controller;
+    const s = this.strings;
+    const boot = controller?.bootstrap;
+    if (!controller || !s || !boot || boot.communications.length === 0) return nothing;
+    return html`
+      <section part="communications" class="communications" aria-labelledby="email-heading">
+        <h3 id="email-heading">${s.emailHeading}</h3>
+        <p class="desc">${s.emailIntro}</p>
+        <ul class="lists">
+          ${boot.communications.map((list) => {
+            const t = boot.texts.communications[list.id];
+            const id = `list-${list.id}`;
+            const status = this._lists[list.id] ?? "none";
+            return html`<li part="list">
+              <input
+                id=${id}
+                type="checkbox"
+                part="list-checkbox"
+                .checked=${this._picked[list.id] === true}
+                aria-describedby=${`${id}-consent ${id}-status`}
+                @change=${(e: Event) => (this._picked = { ...this._picked, [list.id]: (e.target as HTMLInputElement).checked })}
+              />
+              <label for=${id} part="label">${t?.title ?? list.id}</label>
+              <p class="desc">${t?.description ?? ""}</p>
+              <p id=${`${id}-consent`} part="consent-text" class="desc">${t?.consentText ?? ""}</p>
+              <p id=${`${id}-status`} part="list-status" class="meta">${s.listStatus[status]}</p>
+            </li>`;
+          })}
+        </ul>
+        <form part="signup" class="signup" novalidate @submit=${this.signUp}>
+          <label for="email-address">${s.emailAddress}</label>
+          <input id="email-address" part="email" type="email" name="email" autocomplete="email" required />
+          <button type="submit" part="button sign-up">${s.signUp}</button>
+        </form>
+        <p part="email-status" class="status" role="status">${this._emailMessage}</p>
+      </section>
+    `;
+  }
+
+  /** Signs the address up to the ticked lists; the inbox confirms (double opt-in, R5.2). */
+  private async signUp(event: Event): Promise<void> {
+    event.preventDefault();
+    const controller = this.controller;
+    const s = this.strings;
+    const boot = controller?.bootstrap;
+    if (!controller || !s || !boot) return;
+    try {
+      const input = this.renderRoot.querySelector<HTMLInputElement>("#email-address");
+      const email = input?.value.trim() ?? "";
+      const lists = boot.communications.filter((l) => this._picked[l.id]);
+      if (lists.length === 0) return void (this._emailMessage = s.chooseList);
+      if (!input?.checkValidity() || !email) return void (this._emailMessage = s.invalidEmail);
+      // Lists with different wording versions are separate consents: one request each.
+      for (const version of new Set(lists.map((l) => l.textVersion)))
+        await subscribe(controller, email, lists.filter((l) => l.textVersion === version).map((l) => l.id), version);
+      const pending = Object.fromEntries(lists.map((l) => [l.id, this._lists[l.id] === "confirmed" ? "confirmed" : "pending"])) as Record<string, ListStatus>;
+      this._lists = { ...this._lists, ...pending };
+      this._picked = {};
+      this._emailMessage = s.checkInbox(email);
+    } catch (err) {
+      console.warn("assent: signup failed", err);
+      this._emailMessage = s.failed;
+    }
   }
 
   /** Download and delete, for a visitor the Worker knows (a token exists). */

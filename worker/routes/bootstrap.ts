@@ -30,7 +30,8 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     texts,
     textHash: await textHash(locale, texts),
     categories: config.categories,
-    communications: config.communications,
+    // A child-directed site collects no addresses (R9.9): the widget shows no signup.
+    communications: config.childDirected || !config.email ? [] : config.communications,
     policy: {
       version: config.policy.version,
       url: config.policy.url,

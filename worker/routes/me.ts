@@ -5,10 +5,11 @@
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse } from "../contract";
+import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
 import { ApiError } from "../errors";
 import type { SiteEnv } from "../security";
 import { eraseDecisions, listDecisions } from "../store/ledger";
+import { statusesByVisitor } from "../store/subscriptions";
 import { deletePreferences, getPreferences } from "../store/prefs";
 import { bearer, verifyToken } from "../tokens";
 
@@ -51,6 +52,10 @@ export const meRoutes = new Hono<MeEnv>()
       receipts: rows.map((r) => r.receipt),
       next: rows.length === limit ? String(rows[rows.length - 1]!.version) : null,
     };
+    return c.json(body);
+  })
+  .get("/me/subscriptions", visitorAuth, async (c) => {
+    const body: VisitorSubscriptions = { lists: await statusesByVisitor(c.env, c.get("site").config.id, c.get("visitorId")) };
     return c.json(body);
   })
   .get("/me/export", visitorAuth, async (c) => {

@@ -70,4 +70,12 @@ export const preferences: PreferencesStrings = {
   cancel: "إلغاء",
   deleted: "تم حذف بياناتك.",
   failed: "لم تنجح العملية. يُرجى المحاولة مرة أخرى.",
+  emailHeading: "البريد الإلكتروني",
+  emailIntro: "منفصل عن الخيارات أعلاه: اختر قائمة وأكّد من بريدك الوارد. تحتوي كل رسالة على رابط لإلغاء الاشتراك.",
+  emailAddress: "عنوان البريد الإلكتروني",
+  signUp: "اشترك",
+  listStatus: { none: "غير مشترك", pending: "تحقق من بريدك الوارد للتأكيد", confirmed: "مشترك", unsubscribed: "أُلغي الاشتراك" },
+  checkInbox: (email) => `أرسلنا رابط تأكيد إلى ${email}.`,
+  chooseList: "اختر قائمة واحدة على الأقل.",
+  invalidEmail: "أدخل عنوان بريد إلكتروني صالحًا.",
 };

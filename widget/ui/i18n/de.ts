@@ -46,4 +46,12 @@ export const preferences: PreferencesStrings = {
   cancel: "Abbrechen",
   deleted: "Ihre Daten wurden gelöscht.",
   failed: "Das hat nicht funktioniert. Bitte versuchen Sie es erneut.",
+  emailHeading: "E-Mail",
+  emailIntro: "Unabhängig von den Einstellungen oben: Liste ankreuzen und im Postfach bestätigen. Jede Nachricht enthält einen Abmeldelink.",
+  emailAddress: "E-Mail-Adresse",
+  signUp: "Anmelden",
+  listStatus: { none: "Nicht abonniert", pending: "Bitte im Postfach bestätigen", confirmed: "Abonniert", unsubscribed: "Abgemeldet" },
+  checkInbox: (email) => `Wir haben einen Bestätigungslink an ${email} gesendet.`,
+  chooseList: "Wählen Sie mindestens eine Liste.",
+  invalidEmail: "Geben Sie eine gültige E-Mail-Adresse ein.",
 };

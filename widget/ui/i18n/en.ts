@@ -46,4 +46,12 @@ export const preferences: PreferencesStrings = {
   cancel: "Cancel",
   deleted: "Your data was deleted.",
   failed: "That did not work. Please try again.",
+  emailHeading: "Email",
+  emailIntro: "Separate from the choices above: tick a list and confirm from your inbox. Every message has an unsubscribe link.",
+  emailAddress: "Email address",
+  signUp: "Sign up",
+  listStatus: { none: "Not subscribed", pending: "Check your inbox to confirm", confirmed: "Subscribed", unsubscribed: "Unsubscribed" },
+  checkInbox: (email) => `We sent a confirmation link to ${email}.`,
+  chooseList: "Choose at least one list.",
+  invalidEmail: "Enter a valid email address.",
 };

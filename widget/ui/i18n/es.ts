@@ -46,4 +46,12 @@ export const preferences: PreferencesStrings = {
   cancel: "Cancelar",
   deleted: "Tus datos se han eliminado.",
   failed: "No ha funcionado. Inténtalo de nuevo.",
+  emailHeading: "Correo",
+  emailIntro: "Independiente de las opciones de arriba: marca una lista y confírmala desde tu bandeja de entrada. Cada mensaje incluye un enlace para darte de baja.",
+  emailAddress: "Correo electrónico",
+  signUp: "Suscribirme",
+  listStatus: { none: "No suscrito", pending: "Confírmalo desde tu bandeja de entrada", confirmed: "Suscrito", unsubscribed: "Dado de baja" },
+  checkInbox: (email) => `Hemos enviado un enlace de confirmación a ${email}.`,
+  chooseList: "Elige al menos una lista.",
+  invalidEmail: "Escribe un correo electrónico válido.",
 };

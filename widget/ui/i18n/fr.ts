@@ -49,4 +49,12 @@ export const preferences: PreferencesStrings = {
   cancel: "Annuler",
   deleted: "Vos données ont été supprimées.",
   failed: "Cela n’a pas fonctionné. Veuillez réessayer.",
+  emailHeading: "E-mail",
+  emailIntro: "Indépendant des choix ci-dessus : cochez une liste et confirmez depuis votre boîte de réception. Chaque message contient un lien de désabonnement.",
+  emailAddress: "Adresse e-mail",
+  signUp: "S’inscrire",
+  listStatus: { none: "Non abonné", pending: "Confirmez depuis votre boîte de réception", confirmed: "Abonné", unsubscribed: "Désabonné" },
+  checkInbox: (email) => `Nous avons envoyé un lien de confirmation à ${email}.`,
+  chooseList: "Choisissez au moins une liste.",
+  invalidEmail: "Saisissez une adresse e-mail valide.",
 };

@@ -70,6 +70,17 @@ export interface PreferencesStrings {
   cancel: string;
   deleted: string;
   failed: string;
+  /** The email lists section (separate from cookie consent, R0.2). */
+  emailHeading: string;
+  emailIntro: string;
+  emailAddress: string;
+  signUp: string;
+  /** A list's status: not subscribed, waiting for the confirmation click, subscribed, left. */
+  listStatus: Record<"none" | "pending" | "confirmed" | "unsubscribed", string>;
+  /** After a signup: where the confirmation went. */
+  checkInbox: (email: string) => string;
+  chooseList: string;
+  invalidEmail: string;
 }
 
 /** Everything the UI says; the preference center sees both halves. */

@@ -1,0 +1,156 @@
+/**
+ * Helpers for the email tests: signups as a site's page sends them, and what D1 holds about a
+ * site's subscriptions, confirmation tokens, suppressions, events and outbox. Everything is read
+ * from the real D1 database, by site id, so tests on fresh sites never see each other's rows.
+ */
+import { env, exports } from "cloudflare:workers";
+import { expect } from "vitest";
+import type { SubscriptionRequest } from "../../worker/contract";
+import type { Env } from "../../worker/env";
+import { BASE, ORIGIN, call, randomIp } from "./helpers";
+
+/** The consent wording version of both demo lists. */
+export const TEXT_VERSION = "2026-11-01";
+
+/** The real test env typed as the Worker's. */
+export const workerEnv = env as unknown as Env;
+
+/** A unique address, with mixed case so normalization shows. */
+export function newAddress(): string {
+  return `Reader.${crypto.randomUUID().slice(0, 8)}@Example.COM`;
+}
+
+/** A valid signup body (one list, the current wording, English). */
+export function signupBody(over: Partial<SubscriptionRequest> = {}): SubscriptionRequest {
+  return { email: newAddress(), lists: ["marketing-email"], textVersion: TEXT_VERSION, locale: "en", ...over };
+}
+
+export interface SignupOptions {
+  origin?: string | null;
+  contentType?: string;
+  headers?: Record<string, string>;
+}
+
+/** The request a site's signup form sends. */
+export function signupRequest(siteId: string, body: unknown, opts: SignupOptions = {}): Request {
+  const headers: Record<string, string> = {
+    "Content-Type": opts.contentType ?? "application/json",
+    "CF-Connecting-IP": randomIp(),
+    ...opts.headers,
+  };
+  if (opts.origin !== null) headers.Origin = opts.origin ?? ORIGIN;
+  return new Request(`${BASE}/v1/sites/${siteId}/subscriptions`, {
+    method: "POST",
+    headers,
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+/** POSTs a signup through the Worker's fetch handler. */
+export function postSignup(siteId: string, body: unknown, opts: SignupOptions = {}): Promise<Response> {
+  return exports.default.fetch(signupRequest(siteId, body, opts));
+}
+
+export interface SubscriptionRow {
+  id: string;
+  site_id: string;
+  list_id: string;
+  email: string;
+  email_hash: string;
+  status: string;
+  text_version: string;
+  locale: string;
+  visitor_id: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+export interface EventRow {
+  seq: number;
+  site_id: string;
+  list_id: string;
+  email_hash: string;
+  kind: string;
+  text_version: string | null;
+  source: string;
+  at: string;
+}
+
+export interface OutboxRow {
+  id: string;
+  site_id: string;
+  to_address: string;
+  from_address: string;
+  subject: string;
+  headers: string;
+  text_body: string;
+  html_body: string;
+  created_at: string;
+}
+
+async function all<T>(sql: string, ...binds: unknown[]): Promise<T[]> {
+  return (await env.LEDGER.prepare(sql).bind(...binds).all<T>()).results;
+}
+
+/** A site's subscriptions, by list. */
+export const subscriptionRows = (siteId: string) =>
+  all<SubscriptionRow>("SELECT * FROM subscriptions WHERE site_id = ? ORDER BY list_id, created_at", siteId);
+
+/** A site's subscription events, oldest first. */
+export const eventRows = (siteId: string) => all<EventRow>("SELECT * FROM subscription_events WHERE site_id = ? ORDER BY seq", siteId);
+
+/** A site's suppression rows. */
+export const suppressionRows = (siteId: string) =>
+  all<{ site_id: string; list_id: string; email_hash: string; reason: string; created_at: string }>(
+    "SELECT * FROM suppressions WHERE site_id = ? ORDER BY list_id",
+    siteId,
+  );
+
+/** A site's confirmation tokens (hashes only are stored). */
+export const tokenRows = (siteId: string) =>
+  all<{ token_hash: string; site_id: string; subscription_id: string; expires_at: string; used_at: string | null }>(
+    "SELECT * FROM confirm_tokens WHERE site_id = ? ORDER BY expires_at",
+    siteId,
+  );
+
+/** A site's outbox messages, oldest first. */
+export const outboxRows = (siteId: string) => all<OutboxRow>("SELECT * FROM outbox WHERE site_id = ? ORDER BY created_at", siteId);
+
+/** Asserts a site has no subscription state and sent nothing. */
+export async function expectNoEmailState(siteId: string): Promise<void> {
+  expect(await subscriptionRows(siteId)).toEqual([]);
+  expect(await eventRows(siteId)).toEqual([]);
+  expect(await tokenRows(siteId)).toEqual([]);
+  expect(await outboxRows(siteId)).toEqual([]);
+}
+
+/** The confirmation token in a message's text (`…/e/{site}/confirm/{token}`). */
+export function confirmToken(message: OutboxRow, siteId: string): string {
+  const match = new RegExp(`${BASE.replaceAll(".", "\\.")}/e/${siteId}/confirm/([A-Za-z0-9_-]+)`).exec(message.text_body);
+  if (!match) throw new Error(`no confirm link in:\n${message.text_body}`);
+  return match[1]!;
+}
+
+/** Signs an address up for one list; returns the address and the token of the newest message to it. */
+export async function signupForToken(siteId: string, listId = "marketing-email", email = newAddress()): Promise<{ email: string; token: string }> {
+  const res = await postSignup(siteId, signupBody({ email, lists: [listId] }));
+  if (res.status !== 202) throw new Error(`expected 202, got ${res.status}: ${await res.text()}`);
+  const messages = (await outboxRows(siteId)).filter((m) => m.to_address === email.toLowerCase());
+  return { email, token: confirmToken(messages.at(-1)!, siteId) };
+}
+
+/** POSTs the confirm form (as the page's button does). */
+export function postConfirm(siteId: string, token: string): Promise<Response> {
+  return call(`/e/${siteId}/confirm/${token}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "" });
+}
+
+/** Signs up and confirms an address for each list; returns the address. */
+export async function confirmedSubscriber(siteId: string, lists: string[] = ["marketing-email", "blog"], email = newAddress()): Promise<string> {
+  for (const listId of lists) {
+    const { token } = await signupForToken(siteId, listId, email);
+    const res = await postConfirm(siteId, token);
+    if (res.status !== 200) throw new Error(`confirm: expected 200, got ${res.status}`);
+  }
+  return email;
+}

@@ -1,0 +1,432 @@
+/**
+ * POST /v1/sites/{siteId}/subscriptions: an email signup. A pending subscription per list with
+ * the normalized address, its keyed hash, the wording version and the locale (R5.1, R5.2, R5.7);
+ * one confirmation message per list with only the confirmation and the postal address (R5.2,
+ * R5.6); refusals that write and send nothing (R6.3, R7.5, R9.9); the same answer whatever the
+ * address's history; banner decisions that never touch email (R0.2); /dev/outbox only in
+ * development.
+ */
+import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it } from "vitest";
+import type { ConsentResponse, SubscriptionResponse } from "../../worker/contract";
+import { emailHash } from "../../worker/email/address";
+import { app } from "../../worker/index";
+import { BASE, ORIGIN, auth, call, decisionBody, expectProblem, freshSite, newVisitor, postDecision } from "./helpers";
+import {
+  TEXT_VERSION,
+  confirmToken,
+  confirmedSubscriber,
+  eventRows,
+  expectNoEmailState,
+  newAddress,
+  outboxRows,
+  postSignup,
+  signupBody,
+  subscriptionRows,
+  tokenRows,
+  workerEnv,
+} from "./email-helpers";
+
+const DAY_MS = 86_400_000;
+
+function b64url(bytes: ArrayBuffer): string {
+  let binary = "";
+  for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
+  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
+}
+
+async function sha256(text: string): Promise<ArrayBuffer> {
+  return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+}
+
+/** HMAC-SHA-256 with the configured EMAIL_HASH_KEY, computed independently of the Worker. */
+async function hmacOf(address: string): Promise<string> {
+  const key = await crypto.subtle.importKey("raw", new TextEncoder().encode(workerEnv.EMAIL_HASH_KEY!), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return b64url(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(address)));
+}
+
+describe("a signup", () => {
+  it("→ 202 pending, the lists, and a confirmBy seven days out", async () => {
+    const site = await freshSite();
+    const before = Date.now();
+    const res = await postSignup(site.id, signupBody());
+    const after = Date.now();
+    expect(res.status).toBe(202);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    expect(res.headers.get("Set-Cookie")).toBeNull();
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+    const body = (await res.json()) as SubscriptionResponse;
+    expect(body).toEqual({ status: "pending", lists: ["marketing-email"], confirmBy: expect.any(String) });
+    const confirmBy = Date.parse(body.confirmBy);
+    expect(confirmBy).toBeGreaterThanOrEqual(before + 7 * DAY_MS);
+    expect(confirmBy).toBeLessThanOrEqual(after + 7 * DAY_MS);
+  });
+
+  it("stores a pending subscription: normalized address, keyed hash, wording version, locale", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    const before = new Date().toISOString();
+    const res = await postSignup(site.id, signupBody({ email, locale: "de-CH" }));
+    const body = (await res.json()) as SubscriptionResponse;
+    const after = new Date().toISOString();
+
+    const rows = await subscriptionRows(site.id);
+    expect(rows).toHaveLength(1);
+    const row = rows[0]!;
+    const normalized = email.toLowerCase();
+    expect(row).toMatchObject({
+      id: expect.stringMatching(/^sub_[0-9a-f]{32}$/),
+      site_id: site.id,
+      list_id: "marketing-email",
+      email: normalized,
+      status: "pending",
+      text_version: TEXT_VERSION,
+      locale: "de-CH",
+      visitor_id: null,
+      confirmed_at: null,
+      unsubscribed_at: null,
+    });
+    expect(row.created_at >= before && row.created_at <= after).toBe(true);
+
+    // R5.7: an HMAC with the server secret, not a hash anyone could recompute from the address.
+    expect(row.email_hash).toBe(await hmacOf(normalized));
+    expect(row.email_hash).toBe(await emailHash(workerEnv, email));
+    const plain = await sha256(normalized);
+    const plainHex = [...new Uint8Array(plain)].map((b) => b.toString(16).padStart(2, "0")).join("");
+    expect(row.email_hash).not.toBe(plainHex);
+    expect(row.email_hash).not.toBe(b64url(plain));
+
+    // One confirmation token, stored hashed, expiring when the answer said.
+    const tokens = await tokenRows(site.id);
+    expect(tokens).toHaveLength(1);
+    expect(tokens[0]).toMatchObject({ subscription_id: row.id, expires_at: body.confirmBy, used_at: null });
+    const [message] = await outboxRows(site.id);
+    const token = confirmToken(message!, site.id);
+    expect(tokens[0]!.token_hash).not.toContain(token);
+    expect(tokens[0]!.token_hash).toBe([...new Uint8Array(await sha256(token))].map((b) => b.toString(16).padStart(2, "0")).join(""));
+  });
+
+  it("appends a signup event with the wording version and only the address's hash", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    await postSignup(site.id, signupBody({ email }));
+    const events = await eventRows(site.id);
+    expect(events).toHaveLength(1);
+    expect(events[0]).toMatchObject({
+      list_id: "marketing-email",
+      email_hash: await hmacOf(email.toLowerCase()),
+      kind: "signup",
+      text_version: TEXT_VERSION,
+    });
+    expect(JSON.stringify(events)).not.toContain(email.toLowerCase());
+  });
+
+  it("links the signup to the visitor when the page sends the visitor token", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const res = await postSignup(site.id, signupBody(), { headers: auth(visitor.token!) });
+    expect(res.status).toBe(202);
+    expect((await subscriptionRows(site.id))[0]!.visitor_id).toBe(visitor.visitorId);
+  });
+
+  it("lists each list once when the form repeats one", async () => {
+    const site = await freshSite();
+    const res = await postSignup(site.id, signupBody({ lists: ["blog", "blog"] }));
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as SubscriptionResponse).lists).toEqual(["blog"]);
+    expect(await subscriptionRows(site.id)).toHaveLength(1);
+    expect(await outboxRows(site.id)).toHaveLength(1);
+  });
+
+  it("answers a CORS preflight from an allowed origin", async () => {
+    const site = await freshSite();
+    const res = await call(`/v1/sites/${site.id}/subscriptions`, {
+      method: "OPTIONS",
+      headers: { Origin: ORIGIN, "Access-Control-Request-Method": "POST", "Access-Control-Request-Headers": "content-type" },
+    });
+    expect(res.status).toBe(204);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
+    expect(res.headers.get("Access-Control-Allow-Methods")).toContain("POST");
+  });
+});
+
+describe("the confirmation message (R5.2, R5.6)", () => {
+  it("one message, to the address, from the site's transactional sender, with a confirm link and the postal address", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    await postSignup(site.id, signupBody({ email }));
+    const messages = await outboxRows(site.id);
+    expect(messages).toHaveLength(1);
+    const m = messages[0]!;
+    const settings = site.config.email!;
+    expect(m.to_address).toBe(email.toLowerCase());
+    // Confirmations are transactional: the site's own sender, not a list's marketing sender (R5.3).
+    expect(m.from_address).toBe(`${settings.fromName} <${settings.fromAddress}>`);
+    expect(m.from_address).not.toContain("offers@penguin.example");
+    expect(m.subject).toBe(`Please confirm your subscription to ${site.config.name}`);
+    expect(JSON.parse(m.headers)).toMatchObject({ "Reply-To": settings.replyTo, "Auto-Submitted": "auto-generated" });
+
+    const token = confirmToken(m, site.id);
+    const link = `${BASE}/e/${site.id}/confirm/${token}`;
+    expect(token.length).toBeGreaterThanOrEqual(43); // 32 random bytes
+    for (const body of [m.text_body, m.html_body]) {
+      expect(body).toContain(link);
+      expect(body).toContain(settings.postalAddress);
+      expect(body).toContain("Marketing email"); // names the list it confirms
+    }
+  });
+
+  it("carries no advertising: none of the lists' promotional wording", async () => {
+    const site = await freshSite();
+    await postSignup(site.id, signupBody({ lists: ["marketing-email", "blog"] }));
+    const messages = await outboxRows(site.id);
+    expect(messages).toHaveLength(2);
+    const texts = site.config.texts.en!.communications;
+    for (const m of messages)
+      for (const body of [m.text_body, m.html_body].map((b) => b.replace(/\/confirm\/[A-Za-z0-9_-]+/g, "/confirm/TOKEN"))) {
+        for (const list of Object.values(texts)) {
+          expect(body).not.toContain(list.description);
+          expect(body).not.toContain(list.consentText);
+        }
+        expect(body).not.toMatch(/offer|discount|sale|event/i);
+        expect(body).not.toMatch(/<img|unsubscribe/i); // no promo blocks, no list footer
+      }
+  });
+
+  it("two lists → two messages, each with its own link, and two pending subscriptions", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    const res = await postSignup(site.id, signupBody({ email, lists: ["marketing-email", "blog"] }));
+    expect(res.status).toBe(202);
+    expect(((await res.json()) as SubscriptionResponse).lists).toEqual(["marketing-email", "blog"]);
+    const messages = await outboxRows(site.id);
+    expect(messages).toHaveLength(2);
+    expect(messages.map((m) => m.to_address)).toEqual([email.toLowerCase(), email.toLowerCase()]);
+    const tokens = messages.map((m) => confirmToken(m, site.id));
+    expect(new Set(tokens).size).toBe(2);
+    expect(messages.map((m) => (m.text_body.includes("Blog updates") ? "blog" : "marketing-email")).sort()).toEqual(["blog", "marketing-email"]);
+    const rows = await subscriptionRows(site.id);
+    expect(rows.map((r) => [r.list_id, r.status])).toEqual([
+      ["blog", "pending"],
+      ["marketing-email", "pending"],
+    ]);
+    expect(new Set(rows.map((r) => r.email_hash)).size).toBe(1);
+    expect((await eventRows(site.id)).map((e) => [e.kind, e.list_id])).toEqual([
+      ["signup", "marketing-email"],
+      ["signup", "blog"],
+    ]);
+  });
+
+  it("is written in the visitor's language", async () => {
+    const site = await freshSite();
+    await postSignup(site.id, signupBody({ locale: "de" }));
+    const [m] = await outboxRows(site.id);
+    expect(m!.subject).toBe(`Bitte bestätigen Sie Ihr Abonnement bei ${site.config.name}`);
+    expect(m!.text_body).toContain("Marketing-E-Mails");
+    expect(m!.html_body).toContain('<html lang="de">');
+  });
+
+  it("is listed at /dev/outbox in development, as JSON and as a page", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    await postSignup(site.id, signupBody({ email }));
+    const [stored] = await outboxRows(site.id);
+
+    const res = await call("/dev/outbox?format=json");
+    expect(res.status).toBe(200);
+    const { messages } = (await res.json()) as { messages: { id: string; to_address: string; text_body: string }[] };
+    const mine = messages.filter((m) => m.to_address === email.toLowerCase());
+    expect(mine).toHaveLength(1);
+    expect(mine[0]).toMatchObject({ id: stored!.id, text_body: stored!.text_body });
+
+    const page = await call("/dev/outbox");
+    expect(page.status).toBe(200);
+    expect(page.headers.get("Content-Type")).toContain("text/html");
+    const link = `${BASE}/e/${site.id}/confirm/${confirmToken(stored!, site.id)}`;
+    expect(await page.text()).toContain(`<a href="${link}">`);
+  });
+});
+
+describe("/dev/outbox outside development", () => {
+  async function fetchWithout(path: string, devMode: string | undefined) {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(new Request(`${BASE}${path}`), { ...workerEnv, DEV_MODE: devMode }, ctx);
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+
+  it.each([undefined, "false", "1"])("DEV_MODE=%s → 404, showing no message", async (devMode) => {
+    const site = await freshSite();
+    const email = newAddress();
+    await postSignup(site.id, signupBody({ email }));
+    for (const path of ["/dev/outbox?format=json", "/dev/outbox"]) {
+      const res = await fetchWithout(path, devMode);
+      const text = await res.text();
+      expect(res.status).toBe(404);
+      expect(text).not.toContain(email.toLowerCase());
+      expect(text).not.toContain("/confirm/");
+    }
+  });
+});
+
+describe("refusals write nothing and send nothing", () => {
+  it("an unknown list → 422 unknown_list, even next to a known one", async () => {
+    const site = await freshSite();
+    await expectProblem(await postSignup(site.id, signupBody({ lists: ["marketing-email", "sms-offers"] })), 422, "unknown_list");
+    await expectNoEmailState(site.id);
+  });
+
+  it("a wording version other than the list's → 422 text_version_mismatch", async () => {
+    const site = await freshSite();
+    await expectProblem(await postSignup(site.id, signupBody({ textVersion: "2025-01-01" })), 422, "text_version_mismatch");
+    await expectProblem(await postSignup(site.id, signupBody({ lists: ["blog", "marketing-email"], textVersion: "2026-10-31" })), 422, "text_version_mismatch");
+    await expectNoEmailState(site.id);
+  });
+
+  it("a list whose wording changed since the page loaded → 422 for that list, nothing for the other", async () => {
+    const site = await freshSite((c) => (c.communications![1]!.textVersion = "2027-01-01"));
+    await expectProblem(await postSignup(site.id, signupBody({ lists: ["marketing-email", "blog"] })), 422, "text_version_mismatch");
+    await expectNoEmailState(site.id);
+  });
+
+  it.each([
+    ["an invalid address", { email: "not-an-address" }],
+    ["an address with spaces", { email: "a b@example.com" }],
+    ["no lists", { lists: [] }],
+    ["an invalid locale", { locale: "english please" }],
+  ])("%s → 422 invalid_body", async (_name, over) => {
+    const site = await freshSite();
+    await expectProblem(await postSignup(site.id, signupBody(over as never)), 422, "invalid_body");
+    await expectNoEmailState(site.id);
+  });
+
+  it("no wording version (a bare consent) → 422 invalid_body (R5.1)", async () => {
+    const site = await freshSite();
+    const { textVersion: _, ...body } = signupBody();
+    const problem = await expectProblem(await postSignup(site.id, { ...body, consent: true }), 422, "invalid_body");
+    expect(problem.errors?.map((e) => e.path)).toContain("textVersion");
+    await expectNoEmailState(site.id);
+  });
+
+  it("a child-directed site → 403 email_capture_disabled (R9.9)", async () => {
+    const site = await freshSite((c) => (c.childDirected = true));
+    await expectProblem(await postSignup(site.id, signupBody()), 403, "email_capture_disabled");
+    await expectNoEmailState(site.id);
+  });
+
+  it("a site with no lists → 404 no_lists", async () => {
+    const site = await freshSite((c) => {
+      c.communications = [];
+      for (const t of Object.values(c.texts)) t.communications = {};
+    });
+    await expectProblem(await postSignup(site.id, signupBody()), 404, "no_lists");
+    await expectNoEmailState(site.id);
+  });
+
+  it("a foreign or missing Origin → 403", async () => {
+    const site = await freshSite();
+    await expectProblem(await postSignup(site.id, signupBody(), { origin: "https://evil.example" }), 403, "origin_not_allowed");
+    await expectProblem(await postSignup(site.id, signupBody(), { origin: "null" }), 403, "origin_not_allowed");
+    await expectProblem(await postSignup(site.id, signupBody(), { origin: null }), 403, "origin_required");
+    await expectNoEmailState(site.id);
+  });
+
+  it("a text/plain or form body → 415", async () => {
+    const site = await freshSite();
+    await expectProblem(await postSignup(site.id, signupBody(), { contentType: "text/plain" }), 415, "unsupported_media_type");
+    await expectProblem(
+      await postSignup(site.id, "email=a%40example.com&lists=blog", { contentType: "application/x-www-form-urlencoded" }),
+      415,
+      "unsupported_media_type",
+    );
+    await expectNoEmailState(site.id);
+  });
+
+  it("a body over 8 KB → 413", async () => {
+    const site = await freshSite();
+    const big = JSON.stringify({ ...signupBody(), padding: "x".repeat(9000) });
+    expect(new TextEncoder().encode(big).length).toBeGreaterThan(8 * 1024);
+    await expectProblem(await postSignup(site.id, big), 413, "body_too_large");
+    await expectNoEmailState(site.id);
+  });
+
+  it("malformed JSON → 400 malformed_json", async () => {
+    const site = await freshSite();
+    await expectProblem(await postSignup(site.id, '{"email": "a@example.com",'), 400, "malformed_json");
+    await expectNoEmailState(site.id);
+  });
+});
+
+describe("no enumeration", () => {
+  it("the same address twice → the same answer, one subscription, a fresh link each time", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    const first = await postSignup(site.id, signupBody({ email }));
+    const second = await postSignup(site.id, signupBody({ email: email.toUpperCase() }));
+    expect([first.status, second.status]).toEqual([202, 202]);
+    const [a, b] = [(await first.json()) as SubscriptionResponse, (await second.json()) as SubscriptionResponse];
+    expect({ ...b, confirmBy: undefined }).toEqual({ ...a, confirmBy: undefined });
+    expect(Math.abs(Date.parse(b.confirmBy) - Date.parse(a.confirmBy))).toBeLessThan(60_000);
+
+    const rows = await subscriptionRows(site.id);
+    expect(rows).toHaveLength(1);
+    expect(rows[0]).toMatchObject({ status: "pending", email: email.toLowerCase() });
+    const messages = await outboxRows(site.id);
+    expect(messages).toHaveLength(2);
+    expect(confirmToken(messages[0]!, site.id)).not.toBe(confirmToken(messages[1]!, site.id));
+  });
+
+  it("an already confirmed address gets the answer a new one gets, and stays confirmed", async () => {
+    const site = await freshSite();
+    const known = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const before = await subscriptionRows(site.id);
+    const forKnown = await postSignup(site.id, signupBody({ email: known }));
+    const forNew = await postSignup(site.id, signupBody());
+    expect(forKnown.status).toBe(forNew.status);
+    expect([...forKnown.headers.keys()].sort()).toEqual([...forNew.headers.keys()].sort());
+    const [k, n] = [(await forKnown.json()) as SubscriptionResponse, (await forNew.json()) as SubscriptionResponse];
+    expect(Object.keys(k).sort()).toEqual(Object.keys(n).sort());
+    expect({ ...k, confirmBy: undefined }).toEqual({ ...n, confirmBy: undefined });
+
+    const after = (await subscriptionRows(site.id)).find((r) => r.email === known.toLowerCase());
+    expect(after).toEqual(before[0]);
+  });
+});
+
+describe("banner decisions never touch email (R0.2)", () => {
+  it("Accept all and Reject all create no subscription and send nothing", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const res = await postDecision(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! });
+    expect(res.status).toBe(200);
+    await expectNoEmailState(site.id);
+    expect(await env.LEDGER.prepare("SELECT COUNT(*) AS n FROM suppressions WHERE site_id = ?").bind(site.id).first("n")).toBe(0);
+  });
+
+  it("a subscribed visitor's Accept all or Reject all leaves the subscriptions and the outbox as they were", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site, { action: "reject_all" });
+    const email = newAddress();
+    await postSignup(site.id, signupBody({ email, lists: ["marketing-email", "blog"] }), { headers: auth(visitor.token!) });
+    // Confirm one list; the other stays pending.
+    const [first] = await outboxRows(site.id);
+    expect((await call(`/e/${site.id}/confirm/${confirmToken(first!, site.id)}`, { method: "POST" })).status).toBe(200);
+
+    const snapshot = async () => ({
+      subscriptions: await subscriptionRows(site.id),
+      events: await eventRows(site.id),
+      outbox: (await outboxRows(site.id)).map((m) => m.id),
+    });
+    const before = await snapshot();
+    expect(before.subscriptions.map((s) => s.status).sort()).toEqual(["confirmed", "pending"]);
+    expect(before.subscriptions.every((s) => s.visitor_id === visitor.visitorId)).toBe(true);
+
+    for (const action of ["accept_all", "reject_all", "withdraw", "accept_all"] as const) {
+      const res = await postDecision(site.id, decisionBody(site, { action, surface: "preferences" }), { token: visitor.token! });
+      expect(res.status).toBe(200);
+      expect(((await res.json()) as ConsentResponse).visitorId).toBe(visitor.visitorId);
+    }
+    expect(await snapshot()).toEqual(before);
+  });
+});

@@ -1,0 +1,374 @@
+/**
+ * Unsubscribing (R5.4–R5.7): RFC 8058 one-click POST /u/{token} that ignores cookies and
+ * authorization, never redirects, is idempotent and suppresses the address's keyed hash; a GET
+ * page that changes nothing; "unsubscribe from all"; uniform failures for forged links; links
+ * that keep working (no expiry, key rotation). And the List-* headers of list mail.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import { emailHash } from "../../worker/email/address";
+import { listHeaders } from "../../worker/email/messages";
+import { unsubscribeUrl } from "../../worker/routes/email-pages";
+import { base64url, fromBase64url, signSealed } from "../../worker/tokens";
+import { BASE, call, freshSite, keySetting } from "./helpers";
+import {
+  confirmToken,
+  confirmedSubscriber,
+  eventRows,
+  outboxRows,
+  postSignup,
+  signupBody,
+  signupForToken,
+  subscriptionRows,
+  suppressionRows,
+  workerEnv,
+} from "./email-helpers";
+
+const DAY_S = 86_400;
+const ONE_CLICK = "List-Unsubscribe=One-Click";
+
+/** The path of a freshly minted unsubscribe link for an address and list. */
+async function unsubscribePath(siteId: string, listId: string, email: string): Promise<string> {
+  const url = await unsubscribeUrl(workerEnv, BASE, siteId, listId, await emailHash(workerEnv, email));
+  expect(url.startsWith(`${BASE}/u/`)).toBe(true);
+  return new URL(url).pathname;
+}
+
+/** What a mailbox provider sends for one-click (RFC 8058 §3.2), plus context it must not need. */
+function oneClick(path: string, extra: Record<string, string> = {}): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...extra },
+    body: ONE_CLICK,
+    redirect: "manual",
+  });
+}
+
+/** Everything D1 holds about a site's email state. */
+async function emailState(siteId: string) {
+  return { subscriptions: await subscriptionRows(siteId), suppressions: await suppressionRows(siteId), events: await eventRows(siteId) };
+}
+
+function statusByList(rows: { list_id: string; status: string }[]) {
+  return Object.fromEntries(rows.map((r) => [r.list_id, r.status]));
+}
+
+/** A sealed token signed with any key, independently of the Worker's code. */
+async function sealWith(kid: string, secret: string, payload: object, prefix = "u1"): Promise<string> {
+  const enc = new TextEncoder();
+  const signed = `${prefix}.${kid}.${base64url(enc.encode(JSON.stringify(payload)))}`;
+  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
+  return `${signed}.${base64url(await crypto.subtle.sign("HMAC", key, enc.encode(signed)))}`;
+}
+
+describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
+  it("POST with the One-Click body, a Cookie and an Authorization → 200, unsubscribed and suppressed at once", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const hash = await emailHash(workerEnv, email);
+    const before = new Date().toISOString();
+    const res = await oneClick(await unsubscribePath(site.id, "marketing-email", email), {
+      Cookie: "session=someone-elses; assent=1",
+      Authorization: "Bearer not-a-valid-token",
+    });
+    const after = new Date().toISOString();
+
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Location")).toBeNull();
+    expect(res.headers.get("Set-Cookie")).toBeNull();
+    expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    expect(await res.text()).toContain("You are unsubscribed. It takes effect at once.");
+
+    const rows = await subscriptionRows(site.id);
+    expect(statusByList(rows)).toEqual({ "marketing-email": "unsubscribed", blog: "confirmed" });
+    const unsubscribedAt = rows.find((r) => r.list_id === "marketing-email")!.unsubscribed_at!;
+    expect(unsubscribedAt >= before && unsubscribedAt <= after).toBe(true);
+    // R5.7: the suppression holds the keyed hash, never the address.
+    expect(await suppressionRows(site.id)).toEqual([
+      { site_id: site.id, list_id: "marketing-email", email_hash: hash, reason: "unsubscribe", created_at: unsubscribedAt },
+    ]);
+    const events = await eventRows(site.id);
+    expect(events.filter((e) => e.kind === "unsubscribe")).toMatchObject([
+      { list_id: "marketing-email", email_hash: hash, source: "one_click", text_version: null, at: unsubscribedAt },
+    ]);
+  });
+
+  it("accepts multipart/form-data, as RFC 8058 allows", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["blog"]);
+    const form = new FormData();
+    form.set("List-Unsubscribe", "One-Click");
+    const res = await call(await unsubscribePath(site.id, "blog", email), { method: "POST", body: form, redirect: "manual" });
+    expect(res.status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ blog: "unsubscribed" });
+  });
+
+  it("POST twice → 200 both times, still one suppression row and one unsubscribe event", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    const first = await oneClick(path);
+    const state = await emailState(site.id);
+    const second = await oneClick(path);
+    expect([first.status, second.status]).toEqual([200, 200]);
+    expect(await second.text()).toBe(await first.text());
+    expect(await emailState(site.id)).toEqual(state);
+    expect(state.suppressions).toHaveLength(1);
+    expect(state.events.filter((e) => e.kind === "unsubscribe")).toHaveLength(1);
+  });
+
+  it("twenty simultaneous one-click POSTs → all 200, one suppression, one event", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    const responses = await Promise.all(Array.from({ length: 20 }, () => oneClick(path)));
+    expect(responses.map((r) => r.status)).toEqual(Array<number>(20).fill(200));
+    await Promise.all(responses.map((r) => r.arrayBuffer()));
+    expect(await suppressionRows(site.id)).toHaveLength(1);
+    expect((await eventRows(site.id)).filter((e) => e.kind === "unsubscribe")).toHaveLength(1);
+  });
+
+  it("?all=1 leaves every list of the site", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const res = await oneClick(`${await unsubscribePath(site.id, "blog", email)}?all=1`);
+    expect(res.status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed", blog: "unsubscribed" });
+    expect((await suppressionRows(site.id)).map((s) => s.list_id)).toEqual(["blog", "marketing-email"]);
+    expect((await eventRows(site.id)).filter((e) => e.kind === "unsubscribe").map((e) => e.list_id).sort()).toEqual(["blog", "marketing-email"]);
+  });
+
+  it("?all=1 also suppresses the lists the address never joined, so a later import cannot add it", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    expect((await oneClick(`${await unsubscribePath(site.id, "marketing-email", email)}?all=1`)).status).toBe(200);
+    expect((await suppressionRows(site.id)).map((s) => s.list_id)).toEqual(["blog", "marketing-email"]);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+  });
+
+  it("a pending signup can be left too, before it is confirmed", async () => {
+    const site = await freshSite();
+    const { email } = await signupForToken(site.id);
+    expect((await oneClick(await unsubscribePath(site.id, "marketing-email", email))).status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+    expect(await suppressionRows(site.id)).toHaveLength(1);
+    expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup", "unsubscribe"]);
+  });
+
+  it("an address whose subscription row was deleted is still suppressed", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    await env.LEDGER.prepare("DELETE FROM subscriptions WHERE site_id = ?").bind(site.id).run();
+    const res = await oneClick(path);
+    expect(res.status).toBe(200);
+    expect(await suppressionRows(site.id)).toMatchObject([{ list_id: "marketing-email", email_hash: await emailHash(workerEnv, email), reason: "unsubscribe" }]);
+    expect((await eventRows(site.id)).filter((e) => e.kind === "unsubscribe")).toHaveLength(1);
+    expect(await subscriptionRows(site.id)).toEqual([]);
+  });
+
+  it("an address that signed up again after unsubscribing, and leaves before confirming, is logged again", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    expect((await oneClick(path)).status).toBe(200);
+    await signupForToken(site.id, "marketing-email", email); // pending again, still suppressed
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "pending" });
+
+    expect((await oneClick(path)).status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+    expect(await suppressionRows(site.id)).toHaveLength(1);
+    // The proof log shows every change of state: the second unsubscribe too.
+    expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup", "confirm", "unsubscribe", "signup", "unsubscribe"]);
+  });
+});
+
+describe("GET /u/{token}: the email-preferences page", () => {
+  it("lists both lists with an unsubscribe-from-all form, asks for nothing, and changes nothing", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    const state = await emailState(site.id);
+
+    for (let i = 0; i < 3; i++) {
+      const res = await call(path);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+      expect(res.headers.get("Referrer-Policy")).toBe("no-referrer");
+      const html = await res.text();
+      expect(html).toContain("<strong>Marketing email</strong> — subscribed");
+      expect(html).toContain("<strong>Blog updates</strong> — subscribed");
+      expect(html).toMatch(/<form method="post">.*Unsubscribe from Marketing email<\/button><\/form>/s);
+      expect(html).toMatch(/<form method="post" action="\?all=1">.*Unsubscribe from all<\/button><\/form>/s);
+      // R5.6: no login, no address to type: only the hidden One-Click fields.
+      const inputs = html.match(/<input[^>]*>/g) ?? [];
+      expect(inputs.length).toBeGreaterThan(0);
+      for (const input of inputs) expect(input).toBe('<input type="hidden" name="List-Unsubscribe" value="One-Click">');
+      expect(html).not.toMatch(/password|log ?in|sign ?in|<textarea|<select/i);
+    }
+    expect(await emailState(site.id)).toEqual(state);
+    expect(state.suppressions).toEqual([]);
+  });
+
+  it("shows a list left as not subscribed", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const path = await unsubscribePath(site.id, "blog", email);
+    await oneClick(path);
+    const html = await (await call(path)).text();
+    expect(html).toContain("<strong>Blog updates</strong> — not subscribed");
+    expect(html).toContain("<strong>Marketing email</strong> — subscribed");
+  });
+
+  it("its forms post back to the same link: the page's 'all' button leaves both lists", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    const html = await (await call(path)).text();
+    const action = /<form method="post" action="([^"]+)">/.exec(html)![1]!;
+    const target = new URL(action, `${BASE}${path}`);
+    expect(target.pathname).toBe(path);
+    const res = await call(`${target.pathname}${target.search}`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+    });
+    expect(res.status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed", blog: "unsubscribed" });
+  });
+});
+
+describe("forged and broken links (R5.5: no oracle)", () => {
+  it("a changed payload, a changed signature, an unknown key id and garbage → the same 400, byte for byte", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const hash = await emailHash(workerEnv, email);
+    const path = await unsubscribePath(site.id, "marketing-email", email);
+    const token = path.slice("/u/".length);
+    const [prefix, kid, payload, sig] = token.split(".") as [string, string, string, string];
+    const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as { s: string; l: string; e: string; iat: number };
+    expect(claims).toMatchObject({ s: site.id, l: "marketing-email", e: hash });
+    const reencode = (over: object) => base64url(new TextEncoder().encode(JSON.stringify({ ...claims, ...over })));
+    const flip = (text: string) => (text[0] === "A" ? "B" : "A") + text.slice(1);
+    const current = keySetting(workerEnv.TOKEN_KEY_CURRENT);
+
+    const forged = {
+      "another list in the payload": `${prefix}.${kid}.${reencode({ l: "blog" })}.${sig}`,
+      "another address in the payload": `${prefix}.${kid}.${reencode({ e: await emailHash(workerEnv, "victim@example.com") })}.${sig}`,
+      "a changed signature": `${prefix}.${kid}.${payload}.${flip(sig)}`,
+      "a truncated signature": `${prefix}.${kid}.${payload}.${sig.slice(0, 20)}`,
+      "an unknown key id": await sealWith("k9", current.secret, claims),
+      "the right key id, a wrong secret": await sealWith(current.kid, "x".repeat(40), claims),
+      "another prefix (a visitor token's)": await sealWith(current.kid, current.secret, claims, "v1"),
+      "a valid seal for a list the site lacks": await signSealed(workerEnv, "u1", { ...claims, l: "sms" }),
+      "a valid seal for a site that does not exist": await signSealed(workerEnv, "u1", { ...claims, s: "no-such-site" }),
+      "random garbage": "totally-not-a-token",
+      "four dots of nothing": "u1...",
+      "an over-long token": `${prefix}.${kid}.${payload}.${sig}${"A".repeat(1100)}`,
+    };
+    const state = await emailState(site.id);
+
+    const bodies = new Map<string, string>();
+    for (const [name, bad] of Object.entries(forged))
+      for (const method of ["GET", "POST"] as const) {
+        const res = method === "GET" ? await call(`/u/${bad}`) : await oneClick(`/u/${bad}`);
+        expect(res.status, `${method} ${name}`).toBe(400);
+        expect(res.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+        bodies.set(`${method} ${name}`, await res.text());
+      }
+    expect(new Set(bodies.values()).size).toBe(1);
+    expect([...bodies.values()][0]).toContain("This link is not valid.");
+    expect(await emailState(site.id)).toEqual(state);
+
+    // The genuine link still works.
+    expect((await oneClick(path)).status).toBe(200);
+  });
+});
+
+describe("links keep working (R5.6)", () => {
+  it("a link issued 60 days ago still unsubscribes", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const iat = Math.floor(Date.now() / 1000) - 60 * DAY_S;
+    const token = await signSealed(workerEnv, "u1", { s: site.id, l: "marketing-email", e: await emailHash(workerEnv, email), iat });
+    expect((await call(`/u/${token}`)).status).toBe(200);
+    expect((await oneClick(`/u/${token}`)).status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+  });
+
+  it("a link signed with the previous key (after a key rotation) still unsubscribes", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const previous = keySetting(workerEnv.TOKEN_KEY_PREVIOUS);
+    const token = await sealWith(previous.kid, previous.secret, {
+      s: site.id,
+      l: "marketing-email",
+      e: await emailHash(workerEnv, email),
+      iat: Math.floor(Date.now() / 1000) - 400 * DAY_S,
+    });
+    expect((await oneClick(`/u/${token}`)).status).toBe(200);
+    expect(await suppressionRows(site.id)).toHaveLength(1);
+  });
+
+  it("a link for one site never touches another site's subscriber with the same address", async () => {
+    const a = await freshSite();
+    const b = await freshSite();
+    const email = await confirmedSubscriber(a.id, ["marketing-email"]);
+    await confirmedSubscriber(b.id, ["marketing-email"], email);
+    expect((await oneClick(await unsubscribePath(a.id, "marketing-email", email))).status).toBe(200);
+    expect(statusByList(await subscriptionRows(a.id))).toEqual({ "marketing-email": "unsubscribed" });
+    expect(statusByList(await subscriptionRows(b.id))).toEqual({ "marketing-email": "confirmed" });
+    expect(await suppressionRows(b.id)).toEqual([]);
+  });
+});
+
+describe("listHeaders(): the List-* headers of list mail (R5.3, R5.4)", () => {
+  it("exactly one https URI in angle brackets, the exact One-Click value, a List-Id", async () => {
+    const site = await freshSite();
+    const list = site.config.communications.find((l) => l.id === "marketing-email")!;
+    const url = await unsubscribeUrl(workerEnv, "https://assent.example", site.id, list.id, await emailHash(workerEnv, "someone@example.com"));
+    const headers = listHeaders(site.config, list, url, "lists.assent.example");
+
+    const entries = headers["List-Unsubscribe"]!.split(",").map((s) => s.trim());
+    expect(entries).toHaveLength(1);
+    const uris = entries.map((e) => /^<([^<>\s]+)>$/.exec(e)?.[1]);
+    const https = uris.filter((u) => u?.startsWith("https://"));
+    expect(https).toEqual([url]);
+    expect(new URL(https[0]!).pathname).toMatch(/^\/u\/u1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
+    expect(headers["List-Id"]).toBe(`marketing-email.${site.id}.lists.assent.example`);
+    // RFC 2919: a List-Id is a dot-atom of letters, digits and hyphens.
+    expect(headers["List-Id"]).toMatch(/^[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$/);
+  });
+
+  it("each list has its own List-Id", async () => {
+    const site = await freshSite();
+    const ids = site.config.communications.map((l) => listHeaders(site.config, l, "https://assent.example/u/x", "lists.assent.example")["List-Id"]);
+    expect(new Set(ids).size).toBe(2);
+  });
+
+  it("the header's link, posted as a mailbox provider would, unsubscribes that address from that list", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    const list = site.config.communications.find((l) => l.id === "blog")!;
+    const url = await unsubscribeUrl(workerEnv, "https://assent.example", site.id, list.id, await emailHash(workerEnv, email));
+    const uri = /^<(.+)>$/.exec(listHeaders(site.config, list, url, "lists.assent.example")["List-Unsubscribe"]!)![1]!;
+    const res = await oneClick(new URL(uri).pathname);
+    expect(res.status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "confirmed", blog: "unsubscribed" });
+  });
+});
+
+describe("signing up again after leaving all lists (R5.7)", () => {
+  it("a signup after ?all=1 is pending again for the list asked for only", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id);
+    await oneClick(`${await unsubscribePath(site.id, "blog", email)}?all=1`);
+    const res = await postSignup(site.id, signupBody({ email, lists: ["blog"] }));
+    expect(res.status).toBe(202);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed", blog: "pending" });
+    const last = (await outboxRows(site.id)).at(-1)!;
+    expect(last.to_address).toBe(email.toLowerCase());
+    expect(confirmToken(last, site.id)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+  });
+});

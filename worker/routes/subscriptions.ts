@@ -1,0 +1,96 @@
+/**
+ * POST /v1/sites/{siteId}/subscriptions: a signup to one or more email lists (R5.1, R5.2).
+ * Each list gets a pending subscription and its own confirmation message; nothing is confirmed
+ * here. The answer is the same whatever the address's history (no enumeration). Banner
+ * decisions never come through here (R0.2).
+ */
+import { Hono } from "hono";
+import { SubscriptionRequest, type SubscriptionResponse } from "../contract";
+import { emailHash, normalizeEmail } from "../email/address";
+import { MailError, mailerFor } from "../email/mailer";
+import { confirmationMessage } from "../email/messages";
+import { ApiError, invalidBody } from "../errors";
+import { sha256Hex } from "../fingerprint";
+import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
+import { recordSignup } from "../store/subscriptions";
+import { base64url, bearer, verifyToken } from "../tokens";
+
+const DAY_MS = 86_400_000;
+
+/** A confirmation token: 32 random bytes; only its SHA-256 is stored. */
+function newConfirmToken(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", sizeGuard, async (c) => {
+  const { config } = c.get("site");
+  if (config.childDirected)
+    throw new ApiError(403, "email_capture_disabled", "This site does not collect email addresses", {
+      detail: "The site is directed to children, so it collects no email addresses (COPPA).",
+    });
+  const email = config.email;
+  if (!email || config.communications.length === 0)
+    throw new ApiError(404, "no_lists", "This site has no email lists");
+
+  await enforceRateLimit(c.env, `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}:signup`);
+  let raw: unknown;
+  try {
+    raw = await c.req.json();
+  } catch {
+    throw new ApiError(400, "malformed_json", "The body is not valid JSON", { detail: "Send a JSON object." });
+  }
+  const parsed = SubscriptionRequest.safeParse(raw);
+  if (!parsed.success) throw invalidBody(parsed.error);
+  const request = parsed.data;
+  const lists = [...new Set(request.lists)];
+  for (const id of lists) {
+    const list = config.communications.find((l) => l.id === id);
+    if (!list)
+      throw new ApiError(422, "unknown_list", "No such email list", { detail: `This site has no list "${id}".` });
+    if (list.textVersion !== request.textVersion)
+      throw new ApiError(422, "text_version_mismatch", "The consent wording changed", {
+        detail: `The list "${id}" asks for consent with wording version ${list.textVersion}; reload and show it.`,
+      });
+  }
+  // A visitor token is optional: it links the signup to the visitor's preference record.
+  const token = bearer(c.req.header("Authorization"));
+  const visitorId = token ? (await verifyToken(c.env, token, config.id)).v : null;
+
+  const address = normalizeEmail(request.email);
+  const hash = await emailHash(c.env, address);
+  const now = new Date();
+  const expiresAt = new Date(now.getTime() + email.confirmDays * DAY_MS).toISOString();
+  const origin = new URL(c.req.url).origin;
+  const mailer = mailerFor(c.env);
+  for (const listId of lists) {
+    const confirmToken = newConfirmToken();
+    await recordSignup(c.env, {
+      id: `sub_${crypto.randomUUID().replaceAll("-", "")}`,
+      siteId: config.id,
+      listId,
+      email: address,
+      emailHash: hash,
+      textVersion: request.textVersion,
+      locale: request.locale,
+      visitorId,
+      at: now.toISOString(),
+      tokenHash: await sha256Hex(confirmToken),
+      expiresAt,
+    });
+    const link = `${origin}/e/${config.id}/confirm/${confirmToken}`;
+    try {
+      await mailer.send(confirmationMessage(config, email, address, [listId], request.locale, link));
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      console.error("confirmation email failed:", err);
+      throw new ApiError(503, "email_unavailable", "The confirmation email could not be sent", {
+        detail: "Nothing was confirmed. Try again in a moment.",
+        headers: { "Retry-After": "30" },
+        cause: err instanceof MailError ? err : undefined,
+      });
+    }
+  }
+  const body: SubscriptionResponse = { status: "pending", lists, confirmBy: expiresAt };
+  c.header("Cache-Control", "no-store");
+  return c.json(body, 202);
+});

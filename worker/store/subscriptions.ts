@@ -1,0 +1,182 @@
+/**
+ * Email subscriptions in D1: subscriptions, single-use confirmation tokens, the suppression list
+ * and the append-only subscription events. Every SQL statement about email lives here.
+ *
+ * Correctness under concurrency comes from SQLite statements, not from reads followed by writes:
+ * a confirmation token is spent by one `UPDATE … WHERE used_at IS NULL` whose change count says
+ * who won, so twenty simultaneous confirmations of one token confirm once (R6.8).
+ */
+import type { Env } from "../env";
+import { storage } from "../errors";
+
+export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
+export type EventSource = "preferences" | "email_link" | "one_click" | "api";
+
+export interface SubscriptionRow {
+  id: string;
+  site_id: string;
+  list_id: string;
+  email: string;
+  email_hash: string;
+  status: SubscriptionStatus;
+  text_version: string;
+  locale: string;
+  visitor_id: string | null;
+  created_at: string;
+  confirmed_at: string | null;
+  unsubscribed_at: string | null;
+}
+
+const event = (env: Env, e: { siteId: string; listId: string; emailHash: string; kind: string; textVersion: string | null; source: EventSource; at: string }) =>
+  env.LEDGER.prepare(
+    `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
+  ).bind(e.siteId, e.listId, e.emailHash, e.kind, e.textVersion, e.source, e.at);
+
+/**
+ * Records a signup as `pending` with a fresh confirmation token, whatever the address's past:
+ * a confirmed subscription stays confirmed (a new token lets it be re-confirmed harmlessly), an
+ * unsubscribed or suppressed one needs this new confirmation (R5.7). One batch, one transaction.
+ */
+export async function recordSignup(
+  env: Env,
+  s: { id: string; siteId: string; listId: string; email: string; emailHash: string; textVersion: string; locale: string; visitorId: string | null; at: string; tokenHash: string; expiresAt: string },
+): Promise<void> {
+  await storage("subscription write", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(
+        `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, visitor_id, created_at)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9)
+         ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET
+           status = CASE WHEN status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
+           email = excluded.email, locale = excluded.locale,
+           visitor_id = COALESCE(excluded.visitor_id, visitor_id),
+           text_version = CASE WHEN status = 'confirmed' THEN text_version ELSE excluded.text_version END`,
+      ).bind(s.id, s.siteId, s.listId, s.email, s.emailHash, s.textVersion, s.locale, s.visitorId, s.at),
+      env.LEDGER.prepare(
+        `INSERT INTO confirm_tokens (token_hash, site_id, subscription_id, expires_at)
+         SELECT ?1, ?2, id, ?3 FROM subscriptions WHERE site_id = ?2 AND list_id = ?4 AND email_hash = ?5`,
+      ).bind(s.tokenHash, s.siteId, s.expiresAt, s.listId, s.emailHash),
+      event(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: "signup", textVersion: s.textVersion, source: "preferences", at: s.at }),
+    ]),
+  );
+}
+
+/** The subscription a confirmation token belongs to, and the token's state (for the page). */
+export async function findByConfirmToken(env: Env, siteId: string, tokenHash: string): Promise<{ sub: SubscriptionRow; usedAt: string | null; expiresAt: string } | null> {
+  const row = await storage("subscription read", () =>
+    env.LEDGER.prepare(
+      `SELECT s.*, t.used_at AS token_used_at, t.expires_at AS token_expires_at FROM confirm_tokens t
+       JOIN subscriptions s ON s.id = t.subscription_id WHERE t.token_hash = ?1 AND t.site_id = ?2`,
+    ).bind(tokenHash, siteId).first<SubscriptionRow & { token_used_at: string | null; token_expires_at: string }>(),
+  );
+  if (!row) return null;
+  const { token_used_at, token_expires_at, ...sub } = row;
+  return { sub, usedAt: token_used_at, expiresAt: token_expires_at };
+}
+
+/**
+ * Spends a confirmation token and confirms its subscription, atomically: one batch, one
+ * transaction. Every statement is guarded by the same condition — the token is unspent and
+ * unexpired — and the statement that spends it runs last, so either all of them act or none
+ * does, and only the request whose batch spent the token confirms. Nothing depends on
+ * `changes()` or on timestamps differing: Workers clocks stand still between I/O, so
+ * simultaneous requests often carry the same `at`. Returns "confirmed", or why not.
+ */
+export async function confirm(env: Env, siteId: string, tokenHash: string, at: string): Promise<"confirmed" | "used" | "expired" | "unknown"> {
+  const live = `t.token_hash = ?1 AND t.site_id = ?2 AND t.used_at IS NULL AND t.expires_at > ?3`;
+  const [, , , spent] = await storage("subscription confirm", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(
+        `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
+         SELECT s.site_id, s.list_id, s.email_hash, 'confirm', s.text_version, 'email_link', ?3
+         FROM subscriptions s JOIN confirm_tokens t ON t.subscription_id = s.id WHERE ${live} AND s.site_id = ?2`,
+      ).bind(tokenHash, siteId, at),
+      env.LEDGER.prepare(
+        `DELETE FROM suppressions WHERE (site_id, list_id, email_hash) IN
+           (SELECT s.site_id, s.list_id, s.email_hash FROM subscriptions s JOIN confirm_tokens t ON t.subscription_id = s.id WHERE ${live} AND s.site_id = ?2)`,
+      ).bind(tokenHash, siteId, at),
+      env.LEDGER.prepare(
+        `UPDATE subscriptions SET status = 'confirmed', confirmed_at = ?3, unsubscribed_at = NULL
+         WHERE id = (SELECT t.subscription_id FROM confirm_tokens t WHERE ${live})`,
+      ).bind(tokenHash, siteId, at),
+      // Last: spends the token. Its change count says whether this request won.
+      env.LEDGER.prepare(`UPDATE confirm_tokens AS t SET used_at = ?3 WHERE ${live}`).bind(tokenHash, siteId, at),
+    ]),
+  );
+  if ((spent?.meta.changes ?? 0) === 1) return "confirmed";
+  const token = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT used_at, expires_at FROM confirm_tokens WHERE token_hash = ?1 AND site_id = ?2`).bind(tokenHash, siteId).first<{ used_at: string | null; expires_at: string }>(),
+  );
+  if (!token) return "unknown";
+  return token.used_at ? "used" : "expired";
+}
+
+/**
+ * Unsubscribes an address from a list and suppresses it, idempotently: a second call changes
+ * nothing and adds no second suppression. Works even when the subscription row is gone.
+ * One batch, one transaction: the event is written first, only when one of the two writes after
+ * it will change something (a subscription not yet unsubscribed, or no suppression yet), so it
+ * is logged once per real change, whichever of the two it is.
+ */
+export async function unsubscribe(env: Env, s: { siteId: string; listId: string; emailHash: string; at: string; source: EventSource; reason?: "unsubscribe" | "erase" }): Promise<boolean> {
+  const [, updated, suppressed] = await storage("unsubscribe", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(
+        `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
+         SELECT ?1, ?2, ?3, 'unsubscribe', NULL, ?5, ?4
+         WHERE EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed')
+            OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3)`,
+      ).bind(s.siteId, s.listId, s.emailHash, s.at, s.source),
+      env.LEDGER.prepare(
+        `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = ?4 WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed'`,
+      ).bind(s.siteId, s.listId, s.emailHash, s.at),
+      env.LEDGER.prepare(
+        `INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING`,
+      ).bind(s.siteId, s.listId, s.emailHash, s.reason ?? "unsubscribe", s.at),
+      // An unsubscribe also voids confirmation links still in the inbox: leaving wins over an
+      // older "yes"; coming back needs a new signup and confirmation.
+      env.LEDGER.prepare(
+        `UPDATE confirm_tokens SET used_at = ?4 WHERE used_at IS NULL AND subscription_id IN
+         (SELECT id FROM subscriptions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3)`,
+      ).bind(s.siteId, s.listId, s.emailHash, s.at),
+    ]),
+  );
+  return (updated?.meta.changes ?? 0) + (suppressed?.meta.changes ?? 0) > 0;
+}
+
+/** Every list's status for one address (the email-preferences page). */
+export async function statusesByHash(env: Env, siteId: string, emailHash: string): Promise<Record<string, SubscriptionStatus>> {
+  const { results } = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2`).bind(siteId, emailHash).all<{ list_id: string; status: SubscriptionStatus }>(),
+  );
+  return Object.fromEntries(results.map((r) => [r.list_id, r.status]));
+}
+
+/** Whether an address is suppressed for a list. */
+export async function isSuppressed(env: Env, siteId: string, listId: string, emailHash: string): Promise<boolean> {
+  const row = await storage("suppression read", () =>
+    env.LEDGER.prepare(`SELECT 1 AS x FROM suppressions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3`).bind(siteId, listId, emailHash).first(),
+  );
+  return row !== null;
+}
+
+/** Deletes pending subscriptions whose every token expired (they were never confirmed). */
+export async function purgeExpiredPending(env: Env, now: string): Promise<number> {
+  const [, subs] = await storage("subscription purge", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(`DELETE FROM confirm_tokens WHERE expires_at < ?1`).bind(now),
+      env.LEDGER.prepare(
+        `DELETE FROM subscriptions WHERE status = 'pending' AND created_at < ?1 AND id NOT IN (SELECT subscription_id FROM confirm_tokens)`,
+      ).bind(now),
+    ]),
+  );
+  return subs?.meta.changes ?? 0;
+}
+
+/** The lists a visitor signed up to (linked by their visitor token at signup), with status. */
+export async function statusesByVisitor(env: Env, siteId: string, visitorId: string): Promise<Record<string, SubscriptionStatus>> {
+  const { results } = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId).all<{ list_id: string; status: SubscriptionStatus }>(),
+  );
+  return Object.fromEntries(results.map((r) => [r.list_id, r.status]));
+}
