@@ -478,12 +478,27 @@ export const ExportDocument = z.object({
   visitorId: Uuid,
   preferences: Preferences.nullable(),
   receipts: z.array(Receipt),
+  /** Email lists this browser signed up to: the address, the wording version, the dates. */
+  subscriptions: z.array(
+    z.object({
+      list: z.string(),
+      email: z.string(),
+      status: z.enum(["pending", "confirmed", "unsubscribed"]),
+      textVersion: z.string(),
+      locale: z.string(),
+      createdAt: z.string(),
+      confirmedAt: z.string().nullable(),
+      unsubscribedAt: z.string().nullable(),
+    }),
+  ),
 });
 export type ExportDocument = z.infer<typeof ExportDocument>;
 
 export const ErasureResponse = z.object({
   erased: z.literal(true),
   receiptsDeleted: z.int(),
+  /** Email subscriptions removed; only a keyed hash per list remains, to honour the objection. */
+  subscriptionsDeleted: z.int(),
   /** KV is eventually consistent: other locations may serve the old state for about 60 s. */
   propagation: z.string(),
 });

@@ -9,10 +9,10 @@
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
-import type { ConsentResponse, SubscriptionResponse } from "../../worker/contract";
+import type { ConsentResponse, ExportDocument, SubscriptionResponse } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import { app } from "../../worker/index";
-import { BASE, ORIGIN, auth, call, decisionBody, expectProblem, freshSite, newVisitor, postDecision } from "./helpers";
+import { BASE, ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, newVisitor, postDecision } from "./helpers";
 import {
   TEXT_VERSION,
   confirmToken,
@@ -24,6 +24,7 @@ import {
   postSignup,
   signupBody,
   subscriptionRows,
+  suppressionRows,
   tokenRows,
   workerEnv,
 } from "./email-helpers";
@@ -428,5 +429,33 @@ describe("banner decisions never touch email (R0.2)", () => {
       expect(((await res.json()) as ConsentResponse).visitorId).toBe(visitor.visitorId);
     }
     expect(await snapshot()).toEqual(before);
+  });
+});
+
+describe("the visitor's rights over their email data (R9.1, R9.2)", () => {
+  it("export lists the subscriptions made from this browser; erasure deletes the address and keeps only the suppression hash", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const email = `rights-${crypto.randomUUID()}@example.com`;
+    const res = await postSignup(site.id, signupBody({ email, lists: ["blog"] }), { headers: { Authorization: `Bearer ${visitor.token}` } });
+    expect(res.status).toBe(202);
+
+    const exported = (await (await getMe(site.id, visitor.token!, "/export")).json()) as ExportDocument;
+    expect(exported.subscriptions).toEqual([
+      expect.objectContaining({ list: "blog", email, status: "pending", textVersion: "2026-11-01", confirmedAt: null }),
+    ]);
+
+    const erased = await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, Authorization: `Bearer ${visitor.token}` } });
+    expect(erased.status).toBe(200);
+    expect(await erased.json()).toMatchObject({ erased: true, subscriptionsDeleted: 1 });
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    const suppressed = await suppressionRows(site.id);
+    expect(suppressed).toHaveLength(1);
+    expect(suppressed[0]).toMatchObject({ list_id: "blog", reason: "erase" });
+    expect(JSON.stringify(suppressed)).not.toContain(email);
+    const { results: tokens } = await workerEnv.LEDGER.prepare("SELECT * FROM confirm_tokens WHERE site_id = ?").bind(site.id).all();
+    expect(tokens).toEqual([]);
+    const { results: events } = await workerEnv.LEDGER.prepare("SELECT kind FROM subscription_events WHERE site_id = ? ORDER BY seq").bind(site.id).all();
+    expect(events.map((e) => e.kind)).toEqual(["signup", "erase"]);
   });
 });

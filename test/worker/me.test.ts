@@ -101,6 +101,7 @@ describe("GET /me/export (R9.1)", () => {
       visitorId: v.visitorId,
       preferences: v.preferences,
       receipts: v.receipts,
+      subscriptions: [],
     });
     expect(doc.exportedAt >= before).toBe(true);
   });
@@ -121,7 +122,7 @@ describe("DELETE /me (R9.2)", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Access-Control-Allow-Origin")).toBe(ORIGIN);
     const body = (await res.json()) as ErasureResponse;
-    expect(body).toEqual({ erased: true, receiptsDeleted: 3, propagation: expect.stringMatching(/60 seconds/) });
+    expect(body).toEqual({ erased: true, receiptsDeleted: 3, subscriptionsDeleted: 0, propagation: expect.stringMatching(/60 seconds/) });
 
     await expectProblem(await getMe(site.id, v.token), 404, "no_record");
     expect(((await (await getMe(site.id, v.token, "/receipts")).json()) as ReceiptsResponse).receipts).toEqual([]);

@@ -9,7 +9,7 @@ import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type Receipts
 import { ApiError } from "../errors";
 import type { SiteEnv } from "../security";
 import { eraseDecisions, listDecisions } from "../store/ledger";
-import { statusesByVisitor } from "../store/subscriptions";
+import { eraseVisitorSubscriptions, statusesByVisitor, subscriptionsByVisitor } from "../store/subscriptions";
 import { deletePreferences, getPreferences } from "../store/prefs";
 import { bearer, verifyToken } from "../tokens";
 
@@ -75,6 +75,16 @@ export const meRoutes = new Hono<MeEnv>()
       visitorId,
       preferences: await getPreferences(c.env, siteId, visitorId),
       receipts,
+      subscriptions: (await subscriptionsByVisitor(c.env, siteId, visitorId)).map((r) => ({
+        list: r.list_id,
+        email: r.email,
+        status: r.status,
+        textVersion: r.text_version,
+        locale: r.locale,
+        createdAt: r.created_at,
+        confirmedAt: r.confirmed_at,
+        unsubscribedAt: r.unsubscribed_at,
+      })),
     };
     c.header("Content-Disposition", `attachment; filename="assent-${siteId}-export.json"`);
     return c.json(body);
@@ -84,10 +94,13 @@ export const meRoutes = new Hono<MeEnv>()
     const visitorId = c.get("visitorId");
     // State first: if the ledger step then fails, the retry finds no state and finishes the job.
     await deletePreferences(c.env, siteId, visitorId);
-    const receiptsDeleted = await eraseDecisions(c.env, siteId, visitorId, crypto.randomUUID(), new Date().toISOString());
+    const at = new Date().toISOString();
+    const subscriptionsDeleted = await eraseVisitorSubscriptions(c.env, siteId, visitorId, at);
+    const receiptsDeleted = await eraseDecisions(c.env, siteId, visitorId, crypto.randomUUID(), at);
     const body: ErasureResponse = {
       erased: true,
       receiptsDeleted,
+      subscriptionsDeleted,
       propagation: "Deleted here now; other Cloudflare locations may serve the old state for up to about 60 seconds.",
     };
     return c.json(body);

@@ -123,10 +123,10 @@ export async function unsubscribe(env: Env, s: { siteId: string; listId: string;
     env.LEDGER.batch([
       env.LEDGER.prepare(
         `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
-         SELECT ?1, ?2, ?3, 'unsubscribe', NULL, ?5, ?4
+         SELECT ?1, ?2, ?3, ?6, NULL, ?5, ?4
          WHERE EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed')
             OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3)`,
-      ).bind(s.siteId, s.listId, s.emailHash, s.at, s.source),
+      ).bind(s.siteId, s.listId, s.emailHash, s.at, s.source, s.reason ?? "unsubscribe"),
       env.LEDGER.prepare(
         `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = ?4 WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed'`,
       ).bind(s.siteId, s.listId, s.emailHash, s.at),
@@ -179,4 +179,30 @@ export async function statusesByVisitor(env: Env, siteId: string, visitorId: str
     env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId).all<{ list_id: string; status: SubscriptionStatus }>(),
   );
   return Object.fromEntries(results.map((r) => [r.list_id, r.status]));
+}
+
+/** The subscriptions a visitor made from their browser (for their export). */
+export async function subscriptionsByVisitor(env: Env, siteId: string, visitorId: string): Promise<SubscriptionRow[]> {
+  const { results } = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT * FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY created_at, list_id`).bind(siteId, visitorId).all<SubscriptionRow>(),
+  );
+  return results;
+}
+
+/**
+ * Erases the addresses a visitor signed up with: each subscription is suppressed (reason
+ * "erase", so the address is never re-added by an import) and then deleted with its tokens.
+ * Only the keyed hash stays (R5.7, R9.2). Returns how many subscriptions were deleted.
+ */
+export async function eraseVisitorSubscriptions(env: Env, siteId: string, visitorId: string, at: string): Promise<number> {
+  const rows = await subscriptionsByVisitor(env, siteId, visitorId);
+  for (const r of rows) await unsubscribe(env, { siteId, listId: r.list_id, emailHash: r.email_hash, at, source: "api", reason: "erase" });
+  if (rows.length === 0) return 0;
+  const [, deleted] = await storage("subscription erase", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(`DELETE FROM confirm_tokens WHERE subscription_id IN (SELECT id FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2)`).bind(siteId, visitorId),
+      env.LEDGER.prepare(`DELETE FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
+    ]),
+  );
+  return deleted?.meta.changes ?? 0;
 }
