@@ -65,3 +65,18 @@ test("the email section refuses an empty choice or a bad address without sending
   await expect(dialog.getByText("Enter a valid email address.")).toBeVisible();
   expect((await outbox(assent.worker.url)).length).toBe(before);
 });
+
+test("the demo site's own blog form signs up through the API, from the second origin too", async ({ page, assent }) => {
+  const email = `form-${Date.now()}@example.com`;
+  await page.goto(assent.second.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Reject all" }).click();
+  const form = page.locator("#blog-signup");
+  await form.getByRole("textbox", { name: "Email address" }).fill(email);
+  await form.getByRole("button", { name: "Sign up" }).click();
+  await expect(form.getByRole("status")).toHaveText("Tick the box to sign up.");
+  await form.getByRole("checkbox").check();
+  await form.getByRole("button", { name: "Sign up" }).click();
+  await expect(form.getByRole("status")).toHaveText(`Almost done: we sent a confirmation link to ${email}.`);
+  const message = (await outbox(assent.worker.url)).find((m) => m.to_address === email);
+  expect(message?.subject).toContain("Please confirm");
+});
