@@ -54,6 +54,7 @@ import { buildWidget } from "../build-widget";
 import { ROOT } from "../util";
 import { type BenchSection, type BenchSettings, int, ms, positiveNumber, ratio, renderTable } from "./common";
 import { deployedSiteCacheSeconds } from "./worker";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../local/chromium";
 
 /** The first-visit budget: public/assent.js, gzip, bytes (a hard product rule). */
 const BUDGET_GZIP = 10_240;
@@ -65,18 +66,6 @@ const COOKIECONSENT = join(ROOT, "node_modules/vanilla-cookieconsent/dist");
 /** Below this measured slowdown the 4× rows are flagged: the throttle could not take (busy machine). */
 const MIN_MEASURED_SLOWDOWN = 2;
 
-/** As the e2e tests launch it (playwright.config.ts): no network beyond loopback. */
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-quic",
-  "--no-first-run",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--host-resolver-rules=MAP * ~NOTFOUND , EXCLUDE localhost , EXCLUDE 127.0.0.1",
-];
 
 // ---- Bytes ------------------------------------------------------------------------------------
 
@@ -498,7 +487,7 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
       },
     ];
 
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? "/usr/bin/chromium", args: CHROMIUM_ARGS, headless: true });
+    browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
     const results: ContenderResult[] = contenders.map((contender) => ({ contender, samples: { plain: [], throttled: [] }, error: null }));
     const attempt = async (r: ContenderResult, mode: Mode, keep: boolean) => {
       if (r.error) return;
