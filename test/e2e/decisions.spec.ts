@@ -89,3 +89,23 @@ test("reopening the preference center shows the current state, not the defaults"
   const record = await localRecord(page);
   await expect(dialog.getByText(record!.receiptId!)).toBeVisible();
 });
+
+test("with cookieMirror configured, the choice is also in a first-party cookie the backend can read (never the token)", async ({ page, assent }) => {
+  await assent.pushDemo((c) => {
+    c.widget = { ...c.widget, cookieMirror: "penguin_consent" };
+  });
+  try {
+    await page.goto(assent.worker.url.href);
+    await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+    const record = await syncedRecord(page);
+    const cookie = (await page.context().cookies()).find((c) => c.name === "penguin_consent");
+    expect(cookie).toBeDefined();
+    expect(cookie!.sameSite).toBe("Lax");
+    const value = JSON.parse(decodeURIComponent(cookie!.value)) as { c: Record<string, boolean>; g: number; r: string | null };
+    expect(value.c).toEqual({ necessary: true, usage: true });
+    expect(value.r).toBe(record.receiptId);
+    expect(cookie!.value).not.toContain(record.token!.split(".")[2]!);
+  } finally {
+    await assent.pushDemo();
+  }
+});
