@@ -3,12 +3,14 @@
  *
  *   npm run sites -- validate <file.json>
  *   npm run sites -- push <file.json> [--remote] [--persist-to <dir>]
+ *   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
+ *   npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
  *
  * `push` validates the file against the contract and only then writes it, normalized (defaults
  * filled in), to the SITES namespace: local KV (the store `npm start` / `wrangler dev` use) by
  * default, the deployed namespace with --remote. An invalid file is reported with every problem
  * and its path, and nothing is written. The write goes through `wrangler kv key put`, so local
- * and remote use the same, supported path.
+ * and remote use the same, supported path. `key` manages the site owner API keys (scripts/api-keys.ts).
  */
 import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -17,17 +19,47 @@ import { join, resolve } from "node:path";
 import * as z from "zod";
 import { SiteConfig } from "../worker/contract";
 import { siteKey } from "../worker/store/keys";
+import { createKey, revokeKey } from "./api-keys";
+import { CliError } from "./cli-error";
 import { ROOT, offlineEnv } from "./util";
+
+export { CliError };
 
 const USAGE = `Usage:
   npm run sites -- validate <file.json>
-  npm run sites -- push <file.json> [--remote] [--persist-to <dir>]`;
+  npm run sites -- push <file.json> [--remote] [--persist-to <dir>]
+  npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
+  npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]`;
 
-/** A CLI failure: printed without a stack trace, exit code 1 (2 for usage errors). */
-export class CliError extends Error {
-  constructor(message: string, readonly exitCode = 1) {
-    super(message);
+/** Splits `--remote`, `--persist-to <dir>` and (when allowed) `--label <text>`; throws usage on anything else. */
+function options(rest: string[], allowed: string[]): { remote: boolean; persistTo?: string; label?: string } {
+  const out: { remote: boolean; persistTo?: string; label?: string } = { remote: false };
+  for (let i = 0; i < rest.length; i++) {
+    const arg = rest[i]!;
+    if (!allowed.includes(arg)) throw new CliError(USAGE, 2);
+    if (arg === "--remote") out.remote = true;
+    else {
+      const value = rest[++i];
+      if (value === undefined) throw new CliError(USAGE, 2);
+      if (arg === "--persist-to") out.persistTo = value;
+      else out.label = value;
+    }
   }
+  return out;
+}
+
+/** `key create <siteId>` / `key revoke <keyId>`. */
+function keyCommand([action, id, ...rest]: string[]): number {
+  if (action === "create" && id) {
+    const opts = options(rest, ["--remote", "--persist-to", "--label"]);
+    console.log(createKey(id, opts.label ?? "default", opts));
+    return 0;
+  }
+  if (action === "revoke" && id) {
+    console.log(revokeKey(id, options(rest, ["--remote", "--persist-to"])));
+    return 0;
+  }
+  throw new CliError(USAGE, 2);
 }
 
 /** Reads and validates a config file; throws a CliError listing every problem. */
@@ -72,6 +104,7 @@ function push(config: SiteConfig, { remote, persistTo }: { remote: boolean; pers
 export function main(argv: string[]): number {
   try {
     const [command, file, ...rest] = argv;
+    if (command === "key") return keyCommand(argv.slice(1));
     if (!command || !file || !["validate", "push"].includes(command)) throw new CliError(USAGE, 2);
     const remote = rest.includes("--remote");
     const persistAt = rest.indexOf("--persist-to");

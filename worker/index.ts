@@ -6,6 +6,7 @@
 import { Hono } from "hono";
 import type { AppEnv, Env } from "./env";
 import { ApiError, problemResponse, renderError } from "./errors";
+import { adminRoutes } from "./routes/admin";
 import { bootstrapRoutes } from "./routes/bootstrap";
 import { consentRoutes } from "./routes/consents";
 import { emailPages } from "./routes/email-pages";
@@ -32,6 +33,9 @@ export const app = new Hono<AppEnv>()
     c.res.headers.delete("Set-Cookie");
   })
   .get("/v1/health", (c) => c.json({ status: "ok" as const, version: ASSENT_VERSION }))
+  // Before siteApp, whose guards also match /admin paths: the admin API is server to server
+  // (API key, no Origin, no CORS), and its routes answer every /admin path themselves.
+  .route("/v1/sites/:siteId/admin", adminRoutes)
   .route("/v1/sites/:siteId", siteApp)
   .route("/", emailPages);
 

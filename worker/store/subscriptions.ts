@@ -206,3 +206,19 @@ export async function eraseVisitorSubscriptions(env: Env, siteId: string, visito
   );
   return deleted?.meta.changes ?? 0;
 }
+
+/**
+ * One page of a list's confirmed, unsuppressed subscriptions, ordered by id (random, stable),
+ * after the id `after` (exclusive). The site owner's mailing system sends only to these.
+ */
+export async function confirmedPage(env: Env, siteId: string, listId: string, after: string, limit: number): Promise<SubscriptionRow[]> {
+  const { results } = await storage("subscription read", () =>
+    env.LEDGER.prepare(
+      `SELECT s.* FROM subscriptions s
+       WHERE s.site_id = ?1 AND s.list_id = ?2 AND s.status = 'confirmed' AND s.id > ?3
+         AND NOT EXISTS (SELECT 1 FROM suppressions p WHERE p.site_id = s.site_id AND p.list_id = s.list_id AND p.email_hash = s.email_hash)
+       ORDER BY s.id LIMIT ?4`,
+    ).bind(siteId, listId, after, limit).all<SubscriptionRow>(),
+  );
+  return results;
+}

@@ -1,0 +1,222 @@
+/**
+ * The site owner API under /v1/sites/{siteId}/admin (R7.12, R5.4): API key authentication
+ * (missing, unknown, revoked, another site's), the subscriber list with its cursor, a visitor's
+ * record, and the List-* headers whose URL really unsubscribes. Keys are inserted into the real
+ * D1 as a site owner's CLI would, by hash; everything else is built through the public API.
+ */
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { AdminVisitorResponse, SubscribersResponse, UnsubscribeHeadersResponse } from "../../worker/contract";
+import { emailHash } from "../../worker/email/address";
+import { sha256Hex } from "../../worker/fingerprint";
+import { auth, call, expectProblem, freshSite, newVisitor } from "./helpers";
+import {
+  confirmedSubscriber,
+  postSignup,
+  signupBody,
+  signupForToken,
+  subscriptionRows,
+  suppressionRows,
+  workerEnv,
+} from "./email-helpers";
+
+/** Inserts a key for a site by its hash, as `sites key create` does; returns its secret and id. */
+async function insertKey(siteId: string, over: { revokedAt?: string } = {}): Promise<{ id: string; secret: string }> {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  const secret = `ask_${btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
+  const id = `ak_${[...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  await env.LEDGER.prepare(`INSERT INTO api_keys (id, site_id, key_hash, label, created_at, revoked_at) VALUES (?1, ?2, ?3, 'test', ?4, ?5)`)
+    .bind(id, siteId, await sha256Hex(secret), new Date().toISOString(), over.revokedAt ?? null)
+    .run();
+  return { id, secret };
+}
+
+const keyRow = (id: string) => env.LEDGER.prepare(`SELECT * FROM api_keys WHERE id = ?1`).bind(id).first<{ last_used_at: string | null }>();
+
+function admin(siteId: string, path: string, secret: string | null, init: RequestInit = {}): Promise<Response> {
+  const headers: Record<string, string> = { ...(secret ? auth(secret) : {}), ...(init.headers as Record<string, string>) };
+  return call(`/v1/sites/${siteId}/admin${path}`, { ...init, headers });
+}
+
+function headersFor(siteId: string, secret: string, body: unknown): Promise<Response> {
+  return admin(siteId, "/unsubscribe-headers", secret, {
+    method: "POST",
+    headers: { "Content-Type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
+}
+
+describe("admin API authentication (R7.12)", () => {
+  it("refuses a missing key with 401 api_key_required, and a malformed Authorization too", async () => {
+    const site = await freshSite();
+    const res = await admin(site.id, "/lists/blog/subscribers", null);
+    await expectProblem(res, 401, "api_key_required");
+    expect(res.headers.get("WWW-Authenticate")).toContain("Bearer");
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    await expectProblem(await admin(site.id, "/lists/blog/subscribers", null, { headers: { Authorization: "Basic abc" } }), 401, "api_key_required");
+  });
+
+  it("refuses an unknown or malformed key with 401 api_key_invalid", async () => {
+    const site = await freshSite();
+    await insertKey(site.id);
+    await expectProblem(await admin(site.id, "/lists/blog/subscribers", `ask_${"A".repeat(43)}`), 401, "api_key_invalid");
+    await expectProblem(await admin(site.id, "/lists/blog/subscribers", "not-a-key"), 401, "api_key_invalid");
+  });
+
+  it("refuses a revoked key with 401 api_key_invalid and does not touch it", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id, { revokedAt: new Date().toISOString() });
+    await expectProblem(await admin(site.id, "/lists/blog/subscribers", key.secret), 401, "api_key_invalid");
+    expect((await keyRow(key.id))!.last_used_at).toBeNull();
+  });
+
+  it("refuses another site's key with 403 api_key_wrong_site, on every endpoint, writing nothing", async () => {
+    const a = await freshSite();
+    const b = await freshSite();
+    const keyB = await insertKey(b.id);
+    await expectProblem(await admin(a.id, "/lists/blog/subscribers", keyB.secret), 403, "api_key_wrong_site");
+    await expectProblem(await admin(a.id, `/visitors/${crypto.randomUUID()}`, keyB.secret), 403, "api_key_wrong_site");
+    await expectProblem(await headersFor(a.id, keyB.secret, { email: "x@example.com", list: "blog" }), 403, "api_key_wrong_site");
+    expect((await keyRow(keyB.id))!.last_used_at).toBeNull();
+  });
+
+  it("is not behind the browser guards: no Origin needed for a POST, no CORS headers", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const res = await headersFor(site.id, key.secret, { email: "x@example.com", list: "blog" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Access-Control-Allow-Origin")).toBeNull();
+    await expectProblem(await admin(site.id, "/nope", key.secret), 404, "not_found");
+  });
+
+  it("records the key's last use on a served request", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    expect((await admin(site.id, "/lists/blog/subscribers", key.secret)).status).toBe(200);
+    expect((await keyRow(key.id))!.last_used_at).not.toBeNull();
+  });
+
+  it("answers 404 site_not_found for an unknown site before looking at the key", async () => {
+    await expectProblem(await admin("no-such-site", "/lists/blog/subscribers", null), 404, "site_not_found");
+  });
+});
+
+describe("GET /admin/lists/{listId}/subscribers", () => {
+  it("pages through every confirmed, unsuppressed subscriber exactly once", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const confirmed: string[] = [];
+    for (let i = 0; i < 5; i++) confirmed.push((await confirmedSubscriber(site.id, ["blog"])).toLowerCase());
+    // Not sendable: a pending signup, an unsubscribed reader, a suppressed one, another list's.
+    await signupForToken(site.id, "blog");
+    const leaver = await confirmedSubscriber(site.id, ["blog"]);
+    const headers = (await (await headersFor(site.id, key.secret, { email: leaver, list: "blog" })).json()) as UnsubscribeHeadersResponse;
+    expect((await call(new URL(headers.url).pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    const suppressed = await confirmedSubscriber(site.id, ["blog"]);
+    await env.LEDGER.prepare(`INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, 'blog', ?2, 'erase', ?3)`)
+      .bind(site.id, await emailHash(workerEnv, suppressed), new Date().toISOString())
+      .run();
+    await confirmedSubscriber(site.id, ["marketing-email"]);
+
+    const seen: SubscribersResponse["subscribers"] = [];
+    let cursor: string | null = null;
+    let pages = 0;
+    do {
+      const res = await admin(site.id, `/lists/blog/subscribers?limit=2${cursor ? `&cursor=${cursor}` : ""}`, key.secret);
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Cache-Control")).toBe("no-store");
+      const body = (await res.json()) as SubscribersResponse;
+      expect(body.subscribers.length).toBeLessThanOrEqual(2);
+      seen.push(...body.subscribers);
+      cursor = body.next;
+      pages++;
+    } while (cursor && pages < 10);
+    expect(pages).toBe(3);
+    expect(seen.map((s) => s.email).sort()).toEqual([...confirmed].sort());
+    for (const s of seen) expect(s).toMatchObject({ status: "confirmed", textVersion: "2026-11-01", locale: "en", confirmedAt: expect.any(String) });
+  });
+
+  it("defaults to 100 per page and says next: null on the last page", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const email = await confirmedSubscriber(site.id, ["blog"]);
+    const body = (await (await admin(site.id, "/lists/blog/subscribers", key.secret)).json()) as SubscribersResponse;
+    expect(body).toEqual({ subscribers: [expect.objectContaining({ email: email.toLowerCase() })], next: null });
+  });
+
+  it("refuses an unknown list with 404 and a bad limit or cursor with 400", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    await expectProblem(await admin(site.id, "/lists/podcast/subscribers", key.secret), 404, "unknown_list");
+    await expectProblem(await admin(site.id, "/lists/NOT%20A%20LIST/subscribers", key.secret), 404, "unknown_list");
+    for (const q of ["limit=0", "limit=501", "limit=x", "cursor=1%27%20OR%201", "other=1"])
+      await expectProblem(await admin(site.id, `/lists/blog/subscribers?${q}`, key.secret), 400, "invalid_query");
+    expect((await keyRow(key.id))!.last_used_at).toBeNull();
+  });
+});
+
+describe("GET /admin/visitors/{visitorId}", () => {
+  it("shows the visitor's preferences and list statuses", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const visitor = await newVisitor(site);
+    const signup = await postSignup(site.id, signupBody({ lists: ["blog"] }), { headers: auth(visitor.token!) });
+    expect(signup.status).toBe(202);
+    const res = await admin(site.id, `/visitors/${visitor.visitorId}`, key.secret);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    const body = (await res.json()) as AdminVisitorResponse;
+    expect(body).toEqual({ visitorId: visitor.visitorId, preferences: visitor.preferences, lists: { blog: "pending" } });
+  });
+
+  it("answers 404 no_record for an unknown visitor, a malformed id, and another site's visitor", async () => {
+    const site = await freshSite();
+    const other = await freshSite();
+    const key = await insertKey(site.id);
+    const stranger = await newVisitor(other);
+    await expectProblem(await admin(site.id, `/visitors/${crypto.randomUUID()}`, key.secret), 404, "no_record");
+    await expectProblem(await admin(site.id, "/visitors/not-a-uuid", key.secret), 404, "no_record");
+    await expectProblem(await admin(site.id, `/visitors/${stranger.visitorId}`, key.secret), 404, "no_record");
+  });
+});
+
+describe("POST /admin/unsubscribe-headers (R5.4)", () => {
+  it("returns the List-* headers and a URL that really unsubscribes when POSTed", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const email = await confirmedSubscriber(site.id, ["blog", "marketing-email"]);
+    const res = await headersFor(site.id, key.secret, { email: email.toUpperCase(), list: "blog" });
+    expect(res.status).toBe(200);
+    expect(res.headers.get("Cache-Control")).toBe("no-store");
+    const body = (await res.json()) as UnsubscribeHeadersResponse;
+    expect(body.headers).toEqual({
+      "List-Unsubscribe": `<${body.url}>`,
+      "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+      "List-Id": `blog.${site.id}.assent.test`,
+    });
+    expect(body.url).toMatch(/^http:\/\/assent\.test\/u\/u1\./);
+
+    const unsub = await call(new URL(body.url).pathname, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: "List-Unsubscribe=One-Click",
+      redirect: "manual",
+    });
+    expect(unsub.status).toBe(200);
+    const statuses = Object.fromEntries((await subscriptionRows(site.id)).map((r) => [r.list_id, r.status]));
+    expect(statuses).toEqual({ blog: "unsubscribed", "marketing-email": "confirmed" });
+    expect((await suppressionRows(site.id)).map((r) => r.list_id)).toEqual(["blog"]);
+  });
+
+  it("refuses an unknown list with 404, and a bad body with 400 or 422, writing nothing", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    await expectProblem(await headersFor(site.id, key.secret, { email: "a@example.com", list: "podcast" }), 404, "unknown_list");
+    await expectProblem(await headersFor(site.id, key.secret, "{ nope"), 400, "malformed_json");
+    await expectProblem(await headersFor(site.id, key.secret, { email: "not-an-email", list: "blog" }), 422, "invalid_body");
+    await expectProblem(await headersFor(site.id, key.secret, { email: "a@example.com", list: "blog", extra: 1 }), 422, "invalid_body");
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    expect(await suppressionRows(site.id)).toEqual([]);
+    expect((await keyRow(key.id))!.last_used_at).toBeNull();
+  });
+});

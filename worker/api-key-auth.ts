@@ -1,0 +1,55 @@
+/**
+ * Authentication of the site owner API (R7.12): `Authorization: Bearer ask_…`, a key of this
+ * site. The secret is hashed at once and never logged or stored; only the key id is kept in the
+ * context. A key of another site is refused with 403, so a site owner holding two sites' keys
+ * sees the mix-up, while a stranger learns nothing a wrong key would not tell.
+ */
+import { createMiddleware } from "hono/factory";
+import { ApiKeySecret } from "./contract";
+import { ApiError } from "./errors";
+import { sha256Hex } from "./fingerprint";
+import type { SiteEnv } from "./security";
+import { findLiveKey, touchKey } from "./store/api-keys";
+
+/** Hono generic for the admin routes: the site plus the authenticated key's id. */
+export interface AdminEnv extends SiteEnv {
+  Variables: SiteEnv["Variables"] & { apiKeyId: string };
+}
+
+const CHALLENGE = { "WWW-Authenticate": 'Bearer realm="assent-admin"' };
+
+const invalidKey = () =>
+  new ApiError(401, "api_key_invalid", "The API key is not valid", {
+    detail: "The key is unknown or was revoked. Create one with `npm run sites -- key create <siteId>`.",
+    headers: CHALLENGE,
+  });
+
+/** Requires a live API key of the loaded site; runs after `siteLoader`. */
+export const apiKeyAuth = createMiddleware<AdminEnv>(async function apiKeyAuth(c, next) {
+  const header = c.req.header("Authorization");
+  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  if (!match)
+    throw new ApiError(401, "api_key_required", "An API key is required", {
+      detail: "Send the site's API key as `Authorization: Bearer ask_…`.",
+      headers: CHALLENGE,
+    });
+  // A malformed secret cannot match any stored hash: refuse it without a query.
+  if (!ApiKeySecret.safeParse(match[1]).success) throw invalidKey();
+  const key = await findLiveKey(c.env, await sha256Hex(match[1]!));
+  if (!key) throw invalidKey();
+  const siteId = c.get("site").config.id;
+  if (key.site_id !== siteId)
+    throw new ApiError(403, "api_key_wrong_site", "This API key belongs to another site", {
+      detail: `Use a key created for the site "${siteId}".`,
+    });
+  c.set("apiKeyId", key.id);
+  await next();
+  // Only a request that was served counts as a use: a refused one writes nothing.
+  if (c.res.status < 400) {
+    try {
+      await touchKey(c.env, key, new Date());
+    } catch (err) {
+      console.error(`api key ${key.id}: last_used_at not updated`, err instanceof Error ? err.cause : err);
+    }
+  }
+});
