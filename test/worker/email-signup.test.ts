@@ -360,7 +360,7 @@ describe("refusals write nothing and send nothing", () => {
 });
 
 describe("no enumeration", () => {
-  it("the same address twice → the same answer, one subscription, a fresh link each time", async () => {
+  it("the same address twice → the same answer, one subscription, one message until 10 minutes passed", async () => {
     const site = await freshSite();
     const email = newAddress();
     const first = await postSignup(site.id, signupBody({ email }));
@@ -373,6 +373,14 @@ describe("no enumeration", () => {
     const rows = await subscriptionRows(site.id);
     expect(rows).toHaveLength(1);
     expect(rows[0]).toMatchObject({ status: "pending", email: email.toLowerCase() });
+    // No second message within 10 minutes: nobody can flood a stranger's inbox.
+    expect(await outboxRows(site.id)).toHaveLength(1);
+
+    // Ten minutes later a new signup sends a fresh link.
+    await workerEnv.LEDGER.prepare(
+      "UPDATE confirm_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', expires_at, '-11 minutes') WHERE site_id = ?",
+    ).bind(site.id).run();
+    expect((await postSignup(site.id, signupBody({ email }))).status).toBe(202);
     const messages = await outboxRows(site.id);
     expect(messages).toHaveLength(2);
     expect(confirmToken(messages[0]!, site.id)).not.toBe(confirmToken(messages[1]!, site.id));

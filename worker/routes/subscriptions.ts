@@ -1,7 +1,8 @@
 /**
  * POST /v1/sites/{siteId}/subscriptions: a signup to one or more email lists (R5.1, R5.2).
  * Each list gets a pending subscription and its own confirmation message; nothing is confirmed
- * here. The answer is the same whatever the address's history (no enumeration). Banner
+ * here. The answer is the same whatever the address's history (no enumeration). A second
+ * signup within RESEND_AFTER_MINUTES sends no second message (no inbox flooding). Banner
  * decisions never come through here (R0.2).
  */
 import { Hono } from "hono";
@@ -12,10 +13,12 @@ import { confirmationMessage } from "../email/messages";
 import { ApiError, invalidBody } from "../errors";
 import { sha256Hex } from "../fingerprint";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
-import { recordSignup } from "../store/subscriptions";
+import { confirmationSentSince, recordSignup } from "../store/subscriptions";
 import { base64url, bearer, verifyToken } from "../tokens";
 
 const DAY_MS = 86_400_000;
+/** At most one confirmation message per address and list in this many minutes. */
+export const RESEND_AFTER_MINUTES = 10;
 
 /** A confirmation token: 32 random bytes; only its SHA-256 is stored. */
 function newConfirmToken(): string {
@@ -62,7 +65,9 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   const expiresAt = new Date(now.getTime() + email.confirmDays * DAY_MS).toISOString();
   const origin = new URL(c.req.url).origin;
   const mailer = mailerFor(c.env);
+  const resendAfter = new Date(now.getTime() - RESEND_AFTER_MINUTES * 60_000).toISOString();
   for (const listId of lists) {
+    if (await confirmationSentSince(c.env, config.id, listId, hash, resendAfter, email.confirmDays)) continue;
     const confirmToken = newConfirmToken();
     await recordSignup(c.env, {
       id: `sub_${crypto.randomUUID().replaceAll("-", "")}`,

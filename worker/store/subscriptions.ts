@@ -222,3 +222,20 @@ export async function confirmedPage(env: Env, siteId: string, listId: string, af
   );
   return results;
 }
+
+/**
+ * True when a confirmation for this address and list was sent after `sentAfter` and is still
+ * unused: the signup endpoint then sends no new one, so nobody can flood an inbox by signing a
+ * stranger up again and again (the answer stays the same, so it tells nothing either).
+ */
+export async function confirmationSentSince(env: Env, siteId: string, listId: string, emailHash: string, sentAfter: string, confirmDays: number): Promise<boolean> {
+  // Tokens store their expiry; one sent after `sentAfter` expires after sentAfter + confirmDays.
+  const expiresAfter = new Date(Date.parse(sentAfter) + confirmDays * 86_400_000).toISOString();
+  const row = await storage("subscription read", () =>
+    env.LEDGER.prepare(
+      `SELECT 1 AS x FROM confirm_tokens t JOIN subscriptions s ON s.id = t.subscription_id
+       WHERE s.site_id = ?1 AND s.list_id = ?2 AND s.email_hash = ?3 AND t.used_at IS NULL AND t.expires_at > ?4`,
+    ).bind(siteId, listId, emailHash, expiresAfter).first(),
+  );
+  return row !== null;
+}
