@@ -182,3 +182,33 @@ test("no focused element of the page is hidden behind the banner (R8.5)", async 
   expect(checked).toContain('a "Privacy choices"');
   expect(checked).toContain('button "Load"');
 });
+
+test("the banner never moves the page: the host's content keeps its place when it appears", async ({ page, assent }) => {
+  // Where the page's content sits without Assent (the script blocked), then with the banner up.
+  await page.route("**/assent.js", (route) => route.abort());
+  await page.goto(assent.worker.url.href);
+  const heading = page.getByRole("heading", { name: "Business calls from any device" });
+  const without = await heading.boundingBox();
+  await page.unroute("**/assent.js");
+  await page.goto(assent.worker.url.href);
+  await expect(bannerOf(page).getByRole("button", { name: "Accept all" })).toBeVisible();
+  expect(await heading.boundingBox()).toEqual(without);
+  // Nothing is hidden or inerted: the page stays usable while the banner asks (no cookie wall).
+  await expect(page.getByRole("link", { name: "Features" })).toBeVisible();
+  expect(await page.evaluate(() => document.body.inert || document.documentElement.style.overflow === "hidden")).toBe(false);
+});
+
+test("in forced-colours mode the three choices keep visible boundaries", async ({ page, assent }) => {
+  await page.emulateMedia({ forcedColors: "active" });
+  await page.goto(assent.worker.url.href);
+  const buttons = bannerOf(page).locator("[part~=actions] > button");
+  await expect(buttons).toHaveCount(3);
+  const borders = await buttons.evaluateAll((els) => els.map((el) => {
+    const s = getComputedStyle(el);
+    return { width: parseFloat(s.borderTopWidth), style: s.borderTopStyle };
+  }));
+  for (const b of borders) {
+    expect(b.width).toBeGreaterThanOrEqual(1);
+    expect(b.style).not.toBe("none");
+  }
+});
