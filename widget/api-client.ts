@@ -21,7 +21,8 @@ export class ApiFailure extends Error {
   }
 }
 
-async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
+/** A JSON call to the Worker; a failure becomes an ApiFailure with the problem's code. */
+export async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, { ...init, credentials: "omit", mode: "cors", cache: "no-store" });
@@ -39,7 +40,8 @@ async function call<T>(url: string, init: RequestInit = {}): Promise<T> {
   throw new ApiFailure(res.status, problem.code ?? `http_${res.status}`, problem.detail ?? res.statusText, retryAfter > 0 ? retryAfter : undefined);
 }
 
-const siteUrl = (endpoint: string, siteId: string, path: string) =>
+/** The URL of a per-site API path. */
+export const siteUrl = (endpoint: string, siteId: string, path: string) =>
   new URL(`v1/sites/${encodeURIComponent(siteId)}/${path}`, endpoint).href;
 
 /**

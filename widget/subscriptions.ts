@@ -5,26 +5,12 @@
  * signup to this browser so the preference center can show each list's status.
  */
 import type { SubscriptionResponse, VisitorSubscriptions } from "../worker/contract";
-import { ApiFailure } from "./api-client";
+import { call, siteUrl } from "./api-client";
 import type { Controller } from "./controller";
 
 export type ListStatus = "none" | "pending" | "confirmed" | "unsubscribed";
 
-async function call<T>(url: string, init: RequestInit): Promise<T> {
-  let res: Response;
-  try {
-    res = await fetch(url, { ...init, credentials: "omit", mode: "cors", cache: "no-store" });
-  } catch (err) {
-    throw new ApiFailure(0, "network_error", err instanceof Error ? err.message : "network error");
-  }
-  if (!res.ok) {
-    const problem = (await res.json().catch(() => ({}))) as { code?: string; detail?: string };
-    throw new ApiFailure(res.status, problem.code ?? `http_${res.status}`, problem.detail ?? res.statusText);
-  }
-  return (await res.json()) as T;
-}
-
-const url = (c: Controller, path: string) => new URL(`v1/sites/${encodeURIComponent(c.siteId)}/${path}`, c.endpoint).href;
+const url = (c: Controller, path: string) => siteUrl(c.endpoint, c.siteId, path);
 
 /** Signs `email` up to `lists` (one confirmation message per list). */
 export function subscribe(c: Controller, email: string, lists: string[], textVersion: string): Promise<SubscriptionResponse> {

@@ -109,3 +109,25 @@ test("with cookieMirror configured, the choice is also in a first-party cookie t
     await assent.pushDemo();
   }
 });
+
+test("a decision in another tab applies here at once; an older record from elsewhere never replaces a newer one (R6.1)", async ({ page, assent }) => {
+  await page.goto(assent.worker.url.href);
+  await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeVisible();
+  const other = await page.context().newPage();
+  await other.goto(assent.worker.url.href);
+  await other.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+  // The first tab adopts it: the banner goes, the gated script runs.
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
+  await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeHidden();
+  expect(await page.evaluate(() => window.assent!.get().categories.usage)).toBe(true);
+
+  // A stale copy written by some other tab (older updatedAt) is ignored.
+  await other.evaluate(() => {
+    const record = JSON.parse(localStorage.getItem("assent:v1:demo")!);
+    record.categories.usage = false;
+    record.updatedAt = new Date(Date.parse(record.updatedAt) - 60_000).toISOString();
+    localStorage.setItem("assent:v1:demo", JSON.stringify(record));
+  });
+  await page.waitForTimeout(300);
+  expect(await page.evaluate(() => window.assent!.get().categories.usage)).toBe(true);
+});

@@ -21,7 +21,8 @@ import {
 import { type AdminEnv, apiKeyAuth } from "../api-key-auth";
 import { emailHash, normalizeEmail } from "../email/address";
 import { listHeaders } from "../email/messages";
-import { ApiError, invalidBody } from "../errors";
+import { parseJsonBody } from "../body";
+import { ApiError } from "../errors";
 import { siteLoader, sizeGuard } from "../security";
 import { getPreferences } from "../store/prefs";
 import { confirmedPage, statusesByVisitor } from "../store/subscriptions";
@@ -75,18 +76,11 @@ export const adminRoutes = new Hono<AdminEnv>()
     return c.json(body);
   })
   .post("/unsubscribe-headers", sizeGuard, async (c) => {
-    let raw: unknown;
-    try {
-      raw = await c.req.json();
-    } catch {
-      throw new ApiError(400, "malformed_json", "The body is not valid JSON", { detail: 'Send { "email": …, "list": … }.' });
-    }
-    const parsed = UnsubscribeHeadersRequest.safeParse(raw);
-    if (!parsed.success) throw invalidBody(parsed.error);
+    const request = await parseJsonBody(c.req.raw, UnsubscribeHeadersRequest);
     const site = c.get("site").config;
-    const list = siteList(c, parsed.data.list);
+    const list = siteList(c, request.list);
     const origin = new URL(c.req.url).origin;
-    const hash = await emailHash(c.env, normalizeEmail(parsed.data.email));
+    const hash = await emailHash(c.env, normalizeEmail(request.email));
     const url = await unsubscribeUrl(c.env, origin, site.id, list.id, hash);
     const headers = listHeaders(site, list, url, new URL(origin).hostname) as UnsubscribeHeadersResponse["headers"];
     const body: UnsubscribeHeadersResponse = { headers, url };

@@ -7,7 +7,6 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { type BootstrapResponse, Locale } from "../contract";
 import { ApiError } from "../errors";
-import { textHash } from "../fingerprint";
 import { edgeDecision, localeDirection, negotiateLocale } from "../policy";
 import type { SiteEnv } from "../security";
 
@@ -17,7 +16,7 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
   const query = BootstrapQuery.safeParse(c.req.query());
   if (!query.success)
     throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "lang must be a BCP 47 tag such as en or de-CH." });
-  const { config, fingerprint } = c.get("site");
+  const { config, fingerprint, textHashes } = c.get("site");
   const locales = Object.keys(config.texts);
   const locale = negotiateLocale(locales, config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
   const texts = config.texts[locale]!;
@@ -28,7 +27,7 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     locales,
     dir: localeDirection(locale),
     texts,
-    textHash: await textHash(locale, texts),
+    textHash: textHashes[locale]!,
     categories: config.categories,
     // A child-directed site collects no addresses (R9.9): the widget shows no signup.
     communications: config.childDirected || !config.email ? [] : config.communications,

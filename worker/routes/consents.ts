@@ -14,9 +14,10 @@
 import { Hono } from "hono";
 import { ConsentRequest, type ConsentResponse, type Preferences, Uuid } from "../contract";
 import { decide, grantsAnything } from "../decide";
-import { ApiError, invalidBody } from "../errors";
+import { parseJsonBody } from "../body";
+import { ApiError } from "../errors";
 import { canonicalJson, sha256Hex } from "../fingerprint";
-import { edgeDecision, gpcFromHeader, uaFamily } from "../policy";
+import { edgeDecision, uaFamily } from "../policy";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
 import { type StoredDecision, recordDecision } from "../store/ledger";
 import { getPreferences, putPreferences } from "../store/prefs";
@@ -48,15 +49,6 @@ function newReceiptId(): string {
   return `rcpt_${[...bytes].map((b) => b.toString(36).padStart(2, "0")).join("")}`;
 }
 
-async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
-  try {
-    return JSON.parse(text);
-  } catch {
-    throw new ApiError(400, "malformed_json", "The body is not valid JSON", { detail: "Send a JSON object." });
-  }
-}
-
 export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, async (c) => {
   const { config, fingerprint } = c.get("site");
   const env = c.env;
@@ -78,9 +70,7 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
     payload ? `site:${config.id}:v:${payload.v}` : `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}`,
   );
 
-  const parsed = ConsentRequest.safeParse(await readJson(c.req.raw));
-  if (!parsed.success) throw invalidBody(parsed.error);
-  const request = parsed.data;
+  const request = await parseJsonBody(c.req.raw, ConsentRequest);
   if (request.policyFingerprint !== fingerprint)
     throw new ApiError(409, "policy_changed", "The policy changed since the banner was shown", {
       detail: "Fetch bootstrap again and ask the visitor again; the decision was not recorded.",
@@ -88,7 +78,7 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
 
   const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
   const edge = edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC"));
-  const gpc = gpcFromHeader(c.req.header("Sec-GPC")) || request.gpc;
+  const gpc = edge.gpc || request.gpc;
   const decision = decide(config.categories, request, gpc);
 
   const now = new Date();

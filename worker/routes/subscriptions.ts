@@ -10,7 +10,8 @@ import { SubscriptionRequest, type SubscriptionResponse } from "../contract";
 import { emailHash, normalizeEmail } from "../email/address";
 import { MailError, mailerFor } from "../email/mailer";
 import { confirmationMessage } from "../email/messages";
-import { ApiError, invalidBody } from "../errors";
+import { parseJsonBody } from "../body";
+import { ApiError } from "../errors";
 import { sha256Hex } from "../fingerprint";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
 import { confirmationSentSince, recordSignup } from "../store/subscriptions";
@@ -36,15 +37,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
     throw new ApiError(404, "no_lists", "This site has no email lists");
 
   await enforceRateLimit(c.env, `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}:signup`);
-  let raw: unknown;
-  try {
-    raw = await c.req.json();
-  } catch {
-    throw new ApiError(400, "malformed_json", "The body is not valid JSON", { detail: "Send a JSON object." });
-  }
-  const parsed = SubscriptionRequest.safeParse(raw);
-  if (!parsed.success) throw invalidBody(parsed.error);
-  const request = parsed.data;
+  const request = await parseJsonBody(c.req.raw, SubscriptionRequest);
   const lists = [...new Set(request.lists)];
   for (const id of lists) {
     const list = config.communications.find((l) => l.id === id);

@@ -8,13 +8,15 @@
 import { SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { ApiError, storage } from "../errors";
-import { policyFingerprint } from "../fingerprint";
+import { policyFingerprint, textHash } from "../fingerprint";
 import { siteKey } from "./keys";
 
 /** A validated site with what is derived from it once. */
 export interface LoadedSite {
   config: SiteConfig;
   fingerprint: string;
+  /** The text hash of each locale's wording, computed once per load, not per request. */
+  textHashes: Record<string, string>;
 }
 
 const memo = new Map<string, { site: LoadedSite; until: number }>();
@@ -22,7 +24,9 @@ const memo = new Map<string, { site: LoadedSite; until: number }>();
 /** Validates a config and derives its fingerprint. Throws the zod error on a bad document. */
 export async function prepareSite(raw: unknown): Promise<LoadedSite> {
   const config = SiteConfig.parse(raw);
-  return { config, fingerprint: await policyFingerprint(config) };
+  const textHashes: Record<string, string> = {};
+  for (const [locale, texts] of Object.entries(config.texts)) textHashes[locale] = await textHash(locale, texts);
+  return { config, fingerprint: await policyFingerprint(config), textHashes };
 }
 
 /** Loads a site, or throws 404 `site_not_found`. */

@@ -1,0 +1,19 @@
+/**
+ * Reading a JSON request body the one way every endpoint does: malformed JSON is a 400
+ * `malformed_json`, a body the schema refuses is a 422 `invalid_body` listing every problem,
+ * and nothing is touched before both checks passed.
+ */
+import type * as z from "zod";
+import { ApiError, invalidBody } from "./errors";
+
+export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(await req.text());
+  } catch {
+    throw new ApiError(400, "malformed_json", "The body is not valid JSON", { detail: "Send a JSON object." });
+  }
+  const parsed = schema.safeParse(raw);
+  if (!parsed.success) throw invalidBody(parsed.error);
+  return parsed.data;
+}
