@@ -1,15 +1,18 @@
 /**
- * `npm run sites -- key create|revoke`: site owner API keys (R7.12).
+ * `npm run sites -- key create|revoke|list`: site owner API keys (R7.12).
  *
  * A secret is `ask_` and 32 random bytes in base64url, printed once; only its SHA-256 goes to
  * D1, through `wrangler d1 execute` (local by default, the deployed database with --remote), so
  * the secret never reaches a file, a log or the database. The SQL is built only from values
  * this script generated or validated against a strict charset, so no quoting can break out.
+ * `create` refuses a site id that has no config in the SITES namespace of the same target, and
+ * `list` shows ids, labels and dates only: never a secret or a hash.
  */
 import { createHash, randomBytes } from "node:crypto";
 import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ApiKeyId, SiteId } from "../worker/contract";
+import { siteKey } from "../worker/store/keys";
 import { CliError } from "./cli-error";
 import { ROOT, offlineEnv } from "./util";
 
@@ -52,10 +55,40 @@ function execute(sql: string, target: KeyTarget): unknown[] {
   }
 }
 
+/** What wrangler 4.x prints on stdout, with exit code 0, for a KV key that does not exist. */
+const KV_MISSING = "Value not found";
+
+/** Which store a target names, for messages. */
+function where(target: KeyTarget): string {
+  return target.remote ? "deployed" : "local";
+}
+
+/**
+ * Whether SITES (of the same target as the database: local, --persist-to, or --remote) holds a
+ * config for the site, read with `wrangler kv key get` as `push` writes it with `kv key put`.
+ */
+function siteExists(siteId: string, target: KeyTarget): boolean {
+  const args = ["wrangler", "kv", "key", "get", siteKey(siteId), "--binding", "SITES", target.remote ? "--remote" : "--local"];
+  if (target.persistTo && !target.remote) args.push("--persist-to", resolve(target.persistTo));
+  const run = spawnSync("npx", args, { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
+  if (run.status !== 0) throw new CliError(`wrangler kv key get failed:\n${(run.stderr || run.stdout || "").trim()}`);
+  const out = run.stdout.trim();
+  if (out === KV_MISSING) return false;
+  try {
+    return (JSON.parse(out) as { id?: unknown }).id === siteId;
+  } catch {
+    throw new CliError(`wrangler kv key get answered something unexpected:\n${out}`);
+  }
+}
+
 /** Creates a key for a site and returns what to print (the only time the secret is shown). */
 export function createKey(siteId: string, label: string, target: KeyTarget): string {
   if (!SiteId.safeParse(siteId).success) throw new CliError(`"${siteId}" is not a valid site id (1–48 of a-z, 0-9 and '-').`);
   if (!LABEL.test(label)) throw new CliError("A label is 1–64 of letters, digits, spaces and . _ : @ ( ) + -");
+  if (!siteExists(siteId, target))
+    throw new CliError(
+      `No site "${siteId}" in the ${where(target)} SITES namespace: push its config first (npm run sites -- push <file.json>${target.remote ? " --remote" : ""}). No key was created.`,
+    );
   const key = newApiKey();
   const now = new Date().toISOString();
   execute(
@@ -63,7 +96,7 @@ export function createKey(siteId: string, label: string, target: KeyTarget): str
     target,
   );
   return [
-    `Created API key ${key.id} for site "${siteId}" (${target.remote ? "deployed" : "local"} database), label "${label}".`,
+    `Created API key ${key.id} for site "${siteId}" (${where(target)} database), label "${label}".`,
     "",
     `  ${key.secret}`,
     "",
@@ -79,6 +112,41 @@ export function revokeKey(keyId: string, target: KeyTarget): string {
     `UPDATE api_keys SET revoked_at = '${new Date().toISOString()}' WHERE id = '${keyId}' AND revoked_at IS NULL RETURNING id`,
     target,
   );
-  if (revoked.length === 0) throw new CliError(`No live key ${keyId} in the ${target.remote ? "deployed" : "local"} database.`);
+  if (revoked.length === 0) throw new CliError(`No live key ${keyId} in the ${where(target)} database.`);
   return `Revoked API key ${keyId}. Requests with it now get 401 api_key_invalid.`;
+}
+
+/** One row of `key list`: the public columns only (no key_hash is ever selected). */
+interface KeyRow {
+  id: string;
+  label: string;
+  created_at: string;
+  last_used_at: string | null;
+  revoked_at: string | null;
+}
+
+/** Lists a site's keys, live and revoked, oldest first; secrets and hashes are never shown. */
+export function listKeys(siteId: string, target: KeyTarget): string {
+  if (!SiteId.safeParse(siteId).success) throw new CliError(`"${siteId}" is not a valid site id (1–48 of a-z, 0-9 and '-').`);
+  const rows = execute(
+    `SELECT id, label, created_at, last_used_at, revoked_at FROM api_keys WHERE site_id = '${siteId}' ORDER BY created_at, id`,
+    target,
+  ) as KeyRow[];
+  if (rows.length === 0) return `No API keys for site "${siteId}" in the ${where(target)} database.`;
+  // Stored values are shown as text; anything that is not printable ASCII becomes "?".
+  const show = (v: unknown) => String(v ?? "").replace(/[^\x20-\x7e]/g, "?");
+  const table = [
+    ["id", "status", "created", "last used", "label"],
+    ...rows.map((r) => [
+      show(r.id),
+      r.revoked_at ? `revoked ${show(r.revoked_at)}` : "live",
+      show(r.created_at),
+      r.last_used_at ? show(r.last_used_at) : "never",
+      show(r.label),
+    ]),
+  ];
+  const widths = table[0]!.map((_, c) => Math.max(...table.map((row) => row[c]!.length)));
+  const lines = table.map((row) => row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]!))).join("  "));
+  const live = rows.filter((r) => !r.revoked_at).length;
+  return [`API keys of site "${siteId}" (${where(target)} database): ${live} live, ${rows.length - live} revoked.`, "", ...lines].join("\n");
 }

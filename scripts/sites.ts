@@ -5,6 +5,7 @@
  *   npm run sites -- push <file.json> [--remote] [--persist-to <dir>]
  *   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
  *   npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
+ *   npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]
  *
  * `push` validates the file against the contract and only then writes it, normalized (defaults
  * filled in), to the SITES namespace: local KV (the store `npm start` / `wrangler dev` use) by
@@ -19,7 +20,7 @@ import { join, resolve } from "node:path";
 import * as z from "zod";
 import { SiteConfig } from "../worker/contract";
 import { siteKey } from "../worker/store/keys";
-import { createKey, revokeKey } from "./api-keys";
+import { createKey, listKeys, revokeKey } from "./api-keys";
 import { CliError } from "./cli-error";
 import { ROOT, offlineEnv } from "./util";
 
@@ -29,7 +30,8 @@ const USAGE = `Usage:
   npm run sites -- validate <file.json>
   npm run sites -- push <file.json> [--remote] [--persist-to <dir>]
   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
-  npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]`;
+  npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
+  npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]`;
 
 /** Splits `--remote`, `--persist-to <dir>` and (when allowed) `--label <text>`; throws usage on anything else. */
 function options(rest: string[], allowed: string[]): { remote: boolean; persistTo?: string; label?: string } {
@@ -48,7 +50,7 @@ function options(rest: string[], allowed: string[]): { remote: boolean; persistT
   return out;
 }
 
-/** `key create <siteId>` / `key revoke <keyId>`. */
+/** `key create <siteId>` / `key revoke <keyId>` / `key list <siteId>`. */
 function keyCommand([action, id, ...rest]: string[]): number {
   if (action === "create" && id) {
     const opts = options(rest, ["--remote", "--persist-to", "--label"]);
@@ -57,6 +59,10 @@ function keyCommand([action, id, ...rest]: string[]): number {
   }
   if (action === "revoke" && id) {
     console.log(revokeKey(id, options(rest, ["--remote", "--persist-to"])));
+    return 0;
+  }
+  if (action === "list" && id) {
+    console.log(listKeys(id, options(rest, ["--remote", "--persist-to"])));
     return 0;
   }
   throw new CliError(USAGE, 2);

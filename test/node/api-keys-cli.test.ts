@@ -1,9 +1,12 @@
 /**
- * `npm run sites -- key create|revoke`, run as a site owner runs it, against a throwaway
+ * `npm run sites -- key create|revoke|list`, run as a site owner runs it, against a throwaway
  * `--persist-to` directory: the printed secret must then open the admin API of the Worker
  * started on that same storage, a wrong secret must not, and a revoked key must stop working.
+ * A key is only created for a site pushed to that same storage, and `list` never shows a secret
+ * or a hash.
  */
 import { spawnSync } from "node:child_process";
+import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -11,12 +14,22 @@ import { afterAll, describe, expect, it } from "vitest";
 import { createLocalAssent } from "../../local/index";
 import { ROOT, offlineEnv } from "../../scripts/util";
 
+/** Every CLI call starts wrangler once or twice (2–5 s each on a busy 2-core machine). */
+const SLOW = 120_000;
+
 const work = mkdtempSync(join(tmpdir(), "assent-keys-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
 function sites(...args: string[]) {
   const run = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/sites.ts", ...args], { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
   return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** Pushes the demo site's config to the SITES namespace under `persist`, as a site owner would first. */
+function pushDemo(persist: string): void {
+  const push = sites("push", "examples/sites/demo.json", "--persist-to", persist);
+  expect(push.stderr).toBe("");
+  expect(push.code).toBe(0);
 }
 
 /** GET the demo blog's subscribers with a secret from the Worker on the persisted storage. */
@@ -40,6 +53,7 @@ describe("npm run sites -- key", () => {
   const persist = join(work, "state");
 
   it("creates a key whose secret opens the admin API once, then revokes it", async () => {
+    pushDemo(persist);
     const run = sites("key", "create", "demo", "--label", "mailer (prod)", "--persist-to", persist);
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
@@ -59,7 +73,7 @@ describe("npm run sites -- key", () => {
     const again = sites("key", "revoke", keyId!, "--persist-to", persist);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain("No live key");
-  });
+  }, SLOW);
 
   it("refuses a label that could break out of SQL, a bad site id, and wrong usage, writing nothing", () => {
     const dir = join(work, "refused");
@@ -77,4 +91,50 @@ describe("npm run sites -- key", () => {
     // Refused before wrangler ran: not even the local database was created.
     expect(existsSync(dir)).toBe(false);
   });
+
+  it("lists a site's live and revoked keys with their dates, never a secret or a hash", () => {
+    const dir = join(work, "listed");
+    pushDemo(dir);
+    const created = ["mailer", "support desk"].map((label) => {
+      const run = sites("key", "create", "demo", "--label", label, "--persist-to", dir);
+      expect(run.code).toBe(0);
+      return { id: /\b(ak_[0-9a-f]{12})\b/.exec(run.stdout)![1]!, secret: /\b(ask_[A-Za-z0-9_-]{43})\b/.exec(run.stdout)![1]! };
+    });
+    expect(sites("key", "revoke", created[0]!.id, "--persist-to", dir).code).toBe(0);
+
+    const list = sites("key", "list", "demo", "--persist-to", dir);
+    expect(list.stderr).toBe("");
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain("1 live, 1 revoked");
+    const row = (id: string) => list.stdout.split("\n").find((line) => line.startsWith(id)) ?? "";
+    expect(row(created[0]!.id)).toMatch(/revoked \d{4}-\d\d-\d\dT[\d:.]+Z .*never .*mailer$/);
+    expect(row(created[1]!.id)).toMatch(/live .*never .*support desk$/);
+    for (const { secret } of created) {
+      expect(list.stdout).not.toContain(secret);
+      expect(list.stdout).not.toContain(createHash("sha256").update(secret).digest("hex"));
+    }
+    expect(list.stdout).not.toMatch(/ask_|[0-9a-f]{64}/);
+  }, SLOW);
+
+  it("refuses a key for a site that was never pushed to that storage, writing no key", () => {
+    // Nothing pushed here: refused before the database was even created.
+    const empty = join(work, "no-site");
+    const refused = sites("key", "create", "demo", "--persist-to", empty);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('No site "demo" in the local SITES namespace');
+    expect(refused.stdout).not.toMatch(/ask_|ak_/);
+    expect(existsSync(join(empty, "v3", "d1"))).toBe(false);
+
+    // The demo site is pushed here, but "ghost" is not: no key for it reaches the table.
+    const dir = join(work, "ghost");
+    pushDemo(dir);
+    const ghost = sites("key", "create", "ghost", "--label", "mailer", "--persist-to", dir);
+    expect(ghost.code).toBe(1);
+    expect(ghost.stderr).toContain('No site "ghost"');
+    expect(ghost.stdout).not.toMatch(/ask_|ak_/);
+    expect(existsSync(join(dir, "v3", "d1"))).toBe(false);
+    const list = sites("key", "list", "ghost", "--persist-to", dir);
+    expect(list.code).toBe(0);
+    expect(list.stdout).toContain('No API keys for site "ghost"');
+  }, SLOW);
 });
