@@ -44,6 +44,15 @@ export interface LocalAssentOptions {
   tokenKey?: string;
   /** Key for email address hashes; default: a random key for this instance. */
   emailHashKey?: string;
+  /** Master key for per-site secrets (identity, webhooks); default: a random key for this instance. */
+  siteSecretKey?: string;
+  /**
+   * Turnstile secret (TURNSTILE_SECRET_KEY) for sites that enable Turnstile on signup; default:
+   * none, so their signups fail closed with 503 turnstile_unavailable (there is no internet here).
+   */
+  turnstileSecretKey?: string;
+  /** Turnstile siteverify URL (TURNSTILE_VERIFY_URL), e.g. a local fake; default: Cloudflare's. */
+  turnstileVerifyUrl?: string;
   /** Location every request appears to come from; default: unknown (no `request.cf` country). */
   geo?: LocalGeo;
   /** Directory of static assets; default: wrangler.toml's (`public/`). */
@@ -59,6 +68,11 @@ export interface LocalAssent {
   mf: Miniflare;
   /** Validates and writes a site config to local KV (the same as `npm run sites -- push`). */
   pushSite(config: SiteConfigInput | string): Promise<SiteConfig>;
+  /**
+   * Runs the Worker's scheduled handler as a cron trigger would (Miniflare runs none by itself).
+   * Default: the per-minute webhook cron, now; pass a later `at` to make retries due.
+   */
+  runCron(options?: { cron?: string; at?: Date }): Promise<void>;
   /** Stops workerd and removes the bundle (and in-memory data). */
   dispose(): Promise<void>;
 }
@@ -144,10 +158,13 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
       ...workerOptions.bindings,
       TOKEN_KEY_CURRENT: options.tokenKey ?? `l1:${randomBytes(32).toString("base64url")}`,
       EMAIL_HASH_KEY: options.emailHashKey ?? randomBytes(32).toString("base64url"),
+      SITE_SECRET_KEY: options.siteSecretKey ?? randomBytes(32).toString("base64url"),
       // Local only: the outbox mailer and its /dev/outbox page.
       MAIL_PROVIDER: "outbox",
       DEV_MODE: "true",
       SITE_CACHE_SECONDS: String(options.siteCacheSeconds ?? 0),
+      ...(options.turnstileSecretKey ? { TURNSTILE_SECRET_KEY: options.turnstileSecretKey } : {}),
+      ...(options.turnstileVerifyUrl ? { TURNSTILE_VERIFY_URL: options.turnstileVerifyUrl } : {}),
     },
     host: "127.0.0.1",
     port: options.port ?? 0,
@@ -170,10 +187,15 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
       return config;
     };
     for (const site of options.sites ?? ["examples/sites/demo.json"]) await pushSite(site);
+    const runCron = async ({ cron = "* * * * *", at = new Date() }: { cron?: string; at?: Date } = {}) => {
+      const worker = await mf.getWorker();
+      await worker.scheduled({ cron, scheduledTime: at });
+    };
     return {
       url,
       mf,
       pushSite,
+      runCron,
       dispose: async () => {
         await mf.dispose();
         rmSync(buildDir, { recursive: true, force: true });

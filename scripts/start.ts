@@ -4,7 +4,8 @@
  * 2. applies the D1 migrations to the local database;
  * 3. validates and pushes the demo site config (examples/sites/demo.json) to local KV;
  * 4. builds the widget, runs `wrangler dev` on http://127.0.0.1:8787 and, once it answers, serves
- *    the same demo pages from a second origin, http://127.0.0.1:8788, and prints the URLs.
+ *    the same demo pages from a second origin, http://127.0.0.1:8788, and prints the URLs;
+ * 5. plays the per-minute cron (webhook deliveries) every minute, since Miniflare runs no crons.
  * `ASSENT_GEO=US-CA npm start` makes every request look as if it came from that place.
  * State persists in .wrangler/state between runs; Ctrl-C stops it.
  */
@@ -53,7 +54,9 @@ async function start(): Promise<void> {
   console.log("▸ Starting wrangler dev");
   const geo = process.env.ASSENT_GEO;
   if (geo) console.log(`▸ Simulating visitors from ${geo} (ASSENT_GEO)`);
-  const child = spawn("npx", ["wrangler", "dev", "--show-interactive-dev-session=false"], {
+  // --test-scheduled: Miniflare runs no cron triggers by itself, so this script plays the
+  // per-minute cron (webhook deliveries and their retries) through wrangler's /__scheduled route.
+  const child = spawn("npx", ["wrangler", "dev", "--show-interactive-dev-session=false", "--test-scheduled"], {
     cwd: ROOT,
     env: offlineEnv(devCfEnv(geo)),
     stdio: "inherit",
@@ -63,6 +66,10 @@ async function start(): Promise<void> {
   process.on("SIGTERM", stop);
   child.on("exit", (code) => process.exit(code ?? 0));
   await waitForHealth(child);
+  const cron = setInterval(() => {
+    fetch(`${HOST}/__scheduled?cron=${encodeURIComponent("* * * * *")}`).then((r) => r.body?.cancel(), () => {});
+  }, 60_000);
+  cron.unref();
   const second = await createSecondOrigin({ workerOrigin: HOST, port: 8788 });
   console.log(`
   Assent is running at ${HOST}/
@@ -71,6 +78,8 @@ async function start(): Promise<void> {
     Strict-CSP page:  ${HOST}/demo/strict-csp
     API health:       ${HOST}/v1/health
     Demo bootstrap:   ${HOST}/v1/sites/demo/bootstrap
+    Email outbox:     ${HOST}/dev/outbox
+  Webhook deliveries run every minute, as the deployed cron would.
   Press Ctrl-C to stop.
 `);
 }

@@ -54,6 +54,7 @@ export function ensureDevVars(path = join(ROOT, ".dev.vars")): string[] {
   const wanted: Record<string, () => string> = {
     TOKEN_KEY_CURRENT: () => newTokenKey(),
     EMAIL_HASH_KEY: () => randomBytes(32).toString("base64url"),
+    SITE_SECRET_KEY: () => randomBytes(32).toString("base64url"),
     // Local development only: enables /dev/outbox.
     DEV_MODE: () => "true",
   };

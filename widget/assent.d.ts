@@ -19,7 +19,10 @@
 /** How the visitor's location is treated: asked first (EU/EEA/UK/CH), opt-out (US states), or notice only. */
 export type AssentRegime = "opt-in" | "opt-out" | "notice";
 
-/** Where a decision came from. `load` and `sync` are the widget's own changes (page load, Worker confirmation, another tab). */
+/**
+ * Where a decision came from. `load` and `sync` are the widget's own changes (page load, Worker
+ * confirmation, another tab, the person's choice from another device via `identify`).
+ */
 export type AssentSurface = "banner" | "preferences" | "embed" | "gpc" | "api" | "load" | "sync";
 
 /** The consent state as the page sees it: a copy, safe to keep or change. */
@@ -68,6 +71,20 @@ export interface AssentApi {
   rejectAll(): Promise<void>;
   /** Listens to `assent-ready` / `assent-change`; returns a function that stops listening. */
   on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void): () => void;
+  /**
+   * Identity across devices: tells Assent this browser belongs to a person of your site, with an
+   * identity your backend signed for them (`id1.<base64url(subject)>.<exp>.<signature>`, see the
+   * README). Their choice then follows them to every device: the newer of this browser's choice
+   * and the one stored for them wins, and `assent-change` fires with surface "sync" when it
+   * changes here. A browser that already holds this person's record makes no request.
+   *
+   * `identify(null)` (call it on logout): removes the person's record from this browser, so the
+   * next person using it is asked again; their record stays stored for their other devices.
+   *
+   * Never rejects: a malformed identity is ignored with a console warning, and a refused or
+   * failed request leaves the current state as it is.
+   */
+  identify(signed: string | null): Promise<void>;
 }
 
 declare global {

@@ -11,10 +11,13 @@
  * - A valid record (not expired, same policy fingerprint) is applied with no request; the
  *   fingerprint is re-checked in the background at most every `revalidateMinutes`.
  * - GPC turns off sale/sharing categories and is recorded (R2.2, R2.3).
+ * - Identity across devices (`identify`): the site's signed subject id makes this browser use the
+ *   person's one visitor record; the newer of the local and the server's choice wins (R6.1).
  */
 import { ApiFailure, eraseVisitor, fetchBootstrap, fetchExport, postDecision } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
+import type * as IdentityChunk from "./identity";
 import { clearRecord, deleteCategoryStorage, readRecord, writeRecord } from "./storage";
 import type {
   AssentChangeDetail,
@@ -44,6 +47,9 @@ export interface ControllerOptions {
 
 type Listener = () => void;
 
+/** Who a record belongs to: the visitor, its token, and the person (`identify`) if any. */
+export type Identity = Pick<LocalRecord, "subject" | "visitorId" | "token">;
+
 /** Local "now": Date.now, which tests can fake with a clock. */
 const now = () => Date.now();
 
@@ -61,6 +67,12 @@ export class Controller {
   private retryTimer: ReturnType<typeof setTimeout> | undefined;
   private syncing = false;
   private bootstrapPromise: Promise<BootstrapResponse> | null = null;
+  /** @internal The person's visitor from `identify`, until a record exists to keep it (first decision). */
+  identity: Identity | undefined;
+  /** `identify` calls run one after another, so a repeated call finds the first one's result. */
+  private identifying: Promise<void> = Promise.resolve();
+  /** Loads the lazily loaded chunk (set by the loader); identity's requests live there. */
+  chunk: (() => Promise<Pick<typeof IdentityChunk, "identify" | "pull">>) | undefined;
 
   constructor(options: ControllerOptions) {
     this.siteId = options.siteId;
@@ -209,6 +221,9 @@ export class Controller {
     const before = this.effectiveCategories();
     const boot = await this.ensureBootstrap(true);
     if (!this.record) return true;
+    // An identified browser also picks up a newer choice the person made on another device
+    // (no extra request for anyone else).
+    if (this.record.subject && (await this.chunk?.().then((ui) => ui.pull(this), () => false))) return false;
     if (this.recordValid()) {
       this.record = { ...this.record, checkedAt: new Date(now()).toISOString() };
       writeRecord(this.record);
@@ -294,12 +309,13 @@ export class Controller {
     return out;
   }
 
-  private buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
+  /** A record of this decision (or notice) for the current bootstrap. @internal (also used by ./identity.ts) */
+  buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
     const boot = this.bootstrap!;
     const grants = boot.categories.some((c) => !c.required && categories[c.id]);
     const at = now();
     const days = kind === "notice" || grants ? boot.consent.lifetimeDays : boot.consent.refusalDays;
-    const prev = this.record;
+    const { visitorId, token, subject } = this.record ?? this.identity ?? {};
     return {
       v: 1,
       kind,
@@ -321,9 +337,10 @@ export class Controller {
       floatingButton: boot.widget.floatingButton,
       ...(boot.widget.cookieMirror ? { cookieMirror: boot.widget.cookieMirror } : {}),
       storage: Object.fromEntries(boot.categories.map((c) => [c.id, c.storage.map((s) => ({ name: s.name, type: s.type, ...(s.domain ? { domain: s.domain } : {}) }))])),
-      // The visitor's identity survives new decisions and policy changes on this site.
-      ...(prev?.visitorId ? { visitorId: prev.visitorId } : {}),
-      ...(prev?.token ? { token: prev.token } : {}),
+      // The visitor's identity (and the person it follows) survives new decisions and policy changes.
+      visitorId,
+      token,
+      subject,
     };
   }
 
@@ -359,8 +376,9 @@ export class Controller {
   /**
    * Applies the effective state after a change: one Consent Mode update, gated scripts and
    * embeds, clean-up of what withdrawn categories stored, and the change event.
+   * @internal (also used by ./identity.ts)
    */
-  private applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
+  applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
     const after = this.effectiveCategories();
     const mapping = this.record?.consentMode ?? Object.fromEntries((this.bootstrap?.categories ?? []).map((c) => [c.id, c.consentMode]));
     updateConsentMode(mapping, after, this.gpc);
@@ -377,6 +395,11 @@ export class Controller {
   // Sync with the Worker
   // -------------------------------------------------------------------------------------------
 
+  /** Stops retrying the pending decision (the record is going away). */
+  stopSync(): void {
+    clearTimeout(this.retryTimer);
+  }
+
   private scheduleSync(delayMs: number): void {
     clearTimeout(this.retryTimer);
     this.retryTimer = setTimeout(() => void this.sync(), delayMs);
@@ -388,16 +411,17 @@ export class Controller {
     if (!pending || this.syncing) return;
     this.syncing = true;
     try {
-      const res = await postDecision(this.endpoint, this.siteId, pending, this.record!.token);
+      const token = this.record!.token;
+      const res = await postDecision(this.endpoint, this.siteId, pending, token);
       const current = this.record;
       if (!current) return;
       const same = current.pending?.idempotencyKey === pending.idempotencyKey;
       // Never let the answer replace a newer local decision: only identity and receipt are
-      // taken over, and only the answered decision stops being pending.
+      // taken over (the identity only if `identify` did not switch it meanwhile), and only the
+      // answered decision stops being pending.
       this.record = {
         ...current,
-        visitorId: res.visitorId,
-        ...(res.token ? { token: res.token } : {}),
+        ...(current.token === token ? { visitorId: res.visitorId, token: res.token ?? token } : {}),
         ...(same ? { receiptId: res.receipt.id, version: res.preferences.version } : {}),
       };
       if (same) delete this.record.pending;
@@ -427,9 +451,11 @@ export class Controller {
       return;
     }
     if (failure.status === 401 && record.token) {
-      // The token is no longer accepted (key rotated out): record as a new visitor.
+      // The token is no longer accepted (key rotated out): record as a new visitor, and let
+      // the next identify() find the person's record again.
       delete record.token;
       delete record.visitorId;
+      delete record.subject;
       writeRecord(record);
       this.scheduleSync(0);
       return;
@@ -485,7 +511,31 @@ export class Controller {
     clearTimeout(this.retryTimer);
     clearRecord(this.siteId, this.record?.cookieMirror);
     this.record = null;
+    this.identity = undefined;
     this.applyEffective(before, "preferences");
+  }
+
+  // -------------------------------------------------------------------------------------------
+  // Identity across devices (the requests are in ./identity.ts, in the lazily loaded chunk)
+  // -------------------------------------------------------------------------------------------
+
+  /**
+   * `assent.identify(signed)`: this browser belongs to the person the site's backend signed
+   * (`id1.<base64url(subject)>.<exp>.<mac>`); `null` forgets them. When this browser already
+   * holds that person's valid record nothing is loaded or sent. Calls run in order and never
+   * reject: failures are logged, and the page keeps its current state.
+   */
+  identify(signed: unknown): Promise<void> {
+    return (this.identifying = this.identifying
+      .then(async () => {
+        // The subject as the identity carries it (base64url): enough to recognise the person
+        // already here, with no decoding; the Worker verifies the signature.
+        const [version, subject = "", , mac] = String(signed).split(".");
+        if (signed !== null && (version != "id1" || !subject || !mac)) throw Error("identify() takes a signed identity (id1.…) or null");
+        if (signed === null ? this.record?.subject || this.identity : this.record?.subject !== subject || !this.recordValid())
+          await (await this.chunk!()).identify(this, signed as string | null, subject);
+      })
+      .catch((err: unknown) => console.warn("assent: identify failed", err)));
   }
 
   // -------------------------------------------------------------------------------------------
@@ -516,6 +566,8 @@ export class Controller {
   /** Another tab of this site changed the record: adopt it when it is newer (R6.1). */
   adoptFromOtherTab(): void {
     const theirs = readRecord(this.siteId);
+    // Another tab forgot the person (identify(null) on logout): so does this one.
+    if (!theirs && this.record?.subject) void this.identify(null);
     if (!theirs || (this.record && Date.parse(theirs.updatedAt) <= Date.parse(this.record.updatedAt))) return;
     const before = this.effectiveCategories();
     this.record = theirs;

@@ -4,15 +4,18 @@
  *   <script src="https://consent.example.com/assent.js" data-site="acme" defer></script>
  *
  * Attributes: `data-site` (required), `data-endpoint` (the Worker's base URL; default: where
- * the script came from), `data-lang` (default: `<html lang>`, then the browser's language).
+ * the script came from), `data-lang` (default: `<html lang>`, then the browser's language),
+ * `data-identity` (a signed identity of the logged-in person, applied at load as
+ * `assent.identify()` would).
  *
  * Order of work: Consent Mode defaults first (R3.1); then the local record, applied with no
- * request when it is valid; otherwise bootstrap and the banner. A second copy of the tag does
- * nothing. Nothing here may throw into the host page.
+ * request when it is valid; otherwise bootstrap and the banner (for an identified person, only
+ * once it is known they decided on no other device). A second copy of the tag does nothing.
+ * Nothing here may throw into the host page.
  */
 import { Controller } from "./controller";
 import type { AssentApi, AssentEventMap } from "./types";
-import { mountBanner, mountFloatingButton, openPreferences, placeholder, showBannerError } from "./ui/index";
+import { loadChunk, mountBanner, mountFloatingButton, openPreferences, placeholder, showBannerError } from "./ui/index";
 
 declare const __ASSENT_VERSION__: string;
 const VERSION = typeof __ASSENT_VERSION__ === "string" ? __ASSENT_VERSION__ : "dev";
@@ -43,6 +46,7 @@ function start(): void {
   const lang = script.dataset.lang || document.documentElement.lang || navigator.language || null;
   const controller = new Controller({ siteId, endpoint, lang, widgetVersion: VERSION });
   controller.setPlaceholder(placeholder(controller));
+  controller.chunk = () => loadChunk(controller);
 
   let ready = false;
   const readyWaiters: (() => void)[] = [];
@@ -64,6 +68,8 @@ function start(): void {
     }
   };
   controller.onPolicyChanged = () => void showBanner();
+  /** After identify(): the banner, if the visitor now has no choice that counts. */
+  const ask = () => (controller.needsBanner() ? showBanner() : undefined);
 
   const api: AssentApi = {
     version: VERSION,
@@ -79,6 +85,7 @@ function start(): void {
       await controller.ensureBootstrap();
       controller.rejectAll("api");
     },
+    identify: (signed) => controller.identify(signed).then(ask),
     on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void) {
       const handler = (e: Event) => {
         try {
@@ -105,10 +112,12 @@ function start(): void {
   });
   window.addEventListener("online", () => void controller.sync());
 
+  const identity = script.dataset.identity;
   if (controller.applyLocal()) {
     // A valid record: applied with no request. The fingerprint is re-checked in the
     // background at most every revalidateMinutes, and GPC over an old grant is recorded.
     markReady();
+    if (identity) void api.identify(identity);
     if (controller.revalidationDue() || (controller.navigatorGpc && controller.record?.saleOrSharing.some((id) => controller.record!.categories[id])))
       whenIdle(() => {
         controller
@@ -120,7 +129,8 @@ function start(): void {
           .catch((err: unknown) => console.warn("assent: background check failed", err));
       });
   } else {
-    void showBanner().finally(markReady);
+    // No choice here yet: the person may have made one on another device.
+    void (identity ? api.identify(identity) : showBanner()).finally(markReady);
   }
   // The floating "privacy choices" button, when the site wants one: known from the record on
   // a returning visit (no request), from bootstrap on a first one.

@@ -12,13 +12,22 @@ export type ListStatus = "none" | "pending" | "confirmed" | "unsubscribed";
 
 const url = (c: Controller, path: string) => siteUrl(c.endpoint, c.siteId, path);
 
-/** Signs `email` up to `lists` (one confirmation message per list). */
-export function subscribe(c: Controller, email: string, lists: string[], textVersion: string): Promise<SubscriptionResponse> {
+/**
+ * Signs `email` up to `lists` (one confirmation message per list). `turnstileToken` is the
+ * Turnstile widget's single-use token, when the site protects its signup with Turnstile.
+ */
+export function subscribe(
+  c: Controller,
+  email: string,
+  lists: string[],
+  textVersion: string,
+  turnstileToken?: string,
+): Promise<SubscriptionResponse> {
   const token = c.record?.token;
   return call<SubscriptionResponse>(url(c, "subscriptions"), {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ email, lists, textVersion, locale: c.bootstrap?.locale ?? "en" }),
+    body: JSON.stringify({ email, lists, textVersion, locale: c.bootstrap?.locale ?? "en", ...(turnstileToken ? { turnstileToken } : {}) }),
   });
 }
 

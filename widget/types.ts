@@ -62,9 +62,14 @@ export interface LocalRecord {
   saleOrSharing: string[];
   /** Cookie/storage names per category, deleted on withdrawal where JS can reach them. */
   storage: Record<string, { name: string; type: string; domain?: string }[]>;
-  /** Set once the Worker recorded a decision. */
+  /** Set once the Worker recorded a decision, or `identify` named the person's visitor. */
   visitorId?: string;
   token?: string;
+  /**
+   * The person this record follows (`identify`), as their signed identity spells the subject:
+   * base64url of its UTF-8 (one spelling per subject). Set, the visitor is theirs.
+   */
+  subject?: string;
   receiptId?: string;
   /** The Worker's per-visitor version of the receipt. */
   version?: number;
@@ -110,6 +115,11 @@ export interface AssentApi {
   rejectAll(): Promise<void>;
   /** Listens to `assent-ready` / `assent-change`; returns a function that stops listening. */
   on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void): () => void;
+  /**
+   * Ties this browser to a person the site's backend signed (`id1.…`), so their choice follows
+   * them across devices; `null` (on logout) removes their record from this browser. Never rejects.
+   */
+  identify(signed: string | null): Promise<void>;
 }
 
 declare global {

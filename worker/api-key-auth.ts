@@ -8,7 +8,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiKeySecret } from "./contract";
 import { ApiError } from "./errors";
 import { sha256Hex } from "./fingerprint";
-import type { SiteEnv } from "./security";
+import { type SiteEnv, enforceRateLimit } from "./security";
 import { findLiveKey, touchKey } from "./store/api-keys";
 
 /** Hono generic for the admin routes: the site plus the authenticated key's id. */
@@ -42,6 +42,8 @@ export const apiKeyAuth = createMiddleware<AdminEnv>(async function apiKeyAuth(c
     throw new ApiError(403, "api_key_wrong_site", "This API key belongs to another site", {
       detail: `Use a key created for the site "${siteId}".`,
     });
+  // A guard on cost, per key (keys are 256-bit random, so guessing them is not the worry).
+  await enforceRateLimit(c.env, `site:${siteId}:key:${key.id}`, c.env.ADMIN_LIMIT);
   c.set("apiKeyId", key.id);
   await next();
   // Only a request that was served counts as a use: a refused one writes nothing.

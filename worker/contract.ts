@@ -259,6 +259,25 @@ export const WidgetSettings = z.strictObject({
 });
 export type WidgetSettings = z.infer<typeof WidgetSettings>;
 
+/**
+ * Cloudflare Turnstile on the email signup (R6.11): present = enabled. Only the public site key
+ * lives here; the secret is the Wrangler secret TURNSTILE_SECRET_KEY (R6.12). Never used on
+ * consent saves. Not material: never changes the fingerprint.
+ */
+/** The Turnstile action of the signup when the config names none. */
+export const DEFAULT_TURNSTILE_ACTION = "assent-signup";
+
+export const TurnstileSettings = z.strictObject({
+  /** The widget's public site key from the Cloudflare dashboard (e.g. 0x4AAAAAAA…). */
+  siteKey: z.string().regex(/^[A-Za-z0-9_-]{8,100}$/, "a Turnstile site key is 8–100 of A-Z, a-z, 0-9, _ and -"),
+  /** The action the widget renders with; siteverify must echo it. */
+  action: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,32}$/, "a Turnstile action is 1–32 of A-Z, a-z, 0-9, _ and -")
+    .default(DEFAULT_TURNSTILE_ACTION),
+});
+export type TurnstileSettings = z.infer<typeof TurnstileSettings>;
+
 /** The whole site configuration document. */
 export const SiteConfig = z
   .strictObject({
@@ -278,6 +297,8 @@ export const SiteConfig = z
     theme: Theme.prefault({}),
     widget: WidgetSettings.prefault({}),
     email: EmailSettings.optional(),
+    /** Turnstile on the email signup; absent = off (R6.11). */
+    turnstile: TurnstileSettings.optional(),
     /** A site directed to children under 13: no email capture at all (COPPA, R9.9). */
     childDirected: z.boolean().default(false),
   })
@@ -361,6 +382,8 @@ export const BootstrapResponse = z.object({
     cookieMirror: z.string().optional(),
     revalidateMinutes: z.int(),
   }),
+  /** Present when the site protects its email signup with Turnstile (public values only). */
+  turnstile: z.object({ siteKey: z.string(), action: z.string() }).optional(),
   edge: EdgeDecision,
 });
 export type BootstrapResponse = z.infer<typeof BootstrapResponse>;
@@ -374,9 +397,11 @@ export type ConsentAction = z.infer<typeof ConsentAction>;
 
 /**
  * Where the decision was made: the banner, the preference center, an embed placeholder's
- * "Load" button, the automatic record of a GPC signal (R2.2), or a program through the API.
+ * "Load" button, the automatic record of a GPC signal (R2.2), a program through the API, or
+ * `sync`: a choice made earlier in this browser, carried over to the person's record when the
+ * browser was identified (`assent.identify`) and its choice was newer than the record's.
  */
-export const ConsentSurface = z.enum(["banner", "preferences", "embed", "gpc", "api"]);
+export const ConsentSurface = z.enum(["banner", "preferences", "embed", "gpc", "api", "sync"]);
 export type ConsentSurface = z.infer<typeof ConsentSurface>;
 
 export const ConsentRequest = z.strictObject({
@@ -441,6 +466,13 @@ export const Preferences = z.object({
   version: z.int(),
   updatedAt: z.string(),
   expiresAt: z.string(),
+  /**
+   * The status of each email list the visitor signed up to from their browser, so consent and
+   * both communication preferences are in one record per visitor. A copy: the subscriptions in
+   * D1 (keyed by address, R0.2) are the truth (see worker/visitor-record.ts). Absent in
+   * records written before this field existed.
+   */
+  lists: z.record(z.string(), z.enum(["pending", "confirmed", "unsubscribed"])).optional(),
 });
 export type Preferences = z.infer<typeof Preferences>;
 
@@ -476,6 +508,8 @@ export const ExportDocument = z.object({
   exportedAt: z.string(),
   siteId: SiteId,
   visitorId: Uuid,
+  /** The site's id for the person, when this visitor record was identified (`assent.identify`). */
+  subject: z.string().nullable(),
   preferences: Preferences.nullable(),
   receipts: z.array(Receipt),
   /** Email lists this browser signed up to: the address, the wording version, the dates. */
@@ -517,6 +551,8 @@ export const SubscriptionRequest = z.strictObject({
   /** The consent wording version the visitor saw; must be each list's current one (R5.1). */
   textVersion: text(32),
   locale: Locale,
+  /** The Turnstile widget's token; required when the site enables Turnstile (R6.11). */
+  turnstileToken: z.string().min(1).max(2048).optional(),
 });
 export type SubscriptionRequest = z.infer<typeof SubscriptionRequest>;
 
@@ -597,6 +633,219 @@ export const UnsubscribeHeadersResponse = z.object({
   url: z.string(),
 });
 export type UnsubscribeHeadersResponse = z.infer<typeof UnsubscribeHeadersResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Identity across devices: POST /v1/sites/{siteId}/identify (widget) and the site owner's
+// /admin/subjects, /admin/identity-secret, /admin/identities. See worker/identity.ts.
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * A site's own id for a person (a "subject"), as its backend signs it: 1–128 characters
+ * (UTF-16 code units), no control characters and no unpaired surrogates. Use an opaque user
+ * id, not an email address: it is stored as given.
+ */
+export const Subject = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[^\p{Cc}\p{Cs}]+$/u, "a subject has no control characters");
+
+/** `{ identity }`: the signed subject id, `id1.<base64url(subject)>.<exp>.<base64url(mac)>`. */
+export const IdentifyRequest = z.strictObject({
+  /** Any string: a malformed one is refused like a forged one (401 invalid_identity). */
+  identity: z.string().max(2048),
+});
+export type IdentifyRequest = z.infer<typeof IdentifyRequest>;
+
+/** The person's one visitor record, for this browser to use from now on. */
+export const IdentifyResponse = z.object({
+  subject: z.string(),
+  /** The canonical visitor: the same on every device identified as this subject. */
+  visitorId: Uuid,
+  /** A visitor token for the canonical visitor (replaces this browser's own). */
+  token: z.string(),
+  /** The canonical visitor's current state, or null when it has none. */
+  preferences: Preferences.nullable(),
+});
+export type IdentifyResponse = z.infer<typeof IdentifyResponse>;
+
+/** GET /admin/subjects/{subject}: the person's visitor record, its state and list statuses. */
+export const AdminSubjectResponse = z.object({
+  subject: z.string(),
+  visitorId: Uuid,
+  preferences: Preferences.nullable(),
+  lists: z.record(z.string(), z.enum(["pending", "confirmed", "unsubscribed"])),
+});
+export type AdminSubjectResponse = z.infer<typeof AdminSubjectResponse>;
+
+/** GET /admin/identity-secret: what the site's backend signs identities with. */
+export const IdentitySecretResponse = z.object({
+  /** `idsec_` and 43 base64url characters; the whole string, prefix included, is the HMAC key. */
+  secret: z.string(),
+  /** The identity format, as a reminder. */
+  format: z.string(),
+  /** Largest allowed `exp - now`, in seconds (30 days). */
+  maxTtlSeconds: z.int(),
+});
+export type IdentitySecretResponse = z.infer<typeof IdentitySecretResponse>;
+
+/** POST /admin/identities: let Assent sign an identity (for backends that cannot HMAC). */
+export const IdentityIssueRequest = z.strictObject({
+  subject: Subject,
+  /** Lifetime in seconds: 60 s to 30 days, default one hour. */
+  ttlSeconds: z.int().min(60).max(30 * 86_400).default(3600),
+});
+export type IdentityIssueRequest = z.input<typeof IdentityIssueRequest>;
+
+export const IdentityIssueResponse = z.object({
+  identity: z.string(),
+  /** ISO time after which `/identify` refuses it (401 identity_expired). */
+  expiresAt: z.string(),
+});
+export type IdentityIssueResponse = z.infer<typeof IdentityIssueResponse>;
+
+// ---------------------------------------------------------------------------------------------
+// Webhooks: /v1/sites/{siteId}/admin/webhooks (API key), and what Assent POSTs to endpoints.
+// Deliveries follow the Standard Webhooks specification (headers `webhook-id`,
+// `webhook-timestamp`, `webhook-signature`), so receivers can verify with its libraries.
+// ---------------------------------------------------------------------------------------------
+
+/** Every event type. `webhook.test` is only sent on request, to one endpoint. */
+export const WebhookEventType = z.enum([
+  "consent.updated",
+  "consent.erased",
+  "subscription.pending",
+  "subscription.confirmed",
+  "subscription.unsubscribed",
+  "webhook.test",
+]);
+export type WebhookEventType = z.infer<typeof WebhookEventType>;
+
+/** An endpoint id: `wh_` and 24 hex digits. */
+export const WebhookEndpointId = z.string().regex(/^wh_[0-9a-f]{24}$/, "an endpoint id is wh_ followed by 24 hex digits");
+
+/** An event id: `evt_` and 32 hex digits; the receiver's idempotency key (`webhook-id`). */
+export const WebhookEventId = z.string().regex(/^evt_[0-9a-f]{32}$/, "an event id is evt_ followed by 32 hex digits");
+
+export const WebhookEndpointCreate = z.strictObject({
+  /** Where to POST events: https (http only to localhost in local development). */
+  url: z.url({ protocol: /^https?$/ }).max(2048),
+  /** Event types to receive; `["*"]` (the default) is every type. */
+  events: z
+    .array(z.union([WebhookEventType.exclude(["webhook.test"]), z.literal("*")]))
+    .min(1)
+    .max(10)
+    .default(["*"]),
+  description: z.string().max(200).optional(),
+});
+export type WebhookEndpointCreate = z.input<typeof WebhookEndpointCreate>;
+
+export const WebhookEndpoint = z.object({
+  id: WebhookEndpointId,
+  url: z.string(),
+  events: z.array(z.string()),
+  description: z.string().nullable(),
+  createdAt: z.string(),
+  /** The signing secret (`whsec_` + base64), for Standard Webhooks verification. */
+  secret: z.string(),
+});
+export type WebhookEndpoint = z.infer<typeof WebhookEndpoint>;
+
+export const WebhookEndpointList = z.object({ endpoints: z.array(WebhookEndpoint) });
+export type WebhookEndpointList = z.infer<typeof WebhookEndpointList>;
+
+export const WebhookDeliveryStatus = z.enum(["pending", "delivered", "failed", "cancelled"]);
+
+export const WebhookDeliveriesQuery = z.strictObject({
+  status: WebhookDeliveryStatus.optional(),
+  limit: z.coerce.number().int().min(1).max(100).default(50),
+  /** Cursor from a previous page's `next` (newest first). */
+  cursor: WebhookEventId.optional(),
+});
+
+export const WebhookDeliveriesResponse = z.object({
+  deliveries: z.array(
+    z.object({
+      eventId: z.string(),
+      type: z.string(),
+      createdAt: z.string(),
+      status: WebhookDeliveryStatus,
+      attempts: z.int(),
+      nextAttemptAt: z.string().nullable(),
+      lastStatus: z.int().nullable(),
+      lastError: z.string().nullable(),
+      deliveredAt: z.string().nullable(),
+      /** The event exactly as sent. */
+      event: z.unknown(),
+    }),
+  ),
+  next: z.string().nullable(),
+});
+export type WebhookDeliveriesResponse = z.infer<typeof WebhookDeliveriesResponse>;
+
+export const WebhookRedeliverRequest = z.strictObject({
+  /** Failed events to send again; omitted = every failed delivery of the endpoint. */
+  eventIds: z.array(WebhookEventId).min(1).max(100).optional(),
+});
+
+export const WebhookRedeliverResponse = z.object({ requeued: z.int() });
+export type WebhookRedeliverResponse = z.infer<typeof WebhookRedeliverResponse>;
+
+/** `consent.updated`: a visitor's decision was recorded (banner, preferences, GPC, API). */
+export const ConsentUpdatedData = z.object({
+  visitorId: z.string(),
+  /** The site's own id for the person, when the visitor was identified (`assent.identify`). */
+  subject: z.string().nullable(),
+  receiptId: z.string(),
+  action: ConsentAction,
+  surface: ConsentSurface,
+  categories: z.record(z.string(), z.boolean()),
+  gpc: z.boolean(),
+  gpcApplied: z.boolean(),
+  regime: Regime,
+  jurisdiction: z.string().nullable(),
+  policyVersion: z.string(),
+  policyFingerprint: z.string(),
+  recordedAt: z.string(),
+  expiresAt: z.string(),
+});
+
+/** `consent.erased`: a visitor erased their record; erase what you hold about them too. */
+export const ConsentErasedData = z.object({
+  visitorId: z.string(),
+  subject: z.string().nullable(),
+  erasedAt: z.string(),
+});
+
+/**
+ * `subscription.*`: a list's status for an address changed. `pending` carries no address: it
+ * is not confirmed, and may have been typed by someone else, so it must not be mailed.
+ */
+export const SubscriptionChangedData = z.object({
+  list: z.string(),
+  status: z.enum(["pending", "confirmed", "unsubscribed"]),
+  email: z.string().nullable(),
+  visitorId: z.string().nullable(),
+  textVersion: z.string().nullable(),
+  /** How the change was made: preferences, email_link, one_click or api. */
+  source: z.string(),
+  /** For `subscription.unsubscribed`: the visitor left (`unsubscribe`) or erased their data (`erase`). */
+  reason: z.enum(["unsubscribe", "erase"]).nullable(),
+  at: z.string(),
+});
+
+/** The JSON body of every delivery. */
+export const WebhookEvent = z.object({
+  id: WebhookEventId,
+  type: WebhookEventType,
+  siteId: z.string(),
+  createdAt: z.string(),
+  data: z.union([ConsentUpdatedData, ConsentErasedData, SubscriptionChangedData, z.object({ endpointId: z.string() })]),
+});
+export type WebhookEvent = z.infer<typeof WebhookEvent>;
+export type ConsentUpdatedData = z.infer<typeof ConsentUpdatedData>;
+export type ConsentErasedData = z.infer<typeof ConsentErasedData>;
+export type SubscriptionChangedData = z.infer<typeof SubscriptionChangedData>;
 
 // ---------------------------------------------------------------------------------------------
 // Errors (RFC 9457 problem details)

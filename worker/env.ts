@@ -8,6 +8,8 @@ export interface Env {
   LEDGER: D1Database;
   /** Rate limiter for write endpoints. */
   WRITE_LIMIT: RateLimit;
+  /** Rate limiter for the site owner API, per API key. */
+  ADMIN_LIMIT: RateLimit;
   /** Static assets (widget, demo site). Absent in unit tests. */
   ASSETS?: Fetcher;
   /** Signing key in use, as `kid:base64url-secret` (Wrangler secret). */
@@ -22,6 +24,15 @@ export interface Env {
   POSTMARK_SERVER_TOKEN?: string;
   /** Postmark API base URL; tests point it at a local fake. Default https://api.postmarkapp.com. */
   POSTMARK_API_URL?: string;
+  /**
+   * Master key the per-site secrets are derived from (identity signing, webhook signing), see
+   * worker/site-secrets.ts. Wrangler secret.
+   */
+  SITE_SECRET_KEY?: string;
+  /** Turnstile secret key for signup protection (Wrangler secret); sites opt in by config. */
+  TURNSTILE_SECRET_KEY?: string;
+  /** Turnstile siteverify URL; tests point it at a local fake. Default Cloudflare's. */
+  TURNSTILE_VERIFY_URL?: string;
   /** "true" only in local development: enables /dev/outbox. Never set in production. */
   DEV_MODE?: string;
   /** Seconds a site config is memoized in the isolate; "0" disables it (tests). */

@@ -10,11 +10,14 @@ import { adminRoutes } from "./routes/admin";
 import { bootstrapRoutes } from "./routes/bootstrap";
 import { consentRoutes } from "./routes/consents";
 import { emailPages } from "./routes/email-pages";
+import { identifyRoutes } from "./routes/identify";
 import { meRoutes } from "./routes/me";
 import { subscriptionRoutes } from "./routes/subscriptions";
 import { type SiteEnv, siteCors, siteLoader, writeGuard } from "./security";
 import { purgeExpired } from "./store/ledger";
 import { purgeExpiredPending } from "./store/subscriptions";
+import { purgeWebhookEvents } from "./store/webhooks";
+import { WEBHOOK_CRON, deliverDue } from "./webhooks/deliver";
 import { ASSENT_VERSION } from "./version";
 
 /** Routes under /v1/sites/{siteId}: site loaded, CORS applied, writes guarded. */
@@ -23,6 +26,7 @@ const siteApp = new Hono<SiteEnv>()
   .route("/", bootstrapRoutes)
   .route("/", consentRoutes)
   .route("/", meRoutes)
+  .route("/", identifyRoutes)
   .route("/", subscriptionRoutes);
 
 export const app = new Hono<AppEnv>()
@@ -47,14 +51,21 @@ app.onError(renderError);
 export default {
   fetch: app.fetch,
   /**
-   * Daily: deletes proof rows past their retention and old erasure records (R1.15), and
-   * signups never confirmed before their links expired (R5.2).
+   * Every minute: sends due webhook deliveries (retries, and whatever the immediate attempt
+   * after a change missed). Daily (`17 3 * * *`): deletes proof rows past their retention and
+   * old erasure records (R1.15), signups never confirmed before their links expired (R5.2), and
+   * webhook events past their retention. `scheduledTime` is the "now" retries are due against.
    */
-  async scheduled(_controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    const now = new Date();
+  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
+    const now = new Date(controller.scheduledTime);
+    const webhooks = deliverDue(env, now, { maxBatches: 8 }).then((r) => {
+      if (r.attempted > 0) console.log(`webhooks: ${r.attempted} attempted, ${r.delivered} delivered, ${r.failed} gave up`);
+    });
+    ctx.waitUntil(webhooks);
+    if (controller.cron === WEBHOOK_CRON) return;
     ctx.waitUntil(
-      Promise.all([purgeExpired(env, now), purgeExpiredPending(env, now.toISOString())]).then(([n, pending]) =>
-        console.log(`retention: deleted ${n.receipts} receipts, ${n.erasures} erasure records, ${pending} unconfirmed signups`),
+      Promise.all([purgeExpired(env, now), purgeExpiredPending(env, now.toISOString()), purgeWebhookEvents(env, now)]).then(([n, pending, events]) =>
+        console.log(`retention: deleted ${n.receipts} receipts, ${n.erasures} erasure records, ${pending} unconfirmed signups, ${events} webhook events`),
       ),
     );
   },

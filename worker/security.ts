@@ -83,8 +83,8 @@ export const RATE_LIMIT_RETRY_AFTER_SECONDS = 10;
  * Applies the write rate limit for `key` (`site:{siteId}:v:{visitorId}` or
  * `site:{siteId}:ip:{prefix}`), throwing 429 with Retry-After when it is exceeded.
  */
-export async function enforceRateLimit(env: Env, key: string): Promise<void> {
-  const { success } = await env.WRITE_LIMIT.limit({ key });
+export async function enforceRateLimit(env: Env, key: string, limiter: RateLimit = env.WRITE_LIMIT): Promise<void> {
+  const { success } = await limiter.limit({ key });
   if (!success)
     throw new ApiError(429, "rate_limited", "Too many requests", {
       detail: "Slow down and retry after the Retry-After delay.",

@@ -4,12 +4,15 @@
  * record, and the List-* headers whose URL really unsubscribes. Keys are inserted into the real
  * D1 as a site owner's CLI would, by hash; everything else is built through the public API.
  */
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
+import type { Env } from "../../worker/env";
+import { app } from "../../worker/index";
 import type { AdminVisitorResponse, SubscribersResponse, UnsubscribeHeadersResponse } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import { sha256Hex } from "../../worker/fingerprint";
-import { auth, call, expectProblem, freshSite, newVisitor } from "./helpers";
+import { auth, call, expectProblem, freshSite, insertApiKey as insertKey, newVisitor } from "./helpers";
 import {
   confirmedSubscriber,
   postSignup,
@@ -19,17 +22,6 @@ import {
   suppressionRows,
   workerEnv,
 } from "./email-helpers";
-
-/** Inserts a key for a site by its hash, as `sites key create` does; returns its secret and id. */
-async function insertKey(siteId: string, over: { revokedAt?: string } = {}): Promise<{ id: string; secret: string }> {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  const secret = `ask_${btoa(String.fromCharCode(...bytes)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")}`;
-  const id = `ak_${[...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-  await env.LEDGER.prepare(`INSERT INTO api_keys (id, site_id, key_hash, label, created_at, revoked_at) VALUES (?1, ?2, ?3, 'test', ?4, ?5)`)
-    .bind(id, siteId, await sha256Hex(secret), new Date().toISOString(), over.revokedAt ?? null)
-    .run();
-  return { id, secret };
-}
 
 const keyRow = (id: string) => env.LEDGER.prepare(`SELECT * FROM api_keys WHERE id = ?1`).bind(id).first<{ last_used_at: string | null }>();
 
@@ -166,7 +158,8 @@ describe("GET /admin/visitors/{visitorId}", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     const body = (await res.json()) as AdminVisitorResponse;
-    expect(body).toEqual({ visitorId: visitor.visitorId, preferences: visitor.preferences, lists: { blog: "pending" } });
+    // The visitor's record carries the list's status too (worker/visitor-record.ts).
+    expect(body).toEqual({ visitorId: visitor.visitorId, preferences: { ...visitor.preferences, lists: { blog: "pending" } }, lists: { blog: "pending" } });
   });
 
   it("answers 404 no_record for an unknown visitor, a malformed id, and another site's visitor", async () => {
@@ -181,6 +174,22 @@ describe("GET /admin/visitors/{visitorId}", () => {
 });
 
 describe("POST /admin/unsubscribe-headers (R5.4)", () => {
+  it("refuses to mint a plain-http link outside local development (RFC 8058 needs HTTPS)", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const deployed = { ...(env as unknown as Env), DEV_MODE: undefined };
+    const request = (base: string) =>
+      new Request(`${base}/v1/sites/${site.id}/admin/unsubscribe-headers`, {
+        method: "POST",
+        headers: { ...auth(key.secret), "Content-Type": "application/json" },
+        body: JSON.stringify({ email: "reader@example.com", list: "blog" }),
+      });
+    await expectProblem(await app.fetch(request("http://assent.test"), deployed, createExecutionContext()), 500, "insecure_origin");
+    const ok = await app.fetch(request("https://assent.test"), deployed, createExecutionContext());
+    expect(ok.status).toBe(200);
+    expect(((await ok.json()) as UnsubscribeHeadersResponse).url).toMatch(/^https:\/\/assent\.test\/u\//);
+  });
+
   it("returns the List-* headers and a URL that really unsubscribes when POSTed", async () => {
     const site = await freshSite();
     const key = await insertKey(site.id);
@@ -218,5 +227,31 @@ describe("POST /admin/unsubscribe-headers (R5.4)", () => {
     expect(await subscriptionRows(site.id)).toEqual([]);
     expect(await suppressionRows(site.id)).toEqual([]);
     expect((await keyRow(key.id))!.last_used_at).toBeNull();
+  });
+});
+
+describe("admin API rate limit", () => {
+  it("answers 429 with Retry-After past 100 requests in 10 s for one key, and counts keys apart", async () => {
+    const site = await freshSite();
+    const key = await insertKey(site.id);
+    const other = await insertKey(site.id);
+    // The limiter counts in fixed 10 s windows, so a run that crosses a window boundary may pass
+    // up to twice the limit before the first refusal; it must come, and not before 100.
+    let served = 0;
+    let limited: Response | null = null;
+    while (served <= 250) {
+      const res = await admin(site.id, "/lists/blog/subscribers", key.secret);
+      if (res.status === 429) {
+        limited = res;
+        break;
+      }
+      expect(res.status).toBe(200);
+      served++;
+    }
+    expect(limited).not.toBeNull();
+    expect(served).toBeGreaterThanOrEqual(100);
+    await expectProblem(limited!, 429, "rate_limited");
+    expect(Number(limited!.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect((await admin(site.id, "/lists/blog/subscribers", other.secret)).status).toBe(200);
   });
 });

@@ -224,7 +224,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
     const { token } = await signupForToken(site.id);
     const tokenHash = await sha256Hex(token);
     const at = new Date().toISOString();
-    const outcomes = await Promise.all(Array.from({ length: 20 }, () => confirm(workerEnv, site.id, tokenHash, at)));
+    const outcomes = (await Promise.all(Array.from({ length: 20 }, () => confirm(workerEnv, site.id, tokenHash, at)))).map((r) => r.outcome);
     expect(outcomes.filter((o) => o === "confirmed")).toHaveLength(1);
     expect(outcomes.filter((o) => o === "used")).toHaveLength(19);
     expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup", "confirm"]);
@@ -240,7 +240,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
     const tokenHash = await sha256Hex(token);
     const at = new Date().toISOString();
 
-    expect(await confirm(workerEnv, site.id, tokenHash, at)).toBe("confirmed");
+    expect((await confirm(workerEnv, site.id, tokenHash, at)).outcome).toBe("confirmed");
     expect(await suppressionRows(site.id)).toEqual([]);
     // Unsubscribed again in that same millisecond, then the confirmation replayed.
     await env.LEDGER.batch([
@@ -248,7 +248,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
       env.LEDGER.prepare("INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, 'marketing-email', ?2, 'unsubscribe', ?3)").bind(site.id, hash, at),
     ]);
     const events = await eventRows(site.id);
-    expect(await confirm(workerEnv, site.id, tokenHash, at)).toBe("used");
+    expect((await confirm(workerEnv, site.id, tokenHash, at)).outcome).toBe("used");
     expect(await eventRows(site.id)).toEqual(events);
     expect(await suppressionRows(site.id)).toHaveLength(1);
     expect((await subscriptionRows(site.id))[0]!.status).toBe("unsubscribed");
@@ -260,10 +260,10 @@ describe("the confirmation SQL (one D1 batch)", () => {
     const { token } = await signupForToken(site.id);
     const tokenHash = await sha256Hex(token);
     const now = new Date().toISOString();
-    expect(await confirm(workerEnv, site.id, await sha256Hex("nope"), now)).toBe("unknown");
-    expect(await confirm(workerEnv, other.id, tokenHash, now)).toBe("unknown");
+    expect((await confirm(workerEnv, site.id, await sha256Hex("nope"), now)).outcome).toBe("unknown");
+    expect((await confirm(workerEnv, other.id, tokenHash, now)).outcome).toBe("unknown");
     await expireTokens(site.id);
-    expect(await confirm(workerEnv, site.id, tokenHash, now)).toBe("expired");
+    expect((await confirm(workerEnv, site.id, tokenHash, now)).outcome).toBe("expired");
     expect((await subscriptionRows(site.id))[0]!.status).toBe("pending");
     expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup"]);
   });
@@ -366,7 +366,7 @@ describe("signups never confirmed are purged", () => {
     // The expired link now leads nowhere; the live one still confirms.
     expect((await postConfirm(site.id, expired.token)).status).toBe(400);
     expect((await postConfirm(site.id, live.token)).status).toBe(200);
-    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, [1-9]\d* unconfirmed signups$/));
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, [1-9]\d* unconfirmed signups, \d+ webhook events$/));
   });
 
   it("keeps a pending signup while any of its links still works", async () => {

@@ -4,6 +4,8 @@ declare namespace Cloudflare {
     SITES: KVNamespace;
     LEDGER: D1Database;
     WRITE_LIMIT: RateLimit;
+    ADMIN_LIMIT: RateLimit;
+    SITE_SECRET_KEY?: string;
     TOKEN_KEY_CURRENT: string;
     TOKEN_KEY_PREVIOUS?: string;
     SITE_CACHE_SECONDS?: string;

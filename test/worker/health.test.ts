@@ -39,6 +39,7 @@ describe("GET /v1/health", () => {
       SITES: untouchable("SITES"),
       LEDGER: untouchable("LEDGER"),
       WRITE_LIMIT: untouchable("WRITE_LIMIT"),
+      ADMIN_LIMIT: untouchable("ADMIN_LIMIT"),
     };
     const res = await app.fetch(new Request(`${BASE}/v1/health`), noStorage, createExecutionContext());
     expect(res.status).toBe(200);

@@ -6,7 +6,7 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Category, ConsentRequestInput, ConsentResponse, Preferences, Problem, SiteConfigInput } from "../../worker/contract";
 import { SiteConfig } from "../../worker/contract";
-import { policyFingerprint, textHash } from "../../worker/fingerprint";
+import { policyFingerprint, sha256Hex, textHash } from "../../worker/fingerprint";
 import { putSite } from "../../worker/store/sites";
 import demo from "../../examples/sites/demo.json";
 
@@ -195,4 +195,17 @@ export async function prefEntry(siteId: string, visitorId: string) {
 /** An `Authorization` header for a token. */
 export function auth(token: string): Record<string, string> {
   return { Authorization: `Bearer ${token}` };
+}
+
+/**
+ * Inserts an API key for a site by its hash, as `npm run sites -- key create` does; returns its
+ * secret and id.
+ */
+export async function insertApiKey(siteId: string, over: { revokedAt?: string } = {}): Promise<{ id: string; secret: string }> {
+  const secret = `ask_${b64url(crypto.getRandomValues(new Uint8Array(32)))}`;
+  const id = `ak_${[...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+  await env.LEDGER.prepare(`INSERT INTO api_keys (id, site_id, key_hash, label, created_at, revoked_at) VALUES (?1, ?2, ?3, 'test', ?4, ?5)`)
+    .bind(id, siteId, await sha256Hex(secret), new Date().toISOString(), over.revokedAt ?? null)
+    .run();
+  return { id, secret };
 }

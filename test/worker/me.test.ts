@@ -99,6 +99,7 @@ describe("GET /me/export (R9.1)", () => {
       exportedAt: expect.any(String),
       siteId: site.id,
       visitorId: v.visitorId,
+      subject: null,
       preferences: v.preferences,
       receipts: v.receipts,
       subscriptions: [],

@@ -69,7 +69,7 @@ describe("the scheduled retention job", () => {
     const remaining = (await ledgerRows(site.id)).map((r) => r.receipt_id);
     expect(remaining).toEqual([...kept, real.receipt.id]);
     for (const id of expired) expect(remaining).not.toContain(id);
-    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ unconfirmed signups$/));
+    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ unconfirmed signups, \d+ webhook events$/));
   });
 
   it("deletes erasure records older than their retention and keeps recent ones", async () => {

@@ -89,7 +89,7 @@ let chunkFailures = 0;
  * The lazily loaded chunk, imported once. A failed import is remembered by the browser's module
  * map, so a retry after a failure asks for a fresh URL.
  */
-function loadChunk(controller: Controller): Promise<typeof PreferencesChunk> {
+export function loadChunk(controller: Controller): Promise<typeof PreferencesChunk> {
   // Always the versioned, immutable copy: once cached, a returning visitor's page (which loads
   // the chunk for the floating button) makes no request for it again.
   // The Worker that serves the API serves the assets too (one deploy).

@@ -1,7 +1,7 @@
 /**
  * `assent-preferences.js`: what the page needs only on demand, loaded by ./index.ts the first
  * time it is needed: the preference center, the embed placeholder, the floating button, their
- * strings and Lit.
+ * strings and Lit; and the requests of identity across devices (../identity.ts).
  * The banner's strings come in from the main bundle, so every layer uses the same labels.
  */
 import type { Controller } from "../controller";
@@ -10,12 +10,19 @@ import { AssentEmbedPlaceholder } from "./embed-placeholder";
 import { AssentFloatingButton } from "./floating-button";
 import type { BannerStrings, UiStrings } from "./i18n/index";
 import { pick } from "./i18n/index";
+import { CHALLENGE } from "./i18n/challenge";
 import { PREFERENCES } from "./i18n/preferences";
 import { AssentPreferences } from "./preferences";
 
+export { identify, pull } from "../identity";
+
 const define = (tag: string, element: CustomElementConstructor) => customElements.get(tag) || customElements.define(tag, element);
 
-const strings = (banner: BannerStrings): UiStrings => ({ ...banner, ...pick(PREFERENCES, banner.$code) });
+const strings = (banner: BannerStrings): UiStrings => ({
+  ...banner,
+  ...pick(PREFERENCES, banner.$code),
+  ...pick(CHALLENGE, banner.$code),
+});
 
 /** Shows the one `<assent-preferences>` (created in the body on first use). */
 export async function showPreferences(controller: Controller, opener: Element | null, banner: BannerStrings): Promise<void> {

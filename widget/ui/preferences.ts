@@ -53,6 +53,9 @@
  * @csspart list - One email list; `list-checkbox`, `consent-text` and `list-status` inside.
  * @csspart signup - The signup form; `email` is its address field, `sign-up` its button.
  * @csspart email-status - The email section's live status line.
+ * @csspart challenge - Where the Turnstile widget shows, when the site protects its signup with
+ *   Turnstile. The widget itself is a light-DOM child of `<assent-preferences>` (slot
+ *   `turnstile`): Turnstile cannot render inside a shadow root.
  * @csspart policy-link - The privacy policy link.
  * @csspart cookie-policy-link - The cookie policy link, when the site has one.
  *
@@ -70,6 +73,7 @@ import { LitElement, type TemplateResult, css, html, nothing, unsafeCSS } from "
 import type { Category, SiteTexts } from "../../worker/contract";
 import type { Controller } from "../controller";
 import { type ListStatus, listStatuses, subscribe } from "../subscriptions";
+import { type ChallengeState, ChallengeError, TurnstileChallenge } from "../turnstile";
 import type { UiStrings } from "./i18n/index";
 import { BASE_CSS, applyTheme } from "./styles";
 
@@ -87,6 +91,7 @@ export class AssentPreferences extends LitElement {
     _lists: { state: true },
     _picked: { state: true },
     _emailMessage: { state: true },
+    _challenge: { state: true },
   };
 
   static override styles = [
@@ -138,6 +143,10 @@ export class AssentPreferences extends LitElement {
         flex-wrap: wrap;
         gap: 0.5rem;
         align-items: center;
+      }
+      .challenge {
+        flex-basis: 100%;
+        min-height: 65px;
       }
       .signup input[type="email"] {
         font: inherit;
@@ -335,6 +344,11 @@ export class AssentPreferences extends LitElement {
   declare private _picked: Record<string, boolean>;
   /** The email section's own status line. */
   declare private _emailMessage: string;
+  /** Turnstile on the signup: "off" until the visitor starts using the form (R6.11). */
+  declare private _challenge: ChallengeState | "off";
+  /** The rendered Turnstile widget, and its light-DOM container (slotted into the form). */
+  private challenge: TurnstileChallenge | undefined;
+  private challengeHost: HTMLElement | undefined;
 
   private opener: Element | null = null;
   private unsubscribe: (() => void) | undefined;
@@ -349,6 +363,7 @@ export class AssentPreferences extends LitElement {
     this._lists = {};
     this._picked = {};
     this._emailMessage = "";
+    this._challenge = "off";
   }
 
   /** Opens the dialog showing the current state; `opener` gets focus back on close. */
@@ -523,7 +538,11 @@ export class AssentPreferences extends LitElement {
                 part="list-checkbox"
                 .checked=${this._picked[list.id] === true}
                 aria-describedby=${`${id}-consent ${id}-status`}
-                @change=${(e: Event) => (this._picked = { ...this._picked, [list.id]: (e.target as HTMLInputElement).checked })}
+                @change=${(e: Event) => {
+                  const checked = (e.target as HTMLInputElement).checked;
+                  this._picked = { ...this._picked, [list.id]: checked };
+                  if (checked) this.startChallenge();
+                }}
               />
               <label for=${id} part="label">${t?.title ?? list.id}</label>
               <p class="desc">${t?.description ?? ""}</p>
@@ -532,9 +551,12 @@ export class AssentPreferences extends LitElement {
             </li>`;
           })}
         </ul>
-        <form part="signup" class="signup" novalidate @submit=${this.signUp}>
+        <form part="signup" class="signup" novalidate @submit=${this.signUp} @focusin=${() => this.startChallenge()}>
           <label for="email-address">${s.emailAddress}</label>
           <input id="email-address" part="email" type="email" name="email" autocomplete="email" required />
+          ${boot.turnstile && this._challenge !== "off"
+            ? html`<div part="challenge" class="challenge"><slot name="turnstile"></slot></div>`
+            : nothing}
           <button type="submit" part="button sign-up">${s.signUp}</button>
         </form>
         <p part="email-status" class="status" role="status">${this._emailMessage}</p>
@@ -555,17 +577,77 @@ export class AssentPreferences extends LitElement {
       const lists = boot.communications.filter((l) => this._picked[l.id]);
       if (lists.length === 0) return void (this._emailMessage = s.chooseList);
       if (!input?.checkValidity() || !email) return void (this._emailMessage = s.invalidEmail);
-      // Lists with different wording versions are separate consents: one request each.
-      for (const version of new Set(lists.map((l) => l.textVersion)))
-        await subscribe(controller, email, lists.filter((l) => l.textVersion === version).map((l) => l.id), version);
+      // Turnstile, when the site protects its signup: a solved challenge first (R6.11).
+      const challenge = boot.turnstile ? this.challenge : undefined;
+      if (boot.turnstile && (!challenge || this._challenge === "error")) {
+        this._emailMessage = s.challengeNeeded;
+        return this.startChallenge(true);
+      }
+      if (challenge && !challenge.current) return void (this._emailMessage = s.challengeNeeded);
+      // Lists with different wording versions are separate consents: one request each (and, with
+      // Turnstile, one single-use token each: the widget is reset after every attempt).
+      let first = true;
+      for (const version of new Set(lists.map((l) => l.textVersion))) {
+        const token = challenge ? await challenge.take(first ? 0 : 30_000) : undefined;
+        first = false;
+        await subscribe(controller, email, lists.filter((l) => l.textVersion === version).map((l) => l.id), version, token);
+      }
       const pending = Object.fromEntries(lists.map((l) => [l.id, this._lists[l.id] === "confirmed" ? "confirmed" : "pending"])) as Record<string, ListStatus>;
       this._lists = { ...this._lists, ...pending };
       this._picked = {};
       this._emailMessage = s.checkInbox(email);
     } catch (err) {
       console.warn("assent: signup failed", err);
-      this._emailMessage = s.failed;
+      const code = (err as { code?: unknown }).code;
+      this._emailMessage =
+        err instanceof ChallengeError
+          ? s.challengeNeeded
+          : code === "turnstile_failed" || code === "turnstile_required"
+            ? s.challengeFailed
+            : code === "turnstile_unavailable"
+              ? s.challengeUnavailable
+              : s.failed;
     }
+  }
+
+  /**
+   * Renders Turnstile when the site protects its signup, the first time the visitor uses the
+   * signup form (focus in it, a list ticked): never before, and never for cookie choices.
+   * Cloudflare's script is loaded then. The widget goes into a light-DOM child of this element,
+   * slotted into the form, because Turnstile cannot render inside a shadow root. `retry` renders
+   * it again after a failure.
+   */
+  private startChallenge(retry = false): void {
+    const settings = this.controller?.bootstrap?.turnstile;
+    if (!settings || (this.challenge && !(retry && this._challenge === "error"))) return;
+    this.challenge?.remove();
+    const host = (this.challengeHost ??= document.createElement("div"));
+    host.slot = "turnstile";
+    host.replaceChildren();
+    if (host.parentNode !== this) this.append(host);
+    const challenge = new TurnstileChallenge(settings, (state) => {
+      if (this.challenge !== challenge) return;
+      this._challenge = state;
+      const s = this.strings;
+      if (state === "error") this._emailMessage = s?.challengeUnavailable ?? "";
+      else if (state === "solved" && (this._emailMessage === s?.challengeUnavailable || this._emailMessage === s?.challengeNeeded))
+        this._emailMessage = "";
+    });
+    this.challenge = challenge;
+    this._challenge = "loading";
+    // Rendered once the slot is in the form (the container is not shown before). Turnstile picks
+    // its language from the browser ("auto").
+    void this.updateComplete
+      .then(() => (this.challenge === challenge ? challenge.mount(host) : undefined))
+      .catch((err: unknown) => console.warn("assent: Turnstile could not be loaded", err));
+  }
+
+  /** Removes the Turnstile widget (the dialog closed); the next use of the form renders it again. */
+  private stopChallenge(): void {
+    this.challenge?.remove();
+    this.challenge = undefined;
+    this.challengeHost?.remove();
+    this._challenge = "off";
   }
 
   /** Download and delete, for a visitor the Worker knows (a token exists). */
@@ -713,6 +795,7 @@ export class AssentPreferences extends LitElement {
   private onClose(): void {
     this.unsubscribe?.();
     this.unsubscribe = undefined;
+    this.stopChallenge();
     this._confirming = false;
     const opener = this.opener;
     this.opener = null;

@@ -4,6 +4,9 @@
  * - `GET /lists/{listId}/subscribers?limit=&cursor=`: who may be sent a list's mail.
  * - `GET /visitors/{visitorId}`: a visitor's current preferences and list statuses.
  * - `POST /unsubscribe-headers`: the List-* headers for one address and list (R5.4).
+ * - `/webhooks/...`: webhook endpoints and their deliveries (admin-webhooks.ts).
+ * - `GET /subjects/{subject}`, `GET /identity-secret`, `POST /identities`: identity across
+ *   devices (admin-identity.ts).
  *
  * Mounted outside the browser-facing guards (no CORS, no Origin check): callers are servers,
  * and the API key, not an origin, is what authorizes them. Every answer is `no-store`.
@@ -26,6 +29,8 @@ import { ApiError } from "../errors";
 import { siteLoader, sizeGuard } from "../security";
 import { getPreferences } from "../store/prefs";
 import { confirmedPage, statusesByVisitor } from "../store/subscriptions";
+import { adminIdentityRoutes } from "./admin-identity";
+import { webhookAdminRoutes } from "./admin-webhooks";
 import { unsubscribeUrl } from "./email-pages";
 
 /** The site's list with this id, or 404 `unknown_list`. */
@@ -81,11 +86,18 @@ export const adminRoutes = new Hono<AdminEnv>()
     const list = siteList(c, request.list);
     const origin = new URL(c.req.url).origin;
     const hash = await emailHash(c.env, normalizeEmail(request.email));
+    // RFC 8058 wants an HTTPS URI; plain http only in local development.
+    if (!origin.startsWith("https://") && c.env.DEV_MODE !== "true")
+      throw new ApiError(500, "insecure_origin", "The unsubscribe URL would not be https", {
+        detail: "Call the API over https: RFC 8058 one-click unsubscribe links must be HTTPS.",
+      });
     const url = await unsubscribeUrl(c.env, origin, site.id, list.id, hash);
     const headers = listHeaders(site, list, url, new URL(origin).hostname) as UnsubscribeHeadersResponse["headers"];
     const body: UnsubscribeHeadersResponse = { headers, url };
     return c.json(body);
   })
+  .route("/webhooks", webhookAdminRoutes)
+  .route("/", adminIdentityRoutes)
   // Nothing under /admin falls through to the browser-facing routes and their CORS.
   .all("*", (c) => {
     throw new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` });

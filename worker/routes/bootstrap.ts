@@ -42,6 +42,11 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     consentMode: config.consentMode,
     theme: config.theme,
     widget: config.widget,
+    // Turnstile protects the signup only (R6.11): the public site key and action, and only when
+    // the widget shows a signup at all. The secret never leaves the Worker (R6.12).
+    ...(config.turnstile && !config.childDirected && config.email && config.communications.length > 0
+      ? { turnstile: { siteKey: config.turnstile.siteKey, action: config.turnstile.action } }
+      : {}),
     edge: edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC")),
   };
   // Private: the answer depends on the visitor's location, which no Vary header can name, so

@@ -7,41 +7,28 @@
  *    categories. A refused request writes nothing.
  * 2. The ledger row goes to D1 first, in one batch that also settles idempotency and the
  *    `prev_receipt_id` chain. If D1 fails, nothing was written: 503.
- * 3. The state goes to KV (one write, no read). If KV fails after D1 succeeded, the answer is
+ *    The `consent.updated` webhook event is queued in that same batch (transactional outbox);
+ *    it is sent right after the response (`deliverSoon`) and retried by the cron.
+ * 3. The state goes to KV (one write, no read), with the visitor's email list statuses read in
+ *    the same D1 batch (worker/visitor-record.ts). If KV fails after D1 succeeded, the answer is
  *    503 too; the client's retry with the same Idempotency-Key finds the ledger row, writes the
  *    KV state from it and answers as the first attempt would have: recorded exactly once.
  */
 import { Hono } from "hono";
-import { ConsentRequest, type ConsentResponse, type Preferences, Uuid } from "../contract";
+import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { decide, grantsAnything } from "../decide";
 import { parseJsonBody } from "../body";
 import { ApiError } from "../errors";
 import { canonicalJson, sha256Hex } from "../fingerprint";
 import { edgeDecision, uaFamily } from "../policy";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
-import { type StoredDecision, recordDecision } from "../store/ledger";
+import { recordDecision } from "../store/ledger";
 import { getPreferences, putPreferences } from "../store/prefs";
 import { bearer, signToken, verifyToken } from "../tokens";
+import { preferencesOf } from "../visitor-record";
+import { deliverSoon } from "../webhooks/deliver";
 
 const DAY_MS = 86_400_000;
-
-/** The KV state that a stored decision stands for. */
-function preferencesOf(stored: StoredDecision): Preferences {
-  const r = stored.receipt;
-  return {
-    siteId: r.siteId,
-    visitorId: r.visitorId,
-    categories: r.categories,
-    action: r.action,
-    gpc: r.gpc,
-    policyFingerprint: r.policyFingerprint,
-    policyVersion: r.policyVersion,
-    receiptId: r.id,
-    version: stored.version,
-    updatedAt: r.recordedAt,
-    expiresAt: r.expiresAt,
-  };
-}
 
 /** A receipt id: `rcpt_` and 15 random bytes (120 bits), two base-36 digits each. */
 function newReceiptId(): string {
@@ -101,7 +88,7 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   );
   const visitorId = payload?.v ?? crypto.randomUUID();
 
-  const { stored, created } = await recordDecision(env, {
+  const { stored, created, webhooksQueued, lists } = await recordDecision(env, {
     receiptId: newReceiptId(),
     siteId: config.id,
     visitorId,
@@ -127,9 +114,10 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
     retainUntil: retainUntil.toISOString(),
   });
 
-  const preferences = preferencesOf(stored);
+  const preferences = preferencesOf(stored, lists);
   if (created) {
     await putPreferences(env, preferences);
+    deliverSoon(c, config.id, webhooksQueued);
   } else {
     // A retry of a request that was recorded before. It must be the same decision, by the same
     // visitor; a tokenless retry may only replay the decision that created its visitor.

@@ -19,8 +19,10 @@ import { escapeHtml, emailStrings, listTitles, page } from "../email/messages";
 import { storage } from "../errors";
 import { sha256Hex } from "../fingerprint";
 import { loadSite } from "../store/sites";
-import { confirm, findByConfirmToken, statusesByHash, unsubscribe } from "../store/subscriptions";
+import { confirm, findByConfirmToken, statusesByHash, unsubscribe, visitorsByHash } from "../store/subscriptions";
 import { openSealed, signSealed } from "../tokens";
+import { refreshVisitorRecord } from "../visitor-record";
+import { deliverSoon } from "../webhooks/deliver";
 
 /** What an unsubscribe link carries: site, list and the keyed hash of the address. */
 interface UnsubscribePayload {
@@ -83,12 +85,14 @@ export const emailPages = new Hono<AppEnv>()
     const site = await siteOrNull(c.env, c.req.param("siteId"));
     if (!site) return invalidLink();
     const tokenHash = await sha256Hex(c.req.param("token"));
-    const outcome = await confirm(c.env, site.id, tokenHash, new Date().toISOString());
+    const { outcome, webhooksQueued } = await confirm(c.env, site.id, tokenHash, new Date().toISOString());
+    deliverSoon(c, site.id, webhooksQueued);
     if (outcome === "unknown") return invalidLink();
     const found = await findByConfirmToken(c.env, site.id, tokenHash);
     const locale = found?.sub.locale ?? site.defaultLocale;
     const s = emailStrings(locale);
     if (outcome !== "confirmed") return html(page(locale, s.goneTitle, `<p>${escapeHtml(s.goneBody)}</p>`), 410);
+    if (found?.sub.visitor_id) await refreshVisitorRecord(c.env, site.id, found.sub.visitor_id);
     const lists = listTitles(site, [found!.sub.list_id], locale);
     return html(page(locale, s.confirmedTitle, `<p>${escapeHtml(s.confirmedBody(lists))}</p>`));
   })
@@ -96,8 +100,9 @@ export const emailPages = new Hono<AppEnv>()
     const payload = await openSealed<UnsubscribePayload>(c.env, "u1", c.req.param("token"));
     const site = payload ? await siteOrNull(c.env, payload.s) : null;
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
-    const statuses = await statusesByHash(c.env, site.id, payload.e);
-    const locale = site.defaultLocale;
+    const { statuses, locale: subscriberLocale } = await statusesByHash(c.env, site.id, payload.e);
+    // The subscriber's language when their subscription is still on record, else the site's.
+    const locale = subscriberLocale ?? site.defaultLocale;
     const s = emailStrings(locale);
     const rows = site.communications
       .map((l) => {
@@ -126,9 +131,15 @@ export const emailPages = new Hono<AppEnv>()
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
     const lists = c.req.query("all") === "1" ? site.communications.map((l) => l.id) : [payload.l];
     const at = new Date().toISOString();
-    for (const listId of lists) await unsubscribe(c.env, { siteId: site.id, listId, emailHash: payload.e, at, source: "one_click" });
-    const s = emailStrings(site.defaultLocale);
-    return html(page(site.defaultLocale, s.unsubTitle, `<p role="status">${escapeHtml(s.unsubDone)}</p>`));
+    let queued = 0;
+    for (const listId of lists)
+      queued += (await unsubscribe(c.env, { siteId: site.id, listId, emailHash: payload.e, at, source: "one_click" })).webhooksQueued;
+    deliverSoon(c, site.id, queued);
+    // Every browser that signed this address up shows the new status in its KV record.
+    for (const visitorId of (await visitorsByHash(c.env, site.id, payload.e)).slice(0, 20)) await refreshVisitorRecord(c.env, site.id, visitorId);
+    const locale = (await statusesByHash(c.env, site.id, payload.e)).locale ?? site.defaultLocale;
+    const s = emailStrings(locale);
+    return html(page(locale, s.unsubTitle, `<p role="status">${escapeHtml(s.unsubDone)}</p>`));
   })
   .get("/dev/outbox", async (c) => {
     if (c.env.DEV_MODE !== "true") return c.notFound();

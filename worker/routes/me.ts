@@ -11,7 +11,9 @@ import type { SiteEnv } from "../security";
 import { eraseDecisions, listDecisions } from "../store/ledger";
 import { eraseVisitorSubscriptions, statusesByVisitor, subscriptionsByVisitor } from "../store/subscriptions";
 import { deletePreferences, getPreferences } from "../store/prefs";
+import { eraseSubjects, subjectOfVisitor } from "../store/subjects";
 import { bearer, verifyToken } from "../tokens";
+import { deliverSoon } from "../webhooks/deliver";
 
 interface MeEnv extends SiteEnv {
   Variables: SiteEnv["Variables"] & { visitorId: string };
@@ -73,6 +75,7 @@ export const meRoutes = new Hono<MeEnv>()
       exportedAt: new Date().toISOString(),
       siteId,
       visitorId,
+      subject: await subjectOfVisitor(c.env, siteId, visitorId),
       preferences: await getPreferences(c.env, siteId, visitorId),
       receipts,
       subscriptions: (await subscriptionsByVisitor(c.env, siteId, visitorId)).map((r) => ({
@@ -95,8 +98,13 @@ export const meRoutes = new Hono<MeEnv>()
     // State first: if the ledger step then fails, the retry finds no state and finishes the job.
     await deletePreferences(c.env, siteId, visitorId);
     const at = new Date().toISOString();
-    const subscriptionsDeleted = await eraseVisitorSubscriptions(c.env, siteId, visitorId, at);
-    const receiptsDeleted = await eraseDecisions(c.env, siteId, visitorId, crypto.randomUUID(), at);
+    const erasedSubscriptions = await eraseVisitorSubscriptions(c.env, siteId, visitorId, at);
+    const { receiptsDeleted, webhooksQueued } = await eraseDecisions(c.env, siteId, visitorId, crypto.randomUUID(), at);
+    // The subject mapping last (the erasure event above reads it): the person's next
+    // identification starts a new, empty record.
+    await eraseSubjects(c.env, siteId, visitorId);
+    deliverSoon(c, siteId, webhooksQueued + erasedSubscriptions.webhooksQueued);
+    const subscriptionsDeleted = erasedSubscriptions.deleted;
     const body: ErasureResponse = {
       erased: true,
       receiptsDeleted,

@@ -16,6 +16,9 @@ import { sha256Hex } from "../fingerprint";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
 import { confirmationSentSince, recordSignup } from "../store/subscriptions";
 import { base64url, bearer, verifyToken } from "../tokens";
+import { refreshVisitorRecord } from "../visitor-record";
+import { deliverSoon } from "../webhooks/deliver";
+import { requireTurnstile } from "../turnstile";
 
 const DAY_MS = 86_400_000;
 /** At most one confirmation message per address and list in this many minutes. */
@@ -48,6 +51,9 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
         detail: `The list "${id}" asks for consent with wording version ${list.textVersion}; reload and show it.`,
       });
   }
+  // Turnstile, when the site enables it (R6.11): verified before anything is written or sent;
+  // fails closed (403 turnstile_required / turnstile_failed, 503 turnstile_unavailable).
+  await requireTurnstile(c.env, config, request.turnstileToken, c.req.header("CF-Connecting-IP"));
   // A visitor token is optional: it links the signup to the visitor's preference record.
   const token = bearer(c.req.header("Authorization"));
   const visitorId = token ? (await verifyToken(c.env, token, config.id)).v : null;
@@ -62,7 +68,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   for (const listId of lists) {
     if (await confirmationSentSince(c.env, config.id, listId, hash, resendAfter, email.confirmDays)) continue;
     const confirmToken = newConfirmToken();
-    await recordSignup(c.env, {
+    const { webhooksQueued } = await recordSignup(c.env, {
       id: `sub_${crypto.randomUUID().replaceAll("-", "")}`,
       siteId: config.id,
       listId,
@@ -75,6 +81,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
       tokenHash: await sha256Hex(confirmToken),
       expiresAt,
     });
+    deliverSoon(c, config.id, webhooksQueued);
     const link = `${origin}/e/${config.id}/confirm/${confirmToken}`;
     try {
       await mailer.send(confirmationMessage(config, email, address, [listId], request.locale, link));
@@ -88,6 +95,8 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
       });
     }
   }
+  // The visitor's KV record shows the lists' new statuses (worker/visitor-record.ts).
+  if (visitorId) await refreshVisitorRecord(c.env, config.id, visitorId);
   const body: SubscriptionResponse = { status: "pending", lists, confirmBy: expiresAt };
   c.header("Cache-Control", "no-store");
   return c.json(body, 202);

@@ -9,6 +9,9 @@
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../contract";
 import type { Env } from "../env";
 import { storage } from "../errors";
+import { consentUpdatedEvent } from "../webhooks/events";
+import { type SubscriptionStatus, statusesByVisitorStatement, toStatuses } from "./subscriptions";
+import { enqueueStatements, newEventId } from "./webhooks";
 
 /** What a handler hands over to record one decision. */
 export interface DecisionRecord {
@@ -117,26 +120,60 @@ const SELECT_BY_KEY = `SELECT * FROM ledger WHERE site_id = ?1 AND idempotency_k
 
 /**
  * Records a decision unless one with the same idempotency key exists, in one D1 batch
- * (one round trip, one transaction). Returns the stored row and whether this call created it.
+ * (one round trip, one transaction), with its `consent.updated` webhook event. Returns the stored
+ * row, whether this call created it, how many webhook deliveries it queued, and the visitor's
+ * email list statuses (read in the same transaction, for the KV record).
  */
-export async function recordDecision(env: Env, d: DecisionRecord): Promise<{ stored: StoredDecision; created: boolean }> {
+export async function recordDecision(
+  env: Env,
+  d: DecisionRecord,
+): Promise<{ stored: StoredDecision; created: boolean; webhooksQueued: number; lists: Record<string, SubscriptionStatus> }> {
   const insert = env.LEDGER.prepare(INSERT_DECISION).bind(
     d.receiptId, d.siteId, d.visitorId, d.idempotencyKey, d.requestHash, d.recordedAt,
     d.action, d.surface, JSON.stringify(d.categories), d.policyVersion, d.policyLastUpdated,
     d.policyFingerprint, d.textHash, d.widgetVersion, d.locale, d.regime, d.jurisdiction,
     d.country, d.gpc ? 1 : 0, d.gpcApplied ? 1 : 0, d.uaFamily, d.expiresAt, d.retainUntil,
   );
+  // The webhook event is queued in the same transaction, only if this insert created the row
+  // (a replay creates none), with the visitor's subject if they were identified.
+  const eventId = newEventId();
+  const webhook = enqueueStatements(env, {
+    id: eventId,
+    siteId: d.siteId,
+    type: "consent.updated",
+    at: d.recordedAt,
+    payload: {
+      sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload
+            WHERE EXISTS (SELECT 1 FROM ledger WHERE site_id = ? AND receipt_id = ?)`,
+      binds: [JSON.stringify(consentUpdatedEvent(eventId, d)), d.siteId, d.visitorId, d.siteId, d.receiptId],
+    },
+  });
   const select = env.LEDGER.prepare(SELECT_BY_KEY).bind(d.siteId, d.idempotencyKey);
-  const [, found] = await storage("ledger write", () => env.LEDGER.batch<LedgerRow>([insert, select]));
-  const row = found?.results[0];
+  // The visitor's email list statuses, read in the same transaction, go into the KV record.
+  const lists = statusesByVisitorStatement(env, d.siteId, d.visitorId);
+  const results = await storage("ledger write", () => env.LEDGER.batch<LedgerRow>([insert, ...webhook, select, lists]));
+  const row = results[3]?.results[0];
   if (!row) throw new Error("ledger row missing after insert");
-  return { stored: toStored(row), created: row.receipt_id === d.receiptId };
+  return {
+    stored: toStored(row),
+    created: row.receipt_id === d.receiptId,
+    webhooksQueued: results[2]?.meta.changes ?? 0,
+    lists: toStatuses((results[4]?.results ?? []) as unknown as { list_id: string; status: SubscriptionStatus }[]),
+  };
 }
 
 /** Looks up a decision by idempotency key (used before a visitor exists, to answer a replay). */
 export async function findDecision(env: Env, siteId: string, idempotencyKey: string): Promise<StoredDecision | null> {
   const row = await storage("ledger read", () =>
     env.LEDGER.prepare(SELECT_BY_KEY).bind(siteId, idempotencyKey).first<LedgerRow>(),
+  );
+  return row ? toStored(row) : null;
+}
+
+/** A visitor's latest decision, or null when they have none (never decided, or erased). */
+export async function latestDecision(env: Env, siteId: string, visitorId: string): Promise<StoredDecision | null> {
+  const row = await storage("ledger read", () =>
+    env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY seq DESC LIMIT 1`).bind(siteId, visitorId).first<LedgerRow>(),
   );
   return row ? toStored(row) : null;
 }
@@ -155,14 +192,29 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
  * Erases a visitor's decisions and records that an erasure happened, atomically. The erasure
  * record holds no visitor id: it proves the request was honoured without keeping who made it.
  */
-export async function eraseDecisions(env: Env, siteId: string, visitorId: string, erasureId: string, at: string): Promise<number> {
-  const [deleted] = await storage("ledger erase", () =>
+export async function eraseDecisions(env: Env, siteId: string, visitorId: string, erasureId: string, at: string): Promise<{ receiptsDeleted: number; webhooksQueued: number }> {
+  const eventId = newEventId();
+  const event = { id: eventId, type: "consent.erased", siteId, createdAt: at, data: { visitorId, subject: null, erasedAt: at } };
+  const results = await storage("ledger erase", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
       env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) VALUES (?1, ?2, ?3, changes())`).bind(erasureId, siteId, at),
+      // The site owner is told, with the person's subject id if they were identified, so they
+      // can erase on their side too; then the subject mapping goes with everything else.
+      ...enqueueStatements(env, {
+        id: eventId,
+        siteId,
+        type: "consent.erased",
+        at,
+        payload: {
+          sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload`,
+          binds: [JSON.stringify(event), siteId, visitorId],
+        },
+      }),
+      env.LEDGER.prepare(`DELETE FROM subjects WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
     ]),
   );
-  return deleted?.meta.changes ?? 0;
+  return { receiptsDeleted: results[0]?.meta.changes ?? 0, webhooksQueued: results[3]?.meta.changes ?? 0 };
 }
 
 /** How many erasures a site has on record (for tests and the owner's audit). */

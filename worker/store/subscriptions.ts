@@ -8,6 +8,8 @@
  */
 import type { Env } from "../env";
 import { storage } from "../errors";
+import { subscriptionPayloadSql } from "../webhooks/events";
+import { enqueueStatements, newEventId } from "./webhooks";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
 export type EventSource = "preferences" | "email_link" | "one_click" | "api";
@@ -40,8 +42,9 @@ const event = (env: Env, e: { siteId: string; listId: string; emailHash: string;
 export async function recordSignup(
   env: Env,
   s: { id: string; siteId: string; listId: string; email: string; emailHash: string; textVersion: string; locale: string; visitorId: string | null; at: string; tokenHash: string; expiresAt: string },
-): Promise<void> {
-  await storage("subscription write", () =>
+): Promise<{ webhooksQueued: number }> {
+  const eventId = newEventId();
+  const results = await storage("subscription write", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(
         `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, visitor_id, created_at)
@@ -57,8 +60,21 @@ export async function recordSignup(
          SELECT ?1, ?2, id, ?3 FROM subscriptions WHERE site_id = ?2 AND list_id = ?4 AND email_hash = ?5`,
       ).bind(s.tokenHash, s.siteId, s.expiresAt, s.listId, s.emailHash),
       event(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: "signup", textVersion: s.textVersion, source: "preferences", at: s.at }),
+      // `subscription.pending`, unless the address was already confirmed (then nothing changed).
+      ...enqueueStatements(env, {
+        id: eventId,
+        siteId: s.siteId,
+        type: "subscription.pending",
+        at: s.at,
+        payload: {
+          sql: `SELECT ${subscriptionPayloadSql("subscription.pending", "NULL")} AS payload FROM subscriptions s
+                WHERE s.site_id = ? AND s.list_id = ? AND s.email_hash = ? AND s.status = 'pending'`,
+          binds: [eventId, s.at, "preferences", null, s.at, s.siteId, s.listId, s.emailHash],
+        },
+      }),
     ]),
   );
+  return { webhooksQueued: results[4]?.meta.changes ?? 0 };
 }
 
 /** The subscription a confirmation token belongs to, and the token's state (for the page). */
@@ -82,9 +98,10 @@ export async function findByConfirmToken(env: Env, siteId: string, tokenHash: st
  * `changes()` or on timestamps differing: Workers clocks stand still between I/O, so
  * simultaneous requests often carry the same `at`. Returns "confirmed", or why not.
  */
-export async function confirm(env: Env, siteId: string, tokenHash: string, at: string): Promise<"confirmed" | "used" | "expired" | "unknown"> {
+export async function confirm(env: Env, siteId: string, tokenHash: string, at: string): Promise<{ outcome: "confirmed" | "used" | "expired" | "unknown"; webhooksQueued: number }> {
   const live = `t.token_hash = ?1 AND t.site_id = ?2 AND t.used_at IS NULL AND t.expires_at > ?3`;
-  const [, , , spent] = await storage("subscription confirm", () =>
+  const eventId = newEventId();
+  const [, , , , queued, spent] = await storage("subscription confirm", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(
         `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
@@ -99,16 +116,29 @@ export async function confirm(env: Env, siteId: string, tokenHash: string, at: s
         `UPDATE subscriptions SET status = 'confirmed', confirmed_at = ?3, unsubscribed_at = NULL
          WHERE id = (SELECT t.subscription_id FROM confirm_tokens t WHERE ${live})`,
       ).bind(tokenHash, siteId, at),
+      ...enqueueStatements(env, {
+        id: eventId,
+        siteId,
+        type: "subscription.confirmed",
+        at,
+        payload: {
+          sql: `SELECT ${subscriptionPayloadSql("subscription.confirmed", "s.email")} AS payload
+                FROM subscriptions s JOIN confirm_tokens t ON t.subscription_id = s.id
+                WHERE t.token_hash = ? AND t.site_id = ? AND t.used_at IS NULL AND t.expires_at > ? AND s.site_id = ?`,
+          binds: [eventId, at, "email_link", null, at, tokenHash, siteId, at, siteId],
+        },
+      }),
       // Last: spends the token. Its change count says whether this request won.
       env.LEDGER.prepare(`UPDATE confirm_tokens AS t SET used_at = ?3 WHERE ${live}`).bind(tokenHash, siteId, at),
     ]),
   );
-  if ((spent?.meta.changes ?? 0) === 1) return "confirmed";
+  const webhooksQueued = queued?.meta.changes ?? 0;
+  if ((spent?.meta.changes ?? 0) === 1) return { outcome: "confirmed", webhooksQueued };
   const token = await storage("subscription read", () =>
     env.LEDGER.prepare(`SELECT used_at, expires_at FROM confirm_tokens WHERE token_hash = ?1 AND site_id = ?2`).bind(tokenHash, siteId).first<{ used_at: string | null; expires_at: string }>(),
   );
-  if (!token) return "unknown";
-  return token.used_at ? "used" : "expired";
+  if (!token) return { outcome: "unknown", webhooksQueued };
+  return { outcome: token.used_at ? "used" : "expired", webhooksQueued };
 }
 
 /**
@@ -118,9 +148,35 @@ export async function confirm(env: Env, siteId: string, tokenHash: string, at: s
  * it will change something (a subscription not yet unsubscribed, or no suppression yet), so it
  * is logged once per real change, whichever of the two it is.
  */
-export async function unsubscribe(env: Env, s: { siteId: string; listId: string; emailHash: string; at: string; source: EventSource; reason?: "unsubscribe" | "erase" }): Promise<boolean> {
-  const [, updated, suppressed] = await storage("unsubscribe", () =>
+export async function unsubscribe(env: Env, s: { siteId: string; listId: string; emailHash: string; at: string; source: EventSource; reason?: "unsubscribe" | "erase" }): Promise<{ changed: boolean; webhooksQueued: number }> {
+  const eventId = newEventId();
+  const reason = s.reason ?? "unsubscribe";
+  const row = `FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?`;
+  const [, queued, , updated, suppressed] = await storage("unsubscribe", () =>
     env.LEDGER.batch([
+      // `subscription.unsubscribed`, under the same condition as the event row below (something
+      // is about to change), with the address while the row still has it.
+      ...enqueueStatements(env, {
+        id: eventId,
+        siteId: s.siteId,
+        type: "subscription.unsubscribed",
+        at: s.at,
+        payload: {
+          sql: `SELECT json_object('id', ?, 'type', 'subscription.unsubscribed', 'siteId', ?, 'createdAt', ?,
+                  'data', json_object('list', ?, 'status', 'unsubscribed', 'email', (SELECT email ${row}),
+                    'visitorId', (SELECT visitor_id ${row}), 'textVersion', NULL, 'source', ?, 'reason', ?, 'at', ?)) AS payload
+                WHERE EXISTS (SELECT 1 ${row} AND status != 'unsubscribed')
+                   OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ?)`,
+          binds: [
+            eventId, s.siteId, s.at, s.listId,
+            s.siteId, s.listId, s.emailHash,
+            s.siteId, s.listId, s.emailHash,
+            s.source, reason, s.at,
+            s.siteId, s.listId, s.emailHash,
+            s.siteId, s.listId, s.emailHash,
+          ],
+        },
+      }),
       env.LEDGER.prepare(
         `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
          SELECT ?1, ?2, ?3, ?6, NULL, ?5, ?4
@@ -141,15 +197,19 @@ export async function unsubscribe(env: Env, s: { siteId: string; listId: string;
       ).bind(s.siteId, s.listId, s.emailHash, s.at),
     ]),
   );
-  return (updated?.meta.changes ?? 0) + (suppressed?.meta.changes ?? 0) > 0;
+  return { changed: (updated?.meta.changes ?? 0) + (suppressed?.meta.changes ?? 0) > 0, webhooksQueued: queued?.meta.changes ?? 0 };
 }
 
-/** Every list's status for one address (the email-preferences page). */
-export async function statusesByHash(env: Env, siteId: string, emailHash: string): Promise<Record<string, SubscriptionStatus>> {
+/**
+ * Every list's status for one address, and the language of its latest signup (the
+ * email-preferences page speaks it); locale is null when no subscription is on record.
+ */
+export async function statusesByHash(env: Env, siteId: string, emailHash: string): Promise<{ statuses: Record<string, SubscriptionStatus>; locale: string | null }> {
   const { results } = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2`).bind(siteId, emailHash).all<{ list_id: string; status: SubscriptionStatus }>(),
+    env.LEDGER.prepare(`SELECT list_id, status, locale FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`)
+      .bind(siteId, emailHash).all<{ list_id: string; status: SubscriptionStatus; locale: string }>(),
   );
-  return Object.fromEntries(results.map((r) => [r.list_id, r.status]));
+  return { statuses: Object.fromEntries(results.map((r) => [r.list_id, r.status])), locale: results[0]?.locale ?? null };
 }
 
 /** Whether an address is suppressed for a list. */
@@ -173,12 +233,31 @@ export async function purgeExpiredPending(env: Env, now: string): Promise<number
   return subs?.meta.changes ?? 0;
 }
 
+/** The statement behind `statusesByVisitor`, for callers that put it in a batch of their own. */
+export function statusesByVisitorStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {
+  return env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY list_id`).bind(siteId, visitorId);
+}
+
+/** Reads the rows of `statusesByVisitorStatement` into `{ listId: status }`. */
+export function toStatuses(rows: { list_id: string; status: SubscriptionStatus }[]): Record<string, SubscriptionStatus> {
+  return Object.fromEntries(rows.map((r) => [r.list_id, r.status]));
+}
+
 /** The lists a visitor signed up to (linked by their visitor token at signup), with status. */
 export async function statusesByVisitor(env: Env, siteId: string, visitorId: string): Promise<Record<string, SubscriptionStatus>> {
   const { results } = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId).all<{ list_id: string; status: SubscriptionStatus }>(),
+    statusesByVisitorStatement(env, siteId, visitorId).all<{ list_id: string; status: SubscriptionStatus }>(),
   );
-  return Object.fromEntries(results.map((r) => [r.list_id, r.status]));
+  return toStatuses(results);
+}
+
+/** The visitors (browsers) that signed an address up, so their records can show its new status. */
+export async function visitorsByHash(env: Env, siteId: string, emailHash: string): Promise<string[]> {
+  const { results } = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 AND visitor_id IS NOT NULL`)
+      .bind(siteId, emailHash).all<{ visitor_id: string }>(),
+  );
+  return results.map((r) => r.visitor_id);
 }
 
 /** The subscriptions a visitor made from their browser (for their export). */
@@ -194,17 +273,19 @@ export async function subscriptionsByVisitor(env: Env, siteId: string, visitorId
  * "erase", so the address is never re-added by an import) and then deleted with its tokens.
  * Only the keyed hash stays (R5.7, R9.2). Returns how many subscriptions were deleted.
  */
-export async function eraseVisitorSubscriptions(env: Env, siteId: string, visitorId: string, at: string): Promise<number> {
+export async function eraseVisitorSubscriptions(env: Env, siteId: string, visitorId: string, at: string): Promise<{ deleted: number; webhooksQueued: number }> {
   const rows = await subscriptionsByVisitor(env, siteId, visitorId);
-  for (const r of rows) await unsubscribe(env, { siteId, listId: r.list_id, emailHash: r.email_hash, at, source: "api", reason: "erase" });
-  if (rows.length === 0) return 0;
+  let webhooksQueued = 0;
+  for (const r of rows)
+    webhooksQueued += (await unsubscribe(env, { siteId, listId: r.list_id, emailHash: r.email_hash, at, source: "api", reason: "erase" })).webhooksQueued;
+  if (rows.length === 0) return { deleted: 0, webhooksQueued };
   const [, deleted] = await storage("subscription erase", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(`DELETE FROM confirm_tokens WHERE subscription_id IN (SELECT id FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2)`).bind(siteId, visitorId),
       env.LEDGER.prepare(`DELETE FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
     ]),
   );
-  return deleted?.meta.changes ?? 0;
+  return { deleted: deleted?.meta.changes ?? 0, webhooksQueued };
 }
 
 /**

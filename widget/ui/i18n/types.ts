@@ -83,5 +83,15 @@ export interface PreferencesStrings {
   invalidEmail: string;
 }
 
+/**
+ * The signup's Turnstile messages (when the site protects its signup): not solved yet, cannot
+ * load or cannot be verified, refused. In the lazily loaded chunk only (./challenge.ts).
+ */
+export interface ChallengeStrings {
+  challengeNeeded: string;
+  challengeUnavailable: string;
+  challengeFailed: string;
+}
+
 /** Everything the UI says; the preference center sees both halves. */
-export type UiStrings = BannerStrings & PreferencesStrings;
+export type UiStrings = BannerStrings & PreferencesStrings & ChallengeStrings;

@@ -1,0 +1,131 @@
+/**
+ * The per-visitor KV record carries consent and the status of both email lists (issue #4 item
+ * 1, R0.2): subscription changes show up in it, banner decisions never change them, and a
+ * decision still costs one KV write, no KV read and one D1 round trip (R6.7, the cost model).
+ */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { env } from "cloudflare:workers";
+import { describe, expect, it } from "vitest";
+import type { Preferences } from "../../worker/contract";
+import type { Env } from "../../worker/env";
+import { app } from "../../worker/index";
+import { confirmToken, outboxRows, postConfirm, postSignup, signupBody } from "./email-helpers";
+import { ORIGIN, auth, call, decisionBody, decisionRequest, freshSite, getMe, insertApiKey, newVisitor, postDecision, prefEntry } from "./helpers";
+
+/** Signs the visitor up for a list from their browser (token sent) and returns the confirm token. */
+async function signUp(siteId: string, token: string, list: string) {
+  const body = signupBody({ lists: [list] });
+  const res = await postSignup(siteId, body, { headers: auth(token) });
+  expect(res.status).toBe(202);
+  const message = (await outboxRows(siteId)).filter((m) => m.to_address === body.email.toLowerCase()).at(-1)!;
+  return { email: body.email, confirm: confirmToken(message, siteId) };
+}
+
+const record = async (siteId: string, visitorId: string) => (await prefEntry(siteId, visitorId)).value as Preferences;
+
+describe("one record per visitor: consent and both lists", () => {
+  it("shows each list's status as it changes: pending → confirmed → unsubscribed", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site, { action: "reject_all" });
+    expect(visitor.preferences.lists).toEqual({});
+
+    const blog = await signUp(site.id, visitor.token!, "blog");
+    expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "pending" });
+    await signUp(site.id, visitor.token!, "marketing-email");
+    expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "pending", "marketing-email": "pending" });
+
+    expect((await postConfirm(site.id, blog.confirm)).status).toBe(200);
+    const me = (await (await getMe(site.id, visitor.token!)).json()) as Preferences;
+    expect(me.lists).toEqual({ blog: "confirmed", "marketing-email": "pending" });
+    // The consent part is untouched by the email changes.
+    expect(me).toMatchObject({ action: "reject_all", categories: visitor.preferences.categories, version: visitor.preferences.version });
+
+    const key = (await insertApiKey(site.id)).secret;
+    const minted = await call(`/v1/sites/${site.id}/admin/unsubscribe-headers`, {
+      method: "POST",
+      headers: { ...auth(key), "Content-Type": "application/json" },
+      body: JSON.stringify({ email: blog.email, list: "blog" }),
+    });
+    const { url } = (await minted.json()) as { url: string };
+    expect((await call(new URL(url).pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "unsubscribed", "marketing-email": "pending" });
+  });
+
+  it("banner decisions keep the list statuses (R0.2): Accept all and Reject all change consent only", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site, { action: "reject_all" });
+    const blog = await signUp(site.id, visitor.token!, "blog");
+    await postConfirm(site.id, blog.confirm);
+
+    for (const action of ["accept_all", "reject_all"] as const) {
+      const res = await postDecision(site.id, decisionBody(site, { action }), { token: visitor.token! });
+      expect(res.status).toBe(200);
+      const stored = await record(site.id, visitor.visitorId);
+      expect(stored.action).toBe(action);
+      expect(stored.lists).toEqual({ blog: "confirmed" });
+    }
+  });
+
+  it("a signup without a visitor token, or by a visitor with no live decision, writes no record", async () => {
+    const site = await freshSite();
+    expect((await postSignup(site.id, signupBody())).status).toBe(202);
+    expect((await env.PREFS.list({ prefix: `pref:v1:${site.id}:` })).keys).toEqual([]);
+
+    const visitor = await newVisitor(site);
+    const erased = await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { ...auth(visitor.token!), Origin: ORIGIN } });
+    expect(erased.status).toBe(200);
+    await signUp(site.id, visitor.token!, "blog");
+    expect((await prefEntry(site.id, visitor.visitorId)).value).toBeNull();
+  });
+});
+
+/** The real env with KV and D1 wrapped to count the calls that reach storage. */
+function countingEnv() {
+  const counts = { prefsGet: 0, prefsPut: 0, sitesGet: 0, d1Batch: 0, d1Prepare: 0 };
+  const wrap = <T extends object>(binding: T, on: Partial<Record<string, () => void>>): T =>
+    new Proxy(binding, {
+      get(target, prop) {
+        const value = Reflect.get(target, prop) as unknown;
+        if (typeof value !== "function") return value;
+        const count = on[String(prop)];
+        return (...args: unknown[]) => {
+          count?.();
+          return (value as (...a: unknown[]) => unknown).apply(target, args);
+        };
+      },
+    });
+  const real = env as unknown as Env;
+  const counted: Env = {
+    ...real,
+    PREFS: wrap(real.PREFS, { get: () => counts.prefsGet++, put: () => counts.prefsPut++ }),
+    SITES: wrap(real.SITES, { get: () => counts.sitesGet++ }),
+    LEDGER: wrap(real.LEDGER, { batch: () => counts.d1Batch++, prepare: () => counts.d1Prepare++ }),
+  };
+  return { counts, env: counted };
+}
+
+describe("cost model (R6.7)", () => {
+  it("a decision: one KV write, no KV read of visitor state, one D1 batch (plus the site config read)", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    await signUp(site.id, visitor.token!, "blog");
+    const { counts, env: counted } = countingEnv();
+    const ctx = createExecutionContext();
+    const res = await app.fetch(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), counted, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    expect(counts).toMatchObject({ prefsPut: 1, prefsGet: 0, d1Batch: 1 });
+    // SITE_CACHE_SECONDS is 0 in tests; deployed, the config read is memoized in the isolate.
+    expect(counts.sitesGet).toBe(1);
+    expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "pending" });
+  });
+
+  it("a returning visitor's read (GET /me): one KV read, no D1", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const { counts, env: counted } = countingEnv();
+    const res = await app.fetch(new Request(`http://assent.test/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) }), counted, createExecutionContext());
+    expect(res.status).toBe(200);
+    expect(counts).toMatchObject({ prefsGet: 1, prefsPut: 0, d1Batch: 0, d1Prepare: 0 });
+  });
+});

@@ -1,0 +1,58 @@
+/**
+ * The site owner's side of identity across devices, under /v1/sites/{siteId}/admin (mounted by
+ * ./admin.ts, so the API key, `no-store` and the no-CORS rules apply):
+ *
+ * - `GET /subjects/{subject}`: the person's visitor id, current preferences and list statuses
+ *   (the subject percent-encoded as one path segment).
+ * - `GET /identity-secret`: the secret the site's backend signs identities with, and the format.
+ * - `POST /identities` `{ subject, ttlSeconds? }`: an identity signed by Assent, for backends
+ *   that would rather make one API call than compute an HMAC.
+ */
+import { Hono } from "hono";
+import {
+  type AdminSubjectResponse,
+  IdentityIssueRequest,
+  type IdentityIssueResponse,
+  type IdentitySecretResponse,
+  Subject,
+} from "../contract";
+import type { AdminEnv } from "../api-key-auth";
+import { parseJsonBody } from "../body";
+import { ApiError } from "../errors";
+import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "../identity";
+import { sizeGuard } from "../security";
+import { getPreferences } from "../store/prefs";
+import { visitorOfSubject } from "../store/subjects";
+import { statusesByVisitor } from "../store/subscriptions";
+
+export const adminIdentityRoutes = new Hono<AdminEnv>()
+  .get("/subjects/:subject", async (c) => {
+    const subject = c.req.param("subject");
+    const siteId = c.get("site").config.id;
+    // Keyed by this site: another site's subject finds nothing, and says nothing more.
+    const visitorId = Subject.safeParse(subject).success ? await visitorOfSubject(c.env, siteId, subject) : null;
+    if (!visitorId)
+      throw new ApiError(404, "no_record", "No record of this subject", {
+        detail: "This site has not identified anyone with that subject id (or their record was erased).",
+      });
+    const [preferences, lists] = await Promise.all([getPreferences(c.env, siteId, visitorId), statusesByVisitor(c.env, siteId, visitorId)]);
+    const body: AdminSubjectResponse = { subject, visitorId, preferences, lists };
+    return c.json(body);
+  })
+  .get("/identity-secret", async (c) => {
+    const body: IdentitySecretResponse = {
+      secret: await identitySecret(c.env, c.get("site").config.id),
+      format: IDENTITY_FORMAT,
+      maxTtlSeconds: IDENTITY_MAX_TTL_SECONDS,
+    };
+    return c.json(body);
+  })
+  .post("/identities", sizeGuard, async (c) => {
+    const request = await parseJsonBody(c.req.raw, IdentityIssueRequest);
+    const exp = Math.floor(Date.now() / 1000) + request.ttlSeconds;
+    const body: IdentityIssueResponse = {
+      identity: await signIdentity(c.env, c.get("site").config.id, request.subject, exp),
+      expiresAt: new Date(exp * 1000).toISOString(),
+    };
+    return c.json(body);
+  });

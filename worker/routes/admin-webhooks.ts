@@ -1,0 +1,149 @@
+/**
+ * Webhook endpoints of the site owner's API, mounted at /v1/sites/{siteId}/admin/webhooks
+ * (API key required, see admin.ts):
+ *
+ * - `POST /`: add an endpoint `{ url, events?, description? }` → 201 with its signing secret.
+ * - `GET /`: the site's endpoints (with their secrets).
+ * - `GET /{id}` · `DELETE /{id}`: one endpoint; deleting cancels what it has not received.
+ * - `GET /{id}/deliveries?status=&limit=&cursor=`: what was sent, when, and how it went.
+ * - `POST /{id}/redeliver` `{ eventIds? }`: queue failed deliveries again.
+ * - `POST /{id}/test`: queue a `webhook.test` event for this endpoint only.
+ */
+import { Hono } from "hono";
+import {
+  WebhookDeliveriesQuery,
+  type WebhookDeliveriesResponse,
+  type WebhookEndpoint,
+  WebhookEndpointCreate,
+  WebhookEndpointId,
+  type WebhookEndpointList,
+  type WebhookEvent,
+  WebhookRedeliverRequest,
+  type WebhookRedeliverResponse,
+} from "../contract";
+import type { AdminEnv } from "../api-key-auth";
+import type { Env } from "../env";
+import { parseJsonBody } from "../body";
+import { ApiError } from "../errors";
+import { sizeGuard } from "../security";
+import {
+  type EndpointRow,
+  MAX_ENDPOINTS_PER_SITE,
+  createEndpoint,
+  disableEndpoint,
+  enqueueTestEvent,
+  getEndpoint,
+  listDeliveries,
+  listEndpoints,
+  newEventId,
+  requeueFailed,
+} from "../store/webhooks";
+import { deliverSoon, endpointSecret } from "../webhooks/deliver";
+
+async function present(env: Env, row: EndpointRow): Promise<WebhookEndpoint> {
+  return {
+    id: row.id,
+    url: row.url,
+    events: JSON.parse(row.events) as string[],
+    description: row.description,
+    createdAt: row.created_at,
+    secret: await endpointSecret(env, row.site_id, row.id),
+  };
+}
+
+/**
+ * Endpoints must be https: events carry email addresses and consent state. Plain http is
+ * accepted only for loopback hosts in local development (DEV_MODE), for `npm start` and tests.
+ */
+function checkUrl(env: Env, url: string): void {
+  const u = new URL(url);
+  const loopback = u.hostname === "localhost" || u.hostname === "127.0.0.1" || u.hostname === "[::1]";
+  if (u.protocol === "https:" && !loopback) return;
+  if (loopback && env.DEV_MODE === "true") return;
+  throw new ApiError(422, "invalid_webhook_url", "The webhook URL must be https", {
+    detail: "Use an https:// URL on a public host (plain http only to localhost in local development).",
+  });
+}
+
+const unknownEndpoint = () => new ApiError(404, "unknown_webhook", "No such webhook endpoint");
+
+async function endpointOf(c: { env: Env; req: { param(name: "id"): string | undefined }; get(key: "site"): AdminEnv["Variables"]["site"] }): Promise<EndpointRow> {
+  const id = c.req.param("id");
+  if (!WebhookEndpointId.safeParse(id).success) throw unknownEndpoint();
+  const row = await getEndpoint(c.env, c.get("site").config.id, id!);
+  if (!row) throw unknownEndpoint();
+  return row;
+}
+
+export const webhookAdminRoutes = new Hono<AdminEnv>()
+  .post("/", sizeGuard, async (c) => {
+    const request = await parseJsonBody(c.req.raw, WebhookEndpointCreate);
+    checkUrl(c.env, request.url);
+    const row = {
+      id: `wh_${[...crypto.getRandomValues(new Uint8Array(12))].map((b) => b.toString(16).padStart(2, "0")).join("")}`,
+      site_id: c.get("site").config.id,
+      url: request.url,
+      events: JSON.stringify([...new Set(request.events)]),
+      description: request.description ?? null,
+      created_at: new Date().toISOString(),
+    };
+    if (!(await createEndpoint(c.env, row)))
+      throw new ApiError(409, "too_many_webhooks", "This site has the most webhook endpoints it can have", {
+        detail: `A site can have ${MAX_ENDPOINTS_PER_SITE} endpoints; delete one first.`,
+      });
+    return c.json(await present(c.env, { ...row, disabled_at: null }), 201);
+  })
+  .get("/", async (c) => {
+    const rows = await listEndpoints(c.env, c.get("site").config.id);
+    const body: WebhookEndpointList = { endpoints: await Promise.all(rows.map((r) => present(c.env, r))) };
+    return c.json(body);
+  })
+  .get("/:id", async (c) => c.json(await present(c.env, await endpointOf(c))))
+  .delete("/:id", async (c) => {
+    const row = await endpointOf(c);
+    await disableEndpoint(c.env, row.site_id, row.id, new Date().toISOString());
+    return c.body(null, 204);
+  })
+  .get("/:id/deliveries", async (c) => {
+    const row = await endpointOf(c);
+    const query = WebhookDeliveriesQuery.safeParse(c.req.query());
+    if (!query.success)
+      throw new ApiError(400, "invalid_query", "The query is not valid", {
+        detail: "status is pending, delivered, failed or cancelled; limit is 1–100; cursor comes from `next`.",
+      });
+    const { status, limit, cursor } = query.data;
+    const rows = await listDeliveries(c.env, row.site_id, row.id, status ?? null, cursor ?? null, limit + 1);
+    const page = rows.slice(0, limit);
+    const body: WebhookDeliveriesResponse = {
+      deliveries: page.map((d) => ({
+        eventId: d.event_id,
+        type: d.type,
+        createdAt: d.created_at,
+        status: d.status as WebhookDeliveriesResponse["deliveries"][number]["status"],
+        attempts: d.attempts,
+        nextAttemptAt: d.status === "pending" ? d.next_attempt_at : null,
+        lastStatus: d.last_status,
+        lastError: d.last_error,
+        deliveredAt: d.delivered_at,
+        event: JSON.parse(d.payload) as unknown,
+      })),
+      next: rows.length > limit ? page[page.length - 1]!.event_id : null,
+    };
+    return c.json(body);
+  })
+  .post("/:id/redeliver", sizeGuard, async (c) => {
+    const row = await endpointOf(c);
+    const request = await parseJsonBody(c.req.raw, WebhookRedeliverRequest);
+    const requeued = await requeueFailed(c.env, row.site_id, row.id, request.eventIds ?? null, new Date().toISOString());
+    deliverSoon(c, row.site_id, requeued);
+    const body: WebhookRedeliverResponse = { requeued };
+    return c.json(body);
+  })
+  .post("/:id/test", async (c) => {
+    const row = await endpointOf(c);
+    const at = new Date().toISOString();
+    const event: WebhookEvent = { id: newEventId(), type: "webhook.test", siteId: row.site_id, createdAt: at, data: { endpointId: row.id } };
+    await enqueueTestEvent(c.env, row.site_id, row.id, event.id, JSON.stringify(event), at);
+    deliverSoon(c, row.site_id, 1);
+    return c.json({ eventId: event.id }, 202);
+  });

@@ -1,0 +1,59 @@
+/**
+ * POST /v1/sites/{siteId}/identify: identity across devices.
+ *
+ * The widget sends `{ identity }`, a subject id the site's backend signed (worker/identity.ts),
+ * and, when this browser already has a visitor record, its visitor token. The answer names the
+ * person's one visitor record (the same on every device) with a token for it and its current
+ * state; the widget then keeps whichever of its own and that state is newer (R6.1).
+ *
+ * - The first device a person is identified on keeps its own visitor record: its earlier choices
+ *   become the person's. Every later device switches to that record.
+ * - A device whose visitor record already belongs to another subject (a shared browser) never
+ *   has it taken over: the new subject gets a fresh record (store/subjects.ts).
+ * - A device token that no longer verifies (rotated out, another site's) is ignored rather than
+ *   refused: it only says which record to start from, and the identity alone authorizes.
+ *
+ * Browser-facing, so it runs behind the site guards (allowed Origin, JSON, CORS), is size
+ * capped and rate limited per network like the first decision, and is never cached.
+ */
+import { Hono } from "hono";
+import { IdentifyRequest, type IdentifyResponse } from "../contract";
+import { parseJsonBody } from "../body";
+import type { Env } from "../env";
+import { ApiError } from "../errors";
+import { verifyIdentity } from "../identity";
+import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
+import { getPreferences } from "../store/prefs";
+import { linkSubject } from "../store/subjects";
+import { bearer, signToken, verifyToken } from "../tokens";
+
+/** The device's visitor id from its token, or null when it has none that verifies. */
+async function deviceVisitor(env: Env, header: string | undefined, siteId: string): Promise<string | null> {
+  const token = bearer(header);
+  if (!token) return null;
+  try {
+    return (await verifyToken(env, token, siteId)).v;
+  } catch (err) {
+    if (err instanceof ApiError && err.status < 500) return null;
+    throw err;
+  }
+}
+
+export const identifyRoutes = new Hono<SiteEnv>().post("/identify", sizeGuard, async (c) => {
+  const siteId = c.get("site").config.id;
+  // Every attempt counts, forged ones included.
+  await enforceRateLimit(c.env, `site:${siteId}:identify:${ipPrefix(c.req.header("CF-Connecting-IP"))}`);
+  const device = await deviceVisitor(c.env, c.req.header("Authorization"), siteId);
+  const { identity } = await parseJsonBody(c.req.raw, IdentifyRequest);
+  const now = new Date();
+  const subject = await verifyIdentity(c.env, siteId, identity, now);
+  const visitorId = await linkSubject(c.env, siteId, subject, device, now.toISOString());
+  const body: IdentifyResponse = {
+    subject,
+    visitorId,
+    token: await signToken(c.env, siteId, visitorId, now),
+    preferences: await getPreferences(c.env, siteId, visitorId),
+  };
+  c.header("Cache-Control", "no-store");
+  return c.json(body);
+});
