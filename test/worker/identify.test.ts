@@ -16,9 +16,8 @@ import type {
   IdentitySecretResponse,
   Preferences,
 } from "../../worker/contract";
-import { sha256Hex } from "../../worker/fingerprint";
 import { postSignup, signupBody } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, newVisitor, postDecision, randomIp } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, randomIp } from "./helpers";
 
 const DAY = 86_400;
 const enc = new TextEncoder();
@@ -29,16 +28,6 @@ function b64url(bytes: Uint8Array): string {
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-/** Inserts an API key for a site by its hash, as `sites key create` does; returns the secret. */
-async function insertKey(siteId: string): Promise<string> {
-  const secret = `ask_${b64url(crypto.getRandomValues(new Uint8Array(32)))}`;
-  const id = `ak_${[...crypto.getRandomValues(new Uint8Array(6))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-  await env.LEDGER.prepare(`INSERT INTO api_keys (id, site_id, key_hash, label, created_at) VALUES (?1, ?2, ?3, 'test', ?4)`)
-    .bind(id, siteId, await sha256Hex(secret), new Date().toISOString())
-    .run();
-  return secret;
-}
-
 function admin(siteId: string, path: string, key: string | null, init: RequestInit = {}): Promise<Response> {
   return call(`/v1/sites/${siteId}/admin${path}`, { ...init, headers: { ...(key ? auth(key) : {}), ...(init.headers as Record<string, string>) } });
 }
@@ -46,7 +35,7 @@ function admin(siteId: string, path: string, key: string | null, init: RequestIn
 /** A site with an API key and its identity secret, fetched the way a site owner would. */
 async function siteWithSecret() {
   const site = await freshSite();
-  const key = await insertKey(site.id);
+  const key = (await insertApiKey(site.id)).secret;
   const res = await admin(site.id, "/identity-secret", key);
   expect(res.status).toBe(200);
   const { secret } = (await res.json()) as IdentitySecretResponse;

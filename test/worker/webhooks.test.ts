@@ -237,6 +237,35 @@ describe("consent events", () => {
   });
 });
 
+describe("identified visitors", () => {
+  it("consent.updated and consent.erased name the person's subject, so the site can act on its own records", async () => {
+    const { site, key, url } = await siteWithEndpoint();
+    const issued = await call(`/v1/sites/${site.id}/admin/identities`, {
+      method: "POST",
+      headers: { ...auth(key), "Content-Type": "application/json" },
+      body: JSON.stringify({ subject: "user-42" }),
+    });
+    const { identity } = (await issued.json()) as { identity: string };
+    const linked = await call(`/v1/sites/${site.id}/identify`, {
+      method: "POST",
+      headers: { "Content-Type": "application/json", Origin: "http://127.0.0.1:8787" },
+      body: JSON.stringify({ identity }),
+    });
+    expect(linked.status).toBe(200);
+    const { token, visitorId } = (await linked.json()) as { token: string; visitorId: string };
+    expect((await postDecision(site.id, decisionBody(site, { action: "reject_all" }), { token })).status).toBe(200);
+    expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { ...auth(token), Origin: "http://127.0.0.1:8787" } })).status).toBe(200);
+    await settled(site.id);
+    const sent = events(url);
+    expect(sent.map((e) => e.type)).toEqual(["consent.updated", "consent.erased"]);
+    expect(sent[0]!.data).toMatchObject({ visitorId, subject: "user-42", action: "reject_all" });
+    expect(sent[1]!.data).toMatchObject({ visitorId, subject: "user-42" });
+    // The mapping went with the erasure.
+    const row = await env.LEDGER.prepare(`SELECT 1 FROM subjects WHERE site_id = ?1`).bind(site.id).first();
+    expect(row).toBeNull();
+  });
+});
+
 describe("subscription events", () => {
   it("signup → pending without the address; confirm → confirmed with it; one-click → unsubscribed", async () => {
     const { site, key, url } = await siteWithEndpoint();

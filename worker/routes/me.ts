@@ -11,7 +11,7 @@ import type { SiteEnv } from "../security";
 import { eraseDecisions, listDecisions } from "../store/ledger";
 import { eraseVisitorSubscriptions, statusesByVisitor, subscriptionsByVisitor } from "../store/subscriptions";
 import { deletePreferences, getPreferences } from "../store/prefs";
-import { eraseSubjects, subjectOfVisitor } from "../store/subjects";
+import { subjectOfVisitor } from "../store/subjects";
 import { bearer, verifyToken } from "../tokens";
 import { deliverSoon } from "../webhooks/deliver";
 
@@ -99,10 +99,9 @@ export const meRoutes = new Hono<MeEnv>()
     await deletePreferences(c.env, siteId, visitorId);
     const at = new Date().toISOString();
     const erasedSubscriptions = await eraseVisitorSubscriptions(c.env, siteId, visitorId, at);
+    // Also deletes the subject mapping, after its `consent.erased` event has read it: the
+    // person's next identification starts a new, empty record.
     const { receiptsDeleted, webhooksQueued } = await eraseDecisions(c.env, siteId, visitorId, crypto.randomUUID(), at);
-    // The subject mapping last (the erasure event above reads it): the person's next
-    // identification starts a new, empty record.
-    await eraseSubjects(c.env, siteId, visitorId);
     deliverSoon(c, siteId, webhooksQueued + erasedSubscriptions.webhooksQueued);
     const subscriptionsDeleted = erasedSubscriptions.deleted;
     const body: ErasureResponse = {

@@ -10,6 +10,7 @@ import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../contract
 import type { Env } from "../env";
 import { storage } from "../errors";
 import { consentUpdatedEvent } from "../webhooks/events";
+import { eraseSubjectsStatement } from "./subjects";
 import { type SubscriptionStatus, statusesByVisitorStatement, toStatuses } from "./subscriptions";
 import { enqueueStatements, newEventId } from "./webhooks";
 
@@ -211,7 +212,7 @@ export async function eraseDecisions(env: Env, siteId: string, visitorId: string
           binds: [JSON.stringify(event), siteId, visitorId],
         },
       }),
-      env.LEDGER.prepare(`DELETE FROM subjects WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
+      eraseSubjectsStatement(env, siteId, visitorId),
     ]),
   );
   return { receiptsDeleted: results[0]?.meta.changes ?? 0, webhooksQueued: results[3]?.meta.changes ?? 0 };

@@ -59,9 +59,3 @@ export async function subjectOfVisitor(env: Env, siteId: string, visitorId: stri
 export function eraseSubjectsStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {
   return env.LEDGER.prepare(`DELETE FROM subjects WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId);
 }
-
-/** Deletes a visitor's subject mapping (erasure, R9.2); returns how many rows went (0 or 1). */
-export async function eraseSubjects(env: Env, siteId: string, visitorId: string): Promise<number> {
-  const result = await storage("subject erase", () => eraseSubjectsStatement(env, siteId, visitorId).run());
-  return result.meta.changes ?? 0;
-}
