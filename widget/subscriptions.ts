@@ -27,7 +27,15 @@ export function subscribe(
   return call<SubscriptionResponse>(url(c, "subscriptions"), {
     method: "POST",
     headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({ email, lists, textVersion, locale: c.bootstrap?.locale ?? "en", ...(turnstileToken ? { turnstileToken } : {}) }),
+    body: JSON.stringify({
+      email,
+      lists,
+      textVersion,
+      locale: c.bootstrap?.locale ?? "en",
+      // The page, for the signup's proof; the Worker drops query and fragment.
+      sourceUrl: location.origin + location.pathname,
+      ...(turnstileToken ? { turnstileToken } : {}),
+    }),
   });
 }
 

@@ -520,6 +520,8 @@ export const ExportDocument = z.object({
       status: z.enum(["pending", "confirmed", "unsubscribed"]),
       textVersion: z.string(),
       locale: z.string(),
+      /** The page the signup was made on (null for signups older than this field). */
+      sourceUrl: z.string().nullable(),
       createdAt: z.string(),
       confirmedAt: z.string().nullable(),
       unsubscribedAt: z.string().nullable(),
@@ -553,6 +555,11 @@ export const SubscriptionRequest = z.strictObject({
   locale: Locale,
   /** The Turnstile widget's token; required when the site enables Turnstile (R6.11). */
   turnstileToken: z.string().min(1).max(2048).optional(),
+  /**
+   * The page the signup was made on (R5.2 proof). Kept only when its origin is the request's
+   * Origin, and without query or fragment; otherwise the Origin is kept instead.
+   */
+  sourceUrl: z.string().max(1024).optional(),
 });
 export type SubscriptionRequest = z.infer<typeof SubscriptionRequest>;
 
@@ -600,6 +607,8 @@ export const SubscribersResponse = z.object({
       /** The consent wording version the subscriber agreed to (R5.1). */
       textVersion: z.string(),
       locale: z.string(),
+      /** The page they signed up on (R5.2); null for signups older than this field. */
+      sourceUrl: z.string().nullable(),
     }),
   ),
   /** Cursor of the next page; null on the last page. */

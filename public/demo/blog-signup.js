@@ -77,7 +77,7 @@
     startChallenge().then(function (turnstile) {
       // No challenge: the site does not use Turnstile, or it could not load (the status line
       // says so, and the Worker refuses the signup without a token).
-      var body = { email: email.value, lists: ["blog"], textVersion: "2026-11-01", locale: "en" };
+      var body = { email: email.value, lists: ["blog"], textVersion: "2026-11-01", locale: "en", sourceUrl: location.origin + location.pathname };
       if (turnstile) {
         if (!turnstile.token) return void (status.textContent = "Complete the security check, then sign up again.");
         body.turnstileToken = turnstile.token;

@@ -29,7 +29,10 @@ test("sign up for the blog, confirm from the outbox, see it subscribed", async (
   await expect(dialog.getByRole("checkbox", { name: "Marketing email" })).not.toBeChecked();
   await blog.check();
   await dialog.getByRole("textbox", { name: "Email address" }).fill(email);
+  const sent = page.waitForRequest((r) => r.url().endsWith("/subscriptions") && r.method() === "POST");
   await dialog.getByRole("button", { name: "Sign up" }).click();
+  // The page it was made on goes with the signup, as its proof (R5.2).
+  expect((await sent).postDataJSON()).toMatchObject({ email, lists: ["blog"], sourceUrl: assent.worker.url.href });
   await expect(dialog.getByText(`We sent a confirmation link to ${email}.`)).toBeVisible();
   await expect(dialog.getByText("Check your inbox to confirm")).toBeVisible();
 

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import type { ConsentResponse, ExportDocument, SubscriptionResponse } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import { app } from "../../worker/index";
-import { BASE, ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, newVisitor, postDecision } from "./helpers";
+import { BASE, ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision } from "./helpers";
 import {
   TEXT_VERSION,
   confirmToken,
@@ -21,6 +21,7 @@ import {
   expectNoEmailState,
   newAddress,
   outboxRows,
+  postConfirm,
   postSignup,
   signupBody,
   subscriptionRows,
@@ -129,6 +130,27 @@ describe("a signup", () => {
     const res = await postSignup(site.id, signupBody(), { headers: auth(visitor.token!) });
     expect(res.status).toBe(202);
     expect((await subscriptionRows(site.id))[0]!.visitor_id).toBe(visitor.visitorId);
+  });
+
+  it("keeps the page the signup was made on, without query or fragment, as proof (R5.2)", async () => {
+    const site = await freshSite();
+    const signed = (sourceUrl: string | undefined) => postSignup(site.id, signupBody({ lists: ["blog"], ...(sourceUrl === undefined ? {} : { sourceUrl }) }));
+    expect((await signed(`${ORIGIN}/blog/welcome?utm_source=mail&email=a%40b.c#signup`)).status).toBe(202);
+    // A URL of another origin cannot be claimed; the Origin stands for the page, as without one.
+    expect((await signed("https://elsewhere.example/form")).status).toBe(202);
+    expect((await signed("not a url")).status).toBe(202);
+    expect((await signed(undefined)).status).toBe(202);
+    const sources = (await subscriptionRows(site.id)).map((r) => (r as unknown as { source_url: string }).source_url);
+    expect(sources).toEqual([`${ORIGIN}/blog/welcome`, ORIGIN, ORIGIN, ORIGIN]);
+    // …and the subscriber API shows it once confirmed.
+    const key = (await insertApiKey(site.id)).secret;
+    const first = (await subscriptionRows(site.id))[0]!;
+    const message = (await outboxRows(site.id)).find((m) => m.to_address === first.email)!;
+    expect((await postConfirm(site.id, confirmToken(message, site.id))).status).toBe(200);
+    const page = await call(`/v1/sites/${site.id}/admin/lists/blog/subscribers`, { headers: auth(key) });
+    expect(((await page.json()) as { subscribers: { email: string; sourceUrl: string | null }[] }).subscribers).toEqual([
+      expect.objectContaining({ email: first.email, sourceUrl: `${ORIGIN}/blog/welcome` }),
+    ]);
   });
 
   it("lists each list once when the form repeats one", async () => {

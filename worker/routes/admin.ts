@@ -65,6 +65,7 @@ export const adminRoutes = new Hono<AdminEnv>()
         confirmedAt: r.confirmed_at ?? r.created_at,
         textVersion: r.text_version,
         locale: r.locale,
+        sourceUrl: r.source_url,
       })),
       next: rows.length > limit ? page[page.length - 1]!.id : null,
     };

@@ -84,6 +84,7 @@ export const meRoutes = new Hono<MeEnv>()
         status: r.status,
         textVersion: r.text_version,
         locale: r.locale,
+        sourceUrl: r.source_url,
         createdAt: r.created_at,
         confirmedAt: r.confirmed_at,
         unsubscribedAt: r.unsubscribed_at,

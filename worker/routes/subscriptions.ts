@@ -24,6 +24,22 @@ const DAY_MS = 86_400_000;
 /** At most one confirmation message per address and list in this many minutes. */
 export const RESEND_AFTER_MINUTES = 10;
 
+/**
+ * The page a signup was made on, for its proof (R5.2): the URL the widget sent, without query
+ * and fragment (they can carry personal data, such as an address in a tracking link), kept only
+ * when it belongs to the request's Origin, which writeGuard already checked against the site's
+ * allowed origins. Otherwise the Origin itself: a page cannot claim another site's URL.
+ */
+export function signupSource(sourceUrl: string | undefined, origin: string): string {
+  try {
+    const url = new URL(sourceUrl ?? "");
+    if (url.origin === origin) return `${url.origin}${url.pathname}`;
+  } catch {
+    // Not a URL: the Origin stands for the page.
+  }
+  return origin;
+}
+
 /** A confirmation token: 32 random bytes; only its SHA-256 is stored. */
 function newConfirmToken(): string {
   return base64url(crypto.getRandomValues(new Uint8Array(32)));
@@ -77,6 +93,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
       textVersion: request.textVersion,
       locale: request.locale,
       visitorId,
+      sourceUrl: signupSource(request.sourceUrl, c.req.header("Origin")!),
       at: now.toISOString(),
       tokenHash: await sha256Hex(confirmToken),
       expiresAt,

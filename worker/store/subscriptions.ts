@@ -24,6 +24,7 @@ export interface SubscriptionRow {
   text_version: string;
   locale: string;
   visitor_id: string | null;
+  source_url: string | null;
   created_at: string;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
@@ -41,20 +42,21 @@ const event = (env: Env, e: { siteId: string; listId: string; emailHash: string;
  */
 export async function recordSignup(
   env: Env,
-  s: { id: string; siteId: string; listId: string; email: string; emailHash: string; textVersion: string; locale: string; visitorId: string | null; at: string; tokenHash: string; expiresAt: string },
+  s: { id: string; siteId: string; listId: string; email: string; emailHash: string; textVersion: string; locale: string; visitorId: string | null; sourceUrl: string; at: string; tokenHash: string; expiresAt: string },
 ): Promise<{ webhooksQueued: number }> {
   const eventId = newEventId();
   const results = await storage("subscription write", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(
-        `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, visitor_id, created_at)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9)
+        `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, visitor_id, created_at, source_url)
+         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10)
          ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET
            status = CASE WHEN status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
            email = excluded.email, locale = excluded.locale,
            visitor_id = COALESCE(excluded.visitor_id, visitor_id),
-           text_version = CASE WHEN status = 'confirmed' THEN text_version ELSE excluded.text_version END`,
-      ).bind(s.id, s.siteId, s.listId, s.email, s.emailHash, s.textVersion, s.locale, s.visitorId, s.at),
+           text_version = CASE WHEN status = 'confirmed' THEN text_version ELSE excluded.text_version END,
+           source_url = CASE WHEN status = 'confirmed' THEN source_url ELSE excluded.source_url END`,
+      ).bind(s.id, s.siteId, s.listId, s.email, s.emailHash, s.textVersion, s.locale, s.visitorId, s.at, s.sourceUrl),
       env.LEDGER.prepare(
         `INSERT INTO confirm_tokens (token_hash, site_id, subscription_id, expires_at)
          SELECT ?1, ?2, id, ?3 FROM subscriptions WHERE site_id = ?2 AND list_id = ?4 AND email_hash = ?5`,
