@@ -15,6 +15,7 @@ import { Webhook } from "standardwebhooks";
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import type { WebhookDeliveriesResponse, WebhookEndpoint, WebhookEndpointList, WebhookEvent } from "../../worker/contract";
 import type { Env } from "../../worker/env";
+import { WEBHOOK_RETENTION_DAYS, purgeWebhookEvents } from "../../worker/store/webhooks";
 import { MAX_ATTEMPTS, deliverDue } from "../../worker/webhooks/deliver";
 import { confirmToken, outboxRows, postConfirm, postSignup, signupBody, workerEnv } from "./email-helpers";
 import { auth, call, decisionBody, expectProblem, freshSite, insertApiKey, newVisitor, postDecision } from "./helpers";
@@ -69,11 +70,15 @@ async function siteWithEndpoint(events?: string[]) {
   return { site, key, url, endpoint };
 }
 
-/** Waits until no delivery of the site is held by a run (the immediate attempt has finished). */
+/**
+ * Waits until the immediate attempts after the site's changes are over: every queued delivery
+ * was tried at least once (it runs after the response, in waitUntil) and none is held by a run.
+ */
 async function settled(siteId: string): Promise<void> {
   for (let i = 0; i < 100; i++) {
-    const row = await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM webhook_deliveries WHERE site_id = ?1 AND claim_id IS NOT NULL`)
-      .bind(siteId).first<{ n: number }>();
+    const row = await env.LEDGER.prepare(
+      `SELECT COUNT(*) AS n FROM webhook_deliveries WHERE site_id = ?1 AND (claim_id IS NOT NULL OR (status = 'pending' AND attempts = 0))`,
+    ).bind(siteId).first<{ n: number }>();
     if (row!.n === 0) return;
     await new Promise((r) => setTimeout(r, 20));
   }
@@ -432,5 +437,25 @@ describe("retries and no loss", () => {
     await settled(a.site.id);
     expect(events(a.url).map((e) => e.type)).toEqual(["webhook.test"]);
     expect(events(other.url)).toEqual([]);
+  });
+});
+
+describe("retention", () => {
+  it("the daily purge deletes events older than 30 days with their deliveries, but never one still pending", async () => {
+    const { site } = await siteWithEndpoint();
+    answer = () => 500;
+    await newVisitor(site); // stays pending: its retry is not due for a minute
+    await settled(site.id);
+    answer = () => 200;
+    await newVisitor(site); // delivered
+    await settled(site.id);
+    const before = await deliveries(site.id);
+    expect(before.map((d) => d.status).sort()).toEqual(["delivered", "pending"]);
+    const later = new Date(Date.now() + (WEBHOOK_RETENTION_DAYS + 1) * 86_400_000);
+    expect(await purgeWebhookEvents(workerEnv, later)).toBeGreaterThanOrEqual(1);
+    const after = await deliveries(site.id);
+    expect(after.map((d) => d.status)).toEqual(["pending"]);
+    const events = await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM webhook_events WHERE site_id = ?1`).bind(site.id).first<{ n: number }>();
+    expect(events!.n).toBe(1);
   });
 });
