@@ -3,8 +3,8 @@
  *
  * - The confirmation message carries only the confirmation: no offers, no promotion, since a
  *   confirmation request can itself count as advertising (OLG München, R5.2). It names the
- *   lists, links to a page whose button confirms (a GET never confirms), and ends with the
- *   sender's postal address.
+ *   list, links to a page whose button confirms (a GET never confirms), offers one-click
+ *   unsubscribe (link and headers), and ends with the sender's postal address.
  * - `unsubscribeHeaders()` gives the RFC 2369 / RFC 8058 header values for list mail (R5.4).
  * Every value put into HTML is escaped.
  */
@@ -21,6 +21,7 @@ interface Strings {
   confirmIntro: (site: string, lists: string) => string;
   confirmAction: string;
   confirmIgnore: (days: number) => string;
+  confirmNever: string;
   confirmPageTitle: string;
   confirmPageButton: string;
   confirmedTitle: string;
@@ -42,6 +43,7 @@ const en: Strings = {
   confirmIntro: (site, lists) => `Someone — hopefully you — asked to receive ${lists} from ${site} at this address.`,
   confirmAction: "Confirm my subscription",
   confirmIgnore: (days) => `If it wasn't you, ignore this message: nothing happens, and the link stops working in ${days} days.`,
+  confirmNever: "Not for you? Unsubscribe, and this address is taken off the list at once:",
   confirmPageTitle: "Confirm your subscription",
   confirmPageButton: "Yes, confirm my subscription",
   confirmedTitle: "Subscription confirmed",
@@ -63,6 +65,7 @@ const de: Strings = {
   confirmIntro: (site, lists) => `Jemand – hoffentlich Sie – möchte ${lists} von ${site} an diese Adresse erhalten.`,
   confirmAction: "Abonnement bestätigen",
   confirmIgnore: (days) => `Falls Sie das nicht waren, ignorieren Sie diese Nachricht: Es passiert nichts, und der Link verfällt in ${days} Tagen.`,
+  confirmNever: "Nicht für Sie? Abmelden, und diese Adresse wird sofort von der Liste genommen:",
   confirmPageTitle: "Abonnement bestätigen",
   confirmPageButton: "Ja, Abonnement bestätigen",
   confirmedTitle: "Abonnement bestätigt",
@@ -84,6 +87,7 @@ const fr: Strings = {
   confirmIntro: (site, lists) => `Quelqu’un – vous, espérons-le – a demandé à recevoir ${lists} de ${site} à cette adresse.`,
   confirmAction: "Confirmer mon abonnement",
   confirmIgnore: (days) => `Si ce n’était pas vous, ignorez ce message : rien ne se passera, et le lien expire dans ${days} jours.`,
+  confirmNever: "Ce n’est pas pour vous ? Désabonnez-vous, et cette adresse est retirée de la liste aussitôt :",
   confirmPageTitle: "Confirmer votre abonnement",
   confirmPageButton: "Oui, je confirme mon abonnement",
   confirmedTitle: "Abonnement confirmé",
@@ -105,6 +109,7 @@ const es: Strings = {
   confirmIntro: (site, lists) => `Alguien – esperamos que tú – ha pedido recibir ${lists} de ${site} en esta dirección.`,
   confirmAction: "Confirmar mi suscripción",
   confirmIgnore: (days) => `Si no has sido tú, ignora este mensaje: no pasará nada y el enlace caduca en ${days} días.`,
+  confirmNever: "¿No es para ti? Date de baja y esta dirección se retira de la lista al instante:",
   confirmPageTitle: "Confirma tu suscripción",
   confirmPageButton: "Sí, confirmo mi suscripción",
   confirmedTitle: "Suscripción confirmada",
@@ -140,15 +145,33 @@ export function listTitles(site: SiteConfig, lists: string[], locale: string): s
   return new Intl.ListFormat(locale, { type: "conjunction" }).format(titles);
 }
 
-/** The confirmation message (transactional, no advertising). */
-export function confirmationMessage(site: SiteConfig, email: EmailSettings, to: string, lists: string[], locale: string, link: string): EmailMessage {
+/**
+ * The confirmation message for one list (transactional, no advertising). Like list mail it
+ * carries the list's RFC 8058 headers and a visible unsubscribe link (`unsubscribe`): someone
+ * signed up by a stranger can leave in one click, which suppresses the address for that list
+ * and voids the confirmation link. (A later signup still sends a new request, at most one per
+ * 10 minutes: coming back must stay possible, R5.7.)
+ */
+export function confirmationMessage(
+  site: SiteConfig,
+  email: EmailSettings,
+  to: string,
+  list: CommunicationList,
+  locale: string,
+  link: string,
+  unsubscribe: { url: string; listIdDomain: string },
+): EmailMessage {
   const s = emailStrings(locale);
-  const names = listTitles(site, lists, locale);
-  const lines = [s.confirmIntro(site.name, names), "", `${s.confirmAction}: ${link}`, "", s.confirmIgnore(email.confirmDays), "", "—", email.fromName, email.postalAddress];
+  const names = listTitles(site, [list.id], locale);
+  const lines = [
+    s.confirmIntro(site.name, names), "", `${s.confirmAction}: ${link}`, "", s.confirmIgnore(email.confirmDays), "",
+    `${s.confirmNever} ${unsubscribe.url}`, "", "—", email.fromName, email.postalAddress,
+  ];
   const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body>
 <p>${escapeHtml(s.confirmIntro(site.name, names))}</p>
 <p><a href="${escapeHtml(link)}">${escapeHtml(s.confirmAction)}</a></p>
 <p>${escapeHtml(s.confirmIgnore(email.confirmDays))}</p>
+<p>${escapeHtml(s.confirmNever)} <a href="${escapeHtml(unsubscribe.url)}">${escapeHtml(unsubscribe.url)}</a></p>
 <p>— ${escapeHtml(email.fromName)}<br>${escapeHtml(email.postalAddress)}</p>
 </body></html>`;
   return {
@@ -159,7 +182,7 @@ export function confirmationMessage(site: SiteConfig, email: EmailSettings, to: 
     subject: s.confirmSubject(site.name),
     text: lines.join("\n"),
     html,
-    headers: { "Auto-Submitted": "auto-generated" },
+    headers: { "Auto-Submitted": "auto-generated", ...listHeaders(site, list, unsubscribe.url, unsubscribe.listIdDomain) },
     stream: "transactional",
   };
 }

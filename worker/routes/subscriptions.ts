@@ -10,6 +10,7 @@ import { SubscriptionRequest, type SubscriptionResponse } from "../contract";
 import { emailHash, normalizeEmail } from "../email/address";
 import { MailError, mailerFor } from "../email/mailer";
 import { confirmationMessage } from "../email/messages";
+import { unsubscribeUrl } from "./email-pages";
 import { parseJsonBody } from "../body";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../fingerprint";
@@ -101,7 +102,9 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
     deliverSoon(c, config.id, webhooksQueued);
     const link = `${origin}/e/${config.id}/confirm/${confirmToken}`;
     try {
-      await mailer.send(confirmationMessage(config, email, address, [listId], request.locale, link));
+      const list = config.communications.find((l) => l.id === listId)!;
+      const unsubscribe = { url: await unsubscribeUrl(c.env, origin, config.id, listId, hash), listIdDomain: new URL(origin).hostname };
+      await mailer.send(confirmationMessage(config, email, address, list, request.locale, link, unsubscribe));
     } catch (err) {
       if (err instanceof ApiError) throw err;
       console.error("confirmation email failed:", err);
