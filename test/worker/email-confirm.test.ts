@@ -8,10 +8,9 @@ import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } fr
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { emailHash } from "../../worker/email/address";
-import { unsubscribeUrl } from "../../worker/routes/email-pages";
 import { sha256Hex } from "../../worker/fingerprint";
 import { confirm, purgeExpiredPending } from "../../worker/store/subscriptions";
-import { BASE, call, freshSite } from "./helpers";
+import { call, freshSite } from "./helpers";
 import {
   TEXT_VERSION,
   confirmToken,
@@ -25,6 +24,8 @@ import {
   subscriptionRows,
   suppressionRows,
   tokenRows,
+  oneClick,
+  unsubscribePath,
   workerEnv,
 } from "./email-helpers";
 
@@ -204,9 +205,7 @@ describe("twenty simultaneous confirmations of one token (R6.8)", () => {
   it("of a re-subscription with a suppression → one confirm event, the suppression gone", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
-    const hash = await emailHash(workerEnv, email);
-    const url = new URL(await unsubscribeUrl(workerEnv, BASE, site.id, "marketing-email", hash));
-    expect((await call(url.pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(await unsubscribePath(site.id, "marketing-email", email))).status).toBe(200);
     const { token } = await signupForToken(site.id, "marketing-email", email);
 
     const responses = await Promise.all(Array.from({ length: 20 }, () => postConfirm(site.id, token)));
@@ -234,8 +233,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const hash = await emailHash(workerEnv, email);
-    const url = new URL(await unsubscribeUrl(workerEnv, BASE, site.id, "marketing-email", hash));
-    expect((await call(url.pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(await unsubscribePath(site.id, "marketing-email", email))).status).toBe(200);
     const { token } = await signupForToken(site.id, "marketing-email", email);
     const tokenHash = await sha256Hex(token);
     const at = new Date().toISOString();
@@ -273,10 +271,8 @@ describe("re-subscribing after an unsubscribe (R5.7)", () => {
   it("→ pending again, never confirmed directly; confirming lifts the suppression", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
-    const hash = await emailHash(workerEnv, email);
     const oldToken = confirmToken((await outboxRows(site.id))[0]!, site.id);
-    const url = new URL(await unsubscribeUrl(workerEnv, BASE, site.id, "marketing-email", hash));
-    expect((await call(url.pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(await unsubscribePath(site.id, "marketing-email", email))).status).toBe(200);
     expect((await subscriptionRows(site.id))[0]!.status).toBe("unsubscribed");
     expect(await suppressionRows(site.id)).toHaveLength(1);
 
@@ -304,9 +300,7 @@ describe("re-subscribing after an unsubscribe (R5.7)", () => {
   it("unsubscribing voids a confirmation link still waiting in the inbox", async () => {
     const site = await freshSite();
     const { token, email } = await signupForToken(site.id, "blog", `pending-${crypto.randomUUID()}@example.com`);
-    const hash = await emailHash(workerEnv, email);
-    const url = new URL(await unsubscribeUrl(workerEnv, BASE, site.id, "blog", hash));
-    expect((await call(url.pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(await unsubscribePath(site.id, "blog", email))).status).toBe(200);
     expect((await postConfirm(site.id, token)).status).toBe(410);
     expect((await subscriptionRows(site.id))[0]!.status).toBe("unsubscribed");
     expect(await suppressionRows(site.id)).toHaveLength(1);
@@ -315,9 +309,7 @@ describe("re-subscribing after an unsubscribe (R5.7)", () => {
   it("confirming one list lifts only that list's suppression", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email", "blog"]);
-    const hash = await emailHash(workerEnv, email);
-    const url = new URL(await unsubscribeUrl(workerEnv, BASE, site.id, "blog", hash));
-    expect((await call(`${url.pathname}?all=1`, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(`${await unsubscribePath(site.id, "blog", email)}?all=1`)).status).toBe(200);
     expect((await suppressionRows(site.id)).map((s) => s.list_id)).toEqual(["blog", "marketing-email"]);
 
     const { token } = await signupForToken(site.id, "blog", email);
@@ -386,8 +378,7 @@ describe("signups never confirmed are purged", () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const hash = await emailHash(workerEnv, email);
-    const url = new URL(await unsubscribeUrl(workerEnv, BASE, site.id, "marketing-email", hash));
-    expect((await call(url.pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(await unsubscribePath(site.id, "marketing-email", email))).status).toBe(200);
     await signupForToken(site.id, "marketing-email", email);
     await expireTokens(site.id);
 

@@ -6,7 +6,10 @@
 import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { SubscriptionRequest } from "../../worker/contract";
+import { emailHash } from "../../worker/email/address";
 import type { Env } from "../../worker/env";
+import { unsubscribeUrl } from "../../worker/routes/email-pages";
+import type { SubscriptionRow } from "../../worker/store/subscriptions";
 import { BASE, ORIGIN, call, randomIp } from "./helpers";
 
 /** The consent wording version of both demo lists. */
@@ -51,20 +54,8 @@ export function postSignup(siteId: string, body: unknown, opts: SignupOptions = 
   return exports.default.fetch(signupRequest(siteId, body, opts));
 }
 
-export interface SubscriptionRow {
-  id: string;
-  site_id: string;
-  list_id: string;
-  email: string;
-  email_hash: string;
-  status: string;
-  text_version: string;
-  locale: string;
-  visitor_id: string | null;
-  created_at: string;
-  confirmed_at: string | null;
-  unsubscribed_at: string | null;
-}
+/** A subscriptions row as stored. */
+export type { SubscriptionRow };
 
 export interface EventRow {
   seq: number;
@@ -153,4 +144,21 @@ export async function confirmedSubscriber(siteId: string, lists: string[] = ["ma
     if (res.status !== 200) throw new Error(`confirm: expected 200, got ${res.status}`);
   }
   return email;
+}
+
+/** The path of a freshly minted unsubscribe link for an address and list. */
+export async function unsubscribePath(siteId: string, listId: string, email: string): Promise<string> {
+  const url = await unsubscribeUrl(workerEnv, BASE, siteId, listId, await emailHash(workerEnv, email));
+  expect(url.startsWith(`${BASE}/u/`)).toBe(true);
+  return new URL(url).pathname;
+}
+
+/** What a mailbox provider sends for one-click (RFC 8058 §3.2), plus context it must not need. */
+export function oneClick(path: string, extra: Record<string, string> = {}): Promise<Response> {
+  return call(path, {
+    method: "POST",
+    headers: { "Content-Type": "application/x-www-form-urlencoded", ...extra },
+    body: "List-Unsubscribe=One-Click",
+    redirect: "manual",
+  });
 }

@@ -12,7 +12,7 @@ import { describe, expect, it } from "vitest";
 import type { ConsentResponse, ExportDocument, SubscriptionResponse } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import { app } from "../../worker/index";
-import { BASE, ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision } from "./helpers";
+import { BASE, ORIGIN, auth, b64url, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision } from "./helpers";
 import {
   TEXT_VERSION,
   confirmToken,
@@ -31,12 +31,6 @@ import {
 } from "./email-helpers";
 
 const DAY_MS = 86_400_000;
-
-function b64url(bytes: ArrayBuffer): string {
-  let binary = "";
-  for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
 
 async function sha256(text: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));

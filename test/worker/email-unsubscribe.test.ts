@@ -21,28 +21,15 @@ import {
   signupForToken,
   subscriptionRows,
   suppressionRows,
+  newAddress,
+  oneClick,
+  unsubscribePath,
   workerEnv,
 } from "./email-helpers";
 
 const DAY_S = 86_400;
 const ONE_CLICK = "List-Unsubscribe=One-Click";
 
-/** The path of a freshly minted unsubscribe link for an address and list. */
-async function unsubscribePath(siteId: string, listId: string, email: string): Promise<string> {
-  const url = await unsubscribeUrl(workerEnv, BASE, siteId, listId, await emailHash(workerEnv, email));
-  expect(url.startsWith(`${BASE}/u/`)).toBe(true);
-  return new URL(url).pathname;
-}
-
-/** What a mailbox provider sends for one-click (RFC 8058 §3.2), plus context it must not need. */
-function oneClick(path: string, extra: Record<string, string> = {}): Promise<Response> {
-  return call(path, {
-    method: "POST",
-    headers: { "Content-Type": "application/x-www-form-urlencoded", ...extra },
-    body: ONE_CLICK,
-    redirect: "manual",
-  });
-}
 
 /** Everything D1 holds about a site's email state. */
 async function emailState(siteId: string) {
@@ -218,6 +205,21 @@ describe("GET /u/{token}: the email-preferences page", () => {
     const html = await (await call(path)).text();
     expect(html).toContain("<strong>Blog updates</strong> — not subscribed");
     expect(html).toContain("<strong>Marketing email</strong> — subscribed");
+  });
+
+  it("speaks the subscriber's language (from their signup), and the site's default for an unknown address", async () => {
+    const site = await freshSite();
+    const email = newAddress();
+    expect((await postSignup(site.id, signupBody({ email, lists: ["blog"], locale: "de" }))).status).toBe(202);
+    const path = await unsubscribePath(site.id, "blog", email);
+    const page = await (await call(path)).text();
+    expect(page).toContain('<html lang="de"');
+    expect(page).toContain("Ihre E-Mail-Einstellungen");
+    const done = await (await oneClick(path)).text();
+    expect(done).toContain('<html lang="de"');
+    const stranger = await (await call(await unsubscribePath(site.id, "blog", newAddress()))).text();
+    expect(stranger).toContain('<html lang="en"');
+    expect(stranger).toContain("Your email preferences");
   });
 
   it("its forms post back to the same link: the page's 'all' button leaves both lists", async () => {

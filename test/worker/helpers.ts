@@ -157,10 +157,10 @@ export function addCategory(config: SiteConfigInput, id: string, over: Partial<C
     texts.categories[id] = { title: `Title of ${id}`, description: `What ${id} does.` };
 }
 
-/** base64url without padding, as tokens use it. */
-function b64url(bytes: Uint8Array): string {
+/** base64url without padding, as tokens use it; written here so tests do not rely on the Worker's. */
+export function b64url(bytes: Uint8Array | ArrayBuffer): string {
   let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
+  for (const b of new Uint8Array(bytes)) binary += String.fromCharCode(b);
   return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 

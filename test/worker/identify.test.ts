@@ -17,16 +17,10 @@ import type {
   Preferences,
 } from "../../worker/contract";
 import { postSignup, signupBody } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, randomIp } from "./helpers";
+import { ORIGIN, auth, b64url, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, randomIp } from "./helpers";
 
 const DAY = 86_400;
 const enc = new TextEncoder();
-
-function b64url(bytes: Uint8Array): string {
-  let binary = "";
-  for (const b of bytes) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
 
 function admin(siteId: string, path: string, key: string | null, init: RequestInit = {}): Promise<Response> {
   return call(`/v1/sites/${siteId}/admin${path}`, { ...init, headers: { ...(key ? auth(key) : {}), ...(init.headers as Record<string, string>) } });

@@ -9,8 +9,8 @@ import { describe, expect, it } from "vitest";
 import type { Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
-import { confirmToken, outboxRows, postConfirm, postSignup, signupBody } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, decisionRequest, freshSite, getMe, insertApiKey, newVisitor, postDecision, prefEntry } from "./helpers";
+import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath } from "./email-helpers";
+import { ORIGIN, auth, call, decisionBody, decisionRequest, freshSite, getMe, newVisitor, postDecision, prefEntry } from "./helpers";
 
 /** Signs the visitor up for a list from their browser (token sent) and returns the confirm token. */
 async function signUp(siteId: string, token: string, list: string) {
@@ -40,14 +40,7 @@ describe("one record per visitor: consent and both lists", () => {
     // The consent part is untouched by the email changes.
     expect(me).toMatchObject({ action: "reject_all", categories: visitor.preferences.categories, version: visitor.preferences.version });
 
-    const key = (await insertApiKey(site.id)).secret;
-    const minted = await call(`/v1/sites/${site.id}/admin/unsubscribe-headers`, {
-      method: "POST",
-      headers: { ...auth(key), "Content-Type": "application/json" },
-      body: JSON.stringify({ email: blog.email, list: "blog" }),
-    });
-    const { url } = (await minted.json()) as { url: string };
-    expect((await call(new URL(url).pathname, { method: "POST", body: "List-Unsubscribe=One-Click" })).status).toBe(200);
+    expect((await oneClick(await unsubscribePath(site.id, "blog", blog.email))).status).toBe(200);
     expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "unsubscribed", "marketing-email": "pending" });
   });
 

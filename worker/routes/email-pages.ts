@@ -19,7 +19,7 @@ import { escapeHtml, emailStrings, listTitles, page } from "../email/messages";
 import { storage } from "../errors";
 import { sha256Hex } from "../fingerprint";
 import { loadSite } from "../store/sites";
-import { confirm, findByConfirmToken, statusesByHash, unsubscribe, visitorsByHash } from "../store/subscriptions";
+import { addressState, confirm, findByConfirmToken, unsubscribe } from "../store/subscriptions";
 import { openSealed, signSealed } from "../tokens";
 import { refreshVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
@@ -100,7 +100,7 @@ export const emailPages = new Hono<AppEnv>()
     const payload = await openSealed<UnsubscribePayload>(c.env, "u1", c.req.param("token"));
     const site = payload ? await siteOrNull(c.env, payload.s) : null;
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
-    const { statuses, locale: subscriberLocale } = await statusesByHash(c.env, site.id, payload.e);
+    const { statuses, locale: subscriberLocale } = await addressState(c.env, site.id, payload.e);
     // The subscriber's language when their subscription is still on record, else the site's.
     const locale = subscriberLocale ?? site.defaultLocale;
     const s = emailStrings(locale);
@@ -135,9 +135,10 @@ export const emailPages = new Hono<AppEnv>()
     for (const listId of lists)
       queued += (await unsubscribe(c.env, { siteId: site.id, listId, emailHash: payload.e, at, source: "one_click" })).webhooksQueued;
     deliverSoon(c, site.id, queued);
+    const address = await addressState(c.env, site.id, payload.e);
     // Every browser that signed this address up shows the new status in its KV record.
-    for (const visitorId of (await visitorsByHash(c.env, site.id, payload.e)).slice(0, 20)) await refreshVisitorRecord(c.env, site.id, visitorId);
-    const locale = (await statusesByHash(c.env, site.id, payload.e)).locale ?? site.defaultLocale;
+    for (const visitorId of address.visitorIds.slice(0, 20)) await refreshVisitorRecord(c.env, site.id, visitorId);
+    const locale = address.locale ?? site.defaultLocale;
     const s = emailStrings(locale);
     return html(page(locale, s.unsubTitle, `<p role="status">${escapeHtml(s.unsubDone)}</p>`));
   })

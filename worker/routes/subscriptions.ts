@@ -82,10 +82,11 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   const origin = new URL(c.req.url).origin;
   const mailer = mailerFor(c.env);
   const resendAfter = new Date(now.getTime() - RESEND_AFTER_MINUTES * 60_000).toISOString();
+  let webhooksQueued = 0;
   for (const listId of lists) {
     if (await confirmationSentSince(c.env, config.id, listId, hash, resendAfter, email.confirmDays)) continue;
     const confirmToken = newConfirmToken();
-    const { webhooksQueued } = await recordSignup(c.env, {
+    const signup = await recordSignup(c.env, {
       id: `sub_${crypto.randomUUID().replaceAll("-", "")}`,
       siteId: config.id,
       listId,
@@ -99,7 +100,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
       tokenHash: await sha256Hex(confirmToken),
       expiresAt,
     });
-    deliverSoon(c, config.id, webhooksQueued);
+    webhooksQueued += signup.webhooksQueued;
     const link = `${origin}/e/${config.id}/confirm/${confirmToken}`;
     try {
       const list = config.communications.find((l) => l.id === listId)!;
@@ -115,6 +116,8 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
       });
     }
   }
+  // One delivery run for all lists' events, after the response.
+  deliverSoon(c, config.id, webhooksQueued);
   // The visitor's KV record shows the lists' new statuses (worker/visitor-record.ts).
   if (visitorId) await refreshVisitorRecord(c.env, config.id, visitorId);
   const body: SubscriptionResponse = { status: "pending", lists, confirmBy: expiresAt };

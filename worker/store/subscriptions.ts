@@ -203,15 +203,20 @@ export async function unsubscribe(env: Env, s: { siteId: string; listId: string;
 }
 
 /**
- * Every list's status for one address, and the language of its latest signup (the
- * email-preferences page speaks it); locale is null when no subscription is on record.
+ * What Assent holds about one address on one site (the email-preferences page): each list's
+ * status, the language of its latest signup (null when no subscription is on record) and the
+ * browsers (visitor ids) that signed it up, whose records show its statuses. One query.
  */
-export async function statusesByHash(env: Env, siteId: string, emailHash: string): Promise<{ statuses: Record<string, SubscriptionStatus>; locale: string | null }> {
+export async function addressState(env: Env, siteId: string, emailHash: string): Promise<{ statuses: Record<string, SubscriptionStatus>; locale: string | null; visitorIds: string[] }> {
   const { results } = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT list_id, status, locale FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`)
-      .bind(siteId, emailHash).all<{ list_id: string; status: SubscriptionStatus; locale: string }>(),
+    env.LEDGER.prepare(`SELECT list_id, status, locale, visitor_id FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`)
+      .bind(siteId, emailHash).all<{ list_id: string; status: SubscriptionStatus; locale: string; visitor_id: string | null }>(),
   );
-  return { statuses: Object.fromEntries(results.map((r) => [r.list_id, r.status])), locale: results[0]?.locale ?? null };
+  return {
+    statuses: Object.fromEntries(results.map((r) => [r.list_id, r.status])),
+    locale: results[0]?.locale ?? null,
+    visitorIds: [...new Set(results.flatMap((r) => (r.visitor_id ? [r.visitor_id] : [])))],
+  };
 }
 
 /** Whether an address is suppressed for a list. */
@@ -251,15 +256,6 @@ export async function statusesByVisitor(env: Env, siteId: string, visitorId: str
     statusesByVisitorStatement(env, siteId, visitorId).all<{ list_id: string; status: SubscriptionStatus }>(),
   );
   return toStatuses(results);
-}
-
-/** The visitors (browsers) that signed an address up, so their records can show its new status. */
-export async function visitorsByHash(env: Env, siteId: string, emailHash: string): Promise<string[]> {
-  const { results } = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 AND visitor_id IS NOT NULL`)
-      .bind(siteId, emailHash).all<{ visitor_id: string }>(),
-  );
-  return results.map((r) => r.visitor_id);
 }
 
 /** The subscriptions a visitor made from their browser (for their export). */

@@ -22,13 +22,6 @@ export interface PayloadSource {
   binds: unknown[];
 }
 
-/** A literal JSON payload, queued only when `when` (an SQL condition with anonymous `?`) holds. */
-export function literalPayload(payload: unknown, when?: PayloadSource): PayloadSource {
-  return when
-    ? { sql: `SELECT ? AS payload WHERE ${when.sql}`, binds: [JSON.stringify(payload), ...when.binds] }
-    : { sql: `SELECT ? AS payload`, binds: [JSON.stringify(payload)] };
-}
-
 /** Whether an endpoint row `e` wants events of the type in column/expression `type`. */
 const WANTS = (type: string) => `EXISTS (SELECT 1 FROM json_each(e.events) j WHERE j.value IN (${type}, '*'))`;
 
@@ -54,11 +47,6 @@ export function enqueueStatements(
        WHERE ev.id = ? AND e.disabled_at IS NULL AND ${WANTS("ev.type")}`,
     ).bind(e.id),
   ];
-}
-
-/** How many deliveries a batch result queued (the enqueue statements' second result). */
-export function queuedCount(results: D1Result[], deliveriesIndex: number): number {
-  return results[deliveriesIndex]?.meta.changes ?? 0;
 }
 
 /** A new event id: `evt_` and 16 random bytes, hex. */
