@@ -1,9 +1,110 @@
 /**
- * How Assent's browser tests and bench launch Debian's Chromium: headless, and with no DNS for
- * anything but loopback, so nothing reaches the internet (and nothing can).
+ * How Assent's browser tests and bench find and launch a system Chromium (never a downloaded
+ * browser): headless, and with no DNS for anything but loopback, so nothing reaches the
+ * internet (and nothing can).
+ *
+ * The search is a pure function (`findChromium`) so its decisions can be tested without the
+ * file system; `locateChromium` runs it against the real one. Everything here is synchronous
+ * and costs a few `stat` calls, because playwright.config.ts imports it in every test worker.
  */
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+import { accessSync, constants, statSync } from "node:fs";
+import { posix } from "node:path";
 
+/**
+ * Where Chromium usually lives, in the order they are tried: Debian's package first (what the
+ * browser tests are run with), then other distributions' and snap's places, then Google
+ * Chrome, then bare names looked up on PATH.
+ */
+export const CHROMIUM_CANDIDATES: readonly string[] = [
+  "/usr/bin/chromium",
+  "/usr/bin/chromium-browser",
+  "/usr/lib/chromium/chromium",
+  "/snap/bin/chromium",
+  "/usr/bin/google-chrome-stable",
+  "/usr/bin/google-chrome",
+  "chromium",
+  "chromium-browser",
+];
+
+/** Debian's Chromium: what `npm test` installs, and the path used when nothing is found. */
+export const DEBIAN_CHROMIUM = "/usr/bin/chromium";
+
+/** `CHROMIUM_PATH` is set but names nothing executable: a user error that must stop the run. */
+export class ChromiumPathError extends Error {
+  constructor(readonly path: string) {
+    super(
+      `CHROMIUM_PATH=${path} is not an executable file. Point it at a Chromium binary ` +
+        `(CHROMIUM_PATH=/path/to/chromium npm test) or unset it to use the system's Chromium.`,
+    );
+    this.name = "ChromiumPathError";
+  }
+}
+
+/** True when `path` is a regular file (after symlinks) that this process may execute. */
+export function isExecutableFile(path: string): boolean {
+  try {
+    if (!statSync(path).isFile()) return false;
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** The first executable `name` in the directories of `pathVar` (a PATH value), or null. */
+export function findOnPath(name: string, pathVar: string | undefined, isExecutable: (path: string) => boolean): string | null {
+  for (const dir of (pathVar ?? "").split(":")) {
+    // An empty PATH entry means the current directory; skip it rather than run a stray file.
+    if (!dir) continue;
+    const path = posix.join(dir, name);
+    if (isExecutable(path)) return path;
+  }
+  return null;
+}
+
+/**
+ * Decides which Chromium to use, touching nothing but `isExecutable`:
+ * - `env.CHROMIUM_PATH` when set and non-empty (a bare name is looked up on `env.PATH`); when it
+ *   names nothing executable this throws `ChromiumPathError` rather than silently using another
+ *   browser than the one asked for;
+ * - otherwise the first executable candidate: paths containing "/" are tried as they are, bare
+ *   names on `env.PATH`;
+ * - otherwise null.
+ */
+export function findChromium(
+  candidates: readonly string[],
+  isExecutable: (path: string) => boolean,
+  env: Readonly<Record<string, string | undefined>>,
+): string | null {
+  const resolve = (name: string) =>
+    name.includes("/") ? (isExecutable(name) ? name : null) : findOnPath(name, env.PATH, isExecutable);
+  const wanted = env.CHROMIUM_PATH;
+  if (wanted) {
+    const found = resolve(wanted);
+    if (!found) throw new ChromiumPathError(wanted);
+    return found;
+  }
+  for (const candidate of candidates) {
+    const found = resolve(candidate);
+    if (found) return found;
+  }
+  return null;
+}
+
+/** `findChromium` on this machine: the usual places, the real file system, `process.env`. */
+export function locateChromium(env: Readonly<Record<string, string | undefined>> = process.env): string | null {
+  return findChromium(CHROMIUM_CANDIDATES, isExecutableFile, env);
+}
+
+/**
+ * The Chromium that playwright.config.ts and the bench launch. A bad `CHROMIUM_PATH` fails here,
+ * naming it. When no Chromium is found this is still Debian's path, so importing never fails
+ * for that alone: `npm test` and `npm run test:e2e` run scripts/ensure-chromium.ts first, which
+ * installs it or says how, and a direct launch fails naming the missing path.
+ */
+export const CHROMIUM_PATH: string = locateChromium() ?? DEBIAN_CHROMIUM;
+
+/** Launch flags: headless, no sandbox (containers, root), and no network beyond loopback. */
 export const CHROMIUM_ARGS = [
   "--headless",
   "--no-sandbox",

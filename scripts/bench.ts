@@ -11,20 +11,23 @@
  *
  * Sections: the Worker API (scripts/bench/worker.ts; BENCH_SECONDS, BENCH_CONNECTIONS) and the
  * widget's bytes and first-visit timings in headless Chromium (scripts/bench/widget.ts;
- * BENCH_RUNS, default 7).
+ * BENCH_RUNS, default 7), and the header parsers on adversarial 64 KB values
+ * (scripts/bench/headers.ts).
  *
  * It reports and never fails because of slow numbers. The exit code is 1 when the bench itself
  * is broken (for example more than 1 % failed requests, or a contender that cannot be measured),
  * because a broken bench is worse than none, and when a hard product budget is exceeded (the
- * first-visit widget bundle over 10 KB gzip).
+ * first-visit widget bundle over 10 KB gzip, or a header parser over 5 ms per call on a 64 KB
+ * value: a complexity bug, not a slow machine).
  */
 import { relative } from "node:path";
 import { type BenchSection, type BenchSettings, benchSettings, printSection, writeRaw } from "./bench/common";
+import { runHeadersBench } from "./bench/headers";
 import { runWidgetBench } from "./bench/widget";
 import { runWorkerBench } from "./bench/worker";
 import { ROOT, offlineEnv } from "./util";
 
-const SECTIONS: ((settings: BenchSettings) => Promise<BenchSection>)[] = [runWorkerBench, runWidgetBench];
+const SECTIONS: ((settings: BenchSettings) => Promise<BenchSection>)[] = [runWorkerBench, runWidgetBench, runHeadersBench];
 
 async function main(): Promise<number> {
   // No telemetry, update checks or request.cf downloads: the bench stays on loopback.

@@ -410,8 +410,8 @@ export class Controller {
     const pending = this.record?.pending;
     if (!pending || this.syncing) return;
     this.syncing = true;
+    const token = this.record!.token;
     try {
-      const token = this.record!.token;
       const res = await postDecision(this.endpoint, this.siteId, pending, token);
       const current = this.record;
       if (!current) return;
@@ -430,13 +430,13 @@ export class Controller {
       this.notify();
       if (this.record.pending) this.scheduleSync(0);
     } catch (err) {
-      this.handleSyncFailure(pending, err);
+      this.handleSyncFailure(pending, err, token);
     } finally {
       this.syncing = false;
     }
   }
 
-  private handleSyncFailure(pending: PendingSync, err: unknown): void {
+  private handleSyncFailure(pending: PendingSync, err: unknown, token: string | undefined): void {
     const record = this.record;
     if (!record?.pending || record.pending.idempotencyKey !== pending.idempotencyKey) {
       if (record?.pending) this.scheduleSync(0);
@@ -451,8 +451,10 @@ export class Controller {
       return;
     }
     if (failure.status === 401 && record.token) {
-      // The token is no longer accepted (key rotated out): record as a new visitor, and let
-      // the next identify() find the person's record again.
+      // identify() replaced the token while this request was on its way: send it again.
+      if (record.token !== token) return this.scheduleSync(0);
+      // The token is no longer accepted (expired, revoked, key rotated out): record as a new
+      // visitor, and let the next identify() find the person's record again.
       delete record.token;
       delete record.visitorId;
       delete record.subject;

@@ -90,13 +90,20 @@ export async function pull(c: Controller): Promise<boolean> {
 /**
  * Forgets the person on this browser: their record and token are removed here (they stay on
  * the Worker for their other devices), optional categories go back to the regime's defaults at
- * once, and the loader then shows the banner. A decision not yet recorded is sent first.
+ * once, and the loader then shows the banner. A decision not yet recorded is sent first, then
+ * the Worker revokes this browser's token (`DELETE /identify`), so a copy of it kept anywhere
+ * stops working too; the person's other devices keep theirs.
  */
 function forget(c: Controller): void {
   const record = c.record;
   c.identity = undefined;
   if (!record?.subject) return;
-  if (record.pending) postDecision(c.endpoint, c.siteId, record.pending, record.token).catch(() => undefined);
+  const token = record.token;
+  const revoke = () =>
+    token &&
+    call(siteUrl(c.endpoint, c.siteId, "identify"), { method: "DELETE", headers: { Authorization: `Bearer ${token}` }, keepalive: true }).catch(() => undefined);
+  if (record.pending) postDecision(c.endpoint, c.siteId, record.pending, token).then(revoke, revoke);
+  else void revoke();
   const before = c.effectiveCategories();
   c.stopSync();
   clearRecord(c.siteId, record.cookieMirror);

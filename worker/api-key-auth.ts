@@ -8,7 +8,7 @@ import { createMiddleware } from "hono/factory";
 import { ApiKeySecret } from "./contract";
 import { ApiError } from "./errors";
 import { sha256Hex } from "./fingerprint";
-import { type SiteEnv, enforceRateLimit } from "./security";
+import { type SiteEnv, enforceRateLimit, ipPrefix } from "./security";
 import { findLiveKey, touchKey } from "./store/api-keys";
 
 /** Hono generic for the admin routes: the site plus the authenticated key's id. */
@@ -24,19 +24,49 @@ const invalidKey = () =>
     headers: CHALLENGE,
   });
 
+/** Seconds a network over the failure limit is refused without a lookup (the limiter's window). */
+const BLOCK_SECONDS = 60;
+/** Networks over the failure limit, until when (per isolate). */
+const blocked = new Map<string, number>();
+
+const tooManyFailures = () =>
+  new ApiError(429, "rate_limited", "Too many failed API key attempts", {
+    detail: "Too many requests with a wrong API key came from your network; wait and retry with a valid key.",
+    headers: { "Retry-After": String(BLOCK_SECONDS) },
+  });
+
+/** Counts a failed attempt of `network`; over the limit, remembers the block and answers 429. */
+async function failed(env: AdminEnv["Bindings"], network: string, refusal: ApiError): Promise<never> {
+  const { success } = await env.AUTH_FAIL_LIMIT.limit({ key: `admin-auth:${network}` });
+  if (!success) {
+    if (blocked.size > 10_000) blocked.clear();
+    blocked.set(network, Date.now() + BLOCK_SECONDS * 1000);
+    throw tooManyFailures();
+  }
+  throw refusal;
+}
+
 /** Requires a live API key of the loaded site; runs after `siteLoader`. */
 export const apiKeyAuth = createMiddleware<AdminEnv>(async function apiKeyAuth(c, next) {
+  const network = ipPrefix(c.req.header("CF-Connecting-IP"));
+  const until = blocked.get(network);
+  if (until !== undefined && until > Date.now()) throw tooManyFailures();
   const header = c.req.header("Authorization");
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
+  const match = header && header.length <= 256 ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
   if (!match)
-    throw new ApiError(401, "api_key_required", "An API key is required", {
-      detail: "Send the site's API key as `Authorization: Bearer ask_…`.",
-      headers: CHALLENGE,
-    });
+    await failed(
+      c.env,
+      network,
+      new ApiError(401, "api_key_required", "An API key is required", {
+        detail: "Send the site's API key as `Authorization: Bearer ask_…`.",
+        headers: CHALLENGE,
+      }),
+    );
   // A malformed secret cannot match any stored hash: refuse it without a query.
-  if (!ApiKeySecret.safeParse(match[1]).success) throw invalidKey();
-  const key = await findLiveKey(c.env, await sha256Hex(match[1]!));
-  if (!key) throw invalidKey();
+  const secret = match![1]!;
+  if (!ApiKeySecret.safeParse(secret).success) await failed(c.env, network, invalidKey());
+  const key = await findLiveKey(c.env, await sha256Hex(secret));
+  if (!key) return failed(c.env, network, invalidKey());
   const siteId = c.get("site").config.id;
   if (key.site_id !== siteId)
     throw new ApiError(403, "api_key_wrong_site", "This API key belongs to another site", {

@@ -22,11 +22,36 @@ export const Slug = z
   .string()
   .regex(/^[a-z][a-z0-9_-]{0,31}$/, "an id is 1–32 of a-z, 0-9, '_' and '-', starting with a letter");
 
-/** A BCP 47 language tag as sent by browsers ("en", "de-CH", "zh-Hant-TW"). */
+/**
+ * A BCP 47 language tag as sent by browsers ("en", "de-CH", "zh-Hant-TW"): one rule everywhere a
+ * locale comes in. Well-formed by `Intl.getCanonicalLocales` (which refuses what `Intl`
+ * formatters would throw on later, such as "en-US-US") and returned in its canonical spelling
+ * ("en-us" → "en-US"), so nothing stored can break a page or a message.
+ */
 export const Locale = z
   .string()
   .max(35)
-  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, "a locale is a BCP 47 tag such as en or de-CH");
+  .regex(/^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/, "a locale is a BCP 47 tag such as en or de-CH")
+  .transform((tag, ctx) => {
+    try {
+      return Intl.getCanonicalLocales(tag)[0]!;
+    } catch {
+      ctx.addIssue({ code: "custom", message: "a locale is a well-formed BCP 47 tag such as en or de-CH" });
+      return z.NEVER;
+    }
+  });
+
+/** A locale as a site config names it: well-formed and already in its canonical spelling. */
+export const ConfigLocale = z
+  .string()
+  .max(35)
+  .refine((tag) => {
+    try {
+      return /^[A-Za-z]{2,3}(?:-[A-Za-z0-9]{1,8})*$/.test(tag) && Intl.getCanonicalLocales(tag)[0] === tag;
+    } catch {
+      return false;
+    }
+  }, "a locale is a BCP 47 tag in its canonical spelling, such as en, de-CH or zh-Hant-TW");
 
 /** The server- or client-made UUID (v4) used for visitor ids and idempotency keys. */
 export const Uuid = z.uuid();
@@ -123,6 +148,12 @@ export const EmailSettings = z.strictObject({
   postalAddress: text(300),
   /** How long a confirmation link works (R5.2). */
   confirmDays: z.int().min(1).max(30).default(7),
+  /**
+   * At most this many confirmation messages in 24 hours for the whole site; signups beyond it
+   * get 429 `email_quota_exceeded`. A guard against bots using the signup form as a mail
+   * cannon (besides Turnstile and the per-address limits).
+   */
+  dailyConfirmationLimit: z.int().min(1).max(1_000_000).default(1000),
 });
 export type EmailSettings = z.infer<typeof EmailSettings>;
 export type CommunicationList = z.infer<typeof CommunicationList>;
@@ -283,7 +314,7 @@ export const SiteConfig = z
   .strictObject({
     id: SiteId,
     name: text(100),
-    defaultLocale: Locale,
+    defaultLocale: ConfigLocale,
     allowedOrigins: z.array(Origin).min(1).max(50),
     policy: Policy,
     categories: z.array(Category).min(1).max(20),
@@ -293,7 +324,7 @@ export const SiteConfig = z
     consentMode: z
       .strictObject({ waitForUpdateMs: z.int().min(0).max(10_000).default(500) })
       .prefault({}),
-    texts: z.record(Locale, SiteTexts),
+    texts: z.record(ConfigLocale, SiteTexts),
     theme: Theme.prefault({}),
     widget: WidgetSettings.prefault({}),
     email: EmailSettings.optional(),
@@ -478,7 +509,11 @@ export type Preferences = z.infer<typeof Preferences>;
 
 export const ConsentResponse = z.object({
   visitorId: Uuid,
-  /** Present when the visitor was created by this request (or its replay). */
+  /**
+   * A fresh token for the visitor: keep it in place of the one sent (tokens expire, and each
+   * answer renews them). Absent only on a replay without a token of a decision older than 24
+   * hours, or of a visitor whose tokens were revoked since.
+   */
   token: z.string().optional(),
   receipt: Receipt,
   preferences: Preferences,
@@ -512,11 +547,15 @@ export const ExportDocument = z.object({
   subject: z.string().nullable(),
   preferences: Preferences.nullable(),
   receipts: z.array(Receipt),
-  /** Email lists this browser signed up to: the address, the wording version, the dates. */
+  /**
+   * Email lists linked to this browser (its signup was confirmed from the mailbox) and its own
+   * signups still waiting for that click (`pending`): the address (null once unsubscribed: only
+   * a keyed hash is kept then), the wording version, the dates.
+   */
   subscriptions: z.array(
     z.object({
       list: z.string(),
-      email: z.string(),
+      email: z.string().nullable(),
       status: z.enum(["pending", "confirmed", "unsubscribed"]),
       textVersion: z.string(),
       locale: z.string(),

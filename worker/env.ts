@@ -10,12 +10,20 @@ export interface Env {
   WRITE_LIMIT: RateLimit;
   /** Rate limiter for the site owner API, per API key. */
   ADMIN_LIMIT: RateLimit;
+  /** Rate limiter for failed API-key attempts, per client network. */
+  AUTH_FAIL_LIMIT: RateLimit;
   /** Static assets (widget, demo site). Absent in unit tests. */
   ASSETS?: Fetcher;
   /** Signing key in use, as `kid:base64url-secret` (Wrangler secret). */
   TOKEN_KEY_CURRENT: string;
   /** The key before the last rotation, still accepted for verification (optional secret). */
   TOKEN_KEY_PREVIOUS?: string;
+  /**
+   * Keys of the one-click unsubscribe links, `kid:secret,…` newest first; every one verifies
+   * (worker/email/unsubscribe-links.ts). Optional Wrangler secret: unset, a key derived from
+   * EMAIL_HASH_KEY signs.
+   */
+  UNSUBSCRIBE_KEYS?: string;
   /** Key for the keyed hashes of email addresses (suppression list, events). Wrangler secret. */
   EMAIL_HASH_KEY?: string;
   /** "outbox" (default: messages stored in D1, shown at /dev/outbox) or "postmark". */

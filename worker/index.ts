@@ -14,9 +14,7 @@ import { identifyRoutes } from "./routes/identify";
 import { meRoutes } from "./routes/me";
 import { subscriptionRoutes } from "./routes/subscriptions";
 import { type SiteEnv, siteCors, siteLoader, writeGuard } from "./security";
-import { purgeExpired } from "./store/ledger";
-import { purgeExpiredPending } from "./store/subscriptions";
-import { purgeWebhookEvents } from "./store/webhooks";
+import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
 import { WEBHOOK_CRON, deliverDue } from "./webhooks/deliver";
 import { ASSENT_VERSION } from "./version";
 
@@ -52,9 +50,9 @@ export default {
   fetch: app.fetch,
   /**
    * Every minute: sends due webhook deliveries (retries, and whatever the immediate attempt
-   * after a change missed). Daily (`17 3 * * *`): deletes proof rows past their retention and
-   * old erasure records (R1.15), signups never confirmed before their links expired (R5.2), and
-   * webhook events past their retention. `scheduledTime` is the "now" retries are due against.
+   * after a change missed), and takes a few steps of the retention job, which continues any
+   * backlog the daily run left. Daily (`17 3 * * *`): the retention job's big run
+   * (worker/retention.ts). `scheduledTime` is the "now" retries and retention are due against.
    */
   async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
     const now = new Date(controller.scheduledTime);
@@ -62,11 +60,17 @@ export default {
       if (r.attempted > 0) console.log(`webhooks: ${r.attempted} attempted, ${r.delivered} delivered, ${r.failed} gave up`);
     });
     ctx.waitUntil(webhooks);
-    if (controller.cron === WEBHOOK_CRON) return;
+    const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
     ctx.waitUntil(
-      Promise.all([purgeExpired(env, now), purgeExpiredPending(env, now.toISOString()), purgeWebhookEvents(env, now)]).then(([n, pending, events]) =>
-        console.log(`retention: deleted ${n.receipts} receipts, ${n.erasures} erasure records, ${pending} unconfirmed signups, ${events} webhook events`),
-      ),
+      runRetention(env, now, steps).then((r) => {
+        const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations;
+        if (deleted > 0 || controller.cron !== WEBHOOK_CRON)
+          console.log(
+            `retention: deleted ${r.receipts} receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
+              `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations` +
+              (r.backlog ? "; more next run" : ""),
+          );
+      }),
     );
   },
 } satisfies ExportedHandler<Env>;

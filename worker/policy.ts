@@ -5,14 +5,46 @@
 import { type EdgeDecision, OPT_IN_COUNTRIES, type Regime, type Regimes } from "./contract";
 
 /**
+ * Characters of `Sec-GPC` read. A real value is "1" (a few repeats joined with ", " when a proxy
+ * duplicates the header); the cap keeps an attacker's 64 KB header from costing anything. Only
+ * parts that end within the first MAX_GPC_HEADER_CHARS characters (at a comma, or at the end of
+ * a value no longer than the cap) are read: a "1" beyond the cap, or cut by it, does not count.
+ */
+export const MAX_GPC_HEADER_CHARS = 256;
+
+const COMMA = 0x2c;
+const SPACE = 0x20;
+const TAB = 0x09;
+const ONE = 0x31;
+const isSpaceOrTab = (code: number) => code === SPACE || code === TAB;
+
+/**
  * GPC from the `Sec-GPC` header (R2.1). The value must be exactly "1"; when the header is sent
- * more than once the runtime joins the values with ", ", and any one of them being "1" counts.
- * Note: HTTP strips whitespace around a field value (RFC 9110 §5.5), so ` 1` sent on the wire
- * reaches the Worker as `1`; this function, given the raw ` 1`, refuses it.
+ * more than once the runtime joins the values with ", ", and any one of them being "1" counts
+ * (spaces and tabs next to a comma are ignored). Note: HTTP strips whitespace around a field
+ * value (RFC 9110 §5.5), so ` 1` sent on the wire reaches the Worker as `1`; this function,
+ * given the raw ` 1`, refuses it. Reads at most MAX_GPC_HEADER_CHARS characters, in one pass
+ * (a regex split here was quadratic in runs of spaces).
  */
 export function gpcFromHeader(value: string | null | undefined): boolean {
   if (value == null) return false;
-  return value.split(/[ \t]*,[ \t]*/).some((part) => part === "1");
+  const truncated = value.length > MAX_GPC_HEADER_CHARS;
+  const end = truncated ? MAX_GPC_HEADER_CHARS : value.length;
+  let partStart = 0;
+  for (let i = 0; i <= end; i++) {
+    const atComma = i < end && value.charCodeAt(i) === COMMA;
+    if (i < end && !atComma) continue;
+    // The last part of a value longer than the cap may be cut short: it is not read.
+    if (!atComma && truncated) return false;
+    // Each character is trimmed at most once: parts do not overlap, so the scan stays linear.
+    let from = partStart;
+    let to = i;
+    if (partStart > 0) while (from < to && isSpaceOrTab(value.charCodeAt(from))) from++;
+    if (atComma) while (to > from && isSpaceOrTab(value.charCodeAt(to - 1))) to--;
+    if (to - from === 1 && value.charCodeAt(from) === ONE) return true;
+    partStart = i + 1;
+  }
+  return false;
 }
 
 /** The parts of `request.cf` Assent reads. */
@@ -57,12 +89,30 @@ export function edgeDecision(regimes: Regimes, geo: GeoHints, secGpc: string | n
   return { ...resolveRegime(regimes, geo), gpc: gpcFromHeader(secGpc) };
 }
 
-/** Accept-Language entries, best first (q=0 dropped). */
+/**
+ * Characters of `Accept-Language` read. Browsers send well under 200 (a handful of tags with
+ * q-values); only entries that end within the cap (at a comma, or at the end of a value no
+ * longer than it) are read, so a tag cut by the cap is never half-read.
+ */
+export const MAX_ACCEPT_LANGUAGE_CHARS = 1024;
+
+/** Accept-Language entries read, in header order, before sorting by q. */
+export const MAX_ACCEPT_LANGUAGE_ENTRIES = 20;
+
+/**
+ * Accept-Language entries, best first (q=0 dropped): at most MAX_ACCEPT_LANGUAGE_ENTRIES of the
+ * first MAX_ACCEPT_LANGUAGE_CHARS characters. Linear: one split with a limit, and a q-value
+ * pattern whose parts cannot overlap (no backtracking).
+ */
 export function parseAcceptLanguage(header: string | null | undefined): string[] {
   if (!header) return [];
-  return header
-    .split(",")
-    .slice(0, 20)
+  let read = header;
+  if (header.length > MAX_ACCEPT_LANGUAGE_CHARS) {
+    read = header.slice(0, MAX_ACCEPT_LANGUAGE_CHARS);
+    read = read.slice(0, Math.max(0, read.lastIndexOf(",")));
+  }
+  return read
+    .split(",", MAX_ACCEPT_LANGUAGE_ENTRIES)
     .map((part, index) => {
       const [tag = "", ...params] = part.trim().split(";");
       const q = params.map((p) => /^\s*q\s*=\s*([0-9.]+)\s*$/.exec(p)?.[1]).find((v) => v !== undefined);
@@ -102,11 +152,18 @@ export function localeDirection(locale: string): "ltr" | "rtl" {
 }
 
 /**
+ * Characters of `User-Agent` read. Real user agents are 100–300 characters, with the family
+ * tokens (`Chrome/`, `Edg/`, …) well inside; the cap bounds the work on a giant header.
+ */
+export const MAX_USER_AGENT_CHARS = 512;
+
+/**
  * A coarse browser family for the ledger (R1.14): enough to tell what rendered the banner,
- * far too little to single anyone out. The full user agent is never stored.
+ * far too little to single anyone out. The full user agent is never stored. Reads the first
+ * MAX_USER_AGENT_CHARS characters, with patterns of literals only (linear).
  */
 export function uaFamily(userAgent: string | null | undefined): string {
-  const ua = userAgent ?? "";
+  const ua = (userAgent ?? "").slice(0, MAX_USER_AGENT_CHARS);
   if (!ua) return "unknown";
   if (/bot|crawl|spider|slurp|headless/i.test(ua)) return "bot";
   if (/Edg(e|A|iOS)?\//.test(ua)) return "Edge";

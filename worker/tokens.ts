@@ -1,8 +1,13 @@
 /**
  * Visitor tokens: `v1.<kid>.<base64url(payload)>.<base64url(HMAC-SHA256)>`, payload
- * `{ s: siteId, v: visitorId, iat }`. The key id lets keys rotate: the current key signs, the
+ * `{ s: siteId, v: visitorId, iat, j }`. The key id lets keys rotate: the current key signs, the
  * current and the previous key verify (R6.12). Verification uses `crypto.subtle.verify`, which
  * compares in constant time (R7.3).
+ *
+ * A token expires TOKEN_TTL_SECONDS after `iat`, and every decision and identification answers
+ * with a fresh one, so a browser in use never holds an expired token. `j` is the token's own
+ * random id, so one token can be revoked (a logout); revocations live in D1
+ * (store/revocations.ts) and are checked by the routes, because this module does no I/O.
  */
 import type { Env } from "./env";
 import { ApiError } from "./errors";
@@ -14,7 +19,26 @@ export interface TokenPayload {
   v: string;
   /** Issued at, seconds since the epoch. */
   iat: number;
+  /** The token's own id (absent in tokens issued before revocation existed). */
+  j?: string;
 }
+
+/** A verified token: its payload and when it expires (seconds since the epoch). */
+export interface VerifiedToken extends TokenPayload {
+  exp: number;
+}
+
+/**
+ * How long a token is accepted after it was issued: 400 days. Longer than the longest consent
+ * (395 days, R1.13), because a returning visitor's page view makes no request that could renew
+ * it: the token must outlive the record it was issued with, so the visitor can read, export and
+ * erase that record for as long as it counts.
+ */
+export const TOKEN_TTL_SECONDS = 400 * 86_400;
+/** Tokens claiming to be issued further ahead than this are refused (clock skew between locations). */
+const FUTURE_SKEW_SECONDS = 300;
+/** The longest `Authorization` value read; a real one is about 200 characters. */
+export const MAX_AUTHORIZATION_LENGTH = 2048;
 
 interface SigningKey {
   kid: string;
@@ -69,10 +93,11 @@ async function keys(env: Env): Promise<{ current: SigningKey; all: SigningKey[] 
   return { current, all };
 }
 
-/** Signs a token for a visitor of a site with the current key. */
+/** Signs a new token for a visitor of a site with the current key, issued `now`. */
 export async function signToken(env: Env, siteId: string, visitorId: string, now: Date): Promise<string> {
   const { current } = await keys(env);
-  const payload = base64url(encoder.encode(JSON.stringify({ s: siteId, v: visitorId, iat: Math.floor(now.getTime() / 1000) })));
+  const j = base64url(crypto.getRandomValues(new Uint8Array(12)));
+  const payload = base64url(encoder.encode(JSON.stringify({ s: siteId, v: visitorId, iat: Math.floor(now.getTime() / 1000), j })));
   const signed = `v1.${current.kid}.${payload}`;
   const sig = await crypto.subtle.sign("HMAC", current.key, encoder.encode(signed));
   return `${signed}.${base64url(sig)}`;
@@ -82,9 +107,10 @@ const invalid = (detail: string) => new ApiError(401, "token_invalid", "The visi
 
 /**
  * Verifies a token and checks it belongs to `siteId`. Throws 401 for anything malformed, forged
- * or signed with a key no longer configured, and 403 for a valid token of another site.
+ * or signed with a key no longer configured, 401 `token_expired` past its lifetime, and 403 for
+ * a valid token of another site. Revocation is the caller's check (it needs D1).
  */
-export async function verifyToken(env: Env, token: string, siteId: string): Promise<TokenPayload> {
+export async function verifyToken(env: Env, token: string, siteId: string, now = new Date()): Promise<VerifiedToken> {
   const parts = token.split(".");
   if (parts.length !== 4 || parts[0] !== "v1" || token.length > 1024) throw invalid("The token is malformed.");
   const [, kid, payloadPart, sigPart] = parts as [string, string, string, string];
@@ -107,35 +133,39 @@ export async function verifyToken(env: Env, token: string, siteId: string): Prom
   } catch {
     throw invalid("The token's payload is unreadable.");
   }
-  if (typeof payload.s !== "string" || typeof payload.v !== "string" || typeof payload.iat !== "number")
+  if (
+    typeof payload.s !== "string" ||
+    typeof payload.v !== "string" ||
+    !Number.isSafeInteger(payload.iat) ||
+    (payload.j !== undefined && (typeof payload.j !== "string" || !/^[A-Za-z0-9_-]{16}$/.test(payload.j)))
+  )
     throw invalid("The token's payload is incomplete.");
   if (payload.s !== siteId)
     throw new ApiError(403, "token_wrong_site", "The visitor token belongs to another site");
-  return payload;
+  const nowSeconds = Math.floor(now.getTime() / 1000);
+  if (payload.iat > nowSeconds + FUTURE_SKEW_SECONDS) throw invalid("The token was issued in the future.");
+  const exp = payload.iat + TOKEN_TTL_SECONDS;
+  if (exp <= nowSeconds)
+    throw new ApiError(401, "token_expired", "The visitor token has expired", {
+      detail: "Tokens last 400 days and are renewed with every decision; make a new decision to get a new one.",
+    });
+  return { s: payload.s, v: payload.v, iat: payload.iat, ...(payload.j ? { j: payload.j } : {}), exp };
 }
 
-/** Reads `Authorization: Bearer <token>`; never a query parameter (R7.3). */
+/** Reads `Authorization: Bearer <token>`; never a query parameter (R7.3). Capped in length. */
 export function bearer(header: string | undefined): string | null {
   if (!header) return null;
+  if (header.length > MAX_AUTHORIZATION_LENGTH) throw invalid("The Authorization header is too long.");
   const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
   if (!match) throw invalid("Send the token as `Authorization: Bearer <token>`.");
   return match[1]!;
 }
 
 /**
- * Signs any small JSON payload as `<prefix>.<kid>.<payload>.<sig>` with the current key: the
- * same rotation rules as visitor tokens, for other purposes (unsubscribe links use "u1").
- */
-export async function signSealed(env: Env, prefix: string, payload: object): Promise<string> {
-  const { current } = await keys(env);
-  const signed = `${prefix}.${current.kid}.${base64url(encoder.encode(JSON.stringify(payload)))}`;
-  const sig = await crypto.subtle.sign("HMAC", current.key, encoder.encode(signed));
-  return `${signed}.${base64url(sig)}`;
-}
-
-/**
- * Opens a sealed token: the payload when the signature is right (current or previous key),
- * otherwise null, with no hint of why, so a forged token looks like an unknown one.
+ * Opens a token sealed as `<prefix>.<kid>.<payload>.<sig>` with the visitor-token keys (the
+ * current or previous one): the payload when the signature is right, otherwise null, with no
+ * hint of why. Only for unsubscribe links made before they had a key ring of their own
+ * (worker/email/unsubscribe-links.ts, `u1.` links).
  */
 export async function openSealed<T>(env: Env, prefix: string, token: string): Promise<T | null> {
   const parts = token.split(".");

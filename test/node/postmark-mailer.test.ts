@@ -38,7 +38,21 @@ async function fakeProvider(statuses: number[]): Promise<FakeProvider> {
       requests.push({ method: req.method!, url: req.url!, headers: req.headers, body: Buffer.concat(chunks).toString("utf8") });
       const status = statuses[Math.min(requests.length - 1, statuses.length - 1)]!;
       res.writeHead(status, { "Content-Type": "application/json" });
-      res.end(JSON.stringify(status < 300 ? { ErrorCode: 0, Message: "OK", MessageID: crypto.randomUUID() } : { ErrorCode: status === 422 ? 300 : 0, Message: `fake ${status}` }));
+      // Like Postmark, an error quotes the recipient ("Invalid 'To' address: …").
+      const to = (() => {
+        try {
+          return (JSON.parse(Buffer.concat(chunks).toString("utf8")) as { To?: string }).To ?? "";
+        } catch {
+          return "";
+        }
+      })();
+      res.end(
+        JSON.stringify(
+          status < 300
+            ? { ErrorCode: 0, Message: "OK", MessageID: crypto.randomUUID() }
+            : { ErrorCode: status === 422 ? 300 : 0, Message: `fake ${status}: Invalid 'To' address: '${to}'.` },
+        ),
+      );
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
@@ -141,7 +155,7 @@ describe("PostmarkMailer: failures", () => {
     const elapsed = Date.now() - started;
     expect(err).toBeInstanceOf(MailError);
     expect((err as MailError).status).toBe(503);
-    expect((err as MailError).message).toMatch(/after 3 attempts: 503/);
+    expect((err as MailError).message).toMatch(/after 3 attempts: HTTP 503/);
     expect(fake.requests).toHaveLength(3);
     expect(elapsed).toBeGreaterThanOrEqual(20 + 40 - 5); // 20 ms, then 40 ms (timer slack)
   });
@@ -152,8 +166,19 @@ describe("PostmarkMailer: failures", () => {
     const err = await mailer.send(message()).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MailError);
     expect((err as MailError).status).toBe(422);
-    expect((err as MailError).message).toContain("refused the message: 422");
+    expect((err as MailError).message).toBe("the email provider refused the message: HTTP 422, ErrorCode 300");
     expect(fake.requests).toHaveLength(1);
+  });
+
+  it("never carries the provider's error text, which quotes the address, into the error (and so the logs)", async () => {
+    for (const statuses of [[422], [500, 502, 503]]) {
+      const fake = await fakeProvider(statuses);
+      const mailer = new PostmarkMailer({ token: TOKEN, baseUrl: fake.url, backoffMs: 1 });
+      const err = (await mailer.send(message({ to: "private.person@example.com" })).catch((e: unknown) => e)) as MailError;
+      expect(err).toBeInstanceOf(MailError);
+      expect(err.message).not.toContain("private.person");
+      expect(err.message).not.toContain("Invalid");
+    }
   });
 
   it("a connection refused → retried, then MailError", async () => {

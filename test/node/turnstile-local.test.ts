@@ -63,11 +63,11 @@ describe("Turnstile through the local Worker and a fake siteverify", () => {
       body: JSON.stringify({ email, lists: ["blog"], textVersion: "2026-11-01", locale: "en", ...(turnstileToken ? { turnstileToken } : {}) }),
     });
 
-  async function rowsFor(email: string): Promise<{ subscriptions: number; outbox: number }> {
+  async function rowsFor(email: string): Promise<{ requests: number; outbox: number }> {
     const db = await assent.mf.getD1Database("LEDGER");
     const count = async (sql: string) => ((await db.prepare(sql).bind(email).first<{ n: number }>())?.n ?? 0);
     return {
-      subscriptions: await count("SELECT COUNT(*) AS n FROM subscriptions WHERE email = ?"),
+      requests: await count("SELECT COUNT(*) AS n FROM signup_requests WHERE email = ?"),
       outbox: await count("SELECT COUNT(*) AS n FROM outbox WHERE to_address = ?"),
     };
   }
@@ -87,7 +87,7 @@ describe("Turnstile through the local Worker and a fake siteverify", () => {
       remoteip: "198.51.100.23",
       idempotency_key: expect.stringMatching(/^[0-9a-f-]{36}$/),
     });
-    expect(await rowsFor(email)).toEqual({ subscriptions: 1, outbox: 1 });
+    expect(await rowsFor(email)).toEqual({ requests: 1, outbox: 1 });
   });
 
   it("siteverify says no → 403 turnstile_failed, nothing stored or sent", async () => {
@@ -96,7 +96,7 @@ describe("Turnstile through the local Worker and a fake siteverify", () => {
     const res = await signup(email, "tok-bad");
     expect(res.status).toBe(403);
     expect(((await res.json()) as { code: string }).code).toBe("turnstile_failed");
-    expect(await rowsFor(email)).toEqual({ subscriptions: 0, outbox: 0 });
+    expect(await rowsFor(email)).toEqual({ requests: 0, outbox: 0 });
   });
 
   it("siteverify drops the connection → 503 turnstile_unavailable with Retry-After, nothing stored or sent", async () => {
@@ -108,7 +108,7 @@ describe("Turnstile through the local Worker and a fake siteverify", () => {
     expect(res.headers.get("content-type")).toBe("application/problem+json");
     expect(((await res.json()) as { code: string }).code).toBe("turnstile_unavailable");
     expect(seen).toHaveLength(1);
-    expect(await rowsFor(email)).toEqual({ subscriptions: 0, outbox: 0 });
+    expect(await rowsFor(email)).toEqual({ requests: 0, outbox: 0 });
   });
 
   it("no token → 403 turnstile_required and siteverify is not asked", async () => {

@@ -14,7 +14,10 @@ import { emailHash } from "../../worker/email/address";
 import { sha256Hex } from "../../worker/fingerprint";
 import { auth, call, expectProblem, freshSite, insertApiKey as insertKey, newVisitor } from "./helpers";
 import {
+  confirmToken,
   confirmedSubscriber,
+  outboxRows,
+  postConfirm,
   postSignup,
   signupBody,
   signupForToken,
@@ -160,6 +163,12 @@ describe("GET /admin/visitors/{visitorId}", () => {
     const body = (await res.json()) as AdminVisitorResponse;
     // The visitor's record carries the list's status too (worker/visitor-record.ts).
     expect(body).toEqual({ visitorId: visitor.visitorId, preferences: { ...visitor.preferences, lists: { blog: "pending" } }, lists: { blog: "pending" } });
+
+    // Once the mailbox confirms, the visitor is linked to the subscription: confirmed in both.
+    const message = (await outboxRows(site.id))[0]!;
+    expect((await postConfirm(site.id, confirmToken(message, site.id))).status).toBe(200);
+    const after = (await (await admin(site.id, `/visitors/${visitor.visitorId}`, key.secret)).json()) as AdminVisitorResponse;
+    expect(after).toEqual({ visitorId: visitor.visitorId, preferences: { ...visitor.preferences, lists: { blog: "confirmed" } }, lists: { blog: "confirmed" } });
   });
 
   it("answers 404 no_record for an unknown visitor, a malformed id, and another site's visitor", async () => {
@@ -203,7 +212,7 @@ describe("POST /admin/unsubscribe-headers (R5.4)", () => {
       "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
       "List-Id": `blog.${site.id}.assent.test`,
     });
-    expect(body.url).toMatch(/^http:\/\/assent\.test\/u\/u1\./);
+    expect(body.url).toMatch(/^http:\/\/assent\.test\/u\/u2\./);
 
     const unsub = await call(new URL(body.url).pathname, {
       method: "POST",
@@ -212,9 +221,15 @@ describe("POST /admin/unsubscribe-headers (R5.4)", () => {
       redirect: "manual",
     });
     expect(unsub.status).toBe(200);
-    const statuses = Object.fromEntries((await subscriptionRows(site.id)).map((r) => [r.list_id, r.status]));
-    expect(statuses).toEqual({ blog: "unsubscribed", "marketing-email": "confirmed" });
+    const rows = await subscriptionRows(site.id);
+    expect(rows.map((r) => [r.list_id, r.status, r.email])).toEqual([
+      ["blog", "unsubscribed", null],
+      ["marketing-email", "confirmed", email.toLowerCase()],
+    ]);
     expect((await suppressionRows(site.id)).map((r) => r.list_id)).toEqual(["blog"]);
+    // The subscriber list no longer has the address.
+    const page = (await (await admin(site.id, "/lists/blog/subscribers", key.secret)).json()) as SubscribersResponse;
+    expect(page.subscribers).toEqual([]);
   });
 
   it("refuses an unknown list with 404, and a bad body with 400 or 422, writing nothing", async () => {

@@ -90,13 +90,16 @@ describe("a first decision", () => {
 });
 
 describe("a later decision with the token", () => {
-  it("→ 200 for the same visitor, no new token, chained to the first receipt, a higher version", async () => {
+  it("→ 200 for the same visitor with a renewed token, chained to the first receipt, a higher version", async () => {
     const site = await freshSite();
     const first = await newVisitor(site);
     const res = await postDecision(site.id, decisionBody(site, { action: "reject_all", surface: "preferences" }), { token: first.token! });
     expect(res.status).toBe(200);
     const second = (await res.json()) as ConsentResponse;
-    expect(second.token).toBeUndefined();
+    // A fresh token for the same visitor (tokens expire; every decision renews them), and both work.
+    expect(second.token).toMatch(/^v1\./);
+    expect(second.token).not.toBe(first.token);
+    for (const token of [first.token!, second.token!]) expect(((await (await getMe(site.id, token)).json()) as { visitorId: string }).visitorId).toBe(first.visitorId);
     expect(second.visitorId).toBe(first.visitorId);
     expect(second.replayed).toBe(false);
     expect(second.receipt.prevId).toBe(first.receipt.id);

@@ -8,8 +8,8 @@ import { expect } from "vitest";
 import type { SubscriptionRequest } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import type { Env } from "../../worker/env";
-import { unsubscribeUrl } from "../../worker/routes/email-pages";
-import type { SubscriptionRow } from "../../worker/store/subscriptions";
+import { unsubscribeUrl } from "../../worker/email/unsubscribe-links";
+import type { SignupRequestRow, SubscriptionRow } from "../../worker/store/subscriptions";
 import { BASE, ORIGIN, call, randomIp } from "./helpers";
 
 /** The consent wording version of both demo lists. */
@@ -54,8 +54,8 @@ export function postSignup(siteId: string, body: unknown, opts: SignupOptions = 
   return exports.default.fetch(signupRequest(siteId, body, opts));
 }
 
-/** A subscriptions row as stored. */
-export type { SubscriptionRow };
+/** A subscriptions row and a signup request as stored. */
+export type { SignupRequestRow, SubscriptionRow };
 
 export interface EventRow {
   seq: number;
@@ -98,12 +98,20 @@ export const suppressionRows = (siteId: string) =>
     siteId,
   );
 
-/** A site's confirmation tokens (hashes only are stored). */
-export const tokenRows = (siteId: string) =>
-  all<{ token_hash: string; site_id: string; subscription_id: string; expires_at: string; used_at: string | null }>(
-    "SELECT * FROM confirm_tokens WHERE site_id = ? ORDER BY expires_at",
+/** A site's signup requests (one per confirmation message; only the link's hash is stored), oldest first. */
+export const requestRows = (siteId: string) =>
+  all<SignupRequestRow>("SELECT * FROM signup_requests WHERE site_id = ? ORDER BY created_at, list_id, rowid", siteId);
+
+/** A site's links between subscriptions and the browsers whose signup the mailbox confirmed. */
+export const linkRows = (siteId: string) =>
+  all<{ site_id: string; list_id: string; email_hash: string; visitor_id: string; linked_at: string }>(
+    "SELECT * FROM subscription_links WHERE site_id = ? ORDER BY list_id, visitor_id",
     siteId,
   );
+
+/** A site's confirmation-send log (keyed hashes only). */
+export const sendRows = (siteId: string) =>
+  all<{ token_hash: string; list_id: string; email_hash: string; sent_at: string }>("SELECT * FROM confirmation_sends WHERE site_id = ? ORDER BY sent_at, rowid", siteId);
 
 /** A site's outbox messages, oldest first. */
 export const outboxRows = (siteId: string) => all<OutboxRow>("SELECT * FROM outbox WHERE site_id = ? ORDER BY created_at", siteId);
@@ -112,7 +120,8 @@ export const outboxRows = (siteId: string) => all<OutboxRow>("SELECT * FROM outb
 export async function expectNoEmailState(siteId: string): Promise<void> {
   expect(await subscriptionRows(siteId)).toEqual([]);
   expect(await eventRows(siteId)).toEqual([]);
-  expect(await tokenRows(siteId)).toEqual([]);
+  expect(await requestRows(siteId)).toEqual([]);
+  expect(await sendRows(siteId)).toEqual([]);
   expect(await outboxRows(siteId)).toEqual([]);
 }
 

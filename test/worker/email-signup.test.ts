@@ -1,10 +1,11 @@
 /**
- * POST /v1/sites/{siteId}/subscriptions: an email signup. A pending subscription per list with
- * the normalized address, its keyed hash, the wording version and the locale (R5.1, R5.2, R5.7);
- * one confirmation message per list with only the confirmation and the postal address (R5.2,
- * R5.6); refusals that write and send nothing (R6.3, R7.5, R9.9); the same answer whatever the
- * address's history; banner decisions that never touch email (R0.2); /dev/outbox only in
- * development.
+ * POST /v1/sites/{siteId}/subscriptions: an email signup. A signup request per list with the
+ * normalized address, its keyed hash, the wording version, the locale and the page, and no
+ * subscription row until the mailbox confirms (R5.1, R5.2, R5.7); one confirmation message per
+ * list with only the confirmation and the postal address (R5.2, R5.6); refusals that write and
+ * send nothing (R6.3, R7.5, R9.9); the same answer whatever the address's history; banner
+ * decisions that never touch email (R0.2); /dev/outbox only in development.
+ * The takeover attempts and the sending limits are in email-takeover.test.ts.
  */
 import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
@@ -19,14 +20,16 @@ import {
   confirmedSubscriber,
   eventRows,
   expectNoEmailState,
+  linkRows,
   newAddress,
   outboxRows,
   postConfirm,
   postSignup,
+  requestRows,
+  sendRows,
   signupBody,
   subscriptionRows,
   suppressionRows,
-  tokenRows,
   workerEnv,
 } from "./email-helpers";
 
@@ -34,6 +37,15 @@ const DAY_MS = 86_400_000;
 
 async function sha256(text: string): Promise<ArrayBuffer> {
   return crypto.subtle.digest("SHA-256", new TextEncoder().encode(text));
+}
+
+const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
+
+/** Moves a site's confirmation-send log `minutes` into the past, as if that time had passed. */
+async function ageSendLog(siteId: string, minutes: number): Promise<void> {
+  await workerEnv.LEDGER.prepare(
+    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
+  ).bind(siteId).run();
 }
 
 /** HMAC-SHA-256 with the configured EMAIL_HASH_KEY, computed independently of the Worker. */
@@ -59,29 +71,32 @@ describe("a signup", () => {
     expect(confirmBy).toBeLessThanOrEqual(after + 7 * DAY_MS);
   });
 
-  it("stores a pending subscription: normalized address, keyed hash, wording version, locale", async () => {
+  it("stores a signup request, no subscription row: normalized address, keyed hash, wording version, locale, page", async () => {
     const site = await freshSite();
     const email = newAddress();
     const before = new Date().toISOString();
-    const res = await postSignup(site.id, signupBody({ email, locale: "de-CH" }));
+    const res = await postSignup(site.id, signupBody({ email, locale: "de-CH", sourceUrl: `${ORIGIN}/news` }));
     const body = (await res.json()) as SubscriptionResponse;
     const after = new Date().toISOString();
 
-    const rows = await subscriptionRows(site.id);
+    // Nothing is subscribed until the mailbox confirms.
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    expect(await linkRows(site.id)).toEqual([]);
+    const rows = await requestRows(site.id);
     expect(rows).toHaveLength(1);
     const row = rows[0]!;
     const normalized = email.toLowerCase();
     expect(row).toMatchObject({
-      id: expect.stringMatching(/^sub_[0-9a-f]{32}$/),
       site_id: site.id,
       list_id: "marketing-email",
       email: normalized,
-      status: "pending",
-      text_version: TEXT_VERSION,
-      locale: "de-CH",
       visitor_id: null,
-      confirmed_at: null,
-      unsubscribed_at: null,
+      text_version: TEXT_VERSION,
+      // One of the site's own languages, negotiated from the one asked for.
+      locale: "de",
+      source_url: `${ORIGIN}/news`,
+      expires_at: body.confirmBy,
+      used_at: null,
     });
     expect(row.created_at >= before && row.created_at <= after).toBe(true);
 
@@ -89,18 +104,25 @@ describe("a signup", () => {
     expect(row.email_hash).toBe(await hmacOf(normalized));
     expect(row.email_hash).toBe(await emailHash(workerEnv, email));
     const plain = await sha256(normalized);
-    const plainHex = [...new Uint8Array(plain)].map((b) => b.toString(16).padStart(2, "0")).join("");
-    expect(row.email_hash).not.toBe(plainHex);
+    expect(row.email_hash).not.toBe(hex(plain));
     expect(row.email_hash).not.toBe(b64url(plain));
 
-    // One confirmation token, stored hashed, expiring when the answer said.
-    const tokens = await tokenRows(site.id);
-    expect(tokens).toHaveLength(1);
-    expect(tokens[0]).toMatchObject({ subscription_id: row.id, expires_at: body.confirmBy, used_at: null });
+    // The link's token is only in the message; the request is keyed by its SHA-256.
     const [message] = await outboxRows(site.id);
     const token = confirmToken(message!, site.id);
-    expect(tokens[0]!.token_hash).not.toContain(token);
-    expect(tokens[0]!.token_hash).toBe([...new Uint8Array(await sha256(token))].map((b) => b.toString(16).padStart(2, "0")).join(""));
+    expect(row.token_hash).not.toContain(token);
+    expect(row.token_hash).toBe(hex(await sha256(token)));
+    // The send log names the same request, by hashes only.
+    const sends = await sendRows(site.id);
+    expect(sends).toEqual([{ token_hash: row.token_hash, site_id: site.id, list_id: "marketing-email", email_hash: row.email_hash, sent_at: row.created_at }]);
+    expect(JSON.stringify(sends)).not.toContain(normalized);
+  });
+
+  it("a language the site lacks becomes the site's default", async () => {
+    const site = await freshSite();
+    expect((await postSignup(site.id, signupBody({ locale: "it-IT" }))).status).toBe(202);
+    expect((await requestRows(site.id))[0]!.locale).toBe(site.config.defaultLocale);
+    expect((await outboxRows(site.id))[0]!.html_body).toContain(`<html lang="${site.config.defaultLocale}">`);
   });
 
   it("appends a signup event with the wording version and only the address's hash", async () => {
@@ -118,12 +140,22 @@ describe("a signup", () => {
     expect(JSON.stringify(events)).not.toContain(email.toLowerCase());
   });
 
-  it("links the signup to the visitor when the page sends the visitor token", async () => {
+  it("records the asking browser when the page sends the visitor token, and links it only at the click", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const res = await postSignup(site.id, signupBody(), { headers: auth(visitor.token!) });
     expect(res.status).toBe(202);
-    expect((await subscriptionRows(site.id))[0]!.visitor_id).toBe(visitor.visitorId);
+    expect((await requestRows(site.id))[0]!.visitor_id).toBe(visitor.visitorId);
+    expect(await linkRows(site.id)).toEqual([]);
+    // The browser's own view shows its request as pending.
+    expect(await (await getMe(site.id, visitor.token!, "/subscriptions")).json()).toEqual({ lists: { "marketing-email": "pending" } });
+
+    const [message] = await outboxRows(site.id);
+    expect((await postConfirm(site.id, confirmToken(message!, site.id))).status).toBe(200);
+    expect(await linkRows(site.id)).toEqual([
+      { site_id: site.id, list_id: "marketing-email", email_hash: (await requestRows(site.id))[0]!.email_hash, visitor_id: visitor.visitorId, linked_at: expect.any(String) },
+    ]);
+    expect(await (await getMe(site.id, visitor.token!, "/subscriptions")).json()).toEqual({ lists: { "marketing-email": "confirmed" } });
   });
 
   it("keeps the page the signup was made on, without query or fragment, as proof (R5.2)", async () => {
@@ -134,11 +166,11 @@ describe("a signup", () => {
     expect((await signed("https://elsewhere.example/form")).status).toBe(202);
     expect((await signed("not a url")).status).toBe(202);
     expect((await signed(undefined)).status).toBe(202);
-    const sources = (await subscriptionRows(site.id)).map((r) => (r as unknown as { source_url: string }).source_url);
+    const sources = (await requestRows(site.id)).map((r) => r.source_url);
     expect(sources).toEqual([`${ORIGIN}/blog/welcome`, ORIGIN, ORIGIN, ORIGIN]);
     // …and the subscriber API shows it once confirmed.
     const key = (await insertApiKey(site.id)).secret;
-    const first = (await subscriptionRows(site.id))[0]!;
+    const first = (await requestRows(site.id))[0]!;
     const message = (await outboxRows(site.id)).find((m) => m.to_address === first.email)!;
     expect((await postConfirm(site.id, confirmToken(message, site.id))).status).toBe(200);
     const page = await call(`/v1/sites/${site.id}/admin/lists/blog/subscribers`, { headers: auth(key) });
@@ -152,7 +184,7 @@ describe("a signup", () => {
     const res = await postSignup(site.id, signupBody({ lists: ["blog", "blog"] }));
     expect(res.status).toBe(202);
     expect(((await res.json()) as SubscriptionResponse).lists).toEqual(["blog"]);
-    expect(await subscriptionRows(site.id)).toHaveLength(1);
+    expect(await requestRows(site.id)).toHaveLength(1);
     expect(await outboxRows(site.id)).toHaveLength(1);
   });
 
@@ -210,9 +242,11 @@ describe("the confirmation message (R5.2, R5.6)", () => {
     const res = await call(new URL(url).pathname, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" });
     expect(res.status).toBe(200);
     expect((await suppressionRows(site.id)).map((r) => r.list_id)).toEqual(["marketing-email"]);
-    // The confirmation link in the same message no longer confirms.
+    // The confirmation link in the same message no longer confirms: the request is void and
+    // forgot the address; nothing was ever subscribed.
     expect((await postConfirm(site.id, confirmToken(m, site.id))).status).toBe(410);
-    expect((await subscriptionRows(site.id))[0]!.status).toBe("unsubscribed");
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    expect(await requestRows(site.id)).toMatchObject([{ email: null, used_at: expect.any(String) }]);
   });
 
   it("carries no advertising: none of the lists' promotional wording", async () => {
@@ -232,7 +266,7 @@ describe("the confirmation message (R5.2, R5.6)", () => {
       }
   });
 
-  it("two lists → two messages, each with its own link, and two pending subscriptions", async () => {
+  it("two lists → two messages, each with its own link, and two signup requests", async () => {
     const site = await freshSite();
     const email = newAddress();
     const res = await postSignup(site.id, signupBody({ email, lists: ["marketing-email", "blog"] }));
@@ -244,12 +278,16 @@ describe("the confirmation message (R5.2, R5.6)", () => {
     const tokens = messages.map((m) => confirmToken(m, site.id));
     expect(new Set(tokens).size).toBe(2);
     expect(messages.map((m) => (m.text_body.includes("Blog updates") ? "blog" : "marketing-email")).sort()).toEqual(["blog", "marketing-email"]);
-    const rows = await subscriptionRows(site.id);
-    expect(rows.map((r) => [r.list_id, r.status])).toEqual([
-      ["blog", "pending"],
-      ["marketing-email", "pending"],
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    const rows = await requestRows(site.id);
+    expect(rows.map((r) => [r.list_id, r.email, r.used_at])).toEqual([
+      ["blog", email.toLowerCase(), null],
+      ["marketing-email", email.toLowerCase(), null],
     ]);
     expect(new Set(rows.map((r) => r.email_hash)).size).toBe(1);
+    // Each message's link is its own list's request.
+    const hashes = await Promise.all(tokens.map(async (t) => hex(await sha256(t))));
+    expect(hashes.sort()).toEqual(rows.map((r) => r.token_hash).sort());
     expect((await eventRows(site.id)).map((e) => [e.kind, e.list_id])).toEqual([
       ["signup", "marketing-email"],
       ["signup", "blog"],
@@ -397,7 +435,7 @@ describe("refusals write nothing and send nothing", () => {
 });
 
 describe("no enumeration", () => {
-  it("the same address twice → the same answer, one subscription, one message until 10 minutes passed", async () => {
+  it("the same address twice → the same answer, two requests, one message until 10 minutes passed", async () => {
     const site = await freshSite();
     const email = newAddress();
     const first = await postSignup(site.id, signupBody({ email }));
@@ -407,20 +445,21 @@ describe("no enumeration", () => {
     expect({ ...b, confirmBy: undefined }).toEqual({ ...a, confirmBy: undefined });
     expect(Math.abs(Date.parse(b.confirmBy) - Date.parse(a.confirmBy))).toBeLessThan(60_000);
 
-    const rows = await subscriptionRows(site.id);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ status: "pending", email: email.toLowerCase() });
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    const rows = await requestRows(site.id);
+    expect(rows).toHaveLength(2);
+    for (const row of rows) expect(row).toMatchObject({ email: email.toLowerCase(), used_at: null });
     // No second message within 10 minutes: nobody can flood a stranger's inbox.
     expect(await outboxRows(site.id)).toHaveLength(1);
+    expect(await sendRows(site.id)).toHaveLength(1);
 
-    // Ten minutes later a new signup sends a fresh link.
-    await workerEnv.LEDGER.prepare(
-      "UPDATE confirm_tokens SET expires_at = strftime('%Y-%m-%dT%H:%M:%fZ', expires_at, '-11 minutes') WHERE site_id = ?",
-    ).bind(site.id).run();
+    // Ten minutes later a new signup sends a fresh link, and both links work.
+    await ageSendLog(site.id, 11);
     expect((await postSignup(site.id, signupBody({ email }))).status).toBe(202);
     const messages = await outboxRows(site.id);
     expect(messages).toHaveLength(2);
     expect(confirmToken(messages[0]!, site.id)).not.toBe(confirmToken(messages[1]!, site.id));
+    expect(await requestRows(site.id)).toHaveLength(3);
   });
 
   it("an already confirmed address gets the answer a new one gets, and stays confirmed", async () => {
@@ -461,12 +500,17 @@ describe("banner decisions never touch email (R0.2)", () => {
 
     const snapshot = async () => ({
       subscriptions: await subscriptionRows(site.id),
+      requests: await requestRows(site.id),
+      links: await linkRows(site.id),
       events: await eventRows(site.id),
       outbox: (await outboxRows(site.id)).map((m) => m.id),
     });
     const before = await snapshot();
-    expect(before.subscriptions.map((s) => s.status).sort()).toEqual(["confirmed", "pending"]);
-    expect(before.subscriptions.every((s) => s.visitor_id === visitor.visitorId)).toBe(true);
+    expect(before.subscriptions.map((s) => s.status)).toEqual(["confirmed"]);
+    // Both requests came from this browser; the confirmed one is spent, the other still waits.
+    expect(before.requests.map((r) => r.visitor_id)).toEqual([visitor.visitorId, visitor.visitorId]);
+    expect(before.requests.filter((r) => r.used_at === null)).toHaveLength(1);
+    expect(before.links.map((l) => l.visitor_id)).toEqual([visitor.visitorId]);
 
     for (const action of ["accept_all", "reject_all", "withdraw", "accept_all"] as const) {
       const res = await postDecision(site.id, decisionBody(site, { action, surface: "preferences" }), { token: visitor.token! });
@@ -478,29 +522,61 @@ describe("banner decisions never touch email (R0.2)", () => {
 });
 
 describe("the visitor's rights over their email data (R9.1, R9.2)", () => {
-  it("export lists the subscriptions made from this browser; erasure deletes the address and keeps only the suppression hash", async () => {
+  const erase = (siteId: string, token: string) => call(`/v1/sites/${siteId}/me`, { method: "DELETE", headers: { Origin: ORIGIN, Authorization: `Bearer ${token}` } });
+
+  it("export lists this browser's pending signup with the address typed; erasure deletes the request and its address", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const email = `rights-${crypto.randomUUID()}@example.com`;
     const res = await postSignup(site.id, signupBody({ email, lists: ["blog"] }), { headers: { Authorization: `Bearer ${visitor.token}` } });
     expect(res.status).toBe(202);
+    const [message] = await outboxRows(site.id);
 
     const exported = (await (await getMe(site.id, visitor.token!, "/export")).json()) as ExportDocument;
     expect(exported.subscriptions).toEqual([
       expect.objectContaining({ list: "blog", email, status: "pending", textVersion: "2026-11-01", confirmedAt: null }),
     ]);
 
-    const erased = await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, Authorization: `Bearer ${visitor.token}` } });
+    const erased = await erase(site.id, visitor.token!);
+    expect(erased.status).toBe(200);
+    // Nothing was subscribed, so nothing is deleted or suppressed: the request goes, with the
+    // address typed, and its link no longer leads anywhere.
+    expect(await erased.json()).toMatchObject({ erased: true, subscriptionsDeleted: 0 });
+    expect(await requestRows(site.id)).toEqual([]);
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    expect(await suppressionRows(site.id)).toEqual([]);
+    expect((await postConfirm(site.id, confirmToken(message!, site.id))).status).toBe(400);
+    // The proof of what was asked stays, by hash only.
+    const events = await eventRows(site.id);
+    expect(events.map((e) => e.kind)).toEqual(["signup"]);
+    expect(JSON.stringify(events)).not.toContain(email);
+  });
+
+  it("export lists the subscriptions this browser confirmed; erasure deletes the address and keeps only the suppression hash", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const email = `rights-${crypto.randomUUID()}@example.com`;
+    expect((await postSignup(site.id, signupBody({ email, lists: ["blog"] }), { headers: auth(visitor.token!) })).status).toBe(202);
+    const [message] = await outboxRows(site.id);
+    expect((await postConfirm(site.id, confirmToken(message!, site.id))).status).toBe(200);
+
+    const exported = (await (await getMe(site.id, visitor.token!, "/export")).json()) as ExportDocument;
+    expect(exported.subscriptions).toEqual([
+      expect.objectContaining({ list: "blog", email, status: "confirmed", textVersion: "2026-11-01", confirmedAt: expect.any(String) }),
+    ]);
+
+    const erased = await erase(site.id, visitor.token!);
     expect(erased.status).toBe(200);
     expect(await erased.json()).toMatchObject({ erased: true, subscriptionsDeleted: 1 });
     expect(await subscriptionRows(site.id)).toEqual([]);
+    expect(await linkRows(site.id)).toEqual([]);
+    expect(await requestRows(site.id)).toEqual([]);
     const suppressed = await suppressionRows(site.id);
     expect(suppressed).toHaveLength(1);
     expect(suppressed[0]).toMatchObject({ list_id: "blog", reason: "erase" });
     expect(JSON.stringify(suppressed)).not.toContain(email);
-    const { results: tokens } = await workerEnv.LEDGER.prepare("SELECT * FROM confirm_tokens WHERE site_id = ?").bind(site.id).all();
-    expect(tokens).toEqual([]);
-    const { results: events } = await workerEnv.LEDGER.prepare("SELECT kind FROM subscription_events WHERE site_id = ? ORDER BY seq").bind(site.id).all();
-    expect(events.map((e) => e.kind)).toEqual(["signup", "erase"]);
+    const events = await eventRows(site.id);
+    expect(events.map((e) => e.kind)).toEqual(["signup", "confirm", "erase"]);
+    expect(JSON.stringify(events)).not.toContain(email);
   });
 });

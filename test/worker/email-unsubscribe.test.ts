@@ -1,22 +1,29 @@
 /**
  * Unsubscribing (R5.4–R5.7): RFC 8058 one-click POST /u/{token} that ignores cookies and
- * authorization, never redirects, is idempotent and suppresses the address's keyed hash; a GET
+ * authorization, never redirects, is idempotent, forgets the address (only its keyed hash stays)
+ * and suppresses it, and voids the address's signup requests still waiting in the inbox; a GET
  * page that changes nothing; "unsubscribe from all"; uniform failures for forged links; links
- * that keep working (no expiry, key rotation). And the List-* headers of list mail.
+ * that keep working (no expiry, key rotation of the link keys, old `u1.` links signed with the
+ * visitor-token keys); a limit per address. And the List-* headers of list mail.
  */
 import { env } from "cloudflare:workers";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { describe, expect, it } from "vitest";
 import { emailHash } from "../../worker/email/address";
 import { listHeaders } from "../../worker/email/messages";
-import { unsubscribeUrl } from "../../worker/routes/email-pages";
-import { base64url, fromBase64url, signSealed } from "../../worker/tokens";
+import { signUnsubscribeToken, unsubscribeUrl } from "../../worker/email/unsubscribe-links";
+import type { Env } from "../../worker/env";
+import { app } from "../../worker/index";
+import { base64url, fromBase64url } from "../../worker/tokens";
 import { BASE, call, freshSite, keySetting } from "./helpers";
 import {
   confirmToken,
   confirmedSubscriber,
   eventRows,
   outboxRows,
+  postConfirm,
   postSignup,
+  requestRows,
   signupBody,
   signupForToken,
   subscriptionRows,
@@ -33,14 +40,29 @@ const ONE_CLICK = "List-Unsubscribe=One-Click";
 
 /** Everything D1 holds about a site's email state. */
 async function emailState(siteId: string) {
-  return { subscriptions: await subscriptionRows(siteId), suppressions: await suppressionRows(siteId), events: await eventRows(siteId) };
+  return {
+    subscriptions: await subscriptionRows(siteId),
+    requests: await requestRows(siteId),
+    suppressions: await suppressionRows(siteId),
+    events: await eventRows(siteId),
+  };
+}
+
+/** Moves a site's confirmation-send log `minutes` into the past, so the address may get a new message. */
+async function ageSendLog(siteId: string, minutes = 11) {
+  await env.LEDGER.prepare(
+    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
+  ).bind(siteId).run();
 }
 
 function statusByList(rows: { list_id: string; status: string }[]) {
   return Object.fromEntries(rows.map((r) => [r.list_id, r.status]));
 }
 
-/** A sealed token signed with any key, independently of the Worker's code. */
+/**
+ * A sealed token signed with any key, independently of the Worker's code: by default a legacy
+ * `u1.` unsubscribe link, as they were signed with the visitor-token keys.
+ */
 async function sealWith(kid: string, secret: string, payload: object, prefix = "u1"): Promise<string> {
   const enc = new TextEncoder();
   const signed = `${prefix}.${kid}.${base64url(enc.encode(JSON.stringify(payload)))}`;
@@ -68,6 +90,11 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
 
     const rows = await subscriptionRows(site.id);
     expect(statusByList(rows)).toEqual({ "marketing-email": "unsubscribed", blog: "confirmed" });
+    // The list left forgets the address (only the keyed hash stays); the other keeps it.
+    expect(rows.map((r) => [r.list_id, r.email, r.email_hash])).toEqual([
+      ["blog", email.toLowerCase(), hash],
+      ["marketing-email", null, hash],
+    ]);
     const unsubscribedAt = rows.find((r) => r.list_id === "marketing-email")!.unsubscribed_at!;
     expect(unsubscribedAt >= before && unsubscribedAt <= after).toBe(true);
     // R5.7: the suppression holds the keyed hash, never the address.
@@ -133,13 +160,15 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
     expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
   });
 
-  it("a pending signup can be left too, before it is confirmed", async () => {
+  it("a pending signup can be left too, before it is confirmed: its link is void and its address forgotten", async () => {
     const site = await freshSite();
-    const { email } = await signupForToken(site.id);
+    const { email, token } = await signupForToken(site.id);
     expect((await oneClick(await unsubscribePath(site.id, "marketing-email", email))).status).toBe(200);
-    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+    expect(await subscriptionRows(site.id)).toEqual([]);
+    expect(await requestRows(site.id)).toMatchObject([{ list_id: "marketing-email", email: null, used_at: expect.any(String) }]);
     expect(await suppressionRows(site.id)).toHaveLength(1);
     expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup", "unsubscribe"]);
+    expect((await postConfirm(site.id, token)).status).toBe(410);
   });
 
   it("an address whose subscription row was deleted is still suppressed", async () => {
@@ -159,13 +188,22 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const path = await unsubscribePath(site.id, "marketing-email", email);
     expect((await oneClick(path)).status).toBe(200);
-    await signupForToken(site.id, "marketing-email", email); // pending again, still suppressed
-    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "pending" });
+    await ageSendLog(site.id);
+    const { token } = await signupForToken(site.id, "marketing-email", email); // a new request, still suppressed
+    expect(await outboxRows(site.id)).toHaveLength(2);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+    expect((await requestRows(site.id)).filter((r) => r.used_at === null)).toHaveLength(1);
 
     expect((await oneClick(path)).status).toBe(200);
     expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
     expect(await suppressionRows(site.id)).toHaveLength(1);
+    // The new request is void: its link no longer confirms, and it forgot the address.
+    expect((await requestRows(site.id)).every((r) => r.used_at !== null && r.email === null)).toBe(true);
+    expect((await postConfirm(site.id, token)).status).toBe(410);
     // The proof log shows every change of state: the second unsubscribe too.
+    expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup", "confirm", "unsubscribe", "signup", "unsubscribe"]);
+    // …once: a third click changes nothing more.
+    expect((await oneClick(path)).status).toBe(200);
     expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup", "confirm", "unsubscribe", "signup", "unsubscribe"]);
   });
 });
@@ -248,6 +286,7 @@ describe("forged and broken links (R5.5: no oracle)", () => {
     const path = await unsubscribePath(site.id, "marketing-email", email);
     const token = path.slice("/u/".length);
     const [prefix, kid, payload, sig] = token.split(".") as [string, string, string, string];
+    expect(prefix).toBe("u2");
     const claims = JSON.parse(new TextDecoder().decode(fromBase64url(payload))) as { s: string; l: string; e: string; iat: number };
     expect(claims).toMatchObject({ s: site.id, l: "marketing-email", e: hash });
     const reencode = (over: object) => base64url(new TextEncoder().encode(JSON.stringify({ ...claims, ...over })));
@@ -259,13 +298,21 @@ describe("forged and broken links (R5.5: no oracle)", () => {
       "another address in the payload": `${prefix}.${kid}.${reencode({ e: await emailHash(workerEnv, "victim@example.com") })}.${sig}`,
       "a changed signature": `${prefix}.${kid}.${payload}.${flip(sig)}`,
       "a truncated signature": `${prefix}.${kid}.${payload}.${sig.slice(0, 20)}`,
-      "an unknown key id": await sealWith("k9", current.secret, claims),
-      "the right key id, a wrong secret": await sealWith(current.kid, "x".repeat(40), claims),
+      "an unknown key id": await sealWith("k9", current.secret, claims, "u2"),
+      "an unknown key id (legacy link)": await sealWith("k9", current.secret, claims),
+      "the right key id, a wrong secret": await sealWith(kid, "x".repeat(40), claims, "u2"),
+      "the right key id, a wrong secret (legacy link)": await sealWith(current.kid, "x".repeat(40), claims),
+      // A link signed with a visitor-token key is only ever a legacy `u1.` link.
+      "a visitor-token key under the new prefix": await sealWith(current.kid, current.secret, claims, "u2"),
       "another prefix (a visitor token's)": await sealWith(current.kid, current.secret, claims, "v1"),
-      "a valid seal for a list the site lacks": await signSealed(workerEnv, "u1", { ...claims, l: "sms" }),
-      "a valid seal for a site that does not exist": await signSealed(workerEnv, "u1", { ...claims, s: "no-such-site" }),
+      "a valid seal for a list the site lacks": await signUnsubscribeToken(workerEnv, site.id, "sms", hash),
+      "a valid seal for a site that does not exist": await signUnsubscribeToken(workerEnv, "no-such-site", "marketing-email", hash),
+      "a valid legacy seal for a list the site lacks": await sealWith(current.kid, current.secret, { ...claims, l: "sms" }),
+      "a valid legacy seal for a site that does not exist": await sealWith(current.kid, current.secret, { ...claims, s: "no-such-site" }),
+      "a valid legacy seal of a visitor token's payload": await sealWith(current.kid, current.secret, { s: site.id, v: crypto.randomUUID(), iat: claims.iat }),
       "random garbage": "totally-not-a-token",
-      "four dots of nothing": "u1...",
+      "four dots of nothing": "u2...",
+      "four dots of nothing (legacy)": "u1...",
       "an over-long token": `${prefix}.${kid}.${payload}.${sig}${"A".repeat(1100)}`,
     };
     const state = await emailState(site.id);
@@ -291,14 +338,54 @@ describe("links keep working (R5.6)", () => {
   it("a link issued 60 days ago still unsubscribes", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
-    const iat = Math.floor(Date.now() / 1000) - 60 * DAY_S;
-    const token = await signSealed(workerEnv, "u1", { s: site.id, l: "marketing-email", e: await emailHash(workerEnv, email), iat });
+    const token = await signUnsubscribeToken(workerEnv, site.id, "marketing-email", await emailHash(workerEnv, email), new Date(Date.now() - 60 * DAY_S * 1000));
+    expect(token).toMatch(/^u2\./);
     expect((await call(`/u/${token}`)).status).toBe(200);
     expect((await oneClick(`/u/${token}`)).status).toBe(200);
     expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
   });
 
-  it("a link signed with the previous key (after a key rotation) still unsubscribes", async () => {
+  it("a legacy u1 link (signed with the current visitor-token key, 60 days ago) still unsubscribes", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email"]);
+    const current = keySetting(workerEnv.TOKEN_KEY_CURRENT);
+    const iat = Math.floor(Date.now() / 1000) - 60 * DAY_S;
+    const token = await sealWith(current.kid, current.secret, { s: site.id, l: "marketing-email", e: await emailHash(workerEnv, email), iat });
+    expect((await call(`/u/${token}`)).status).toBe(200);
+    expect((await oneClick(`/u/${token}`)).status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
+    expect(await suppressionRows(site.id)).toHaveLength(1);
+  });
+
+  it("a link signed before a new key was put in front of UNSUBSCRIBE_KEYS still unsubscribes; new links use the new key", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["marketing-email", "blog"]);
+    const hash = await emailHash(workerEnv, email);
+    // Signed while no ring is configured: the key derived from EMAIL_HASH_KEY (kid e1).
+    const before = await signUnsubscribeToken(workerEnv, site.id, "marketing-email", hash);
+    expect(before).toMatch(/^u2\.e1\./);
+    const rotated: Env = { ...workerEnv, UNSUBSCRIBE_KEYS: `r2:${"s".repeat(40)},e1` };
+    const after = await signUnsubscribeToken(rotated, site.id, "blog", hash);
+    expect(after).toMatch(/^u2\.r2\./);
+    const post = async (token: string, over: Env) => {
+      const ctx = createExecutionContext();
+      const res = await app.fetch(
+        new Request(`${BASE}/u/${token}`, { method: "POST", headers: { "Content-Type": "application/x-www-form-urlencoded" }, body: "List-Unsubscribe=One-Click" }),
+        over,
+        ctx,
+      );
+      await waitOnExecutionContext(ctx);
+      return res;
+    };
+    expect((await post(before, rotated)).status).toBe(200);
+    expect((await post(after, rotated)).status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed", blog: "unsubscribed" });
+    // A link of a key taken out of the ring no longer verifies.
+    const withoutE1: Env = { ...workerEnv, UNSUBSCRIBE_KEYS: `r2:${"s".repeat(40)}` };
+    expect((await post(before, withoutE1)).status).toBe(400);
+  });
+
+  it("a legacy link signed with the previous visitor-token key (after a key rotation) still unsubscribes", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const previous = keySetting(workerEnv.TOKEN_KEY_PREVIOUS);
@@ -336,7 +423,7 @@ describe("listHeaders(): the List-* headers of list mail (R5.3, R5.4)", () => {
     const uris = entries.map((e) => /^<([^<>\s]+)>$/.exec(e)?.[1]);
     const https = uris.filter((u) => u?.startsWith("https://"));
     expect(https).toEqual([url]);
-    expect(new URL(https[0]!).pathname).toMatch(/^\/u\/u1\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
+    expect(new URL(https[0]!).pathname).toMatch(/^\/u\/u2\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$/);
     expect(headers["List-Unsubscribe-Post"]).toBe("List-Unsubscribe=One-Click");
     expect(headers["List-Id"]).toBe(`marketing-email.${site.id}.lists.assent.example`);
     // RFC 2919: a List-Id is a dot-atom of letters, digits and hyphens.
@@ -362,15 +449,93 @@ describe("listHeaders(): the List-* headers of list mail (R5.3, R5.4)", () => {
 });
 
 describe("signing up again after leaving all lists (R5.7)", () => {
-  it("a signup after ?all=1 is pending again for the list asked for only", async () => {
+  it("a signup after ?all=1 gets the same answer, no message within 10 minutes, later a request for the list asked for only", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id);
     await oneClick(`${await unsubscribePath(site.id, "blog", email)}?all=1`);
+    const state = await emailState(site.id);
+
+    // At once: unsubscribing did not reset the limit; the answer is a signup's all the same, and
+    // the request is recorded, but no message goes out and nothing else changes.
     const res = await postSignup(site.id, signupBody({ email, lists: ["blog"] }));
     expect(res.status).toBe(202);
-    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed", blog: "pending" });
+    expect(await res.json()).toMatchObject({ status: "pending", lists: ["blog"] });
+    expect(await outboxRows(site.id)).toHaveLength(2);
+    const now = await emailState(site.id);
+    expect({ ...now, requests: undefined, events: undefined }).toEqual({ ...state, requests: undefined, events: undefined });
+
+    await ageSendLog(site.id);
+    expect((await postSignup(site.id, signupBody({ email, lists: ["blog"] }))).status).toBe(202);
+    // Both lists stay unsubscribed (without the address) until the click; live requests for blog
+    // only (the quiet one from before, which had no message, and this one).
+    expect((await subscriptionRows(site.id)).map((r) => [r.list_id, r.status, r.email])).toEqual([
+      ["blog", "unsubscribed", null],
+      ["marketing-email", "unsubscribed", null],
+    ]);
+    expect((await requestRows(site.id)).filter((r) => r.used_at === null).map((r) => r.list_id)).toEqual(["blog", "blog"]);
     const last = (await outboxRows(site.id)).at(-1)!;
     expect(last.to_address).toBe(email.toLowerCase());
-    expect(confirmToken(last, site.id)).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    const token = confirmToken(last, site.id);
+    expect(token).toMatch(/^[A-Za-z0-9_-]{43}$/);
+    expect((await postConfirm(site.id, token)).status).toBe(200);
+    expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed", blog: "confirmed" });
+  });
+});
+
+describe("limits on the pages' POSTs", () => {
+  it("one address's unsubscribes past the limit → 429 page with Retry-After; another address is not held up", async () => {
+    const site = await freshSite();
+    const email = await confirmedSubscriber(site.id, ["blog"]);
+    const path = await unsubscribePath(site.id, "blog", email);
+    // Fixed 10 s windows: a run across a boundary may pass up to twice the limit (20) first.
+    let limited: Response | null = null;
+    for (let i = 0; i < 60 && !limited; i++) {
+      const res = await oneClick(path, { "CF-Connecting-IP": `198.51.${i}.7` });
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(200);
+      await res.arrayBuffer();
+    }
+    expect(limited).not.toBeNull();
+    expect(Number(limited!.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(limited!.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+    // Keyed by the address, not the network or the link: another address from the same network passes.
+    const other = await confirmedSubscriber(site.id, ["blog"]);
+    expect((await oneClick(await unsubscribePath(site.id, "blog", other), { "CF-Connecting-IP": "198.51.0.7" })).status).toBe(200);
+    expect((await subscriptionRows(site.id)).map((r) => [r.status, r.email])).toEqual([
+      ["unsubscribed", null],
+      ["unsubscribed", null],
+    ]);
+    expect(await suppressionRows(site.id)).toHaveLength(2);
+  });
+
+  it("one confirmation link POSTed past the limit → 429 page with Retry-After", async () => {
+    const site = await freshSite();
+    const { token } = await signupForToken(site.id);
+    let limited: Response | null = null;
+    for (let i = 0; i < 60 && !limited; i++) {
+      const res = await call(`/e/${site.id}/confirm/${token}`, { method: "POST", headers: { "CF-Connecting-IP": `198.51.${i}.9` } });
+      if (res.status === 429) limited = res;
+      else expect([200, 410]).toContain(res.status);
+      await res.arrayBuffer();
+    }
+    expect(limited).not.toBeNull();
+    expect(Number(limited!.headers.get("Retry-After"))).toBeGreaterThan(0);
+    expect(limited!.headers.get("Content-Type")).toBe("text/html; charset=utf-8");
+  });
+
+  it("confirmations from one network past the limit → 429, whatever the link", async () => {
+    const site = await freshSite();
+    let limited: Response | null = null;
+    for (let i = 0; i < 60 && !limited; i++) {
+      // Unknown links: the network's limit comes before the lookup.
+      const res = await call(`/e/${site.id}/confirm/${"A".repeat(40)}${String(i).padStart(3, "0")}`, { method: "POST", headers: { "CF-Connecting-IP": "198.51.100.4" } });
+      if (res.status === 429) limited = res;
+      else expect(res.status).toBe(400);
+      await res.arrayBuffer();
+    }
+    expect(limited).not.toBeNull();
+    // Another network is not held up.
+    const { token } = await signupForToken(site.id);
+    expect((await call(`/e/${site.id}/confirm/${token}`, { method: "POST", headers: { "CF-Connecting-IP": "203.0.113.50" } })).status).toBe(200);
   });
 });

@@ -5,6 +5,8 @@ declare namespace Cloudflare {
     LEDGER: D1Database;
     WRITE_LIMIT: RateLimit;
     ADMIN_LIMIT: RateLimit;
+    AUTH_FAIL_LIMIT: RateLimit;
+    UNSUBSCRIBE_KEYS?: string;
     SITE_SECRET_KEY?: string;
     TOKEN_KEY_CURRENT: string;
     TOKEN_KEY_PREVIOUS?: string;

@@ -40,6 +40,7 @@ describe("GET /v1/health", () => {
       LEDGER: untouchable("LEDGER"),
       WRITE_LIMIT: untouchable("WRITE_LIMIT"),
       ADMIN_LIMIT: untouchable("ADMIN_LIMIT"),
+      AUTH_FAIL_LIMIT: untouchable("AUTH_FAIL_LIMIT"),
     };
     const res = await app.fetch(new Request(`${BASE}/v1/health`), noStorage, createExecutionContext());
     expect(res.status).toBe(200);

@@ -168,9 +168,9 @@ export function b64url(bytes: Uint8Array | ArrayBuffer): string {
  * Signs a visitor token independently of the Worker's code, in the documented format
  * `v1.<kid>.<base64url(payload)>.<base64url(HMAC-SHA256)>`.
  */
-export async function signTokenWith(kid: string, secret: string, payload: { s: string; v: string; iat?: number }): Promise<string> {
+export async function signTokenWith(kid: string, secret: string, payload: { s: string; v: string; iat?: number; j?: string }): Promise<string> {
   const enc = new TextEncoder();
-  const claims = { s: payload.s, v: payload.v, iat: payload.iat ?? Math.floor(Date.now() / 1000) };
+  const claims = { s: payload.s, v: payload.v, iat: payload.iat ?? Math.floor(Date.now() / 1000), ...(payload.j ? { j: payload.j } : {}) };
   const body = b64url(enc.encode(JSON.stringify(claims)));
   const signed = `v1.${kid}.${body}`;
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

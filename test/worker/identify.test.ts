@@ -18,52 +18,10 @@ import type {
 } from "../../worker/contract";
 import { postSignup, signupBody } from "./email-helpers";
 import { ORIGIN, auth, b64url, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, randomIp } from "./helpers";
+import { admin, identified, identify, sign, siteWithSecret } from "./identity-helpers";
 
 const DAY = 86_400;
 const enc = new TextEncoder();
-
-function admin(siteId: string, path: string, key: string | null, init: RequestInit = {}): Promise<Response> {
-  return call(`/v1/sites/${siteId}/admin${path}`, { ...init, headers: { ...(key ? auth(key) : {}), ...(init.headers as Record<string, string>) } });
-}
-
-/** A site with an API key and its identity secret, fetched the way a site owner would. */
-async function siteWithSecret() {
-  const site = await freshSite();
-  const key = (await insertApiKey(site.id)).secret;
-  const res = await admin(site.id, "/identity-secret", key);
-  expect(res.status).toBe(200);
-  const { secret } = (await res.json()) as IdentitySecretResponse;
-  return { ...site, key, secret };
-}
-
-/** Signs an identity exactly as the README tells a site's backend to. */
-async function sign(secret: string, siteId: string, subject: string, exp = Math.floor(Date.now() / 1000) + 3600): Promise<string> {
-  const subjectPart = b64url(enc.encode(subject));
-  const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);
-  const mac = await crypto.subtle.sign("HMAC", key, enc.encode(`id1.${siteId}.${subjectPart}.${exp}`));
-  return `id1.${subjectPart}.${exp}.${b64url(new Uint8Array(mac))}`;
-}
-
-interface IdentifyOptions {
-  token?: string;
-  origin?: string | null;
-  ip?: string;
-}
-
-function identify(siteId: string, identity: unknown, opts: IdentifyOptions = {}): Promise<Response> {
-  const headers: Record<string, string> = { "Content-Type": "application/json", "CF-Connecting-IP": opts.ip ?? randomIp() };
-  if (opts.origin !== null) headers.Origin = opts.origin ?? ORIGIN;
-  if (opts.token) headers.Authorization = `Bearer ${opts.token}`;
-  return call(`/v1/sites/${siteId}/identify`, { method: "POST", headers, body: JSON.stringify({ identity }) });
-}
-
-async function identified(siteId: string, identity: string, opts: IdentifyOptions = {}): Promise<IdentifyResponse> {
-  const res = await identify(siteId, identity, opts);
-  const text = await res.text();
-  expect(res.status, text).toBe(200);
-  expect(res.headers.get("Cache-Control")).toBe("no-store");
-  return JSON.parse(text) as IdentifyResponse;
-}
 
 const subjectRows = (siteId: string) =>
   env.LEDGER.prepare(`SELECT subject, visitor_id FROM subjects WHERE site_id = ?1 ORDER BY subject`).bind(siteId).all<{ subject: string; visitor_id: string }>().then((r) => r.results);

@@ -1,12 +1,14 @@
 /**
- * Proof retention (R1.15): the daily scheduled job deletes ledger rows past their evidence
- * period and old erasure records, and nothing else.
+ * Retention (R1.15, R9.10): the scheduled job deletes ledger rows past their evidence period,
+ * old erasure records, expired signup requests, old webhook events and spent token revocations,
+ * and nothing else; however large the backlog, in bounded steps that continue across runs.
  */
 import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import type { ConsentResponse } from "../../worker/contract";
 import type { Env } from "../../worker/env";
+import { DAILY_STEPS, MINUTE_STEPS, PURGE_BATCH } from "../../worker/retention";
 import { ERASURE_RETENTION_DAYS, purgeExpired } from "../../worker/store/ledger";
 import { decisionBody, freshSite, ledgerRows, postDecision } from "./helpers";
 
@@ -40,13 +42,15 @@ async function erasureIds(siteId: string): Promise<string[]> {
   return results.map((r) => r.id);
 }
 
-/** Runs the Worker's scheduled handler as the daily cron would. */
-async function runScheduledJob() {
+/** Runs the Worker's scheduled handler as the daily cron (default) or the per-minute cron would. */
+async function runScheduledJob(cron = "17 3 * * *") {
   const worker = (await import("../../worker/index")).default;
   const ctx = createExecutionContext();
-  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron: "17 3 * * *" }), env as unknown as Env, ctx);
+  await worker.scheduled(createScheduledController({ scheduledTime: Date.now(), cron }), env as unknown as Env, ctx);
   await waitOnExecutionContext(ctx);
 }
+
+const countOf = async (sql: string, ...binds: unknown[]) => (await env.LEDGER.prepare(sql).bind(...binds).first<{ n: number }>())!.n;
 
 let logged: MockInstance<typeof console.log>;
 beforeEach(() => {
@@ -69,7 +73,9 @@ describe("the scheduled retention job", () => {
     const remaining = (await ledgerRows(site.id)).map((r) => r.receipt_id);
     expect(remaining).toEqual([...kept, real.receipt.id]);
     for (const id of expired) expect(remaining).not.toContain(id);
-    expect(logged).toHaveBeenCalledWith(expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ unconfirmed signups, \d+ webhook events$/));
+    expect(logged).toHaveBeenCalledWith(
+      expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations$/),
+    );
   });
 
   it("deletes erasure records older than their retention and keeps recent ones", async () => {
@@ -93,9 +99,9 @@ describe("a real decision's proof", () => {
     expect(retainUntil - expiresAt).toBe(30 * DAY_MS);
 
     // The rows of other sites (demo defaults: 180 + 1095 days) are far beyond these dates.
-    await purgeExpired(env as unknown as Env, new Date(retainUntil - 60_000));
+    await purgeExpired(env as unknown as Env, new Date(retainUntil - 60_000), PURGE_BATCH);
     expect(await ledgerRows(site.id)).toHaveLength(1);
-    await purgeExpired(env as unknown as Env, new Date(retainUntil + 60_000));
+    await purgeExpired(env as unknown as Env, new Date(retainUntil + 60_000), PURGE_BATCH);
     expect(await ledgerRows(site.id)).toEqual([]);
   });
 
@@ -109,5 +115,75 @@ describe("a real decision's proof", () => {
     const second = await purgeExpired(env as unknown as Env, new Date(), 2);
     expect(second.receipts).toBe(1);
     expect((await ledgerRows(site.id)).map((r) => r.receipt_id)).toEqual([kept]);
+  });
+});
+
+describe("a backlog larger than one run (the job used to stop at 5,000 rows a day)", () => {
+  it("60,000 expired proof rows and 55,000 old webhook events with their deliveries are all purged, across runs", async () => {
+    const site = await freshSite();
+    const old = "2001-01-01T00:00:00.000Z";
+    // Inserted by SQL in one statement each: a backlog as a site would have after an outage of the job.
+    await env.LEDGER.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 60000)
+       INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at, action, surface,
+         categories, policy_version, policy_last_updated, policy_fingerprint, text_hash, widget_version, locale, regime,
+         jurisdiction, country, gpc, gpc_applied, ua_family, prev_receipt_id, expires_at, retain_until)
+       SELECT 'rcpt_bulk_' || i, ?1, 'v' || i, 'k' || i, 'h', ?2, 'accept_all', 'banner', '{}', '1', '2001-01-01', 'fp', 'th', 'w',
+         'en', 'opt-in', NULL, NULL, 0, 0, 'Chrome', NULL, ?2, ?2 FROM n`,
+    ).bind(site.id, old).run();
+    await env.LEDGER.prepare(
+      `WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n WHERE i < 55000)
+       INSERT INTO webhook_events (id, site_id, type, payload, created_at) SELECT 'evt_bulk_' || i, ?1, 'consent.updated', '{}', ?2 FROM n`,
+    ).bind(site.id, old).run();
+    await env.LEDGER.prepare(
+      `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at)
+       SELECT id, 'wh_bulk', site_id, 'delivered', 1, created_at FROM webhook_events WHERE site_id = ?1`,
+    ).bind(site.id).run();
+    const kept = await insertRow(site.id, "2999-01-01T00:00:00.000Z");
+
+    // One daily run is bounded: it deletes at most DAILY_STEPS batches of each kind and says more remains.
+    await runScheduledJob();
+    const perRun = DAILY_STEPS * PURGE_BATCH;
+    expect(await countOf("SELECT COUNT(*) AS n FROM ledger WHERE site_id = ?", site.id)).toBe(60_000 - perRun + 1);
+    expect(await countOf("SELECT COUNT(*) AS n FROM webhook_events WHERE site_id = ?", site.id)).toBe(55_000 - perRun);
+    expect(logged).toHaveBeenLastCalledWith(expect.stringMatching(/; more next run$/));
+
+    // The per-minute runs continue until the backlog is gone.
+    let runs = 0;
+    while ((await countOf("SELECT COUNT(*) AS n FROM ledger WHERE site_id = ?", site.id)) > 1 && runs < 10) {
+      await runScheduledJob("* * * * *");
+      runs++;
+    }
+    expect(runs).toBe(Math.ceil((60_000 - perRun) / (MINUTE_STEPS * PURGE_BATCH)));
+    await runScheduledJob("* * * * *");
+    expect((await ledgerRows(site.id)).map((r) => r.receipt_id)).toEqual([kept]);
+    expect(await countOf("SELECT COUNT(*) AS n FROM webhook_events WHERE site_id = ?", site.id)).toBe(0);
+    expect(await countOf("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE site_id = ?", site.id)).toBe(0);
+  }, 60_000);
+
+  it("expired signup requests, day-old send-log entries and spent token revocations go too; live ones stay", async () => {
+    const site = await freshSite();
+    const now = Date.now();
+    const request = (hash: string, expiresAt: string) =>
+      env.LEDGER.prepare(
+        `INSERT INTO signup_requests (token_hash, site_id, list_id, email_hash, email, visitor_id, text_version, locale, source_url, created_at, expires_at)
+         VALUES (?1, ?2, 'blog', 'e', 'a@example.com', NULL, '1', 'en', 'x', ?3, ?4)`,
+      ).bind(hash, site.id, iso(now - DAY_MS), expiresAt).run();
+    await request("expired", iso(now - 60_000));
+    await request("live", iso(now + DAY_MS));
+    const send = (hash: string, at: string) =>
+      env.LEDGER.prepare(`INSERT INTO confirmation_sends (token_hash, site_id, list_id, email_hash, sent_at) VALUES (?1, ?2, 'blog', 'e', ?3)`).bind(hash, site.id, at).run();
+    await send("old", iso(now - DAY_MS - 60_000));
+    await send("recent", iso(now - 60_000));
+    const revocation = (subject: string, expiresAt: string) =>
+      env.LEDGER.prepare(`INSERT INTO token_revocations (site_id, subject, not_before, reason, ref, expires_at) VALUES (?1, ?2, 1, 'logout', NULL, ?3)`).bind(site.id, subject, expiresAt).run();
+    await revocation("t:spent", iso(now - 60_000));
+    await revocation("t:live", iso(now + DAY_MS));
+
+    await runScheduledJob();
+    const ids = async (sql: string) => (await env.LEDGER.prepare(sql).bind(site.id).all<{ id: string }>()).results.map((r) => r.id);
+    expect(await ids("SELECT token_hash AS id FROM signup_requests WHERE site_id = ?")).toEqual(["live"]);
+    expect(await ids("SELECT token_hash AS id FROM confirmation_sends WHERE site_id = ?")).toEqual(["recent"]);
+    expect(await ids("SELECT subject AS id FROM token_revocations WHERE site_id = ?")).toEqual(["t:live"]);
   });
 });

@@ -91,8 +91,9 @@ describe("visitor tokens", () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const [, kid, payload] = visitor.token!.split(".");
-    const claims = JSON.parse(atob(payload!.replaceAll("-", "+").replaceAll("_", "/"))) as { s: string; v: string; iat: number };
-    expect(claims).toEqual({ s: site.id, v: visitor.visitorId, iat: expect.any(Number) });
+    const claims = JSON.parse(atob(payload!.replaceAll("-", "+").replaceAll("_", "/"))) as { s: string; v: string; iat: number; j: string };
+    // j: the token's own random id (16 base64url characters), so one token can be revoked.
+    expect(claims).toEqual({ s: site.id, v: visitor.visitorId, iat: expect.any(Number), j: expect.stringMatching(/^[A-Za-z0-9_-]{16}$/) });
     const current = keySetting(env.TOKEN_KEY_CURRENT);
     expect(kid).toBe(current.kid);
     expect(await signTokenWith(current.kid, current.secret, claims)).toBe(visitor.token);

@@ -25,7 +25,7 @@ import {
   verifyTurnstile,
 } from "../../worker/turnstile";
 import { decisionBody, decisionRequest, demoConfig, expectNothingWritten, expectProblem, freshSite, ledgerRows } from "./helpers";
-import { expectNoEmailState, outboxRows, signupBody, signupRequest, subscriptionRows, workerEnv } from "./email-helpers";
+import { expectNoEmailState, outboxRows, requestRows, signupBody, signupRequest, subscriptionRows, workerEnv } from "./email-helpers";
 
 const SECRET = "0x4AAAAAAAtest-secret-not-real";
 const SITE_KEY = "0x4AAAAAAAtest-site-key";
@@ -96,12 +96,13 @@ afterEach(() => {
 });
 
 describe("Turnstile on the signup: a token siteverify accepts", () => {
-  it("→ 202, the subscription and its message; siteverify got the secret, token, remoteip and an idempotency key", async () => {
+  it("→ 202, the signup request and its message; siteverify got the secret, token, remoteip and an idempotency key", async () => {
     const site = await freshSite(withTurnstile());
     const { calls } = fakeSiteverify(pass());
     const res = await signup(site.id, { ...signupBody(), turnstileToken: TOKEN });
     expect(res.status, await res.clone().text()).toBe(202);
-    expect(await subscriptionRows(site.id)).toHaveLength(1);
+    expect(await requestRows(site.id)).toHaveLength(1);
+    expect(await subscriptionRows(site.id)).toEqual([]); // nothing is subscribed before the click
     expect(await outboxRows(site.id)).toHaveLength(1);
 
     expect(calls).toHaveLength(1);

@@ -1,7 +1,8 @@
 /**
  * The per-visitor KV record carries consent and the status of both email lists (issue #4 item
  * 1, R0.2): subscription changes show up in it, banner decisions never change them, and a
- * decision still costs one KV write, no KV read and one D1 round trip (R6.7, the cost model).
+ * decision still costs one KV write, no KV read, and two D1 round trips: its batch and the
+ * read that settles the record (R6.7, the cost model; worker/visitor-record.ts).
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -10,7 +11,7 @@ import type { Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
 import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, decisionRequest, freshSite, getMe, newVisitor, postDecision, prefEntry } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, decisionRequest, expectProblem, freshSite, getMe, newVisitor, postDecision, prefEntry } from "./helpers";
 
 /** Signs the visitor up for a list from their browser (token sent) and returns the confirm token. */
 async function signUp(siteId: string, token: string, list: string) {
@@ -59,7 +60,7 @@ describe("one record per visitor: consent and both lists", () => {
     }
   });
 
-  it("a signup without a visitor token, or by a visitor with no live decision, writes no record", async () => {
+  it("a signup without a visitor token writes no record; one with an erased visitor's token is refused and writes none", async () => {
     const site = await freshSite();
     expect((await postSignup(site.id, signupBody())).status).toBe(202);
     expect((await env.PREFS.list({ prefix: `pref:v1:${site.id}:` })).keys).toEqual([]);
@@ -67,7 +68,8 @@ describe("one record per visitor: consent and both lists", () => {
     const visitor = await newVisitor(site);
     const erased = await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { ...auth(visitor.token!), Origin: ORIGIN } });
     expect(erased.status).toBe(200);
-    await signUp(site.id, visitor.token!, "blog");
+    const refused = await postSignup(site.id, signupBody({ lists: ["blog"] }), { headers: auth(visitor.token!) });
+    await expectProblem(refused, 401, "token_revoked");
     expect((await prefEntry(site.id, visitor.visitorId)).value).toBeNull();
   });
 });
@@ -98,7 +100,7 @@ function countingEnv() {
 }
 
 describe("cost model (R6.7)", () => {
-  it("a decision: one KV write, no KV read of visitor state, one D1 batch (plus the site config read)", async () => {
+  it("a decision: one KV write, no KV read of visitor state, two D1 batches (record, settle) plus the site config read", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     await signUp(site.id, visitor.token!, "blog");
@@ -107,18 +109,18 @@ describe("cost model (R6.7)", () => {
     const res = await app.fetch(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), counted, ctx);
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(200);
-    expect(counts).toMatchObject({ prefsPut: 1, prefsGet: 0, d1Batch: 1 });
+    expect(counts).toMatchObject({ prefsPut: 1, prefsGet: 0, d1Batch: 2 });
     // SITE_CACHE_SECONDS is 0 in tests; deployed, the config read is memoized in the isolate.
     expect(counts.sitesGet).toBe(1);
     expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "pending" });
   });
 
-  it("a returning visitor's read (GET /me): one KV read, no D1", async () => {
+  it("a visitor's read (GET /me): one KV read and one D1 read (is the token revoked?)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const { counts, env: counted } = countingEnv();
     const res = await app.fetch(new Request(`http://assent.test/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) }), counted, createExecutionContext());
     expect(res.status).toBe(200);
-    expect(counts).toMatchObject({ prefsGet: 1, prefsPut: 0, d1Batch: 0, d1Prepare: 0 });
+    expect(counts).toMatchObject({ prefsGet: 1, prefsPut: 0, d1Batch: 0, d1Prepare: 1 });
   });
 });

@@ -332,7 +332,7 @@ describe("retries and no loss", () => {
     for (let i = 1; i < MAX_ATTEMPTS; i++) {
       const [d] = await deliveries(site.id);
       expect(d).toMatchObject({ status: "pending", attempts: i, last_status: null });
-      expect(d!.last_error).toContain("Network connection lost");
+      expect(d!.last_error).toBe("network error"); // fixed words, never the runtime's message
       clock = Date.parse(d!.next_attempt_at) + 1000;
       await deliverDue(workerEnv, new Date(clock), { siteId: site.id });
     }
@@ -446,7 +446,7 @@ describe("retention", () => {
     const before = await deliveries(site.id);
     expect(before.map((d) => d.status).sort()).toEqual(["delivered", "pending"]);
     const later = new Date(Date.now() + (WEBHOOK_RETENTION_DAYS + 1) * 86_400_000);
-    expect(await purgeWebhookEvents(workerEnv, later)).toBeGreaterThanOrEqual(1);
+    expect(await purgeWebhookEvents(workerEnv, later, 5000)).toBeGreaterThanOrEqual(1);
     const after = await deliveries(site.id);
     expect(after.map((d) => d.status)).toEqual(["pending"]);
     const events = await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM webhook_events WHERE site_id = ?1`).bind(site.id).first<{ n: number }>();

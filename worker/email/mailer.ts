@@ -61,6 +61,20 @@ export interface PostmarkOptions {
   fetch?: typeof fetch;
 }
 
+/**
+ * Postmark's numeric `ErrorCode` from an error answer (", ErrorCode 300"), or "". Never the
+ * answer's text: Postmark's messages quote the recipient ("Invalid 'To' address: …"), and
+ * what a mailer error says ends up in logs.
+ */
+async function postmarkErrorCode(res: Response): Promise<string> {
+  try {
+    const body = (await res.json()) as { ErrorCode?: unknown };
+    return Number.isInteger(body.ErrorCode) ? `, ErrorCode ${String(body.ErrorCode)}` : "";
+  } catch {
+    return "";
+  }
+}
+
 export class PostmarkMailer implements Mailer {
   private readonly baseUrl: string;
   private readonly attempts: number;
@@ -71,7 +85,9 @@ export class PostmarkMailer implements Mailer {
     this.baseUrl = (options.baseUrl ?? "https://api.postmarkapp.com").replace(/\/$/, "");
     this.attempts = options.attempts ?? 3;
     this.backoffMs = options.backoffMs ?? 500;
-    this.fetchImpl = options.fetch ?? fetch;
+    // Never the bare global stored as a property: called as `this.fetchImpl(…)`, workerd throws
+    // "Illegal invocation" when fetch's `this` is not the global scope.
+    this.fetchImpl = options.fetch ?? ((input, init) => fetch(input, init));
   }
 
   async send(m: EmailMessage): Promise<void> {
@@ -96,11 +112,11 @@ export class PostmarkMailer implements Mailer {
         });
         status = res.status;
         if (res.ok) return;
-        last = `${res.status} ${(await res.text()).slice(0, 200)}`;
+        last = `HTTP ${res.status}${await postmarkErrorCode(res)}`;
         if (status < 500) throw new MailError(`the email provider refused the message: ${last}`, status);
       } catch (err) {
         if (err instanceof MailError) throw err;
-        last = err instanceof Error ? err.message : String(err);
+        last = "network error";
       }
       if (attempt < this.attempts) await new Promise((r) => setTimeout(r, this.backoffMs * 2 ** (attempt - 1)));
     }

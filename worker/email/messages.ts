@@ -142,7 +142,12 @@ function textsFor(site: SiteConfig, locale: string) {
 export function listTitles(site: SiteConfig, lists: string[], locale: string): string {
   const texts = textsFor(site, locale);
   const titles = lists.map((id) => texts.communications[id]?.title ?? id);
-  return new Intl.ListFormat(locale, { type: "conjunction" }).format(titles);
+  try {
+    return new Intl.ListFormat(locale, { type: "conjunction" }).format(titles);
+  } catch {
+    // A locale stored before every locale was canonicalized on the way in: English joins.
+    return new Intl.ListFormat("en", { type: "conjunction" }).format(titles);
+  }
 }
 
 /**

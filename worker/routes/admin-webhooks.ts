@@ -39,6 +39,7 @@ import {
   requeueFailed,
 } from "../store/webhooks";
 import { deliverSoon, endpointSecret } from "../webhooks/deliver";
+import { webhookUrlProblem } from "../webhooks/url-policy";
 
 async function present(env: Env, row: EndpointRow): Promise<WebhookEndpoint> {
   return {
@@ -52,16 +53,17 @@ async function present(env: Env, row: EndpointRow): Promise<WebhookEndpoint> {
 }
 
 /**
- * Endpoints must be https: events carry email addresses and consent state. Plain http is
- * accepted only for loopback hosts in local development (DEV_MODE), for `npm start` and tests.
+ * Endpoints must be https to a public host (worker/webhooks/url-policy.ts): events carry email
+ * addresses and consent state, and the Worker must not become a way to reach loopback, cloud
+ * metadata or private networks. Plain http is accepted only for loopback hosts in local
+ * development (DEV_MODE), for `npm start` and tests. The detail names the rule that refused the
+ * URL, never anything learnt about the host (the check is made without any lookup).
  */
 function checkUrl(env: Env, url: string): void {
-  const u = new URL(url);
-  const loopback = u.hostname === "localhost" || u.hostname === "127.0.0.1" || u.hostname === "[::1]";
-  if (u.protocol === "https:" && !loopback) return;
-  if (loopback && env.DEV_MODE === "true") return;
-  throw new ApiError(422, "invalid_webhook_url", "The webhook URL must be https", {
-    detail: "Use an https:// URL on a public host (plain http only to localhost in local development).",
+  const problem = webhookUrlProblem(url, env.DEV_MODE === "true");
+  if (problem === null) return;
+  throw new ApiError(422, "invalid_webhook_url", "The webhook URL is not allowed", {
+    detail: `Refused: ${problem}. Use an https:// URL on a public host (plain http only to localhost in local development).`,
   });
 }
 

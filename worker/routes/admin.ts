@@ -31,7 +31,7 @@ import { getPreferences } from "../store/prefs";
 import { confirmedPage, statusesByVisitor } from "../store/subscriptions";
 import { adminIdentityRoutes } from "./admin-identity";
 import { webhookAdminRoutes } from "./admin-webhooks";
-import { unsubscribeUrl } from "./email-pages";
+import { unsubscribeUrl } from "../email/unsubscribe-links";
 
 /** The site's list with this id, or 404 `unknown_list`. */
 function siteList(c: { get(key: "site"): AdminEnv["Variables"]["site"] }, listId: string | undefined) {

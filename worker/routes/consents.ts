@@ -9,10 +9,18 @@
  *    `prev_receipt_id` chain. If D1 fails, nothing was written: 503.
  *    The `consent.updated` webhook event is queued in that same batch (transactional outbox);
  *    it is sent right after the response (`deliverSoon`) and retried by the cron.
+ *    With a token, the same batch checks that the token is not revoked (an erasure, a logout,
+ *    an identification): a revoked token records nothing and gets 401 `token_revoked`.
  * 3. The state goes to KV (one write, no read), with the visitor's email list statuses read in
- *    the same D1 batch (worker/visitor-record.ts). If KV fails after D1 succeeded, the answer is
- *    503 too; the client's retry with the same Idempotency-Key finds the ledger row, writes the
- *    KV state from it and answers as the first attempt would have: recorded exactly once.
+ *    the same D1 batch, and is then settled against D1 (worker/visitor-record.ts), so a slower
+ *    write of an older decision can never be the one KV keeps. If KV fails after D1 succeeded,
+ *    the answer is 503 too; the client's retry with the same Idempotency-Key finds the ledger
+ *    row, settles the KV state from D1 and answers as the first attempt would have: recorded
+ *    exactly once.
+ * 4. Every answer carries a fresh token (renewal: tokens expire, worker/tokens.ts), except a
+ *    replay without a token more than REPLAY_TOKEN_HOURS after the decision it replays, or of
+ *    a visitor whose tokens were revoked since: whoever holds only an old Idempotency-Key gets
+ *    the receipt, never a credential.
  */
 import { Hono } from "hono";
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
@@ -23,12 +31,16 @@ import { canonicalJson, sha256Hex } from "../fingerprint";
 import { edgeDecision, uaFamily } from "../policy";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
 import { recordDecision } from "../store/ledger";
-import { getPreferences, putPreferences } from "../store/prefs";
-import { bearer, signToken, verifyToken } from "../tokens";
-import { preferencesOf } from "../visitor-record";
+import { putPreferences } from "../store/prefs";
+import { revocationOf, tokenSubjects } from "../store/revocations";
+import { signToken } from "../tokens";
+import { readVisitorToken, tokenRevoked } from "../visitor-auth";
+import { preferencesOf, settleVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 
 const DAY_MS = 86_400_000;
+/** How long after a first decision its replay without a token still returns a token. */
+export const REPLAY_TOKEN_HOURS = 24;
 
 /** A receipt id: `rcpt_` and 15 random bytes (120 bits), two base-36 digits each. */
 function newReceiptId(): string {
@@ -45,13 +57,13 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
     throw new ApiError(400, "idempotency_key_required", "An Idempotency-Key header is required", {
       detail: "Send a random UUID per decision, and the same one when retrying it.",
     });
-  if (!Uuid.safeParse(idempotencyKey).success)
+  if (idempotencyKey.length > 64 || !Uuid.safeParse(idempotencyKey).success)
     throw new ApiError(400, "invalid_idempotency_key", "The Idempotency-Key is not a UUID", {
       detail: "Use crypto.randomUUID().",
     });
 
-  const token = bearer(c.req.header("Authorization"));
-  const payload = token ? await verifyToken(env, token, config.id) : null;
+  const now = new Date();
+  const payload = await readVisitorToken(env, c.req.header("Authorization"), config.id, now);
   await enforceRateLimit(
     env,
     payload ? `site:${config.id}:v:${payload.v}` : `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}`,
@@ -68,7 +80,6 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   const gpc = edge.gpc || request.gpc;
   const decision = decide(config.categories, request, gpc);
 
-  const now = new Date();
   const lifetimeDays = grantsAnything(config.categories, decision.categories)
     ? config.consent.lifetimeDays
     : config.consent.refusalDays;
@@ -88,7 +99,7 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   );
   const visitorId = payload?.v ?? crypto.randomUUID();
 
-  const { stored, created, webhooksQueued, lists } = await recordDecision(env, {
+  const { stored, created, webhooksQueued, lists, revoked } = await recordDecision(env, {
     receiptId: newReceiptId(),
     siteId: config.id,
     visitorId,
@@ -112,11 +123,17 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
     uaFamily: uaFamily(c.req.header("User-Agent")),
     expiresAt: expiresAt.toISOString(),
     retainUntil: retainUntil.toISOString(),
-  });
+  }, payload ? { subjects: payload.subjects, iat: payload.iat } : null, now);
+  if (revoked || !stored) throw tokenRevoked(revoked ?? "erased");
 
-  const preferences = preferencesOf(stored, lists);
+  let preferences = preferencesOf(stored, stored.receipt.visitorId === visitorId ? lists : {});
+  let issueToken = true;
   if (created) {
     await putPreferences(env, preferences);
+    // A visitor's first decision needs no settling: nobody else can write the record of a
+    // visitor id this request just made up (its token is not out yet; a replay of the same
+    // request writes the same row). Later decisions settle against D1.
+    if (payload) await settleVisitorRecord(env, config.id, visitorId, preferences);
     deliverSoon(c, config.id, webhooksQueued);
   } else {
     // A retry of a request that was recorded before. It must be the same decision, by the same
@@ -126,14 +143,18 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
       throw new ApiError(422, "idempotency_key_reused", "The Idempotency-Key was used for another decision", {
         detail: "Use a new random UUID for every new decision.",
       });
-    // Complete a write that may have failed the first time, but never overwrite a newer state.
-    const current = await getPreferences(env, config.id, stored.receipt.visitorId);
-    if (!current || current.version < stored.version) await putPreferences(env, preferences);
+    // Complete a write that may have failed the first time; never to an older state than D1's.
+    await settleVisitorRecord(env, config.id, stored.receipt.visitorId);
+    if (!payload) {
+      const fresh = now.getTime() - Date.parse(stored.receipt.recordedAt) < REPLAY_TOKEN_HOURS * 3_600_000;
+      issueToken = fresh && !(await revocationOf(env, config.id, await tokenSubjects(stored.receipt.visitorId, undefined), 0));
+    }
+    preferences = preferencesOf(stored, lists);
   }
 
   const body: ConsentResponse = {
     visitorId: stored.receipt.visitorId,
-    ...(payload ? {} : { token: await signToken(env, config.id, stored.receipt.visitorId, now) }),
+    ...(issueToken ? { token: await signToken(env, config.id, stored.receipt.visitorId, now) } : {}),
     receipt: stored.receipt,
     preferences,
     replayed: !created,

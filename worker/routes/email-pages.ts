@@ -11,37 +11,26 @@
  *   `List-Unsubscribe=One-Click`), no cookies or authorization read, idempotent, 200, never a
  *   redirect (R5.4, R5.5). `?all=1` leaves every list of the site.
  * - `GET /dev/outbox`: the local outbox, only when DEV_MODE is "true" (local development).
+ *
+ * The two POSTs change state and are rate limited: a confirmation per link and per network, an
+ * unsubscribe per address and list (mailbox providers send RFC 8058 POSTs for many people from
+ * the same networks, so a per-network limit would refuse real unsubscribes). A limited request
+ * gets a plain page with 429 and Retry-After.
  */
 import { Hono } from "hono";
 import type { SiteConfig } from "../contract";
 import type { AppEnv, Env } from "../env";
 import { escapeHtml, emailStrings, listTitles, page } from "../email/messages";
-import { storage } from "../errors";
+import { openUnsubscribeToken } from "../email/unsubscribe-links";
+import { ApiError, storage } from "../errors";
 import { sha256Hex } from "../fingerprint";
+import { enforceRateLimit, ipPrefix } from "../security";
 import { loadSite } from "../store/sites";
-import { addressState, confirm, findByConfirmToken, unsubscribe } from "../store/subscriptions";
-import { openSealed, signSealed } from "../tokens";
+import { addressState, confirm, findSignupRequest, unsubscribe } from "../store/subscriptions";
 import { refreshVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 
-/** What an unsubscribe link carries: site, list and the keyed hash of the address. */
-interface UnsubscribePayload {
-  s: string;
-  l: string;
-  e: string;
-  iat: number;
-}
-
-/**
- * The one-click unsubscribe URL for an address and list: HMAC-signed with a key id, no expiry
- * (R5.6); rotation by key id, the previous key still verifies.
- */
-export async function unsubscribeUrl(env: Env, origin: string, siteId: string, listId: string, emailHash: string): Promise<string> {
-  const token = await signSealed(env, "u1", { s: siteId, l: listId, e: emailHash, iat: Math.floor(Date.now() / 1000) });
-  return `${origin}/u/${token}`;
-}
-
-const html = (body: string, status: 200 | 400 | 404 | 410 = 200) =>
+const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) =>
   new Response(body, {
     status,
     headers: {
@@ -63,18 +52,31 @@ async function siteOrNull(env: Env, siteId: string): Promise<SiteConfig | null> 
 /** The same answer for a forged, unknown or foreign link: no hint which (R5.5). */
 const invalidLink = () => html(page("en", emailStrings("en").unsubInvalid, ""), 400);
 
+/** Applies a rate limit to a page's POST: a plain page with 429 and Retry-After when exceeded. */
+async function limited(env: Env, key: string): Promise<Response | null> {
+  try {
+    await enforceRateLimit(env, key);
+    return null;
+  } catch (err) {
+    if (!(err instanceof ApiError) || err.status !== 429) throw err;
+    const res = html(page("en", "Too many requests", "<p>Please wait a few seconds and try again.</p>"), 429);
+    for (const [name, value] of Object.entries(err.headers)) res.headers.set(name, value);
+    return res;
+  }
+}
+
 export const emailPages = new Hono<AppEnv>()
   .get("/e/:siteId/confirm/:token", async (c) => {
     const site = await siteOrNull(c.env, c.req.param("siteId"));
-    const found = site ? await findByConfirmToken(c.env, site.id, await sha256Hex(c.req.param("token"))) : null;
+    const found = site ? await findSignupRequest(c.env, site.id, await sha256Hex(c.req.param("token"))) : null;
     if (!site || !found) return invalidLink();
-    const s = emailStrings(found.sub.locale);
-    if (found.usedAt || Date.parse(found.expiresAt) <= Date.now())
-      return html(page(found.sub.locale, s.goneTitle, `<p>${escapeHtml(s.goneBody)}</p>`), 410);
-    const lists = listTitles(site, [found.sub.list_id], found.sub.locale);
+    const s = emailStrings(found.locale);
+    if (found.used_at || Date.parse(found.expires_at) <= Date.now())
+      return html(page(found.locale, s.goneTitle, `<p>${escapeHtml(s.goneBody)}</p>`), 410);
+    const lists = listTitles(site, [found.list_id], found.locale);
     return html(
       page(
-        found.sub.locale,
+        found.locale,
         s.confirmPageTitle,
         `<p>${escapeHtml(s.confirmIntro(site.name, lists))}</p>
 <form method="post"><button type="submit">${escapeHtml(s.confirmPageButton)}</button></form>`,
@@ -85,22 +87,26 @@ export const emailPages = new Hono<AppEnv>()
     const site = await siteOrNull(c.env, c.req.param("siteId"));
     if (!site) return invalidLink();
     const tokenHash = await sha256Hex(c.req.param("token"));
-    const { outcome, webhooksQueued } = await confirm(c.env, site.id, tokenHash, new Date().toISOString());
+    const limit =
+      (await limited(c.env, `site:${site.id}:confirm:${tokenHash.slice(0, 32)}`)) ??
+      (await limited(c.env, `site:${site.id}:confirm-ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}`));
+    if (limit) return limit;
+    const found = await findSignupRequest(c.env, site.id, tokenHash);
+    if (!found) return invalidLink();
+    const { outcome, webhooksQueued } = await confirm(c.env, found, new Date().toISOString());
     deliverSoon(c, site.id, webhooksQueued);
-    if (outcome === "unknown") return invalidLink();
-    const found = await findByConfirmToken(c.env, site.id, tokenHash);
-    const locale = found?.sub.locale ?? site.defaultLocale;
-    const s = emailStrings(locale);
-    if (outcome !== "confirmed") return html(page(locale, s.goneTitle, `<p>${escapeHtml(s.goneBody)}</p>`), 410);
-    if (found?.sub.visitor_id) await refreshVisitorRecord(c.env, site.id, found.sub.visitor_id);
-    const lists = listTitles(site, [found!.sub.list_id], locale);
-    return html(page(locale, s.confirmedTitle, `<p>${escapeHtml(s.confirmedBody(lists))}</p>`));
+    const s = emailStrings(found.locale);
+    if (outcome !== "confirmed") return html(page(found.locale, s.goneTitle, `<p>${escapeHtml(s.goneBody)}</p>`), 410);
+    // The browser that asked is linked now: its KV record shows the list as confirmed.
+    if (found.visitor_id) await refreshVisitorRecord(c.env, site.id, found.visitor_id);
+    const lists = listTitles(site, [found.list_id], found.locale);
+    return html(page(found.locale, s.confirmedTitle, `<p>${escapeHtml(s.confirmedBody(lists))}</p>`));
   })
   .get("/u/:token", async (c) => {
-    const payload = await openSealed<UnsubscribePayload>(c.env, "u1", c.req.param("token"));
+    const payload = await openUnsubscribeToken(c.env, c.req.param("token"));
     const site = payload ? await siteOrNull(c.env, payload.s) : null;
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
-    const { statuses, locale: subscriberLocale } = await addressState(c.env, site.id, payload.e);
+    const { statuses, locale: subscriberLocale } = await addressState(c.env, site.id, payload.e, new Date());
     // The subscriber's language when their subscription is still on record, else the site's.
     const locale = subscriberLocale ?? site.defaultLocale;
     const s = emailStrings(locale);
@@ -126,18 +132,20 @@ export const emailPages = new Hono<AppEnv>()
   })
   .post("/u/:token", async (c) => {
     // RFC 8058: no cookies, no authorization, no CSRF token — the signed link is the credential.
-    const payload = await openSealed<UnsubscribePayload>(c.env, "u1", c.req.param("token"));
+    const payload = await openUnsubscribeToken(c.env, c.req.param("token"));
     const site = payload ? await siteOrNull(c.env, payload.s) : null;
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
+    const limit = await limited(c.env, `site:${site.id}:unsubscribe:${payload.e}`);
+    if (limit) return limit;
     const lists = c.req.query("all") === "1" ? site.communications.map((l) => l.id) : [payload.l];
     const at = new Date().toISOString();
     let queued = 0;
     for (const listId of lists)
       queued += (await unsubscribe(c.env, { siteId: site.id, listId, emailHash: payload.e, at, source: "one_click" })).webhooksQueued;
     deliverSoon(c, site.id, queued);
-    const address = await addressState(c.env, site.id, payload.e);
-    // Every browser that signed this address up shows the new status in its KV record.
-    for (const visitorId of address.visitorIds.slice(0, 20)) await refreshVisitorRecord(c.env, site.id, visitorId);
+    const address = await addressState(c.env, site.id, payload.e, new Date());
+    // Every browser linked to this address shows the new status in its KV record.
+    for (const visitorId of address.visitorIds) await refreshVisitorRecord(c.env, site.id, visitorId);
     const locale = address.locale ?? site.defaultLocale;
     const s = emailStrings(locale);
     return html(page(locale, s.unsubTitle, `<p role="status">${escapeHtml(s.unsubDone)}</p>`));

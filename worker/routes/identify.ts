@@ -13,8 +13,16 @@
  * - A device token that no longer verifies (rotated out, another site's) is ignored rather than
  *   refused: it only says which record to start from, and the identity alone authorizes.
  *
+ * - When the device's own record becomes the person's, every token of it issued before is
+ *   revoked (store/subjects.ts): whoever used this browser before cannot read the person's
+ *   record with a token they kept. The answer carries a new token.
+ * - A revoked device token (an erased visitor, a signed-out token) is ignored like an invalid one.
+ *
+ * `DELETE /identify` (with the token) is the server half of `identify(null)`, the logout of a
+ * shared device: that one token is revoked, the person's other devices keep theirs.
+ *
  * Browser-facing, so it runs behind the site guards (allowed Origin, JSON, CORS), is size
- * capped and rate limited per network like the first decision, and is never cached.
+ * capped and rate limited like decisions, and is never cached.
  */
 import { Hono } from "hono";
 import { IdentifyRequest, type IdentifyResponse } from "../contract";
@@ -24,15 +32,15 @@ import { ApiError } from "../errors";
 import { verifyIdentity } from "../identity";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
 import { getPreferences } from "../store/prefs";
-import { linkSubject } from "../store/subjects";
-import { bearer, signToken, verifyToken } from "../tokens";
+import { revocationOf, revokeToken } from "../store/revocations";
+import { identificationTokenTime, linkSubject } from "../store/subjects";
+import { signToken } from "../tokens";
+import { authenticateVisitor, readVisitorToken, tokenRevoked } from "../visitor-auth";
 
-/** The device's visitor id from its token, or null when it has none that verifies. */
+/** The device's visitor id from its token, or null when it has none that is valid and not revoked. */
 async function deviceVisitor(env: Env, header: string | undefined, siteId: string): Promise<string | null> {
-  const token = bearer(header);
-  if (!token) return null;
   try {
-    return (await verifyToken(env, token, siteId)).v;
+    return (await authenticateVisitor(env, header, siteId))?.v ?? null;
   } catch (err) {
     if (err instanceof ApiError && err.status < 500) return null;
     throw err;
@@ -47,13 +55,26 @@ export const identifyRoutes = new Hono<SiteEnv>().post("/identify", sizeGuard, a
   const { identity } = await parseJsonBody(c.req.raw, IdentifyRequest);
   const now = new Date();
   const subject = await verifyIdentity(c.env, siteId, identity, now);
-  const visitorId = await linkSubject(c.env, siteId, subject, device, now.toISOString());
+  const visitorId = await linkSubject(c.env, siteId, subject, device, now);
   const body: IdentifyResponse = {
     subject,
     visitorId,
-    token: await signToken(c.env, siteId, visitorId, now),
+    token: await signToken(c.env, siteId, visitorId, new Date(identificationTokenTime(now) * 1000)),
     preferences: await getPreferences(c.env, siteId, visitorId),
   };
   c.header("Cache-Control", "no-store");
   return c.json(body);
+}).delete("/identify", async (c) => {
+  const siteId = c.get("site").config.id;
+  const credential = await readVisitorToken(c.env, c.req.header("Authorization"), siteId);
+  if (!credential)
+    throw new ApiError(401, "token_required", "A visitor token is required", { detail: "Send the token to sign out as `Authorization: Bearer <token>`." });
+  // Limited before the revocation check, so a flood with a revoked token costs no D1 reads.
+  await enforceRateLimit(c.env, `site:${siteId}:v:${credential.v}:logout`);
+  const revoked = await revocationOf(c.env, siteId, credential.subjects, credential.iat);
+  if (revoked) throw tokenRevoked(revoked);
+  // Tokens from before token ids existed cannot be revoked one by one; they expire.
+  if (credential.j) await revokeToken(c.env, siteId, credential.j, credential.exp);
+  c.header("Cache-Control", "no-store");
+  return c.body(null, 204);
 });

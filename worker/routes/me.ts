@@ -1,18 +1,29 @@
 /**
  * The visitor's own data, token required (R9.1, R9.2): GET /me (current state),
- * GET /me/receipts (decision history), GET /me/export (everything, as a download) and
- * DELETE /me (erasure).
+ * GET /me/receipts (decision history), GET /me/subscriptions, GET /me/export (everything, as a
+ * download) and DELETE /me (erasure).
+ *
+ * Every route checks the token's signature, expiry and revocation (worker/visitor-auth.ts).
+ * Email data appears only where the mailbox confirmed this browser's signup (a link,
+ * store/subscriptions.ts) or as this browser's own pending requests.
+ *
+ * DELETE /me is idempotent: the erasure revokes the visitor's tokens, and a second DELETE with
+ * the same token (a retry, a double click, a flood) answers the same success with zero counts,
+ * changes nothing and queues nothing; it only deletes the KV record again, in case the first
+ * attempt failed after D1. It is rate limited per visitor like decisions.
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
 import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
 import { ApiError } from "../errors";
-import type { SiteEnv } from "../security";
-import { eraseDecisions, listDecisions } from "../store/ledger";
-import { eraseVisitorSubscriptions, statusesByVisitor, subscriptionsByVisitor } from "../store/subscriptions";
+import { type SiteEnv, enforceRateLimit } from "../security";
+import { eraseVisitor } from "../store/erasure";
+import { listDecisions } from "../store/ledger";
 import { deletePreferences, getPreferences } from "../store/prefs";
+import { revocationOf } from "../store/revocations";
 import { subjectOfVisitor } from "../store/subjects";
-import { bearer, verifyToken } from "../tokens";
+import { statusesByVisitor, visitorSubscriptions } from "../store/subscriptions";
+import { authenticateVisitor, readVisitorToken, tokenRevoked } from "../visitor-auth";
 import { deliverSoon } from "../webhooks/deliver";
 
 interface MeEnv extends SiteEnv {
@@ -22,18 +33,21 @@ interface MeEnv extends SiteEnv {
 /** Export pages through the ledger in steps of this many rows. */
 const EXPORT_PAGE = 200;
 
-/** Verifies the visitor token (401/403) and puts the visitor id in the context. */
+const tokenRequired = () =>
+  new ApiError(401, "token_required", "A visitor token is required", {
+    detail: "Send the token from your first decision as `Authorization: Bearer <token>`.",
+  });
+
+/** Verifies the visitor token (401/403, revoked included) and puts the visitor id in the context. */
 const visitorAuth = createMiddleware<MeEnv>(async function visitorAuth(c, next) {
-    const token = bearer(c.req.header("Authorization"));
-    if (!token)
-      throw new ApiError(401, "token_required", "A visitor token is required", {
-        detail: "Send the token from your first decision as `Authorization: Bearer <token>`.",
-      });
-    const payload = await verifyToken(c.env, token, c.get("site").config.id);
-    c.set("visitorId", payload.v);
-    c.header("Cache-Control", "no-store");
-    await next();
+  const credential = await authenticateVisitor(c.env, c.req.header("Authorization"), c.get("site").config.id);
+  if (!credential) throw tokenRequired();
+  c.set("visitorId", credential.v);
+  c.header("Cache-Control", "no-store");
+  await next();
 });
+
+const PROPAGATION = "Deleted here now; other Cloudflare locations may serve the old state for up to about 60 seconds.";
 
 export const meRoutes = new Hono<MeEnv>()
   .get("/me", visitorAuth, async (c) => {
@@ -78,38 +92,32 @@ export const meRoutes = new Hono<MeEnv>()
       subject: await subjectOfVisitor(c.env, siteId, visitorId),
       preferences: await getPreferences(c.env, siteId, visitorId),
       receipts,
-      subscriptions: (await subscriptionsByVisitor(c.env, siteId, visitorId)).map((r) => ({
-        list: r.list_id,
-        email: r.email,
-        status: r.status,
-        textVersion: r.text_version,
-        locale: r.locale,
-        sourceUrl: r.source_url,
-        createdAt: r.created_at,
-        confirmedAt: r.confirmed_at,
-        unsubscribedAt: r.unsubscribed_at,
-      })),
+      subscriptions: await visitorSubscriptions(c.env, siteId, visitorId),
     };
     c.header("Content-Disposition", `attachment; filename="assent-${siteId}-export.json"`);
     return c.json(body);
   })
-  .delete("/me", visitorAuth, async (c) => {
+  .delete("/me", async (c) => {
     const siteId = c.get("site").config.id;
-    const visitorId = c.get("visitorId");
-    // State first: if the ledger step then fails, the retry finds no state and finishes the job.
-    await deletePreferences(c.env, siteId, visitorId);
-    const at = new Date().toISOString();
-    const erasedSubscriptions = await eraseVisitorSubscriptions(c.env, siteId, visitorId, at);
-    // Also deletes the subject mapping, after its `consent.erased` event has read it: the
-    // person's next identification starts a new, empty record.
-    const { receiptsDeleted, webhooksQueued } = await eraseDecisions(c.env, siteId, visitorId, crypto.randomUUID(), at);
-    deliverSoon(c, siteId, webhooksQueued + erasedSubscriptions.webhooksQueued);
-    const subscriptionsDeleted = erasedSubscriptions.deleted;
+    const now = new Date();
+    const credential = await readVisitorToken(c.env, c.req.header("Authorization"), siteId, now);
+    if (!credential) throw tokenRequired();
+    c.header("Cache-Control", "no-store");
+    await enforceRateLimit(c.env, `site:${siteId}:v:${credential.v}:erase`);
+    const revoked = await revocationOf(c.env, siteId, credential.subjects, credential.iat);
+    if (revoked && revoked !== "erased") throw tokenRevoked(revoked);
+    // Already erased: the same answer, nothing changed or queued (only the KV copy deleted
+    // again, in case the first attempt failed after D1).
+    const outcome = revoked
+      ? { claimed: false, receiptsDeleted: 0, subscriptionsDeleted: 0, webhooksQueued: 0 }
+      : await eraseVisitor(c.env, siteId, credential.v, now);
+    await deletePreferences(c.env, siteId, credential.v);
+    deliverSoon(c, siteId, outcome.webhooksQueued);
     const body: ErasureResponse = {
       erased: true,
-      receiptsDeleted,
-      subscriptionsDeleted,
-      propagation: "Deleted here now; other Cloudflare locations may serve the old state for up to about 60 seconds.",
+      receiptsDeleted: outcome.receiptsDeleted,
+      subscriptionsDeleted: outcome.subscriptionsDeleted,
+      propagation: PROPAGATION,
     };
     return c.json(body);
   });

@@ -1,29 +1,38 @@
 /**
  * POST /v1/sites/{siteId}/subscriptions: a signup to one or more email lists (R5.1, R5.2).
- * Each list gets a pending subscription and its own confirmation message; nothing is confirmed
- * here. The answer is the same whatever the address's history (no enumeration). A second
- * signup within RESEND_AFTER_MINUTES sends no second message (no inbox flooding). Banner
- * decisions never come through here (R0.2).
+ *
+ * Each list gets a signup request and its own confirmation message; nothing is confirmed or
+ * changed here, and no existing subscription is read out or touched (store/subscriptions.ts):
+ * only the click in the mailbox links this browser to a subscription. The answer is the same
+ * whatever the address's history (no enumeration).
+ *
+ * Limits, all without changing the answer: one confirmation message per address and list per
+ * 10 minutes and three per address per day, whatever happens in between (unsubscribes and
+ * erasures do not reset them); a request beyond them is recorded like any other, only without
+ * a message. Beyond the site's daily cap (`email.dailyConfirmationLimit`) the signup is refused
+ * with 429 `email_quota_exceeded`, since that tells nothing about an address.
+ * A message that cannot be sent takes its request back: a refused signup leaves nothing, and the
+ * retry sends at once. Banner decisions never come through here (R0.2).
  */
 import { Hono } from "hono";
 import { SubscriptionRequest, type SubscriptionResponse } from "../contract";
 import { emailHash, normalizeEmail } from "../email/address";
 import { MailError, mailerFor } from "../email/mailer";
 import { confirmationMessage } from "../email/messages";
-import { unsubscribeUrl } from "./email-pages";
+import { unsubscribeUrl } from "../email/unsubscribe-links";
 import { parseJsonBody } from "../body";
 import { ApiError } from "../errors";
 import { sha256Hex } from "../fingerprint";
+import { negotiateLocale } from "../policy";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
-import { confirmationSentSince, recordSignup } from "../store/subscriptions";
-import { base64url, bearer, verifyToken } from "../tokens";
+import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "../store/subscriptions";
+import { base64url } from "../tokens";
+import { requireTurnstile } from "../turnstile";
+import { authenticateVisitor } from "../visitor-auth";
 import { refreshVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
-import { requireTurnstile } from "../turnstile";
 
 const DAY_MS = 86_400_000;
-/** At most one confirmation message per address and list in this many minutes. */
-export const RESEND_AFTER_MINUTES = 10;
 
 /**
  * The page a signup was made on, for its proof (R5.2): the URL the widget sent, without query
@@ -39,6 +48,22 @@ export function signupSource(sourceUrl: string | undefined, origin: string): str
     // Not a URL: the Origin stands for the page.
   }
   return origin;
+}
+
+const emailUnavailable = () =>
+  new ApiError(503, "email_unavailable", "The confirmation email could not be sent", {
+    detail: "Nothing was recorded. Try again in a moment.",
+    headers: { "Retry-After": "30" },
+  });
+
+/** The mailer, or 503 `email_unavailable` before anything is written when none is configured. */
+function configuredMailer(env: SiteEnv["Bindings"]) {
+  try {
+    return mailerFor(env);
+  } catch (err) {
+    console.error(`email is not configured: ${err instanceof Error ? err.message : String(err)}`);
+    throw emailUnavailable();
+  }
 }
 
 /** A confirmation token: 32 random bytes; only its SHA-256 is stored. */
@@ -71,54 +96,61 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   // Turnstile, when the site enables it (R6.11): verified before anything is written or sent;
   // fails closed (403 turnstile_required / turnstile_failed, 503 turnstile_unavailable).
   await requireTurnstile(c.env, config, request.turnstileToken, c.req.header("CF-Connecting-IP"));
-  // A visitor token is optional: it links the signup to the visitor's preference record.
-  const token = bearer(c.req.header("Authorization"));
-  const visitorId = token ? (await verifyToken(c.env, token, config.id)).v : null;
+  // A visitor token is optional: the browser that asked, linked only if the mailbox confirms.
+  const visitorId = (await authenticateVisitor(c.env, c.req.header("Authorization"), config.id))?.v ?? null;
+  const mailer = configuredMailer(c.env);
 
   const address = normalizeEmail(request.email);
   const hash = await emailHash(c.env, address);
   const now = new Date();
   const expiresAt = new Date(now.getTime() + email.confirmDays * DAY_MS).toISOString();
   const origin = new URL(c.req.url).origin;
-  const mailer = mailerFor(c.env);
-  const resendAfter = new Date(now.getTime() - RESEND_AFTER_MINUTES * 60_000).toISOString();
+  // One of the site's own languages, so every page and message of this address has its texts.
+  const locale = negotiateLocale(Object.keys(config.texts), config.defaultLocale, request.locale, undefined);
   let webhooksQueued = 0;
   for (const listId of lists) {
-    if (await confirmationSentSince(c.env, config.id, listId, hash, resendAfter, email.confirmDays)) continue;
     const confirmToken = newConfirmToken();
-    const signup = await recordSignup(c.env, {
-      id: `sub_${crypto.randomUUID().replaceAll("-", "")}`,
+    const signup: SignupRequest = {
+      tokenHash: await sha256Hex(confirmToken),
       siteId: config.id,
       listId,
       email: address,
       emailHash: hash,
-      textVersion: request.textVersion,
-      locale: request.locale,
       visitorId,
+      textVersion: request.textVersion,
+      locale,
       sourceUrl: signupSource(request.sourceUrl, c.req.header("Origin")!),
       at: now.toISOString(),
-      tokenHash: await sha256Hex(confirmToken),
       expiresAt,
-    });
-    webhooksQueued += signup.webhooksQueued;
+      siteDailyLimit: email.dailyConfirmationLimit,
+    };
+    const recorded = await recordSignupRequest(c.env, signup);
+    if (recorded.outcome === "site_limit") {
+      console.warn(`site ${config.id}: daily confirmation limit (${email.dailyConfirmationLimit}) reached`);
+      throw new ApiError(429, "email_quota_exceeded", "This site sent as many confirmation messages as it may today", {
+        detail: "Try again later.",
+        headers: { "Retry-After": "3600" },
+      });
+    }
+    webhooksQueued += recorded.webhooksQueued;
+    // Recorded, but the address had its share of messages: the same answer, no message.
+    if (recorded.outcome === "quiet") continue;
     const link = `${origin}/e/${config.id}/confirm/${confirmToken}`;
     try {
       const list = config.communications.find((l) => l.id === listId)!;
       const unsubscribe = { url: await unsubscribeUrl(c.env, origin, config.id, listId, hash), listIdDomain: new URL(origin).hostname };
-      await mailer.send(confirmationMessage(config, email, address, list, request.locale, link, unsubscribe));
+      await mailer.send(confirmationMessage(config, email, address, list, locale, link, unsubscribe));
     } catch (err) {
+      await withdrawSignupRequest(c.env, signup, recorded.eventId);
       if (err instanceof ApiError) throw err;
-      console.error("confirmation email failed:", err);
-      throw new ApiError(503, "email_unavailable", "The confirmation email could not be sent", {
-        detail: "Nothing was confirmed. Try again in a moment.",
-        headers: { "Retry-After": "30" },
-        cause: err instanceof MailError ? err : undefined,
-      });
+      // The provider's error text can quote the address: log its status only.
+      console.error(`confirmation email failed: ${err instanceof MailError ? err.message : "unexpected error"}`);
+      throw emailUnavailable();
     }
   }
   // One delivery run for all lists' events, after the response.
   deliverSoon(c, config.id, webhooksQueued);
-  // The visitor's KV record shows the lists' new statuses (worker/visitor-record.ts).
+  // The visitor's KV record shows its pending requests (worker/visitor-record.ts).
   if (visitorId) await refreshVisitorRecord(c.env, config.id, visitorId);
   const body: SubscriptionResponse = { status: "pending", lists, confirmBy: expiresAt };
   c.header("Cache-Control", "no-store");

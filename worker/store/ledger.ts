@@ -9,9 +9,10 @@
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../contract";
 import type { Env } from "../env";
 import { storage } from "../errors";
+import { runNamedBatch } from "./batch";
 import { consentUpdatedEvent } from "../webhooks/events";
-import { eraseSubjectsStatement } from "./subjects";
-import { type SubscriptionStatus, statusesByVisitorStatement, toStatuses } from "./subscriptions";
+import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
+import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./subscriptions";
 import { enqueueStatements, newEventId } from "./webhooks";
 
 /** What a handler hands over to record one decision. */
@@ -107,34 +108,80 @@ function toStored(row: LedgerRow): StoredDecision {
   };
 }
 
-const INSERT_DECISION = `
-INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at,
+const INSERT_COLUMNS = `INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at,
   action, surface, categories, policy_version, policy_last_updated, policy_fingerprint, text_hash,
   widget_version, locale, regime, jurisdiction, country, gpc, gpc_applied, ua_family,
   prev_receipt_id, expires_at, retain_until)
-VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
+SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
   (SELECT receipt_id FROM ledger WHERE site_id = ?2 AND visitor_id = ?3 ORDER BY seq DESC LIMIT 1),
-  ?22, ?23)
-ON CONFLICT (site_id, idempotency_key) DO NOTHING`;
+  ?22, ?23`;
 
 const SELECT_BY_KEY = `SELECT * FROM ledger WHERE site_id = ?1 AND idempotency_key = ?2`;
 
+/** The token a decision was made with: what revokes it, and when it was issued. */
+export interface DecisionToken {
+  subjects: TokenSubjects;
+  iat: number;
+}
+
+/** The stored decision a new row makes: its record, with the sequence number and chain D1 gave it. */
+function storedOf(d: DecisionRecord, seq: number, prevId: string | null): StoredDecision {
+  return {
+    version: seq,
+    requestHash: d.requestHash,
+    receipt: {
+      id: d.receiptId,
+      siteId: d.siteId,
+      visitorId: d.visitorId,
+      recordedAt: d.recordedAt,
+      action: d.action,
+      surface: d.surface,
+      categories: d.categories,
+      policyVersion: d.policyVersion,
+      policyLastUpdated: d.policyLastUpdated,
+      policyFingerprint: d.policyFingerprint,
+      textHash: d.textHash,
+      widgetVersion: d.widgetVersion,
+      locale: d.locale,
+      regime: d.regime,
+      jurisdiction: d.jurisdiction,
+      country: d.country,
+      gpc: d.gpc,
+      gpcApplied: d.gpcApplied,
+      uaFamily: d.uaFamily,
+      prevId,
+      expiresAt: d.expiresAt,
+    },
+  };
+}
+
 /**
  * Records a decision unless one with the same idempotency key exists, in one D1 batch
- * (one round trip, one transaction), with its `consent.updated` webhook event. Returns the stored
- * row, whether this call created it, how many webhook deliveries it queued, and the visitor's
- * email list statuses (read in the same transaction, for the KV record).
+ * (one round trip, one transaction), with its `consent.updated` webhook event. With a token,
+ * the same transaction checks that the token is not revoked (store/revocations.ts) and records
+ * nothing if it is, and reads the visitor's email list statuses for the KV record (a visitor
+ * without a token is new and has none). The insert returns the row's sequence number and chain,
+ * so a new decision needs no read back; only a replay reads the row it replays (a second round
+ * trip, on that rare path). Returns the stored decision (null when the token was refused),
+ * whether this call created it, how many webhook deliveries it queued, the list statuses and
+ * why the token was refused, if it was.
  */
 export async function recordDecision(
   env: Env,
   d: DecisionRecord,
-): Promise<{ stored: StoredDecision; created: boolean; webhooksQueued: number; lists: Record<string, SubscriptionStatus> }> {
-  const insert = env.LEDGER.prepare(INSERT_DECISION).bind(
+  token: DecisionToken | null,
+  now: Date,
+): Promise<{ stored: StoredDecision | null; created: boolean; webhooksQueued: number; lists: Record<string, SubscriptionStatus>; revoked: RevocationReason | null }> {
+  const binds = [
     d.receiptId, d.siteId, d.visitorId, d.idempotencyKey, d.requestHash, d.recordedAt,
     d.action, d.surface, JSON.stringify(d.categories), d.policyVersion, d.policyLastUpdated,
     d.policyFingerprint, d.textHash, d.widgetVersion, d.locale, d.regime, d.jurisdiction,
     d.country, d.gpc ? 1 : 0, d.gpcApplied ? 1 : 0, d.uaFamily, d.expiresAt, d.retainUntil,
-  );
+  ];
+  const conflict = `ON CONFLICT (site_id, idempotency_key) DO NOTHING RETURNING seq, prev_receipt_id`;
+  const insert = token
+    ? env.LEDGER.prepare(`${INSERT_COLUMNS} WHERE NOT ${revokedCondition(24)} ${conflict}`).bind(...binds, ...revokedBinds(d.siteId, token.subjects, token.iat))
+    : env.LEDGER.prepare(`${INSERT_COLUMNS} WHERE true ${conflict}`).bind(...binds);
   // The webhook event is queued in the same transaction, only if this insert created the row
   // (a replay creates none), with the visitor's subject if they were identified.
   const eventId = newEventId();
@@ -149,33 +196,31 @@ export async function recordDecision(
       binds: [JSON.stringify(consentUpdatedEvent(eventId, d)), d.siteId, d.visitorId, d.siteId, d.receiptId],
     },
   });
-  const select = env.LEDGER.prepare(SELECT_BY_KEY).bind(d.siteId, d.idempotencyKey);
-  // The visitor's email list statuses, read in the same transaction, go into the KV record.
-  const lists = statusesByVisitorStatement(env, d.siteId, d.visitorId);
-  const results = await storage("ledger write", () => env.LEDGER.batch<LedgerRow>([insert, ...webhook, select, lists]));
-  const row = results[3]?.results[0];
+  const batch = await runNamedBatch(env.LEDGER, "ledger write", [
+    ["revoked", token ? [revocationStatement(env, d.siteId, token.subjects, token.iat)] : []],
+    ["insert", [insert]],
+    ["webhook", webhook],
+    ["lists", token ? [visitorListsStatement(env, d.siteId, d.visitorId, now)] : []],
+  ]);
+  const revoked = batch.rows<{ reason: RevocationReason }>("revoked")[0]?.reason ?? null;
+  if (revoked) return { stored: null, created: false, webhooksQueued: 0, lists: {}, revoked };
+  const lists = toStatuses(batch.rows<{ list_id: string; status: SubscriptionStatus }>("lists"));
+  const inserted = batch.rows<{ seq: number; prev_receipt_id: string | null }>("insert")[0];
+  if (inserted) return { stored: storedOf(d, inserted.seq, inserted.prev_receipt_id), created: true, webhooksQueued: batch.changes("webhook"), lists, revoked: null };
+  // A replay: the row its idempotency key recorded before.
+  const row = await storage("ledger read", () => env.LEDGER.prepare(SELECT_BY_KEY).bind(d.siteId, d.idempotencyKey).first<LedgerRow>());
   if (!row) throw new Error("ledger row missing after insert");
-  return {
-    stored: toStored(row),
-    created: row.receipt_id === d.receiptId,
-    webhooksQueued: results[2]?.meta.changes ?? 0,
-    lists: toStatuses((results[4]?.results ?? []) as unknown as { list_id: string; status: SubscriptionStatus }[]),
-  };
+  return { stored: toStored(row), created: false, webhooksQueued: 0, lists, revoked: null };
 }
 
-/** Looks up a decision by idempotency key (used before a visitor exists, to answer a replay). */
-export async function findDecision(env: Env, siteId: string, idempotencyKey: string): Promise<StoredDecision | null> {
-  const row = await storage("ledger read", () =>
-    env.LEDGER.prepare(SELECT_BY_KEY).bind(siteId, idempotencyKey).first<LedgerRow>(),
-  );
-  return row ? toStored(row) : null;
+/** The statement that reads a visitor's latest decision (zero or one ledger row), for a batch. */
+export function latestDecisionStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {
+  return env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY seq DESC LIMIT 1`).bind(siteId, visitorId);
 }
 
-/** A visitor's latest decision, or null when they have none (never decided, or erased). */
-export async function latestDecision(env: Env, siteId: string, visitorId: string): Promise<StoredDecision | null> {
-  const row = await storage("ledger read", () =>
-    env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY seq DESC LIMIT 1`).bind(siteId, visitorId).first<LedgerRow>(),
-  );
+/** Reads the row of `latestDecisionStatement`: the visitor's latest decision, or null. */
+export function toLatest(rows: unknown[]): StoredDecision | null {
+  const row = rows[0] as LedgerRow | undefined;
   return row ? toStored(row) : null;
 }
 
@@ -190,32 +235,18 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
 }
 
 /**
- * Erases a visitor's decisions and records that an erasure happened, atomically. The erasure
- * record holds no visitor id: it proves the request was honoured without keeping who made it.
+ * The statements that erase a visitor's decisions, for the erasure's own batch
+ * (store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the ledger
+ * rows, then a record that an erasure happened (time, site and how many rows, no visitor id:
+ * it proves the request was honoured without keeping who made it). Returns the statements and
+ * the index of the DELETE among them (its change count is the number of receipts deleted).
  */
-export async function eraseDecisions(env: Env, siteId: string, visitorId: string, erasureId: string, at: string): Promise<{ receiptsDeleted: number; webhooksQueued: number }> {
-  const eventId = newEventId();
-  const event = { id: eventId, type: "consent.erased", siteId, createdAt: at, data: { visitorId, subject: null, erasedAt: at } };
-  const results = await storage("ledger erase", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
-      env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) VALUES (?1, ?2, ?3, changes())`).bind(erasureId, siteId, at),
-      // The site owner is told, with the person's subject id if they were identified, so they
-      // can erase on their side too; then the subject mapping goes with everything else.
-      ...enqueueStatements(env, {
-        id: eventId,
-        siteId,
-        type: "consent.erased",
-        at,
-        payload: {
-          sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload`,
-          binds: [JSON.stringify(event), siteId, visitorId],
-        },
-      }),
-      eraseSubjectsStatement(env, siteId, visitorId),
-    ]),
-  );
-  return { receiptsDeleted: results[0]?.meta.changes ?? 0, webhooksQueued: results[3]?.meta.changes ?? 0 };
+export function eraseDecisionStatements(env: Env, siteId: string, visitorId: string, erasureId: string, at: string, guard: string, guardBinds: unknown[]): D1PreparedStatement[] {
+  return [
+    env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds),
+    // changes(): the rows the DELETE just before removed.
+    env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) SELECT ?, ?, ?, changes() WHERE ${guard}`).bind(erasureId, siteId, at, ...guardBinds),
+  ];
 }
 
 /** How many erasures a site has on record (for tests and the owner's audit). */
@@ -231,10 +262,11 @@ export async function countErasures(env: Env, siteId: string): Promise<{ count: 
 export const ERASURE_RETENTION_DAYS = 3 * 365;
 
 /**
- * Deletes proof rows past their retention and old erasure records, at most `batch` rows of each
- * per call so one scheduled run stays within a Worker's limits. Returns how many were deleted.
+ * One step of the retention job for proof: deletes up to `batch` ledger rows past their
+ * retention and up to `batch` erasure records older than ERASURE_RETENTION_DAYS. Returns how
+ * many of each; the job repeats steps until both come back short (worker/retention.ts).
  */
-export async function purgeExpired(env: Env, now: Date, batch = 5000): Promise<{ receipts: number; erasures: number }> {
+export async function purgeExpired(env: Env, now: Date, batch: number): Promise<{ receipts: number; erasures: number }> {
   const cutoff = new Date(now.getTime() - ERASURE_RETENTION_DAYS * 86_400_000).toISOString();
   const [receipts, erasures] = await storage("ledger purge", () =>
     env.LEDGER.batch([

@@ -10,6 +10,15 @@
  */
 import type { Env } from "../env";
 import { storage } from "../errors";
+import { floorStatement, visitorSubject } from "./revocations";
+
+/**
+ * When an identification's token is issued: the second after `now`. Token times are whole
+ * seconds, and a token issued in the same second as the link must count as issued before it.
+ */
+export function identificationTokenTime(now: Date): number {
+  return Math.floor(now.getTime() / 1000) + 1;
+}
 
 const INSERT_LINK = `INSERT INTO subjects (site_id, subject, visitor_id, created_at) VALUES (?1, ?2, ?3, ?4) ON CONFLICT DO NOTHING`;
 const SELECT_VISITOR = `SELECT visitor_id FROM subjects WHERE site_id = ?1 AND subject = ?2`;
@@ -20,18 +29,27 @@ const SELECT_VISITOR = `SELECT visitor_id FROM subjects WHERE site_id = ?1 AND s
  * 1. the device's own visitor (when it has one), unless the subject already has a visitor or
  *    the device's visitor already belongs to another subject (both: DO NOTHING);
  * 2. else a fresh random visitor, unless step 1 or an earlier call linked one (DO NOTHING);
- * 3. the subject's visitor, whichever insert won, now or before.
+ * 3. when step 1 linked the device's visitor just now, every token of that visitor issued
+ *    until now (this second included) is revoked (store/revocations.ts): the browser's
+ *    anonymous record is the person's from now on, and a token an earlier user of that browser
+ *    kept must not read it. The identification's own token is issued at
+ *    `identificationTokenTime(now)`, the next second, so it is the first one accepted;
+ * 4. the subject's visitor, whichever insert won, now or before.
  *
  * Two devices identifying the same new person at the same moment are serialized by D1: the
  * first batch inserts, the second's inserts do nothing and its SELECT reads the first's visitor.
  */
-export async function linkSubject(env: Env, siteId: string, subject: string, deviceVisitorId: string | null, at: string): Promise<string> {
+export async function linkSubject(env: Env, siteId: string, subject: string, deviceVisitorId: string | null, now: Date): Promise<string> {
+  const at = now.toISOString();
   const insert = env.LEDGER.prepare(INSERT_LINK);
-  const statements = [
-    ...(deviceVisitorId ? [insert.bind(siteId, subject, deviceVisitorId, at)] : []),
-    insert.bind(siteId, subject, crypto.randomUUID(), at),
-    env.LEDGER.prepare(SELECT_VISITOR).bind(siteId, subject),
-  ];
+  const device = deviceVisitorId
+    ? [
+        insert.bind(siteId, subject, deviceVisitorId, at),
+        floorStatement(env, siteId, await visitorSubject(deviceVisitorId), identificationTokenTime(now),
+          `EXISTS (SELECT 1 FROM subjects WHERE site_id = ? AND subject = ? AND visitor_id = ? AND created_at = ?)`, [siteId, subject, deviceVisitorId, at]),
+      ]
+    : [];
+  const statements = [...device, insert.bind(siteId, subject, crypto.randomUUID(), at), env.LEDGER.prepare(SELECT_VISITOR).bind(siteId, subject)];
   const results = await storage("subject link", () => env.LEDGER.batch<{ visitor_id: string }>(statements));
   const row = results[results.length - 1]?.results[0];
   if (!row) throw new Error("subject row missing after insert");
@@ -53,9 +71,10 @@ export async function subjectOfVisitor(env: Env, siteId: string, visitorId: stri
 }
 
 /**
- * The statement that deletes a visitor's subject mapping, for use inside another batch (the
- * erasure's). After it, the person's next identification starts a new, empty visitor record.
+ * The statement that deletes a visitor's subject mapping, for the erasure's batch, guarded by
+ * `guard` (anonymous `?`, bound by `guardBinds`). After it, the person's next identification
+ * starts a new, empty visitor record.
  */
-export function eraseSubjectsStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {
-  return env.LEDGER.prepare(`DELETE FROM subjects WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId);
+export function eraseSubjectsStatement(env: Env, siteId: string, visitorId: string, guard: string, guardBinds: unknown[]): D1PreparedStatement {
+  return env.LEDGER.prepare(`DELETE FROM subjects WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds);
 }

@@ -1,320 +1,556 @@
 /**
- * Email subscriptions in D1: subscriptions, single-use confirmation tokens, the suppression list
- * and the append-only subscription events. Every SQL statement about email lives here.
+ * Email subscriptions in D1 (migrations/0002, 0007): signup requests, subscriptions, the links
+ * between subscriptions and the browsers (visitors) that asked for them, the suppression list,
+ * the throttle log of confirmation messages and the append-only subscription events. Every SQL
+ * statement about email lives here.
+ *
+ * Who can do what, and why it is safe:
+ * - A **signup** only ever adds a `signup_requests` row: the address typed, the browser that
+ *   asked, the wording, language and page. It never reads out or changes a subscription, so the
+ *   same signup gets the same answer whatever the address's history.
+ * - Only the **click on the confirmation link** — proof of control of the mailbox — turns a
+ *   request into a subscription (or renews one) and links the browser that asked to it.
+ * - A browser's `/me/*` and its erasure see only the subscriptions linked to it that way, and
+ *   its own pending requests.
+ * - An **unsubscribe** forgets the address: the row keeps only its keyed hash, the status and
+ *   the times; the suppression list and the events keep hashes only (R5.7).
  *
  * Correctness under concurrency comes from SQLite statements, not from reads followed by writes:
- * a confirmation token is spent by one `UPDATE … WHERE used_at IS NULL` whose change count says
- * who won, so twenty simultaneous confirmations of one token confirm once (R6.8).
+ * a request is spent by one `UPDATE … WHERE used_at IS NULL`, and the statements before it in
+ * the same batch are guarded by the same condition, so twenty simultaneous confirmations of one
+ * link confirm once (R6.8).
  */
 import type { Env } from "../env";
 import { storage } from "../errors";
-import { subscriptionPayloadSql } from "../webhooks/events";
+import { subscriptionChangedEvent } from "../webhooks/events";
 import { enqueueStatements, newEventId } from "./webhooks";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
 export type EventSource = "preferences" | "email_link" | "one_click" | "api";
 
+/** At most one confirmation message per address and list in this many minutes. */
+export const RESEND_AFTER_MINUTES = 10;
+/** At most this many confirmation messages per address (all lists) in 24 hours. */
+export const MAX_CONFIRMATIONS_PER_ADDRESS_PER_DAY = 3;
+
+const DAY_MS = 86_400_000;
+
+/** A subscription as stored: confirmed, or unsubscribed (then without its address). */
 export interface SubscriptionRow {
   id: string;
   site_id: string;
   list_id: string;
-  email: string;
+  email: string | null;
   email_hash: string;
-  status: SubscriptionStatus;
+  status: "confirmed" | "unsubscribed";
   text_version: string;
   locale: string;
-  visitor_id: string | null;
   source_url: string | null;
   created_at: string;
   confirmed_at: string | null;
   unsubscribed_at: string | null;
 }
 
-const event = (env: Env, e: { siteId: string; listId: string; emailHash: string; kind: string; textVersion: string | null; source: EventSource; at: string }) =>
+/** A signup request as stored (one per confirmation message). */
+export interface SignupRequestRow {
+  token_hash: string;
+  site_id: string;
+  list_id: string;
+  email_hash: string;
+  email: string | null;
+  visitor_id: string | null;
+  text_version: string;
+  locale: string;
+  source_url: string;
+  created_at: string;
+  expires_at: string;
+  used_at: string | null;
+}
+
+const iso = (ms: number) => new Date(ms).toISOString();
+
+const eventStatement = (env: Env, e: { siteId: string; listId: string; emailHash: string; kind: string; textVersion: string | null; source: EventSource; at: string }, onlyIf = "1", onlyIfBinds: unknown[] = []) =>
   env.LEDGER.prepare(
-    `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)`,
-  ).bind(e.siteId, e.listId, e.emailHash, e.kind, e.textVersion, e.source, e.at);
+    `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
+     SELECT ?, ?, ?, ?, ?, ?, ? WHERE ${onlyIf}`,
+  ).bind(e.siteId, e.listId, e.emailHash, e.kind, e.textVersion, e.source, e.at, ...onlyIfBinds);
+
+/** What a signup asks for, for one list. */
+export interface SignupRequest {
+  tokenHash: string;
+  siteId: string;
+  listId: string;
+  email: string;
+  emailHash: string;
+  visitorId: string | null;
+  textVersion: string;
+  locale: string;
+  sourceUrl: string;
+  at: string;
+  expiresAt: string;
+  /** The site's cap on confirmation messages in 24 hours. */
+  siteDailyLimit: number;
+}
 
 /**
- * Records a signup as `pending` with a fresh confirmation token, whatever the address's past:
- * a confirmed subscription stays confirmed (a new token lets it be re-confirmed harmlessly), an
- * unsubscribed or suppressed one needs this new confirmation (R5.7). One batch, one transaction.
+ * How a signup request went: recorded and its message may be sent (`send`), recorded without a
+ * message because the address had its share of messages (`quiet`), or refused by the site's
+ * daily cap (`site_limit`, nothing recorded).
  */
-export async function recordSignup(
-  env: Env,
-  s: { id: string; siteId: string; listId: string; email: string; emailHash: string; textVersion: string; locale: string; visitorId: string | null; sourceUrl: string; at: string; tokenHash: string; expiresAt: string },
-): Promise<{ webhooksQueued: number }> {
+export type SignupOutcome = { outcome: "send" | "quiet"; eventId: string; webhooksQueued: number } | { outcome: "site_limit" };
+
+/**
+ * Records a signup request for one list in one batch (one transaction), and reserves a
+ * confirmation message for it when one may be sent: within RESEND_AFTER_MINUTES no other for
+ * the address and list, within a day fewer than MAX_CONFIRMATIONS_PER_ADDRESS_PER_DAY for the
+ * address, and fewer than the site's `siteDailyLimit`. The throttle log keeps only hashes and is
+ * not touched by unsubscribes or erasure, so nothing resets it.
+ *
+ * A request over an address's limits is still recorded (`quiet`), so the browser that asked
+ * sees "pending" exactly as for any other address: whether an address got messages lately must
+ * not show. Over the site's cap nothing is recorded (`site_limit`): that tells nothing about an
+ * address.
+ */
+export async function recordSignupRequest(env: Env, r: SignupRequest): Promise<SignupOutcome> {
+  const now = Date.parse(r.at);
+  const dayAgo = iso(now - DAY_MS);
+  // Recorded: a message was reserved, or only the address's limits (not the site's) stood in the way.
+  const admitted = `(EXISTS (SELECT 1 FROM confirmation_sends WHERE token_hash = ?)
+    OR (SELECT COUNT(*) FROM (SELECT 1 FROM confirmation_sends WHERE site_id = ? AND sent_at > ? LIMIT ?)) < ?)`;
+  const admittedBinds = [r.tokenHash, r.siteId, dayAgo, r.siteDailyLimit, r.siteDailyLimit];
   const eventId = newEventId();
   const results = await storage("subscription write", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(
-        `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, visitor_id, created_at, source_url)
-         VALUES (?1, ?2, ?3, ?4, ?5, 'pending', ?6, ?7, ?8, ?9, ?10)
-         ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET
-           status = CASE WHEN status = 'confirmed' THEN 'confirmed' ELSE 'pending' END,
-           email = excluded.email, locale = excluded.locale,
-           visitor_id = COALESCE(excluded.visitor_id, visitor_id),
-           text_version = CASE WHEN status = 'confirmed' THEN text_version ELSE excluded.text_version END,
-           source_url = CASE WHEN status = 'confirmed' THEN source_url ELSE excluded.source_url END`,
-      ).bind(s.id, s.siteId, s.listId, s.email, s.emailHash, s.textVersion, s.locale, s.visitorId, s.at, s.sourceUrl),
+        `INSERT INTO confirmation_sends (token_hash, site_id, list_id, email_hash, sent_at)
+         SELECT ?1, ?2, ?3, ?4, ?5
+         WHERE NOT EXISTS (SELECT 1 FROM confirmation_sends WHERE site_id = ?2 AND email_hash = ?4 AND list_id = ?3 AND sent_at > ?6)
+           AND (SELECT COUNT(*) FROM confirmation_sends WHERE site_id = ?2 AND email_hash = ?4 AND sent_at > ?7) < ?8
+           AND (SELECT COUNT(*) FROM (SELECT 1 FROM confirmation_sends WHERE site_id = ?2 AND sent_at > ?7 LIMIT ?9)) < ?9`,
+      ).bind(
+        r.tokenHash, r.siteId, r.listId, r.emailHash, r.at,
+        iso(now - RESEND_AFTER_MINUTES * 60_000), dayAgo, MAX_CONFIRMATIONS_PER_ADDRESS_PER_DAY, r.siteDailyLimit,
+      ),
       env.LEDGER.prepare(
-        `INSERT INTO confirm_tokens (token_hash, site_id, subscription_id, expires_at)
-         SELECT ?1, ?2, id, ?3 FROM subscriptions WHERE site_id = ?2 AND list_id = ?4 AND email_hash = ?5`,
-      ).bind(s.tokenHash, s.siteId, s.expiresAt, s.listId, s.emailHash),
-      event(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: "signup", textVersion: s.textVersion, source: "preferences", at: s.at }),
-      // `subscription.pending`, unless the address was already confirmed (then nothing changed).
+        `INSERT INTO signup_requests (token_hash, site_id, list_id, email_hash, email, visitor_id, text_version, locale, source_url, created_at, expires_at)
+         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${admitted}`,
+      ).bind(r.tokenHash, r.siteId, r.listId, r.emailHash, r.email, r.visitorId, r.textVersion, r.locale, r.sourceUrl, r.at, r.expiresAt, ...admittedBinds),
+      eventStatement(env, { siteId: r.siteId, listId: r.listId, emailHash: r.emailHash, kind: "signup", textVersion: r.textVersion, source: "preferences", at: r.at }, admitted, admittedBinds),
+      // `subscription.pending` (no address: it is not confirmed), unless the address is already
+      // confirmed for the list (then nothing changed for the site owner).
       ...enqueueStatements(env, {
         id: eventId,
-        siteId: s.siteId,
+        siteId: r.siteId,
         type: "subscription.pending",
-        at: s.at,
+        at: r.at,
+        emailHash: r.emailHash,
         payload: {
-          sql: `SELECT ${subscriptionPayloadSql("subscription.pending", "NULL")} AS payload FROM subscriptions s
-                WHERE s.site_id = ? AND s.list_id = ? AND s.email_hash = ? AND s.status = 'pending'`,
-          binds: [eventId, s.at, "preferences", null, s.at, s.siteId, s.listId, s.emailHash],
+          sql: `SELECT ? AS payload
+                WHERE ${admitted} AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status = 'confirmed')`,
+          binds: [
+            JSON.stringify(
+              subscriptionChangedEvent(eventId, "subscription.pending", r.siteId, r.at, {
+                list: r.listId, status: "pending", email: null, visitorId: r.visitorId, textVersion: r.textVersion, source: "preferences", reason: null, at: r.at,
+              }),
+            ),
+            ...admittedBinds, r.siteId, r.listId, r.emailHash,
+          ],
         },
       }),
+      env.LEDGER.prepare(
+        `SELECT EXISTS (SELECT 1 FROM confirmation_sends WHERE token_hash = ?1) AS reserved,
+                EXISTS (SELECT 1 FROM signup_requests WHERE token_hash = ?1) AS recorded`,
+      ).bind(r.tokenHash),
     ]),
   );
-  return { webhooksQueued: results[4]?.meta.changes ?? 0 };
-}
-
-/** The subscription a confirmation token belongs to, and the token's state (for the page). */
-export async function findByConfirmToken(env: Env, siteId: string, tokenHash: string): Promise<{ sub: SubscriptionRow; usedAt: string | null; expiresAt: string } | null> {
-  const row = await storage("subscription read", () =>
-    env.LEDGER.prepare(
-      `SELECT s.*, t.used_at AS token_used_at, t.expires_at AS token_expires_at FROM confirm_tokens t
-       JOIN subscriptions s ON s.id = t.subscription_id WHERE t.token_hash = ?1 AND t.site_id = ?2`,
-    ).bind(tokenHash, siteId).first<SubscriptionRow & { token_used_at: string | null; token_expires_at: string }>(),
-  );
-  if (!row) return null;
-  const { token_used_at, token_expires_at, ...sub } = row;
-  return { sub, usedAt: token_used_at, expiresAt: token_expires_at };
+  const check = results[5]?.results[0] as { reserved: number; recorded: number } | undefined;
+  if (!check?.recorded) return { outcome: "site_limit" };
+  return { outcome: check.reserved ? "send" : "quiet", eventId, webhooksQueued: results[4]?.meta.changes ?? 0 };
 }
 
 /**
- * Spends a confirmation token and confirms its subscription, atomically: one batch, one
- * transaction. Every statement is guarded by the same condition — the token is unspent and
- * unexpired — and the statement that spends it runs last, so either all of them act or none
- * does, and only the request whose batch spent the token confirms. Nothing depends on
- * `changes()` or on timestamps differing: Workers clocks stand still between I/O, so
- * simultaneous requests often carry the same `at`. Returns "confirmed", or why not.
+ * Takes back a recorded request whose message could not be sent: the request, its throttle
+ * entry, its event and its webhook event, so a refused signup leaves nothing behind and the
+ * visitor's retry sends at once.
  */
-export async function confirm(env: Env, siteId: string, tokenHash: string, at: string): Promise<{ outcome: "confirmed" | "used" | "expired" | "unknown"; webhooksQueued: number }> {
-  const live = `t.token_hash = ?1 AND t.site_id = ?2 AND t.used_at IS NULL AND t.expires_at > ?3`;
-  const eventId = newEventId();
-  const [, , , , queued, spent] = await storage("subscription confirm", () =>
+export async function withdrawSignupRequest(env: Env, r: SignupRequest, eventId: string): Promise<void> {
+  await storage("subscription write", () =>
     env.LEDGER.batch([
+      env.LEDGER.prepare(`DELETE FROM signup_requests WHERE token_hash = ?1`).bind(r.tokenHash),
+      env.LEDGER.prepare(`DELETE FROM confirmation_sends WHERE token_hash = ?1`).bind(r.tokenHash),
       env.LEDGER.prepare(
-        `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
-         SELECT s.site_id, s.list_id, s.email_hash, 'confirm', s.text_version, 'email_link', ?3
-         FROM subscriptions s JOIN confirm_tokens t ON t.subscription_id = s.id WHERE ${live} AND s.site_id = ?2`,
-      ).bind(tokenHash, siteId, at),
+        `DELETE FROM subscription_events WHERE seq = (SELECT MAX(seq) FROM subscription_events
+           WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND kind = 'signup' AND at = ?4)`,
+      ).bind(r.siteId, r.listId, r.emailHash, r.at),
+      env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id = ?1`).bind(eventId),
+      env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id = ?1`).bind(eventId),
+    ]),
+  );
+}
+
+/** A signup request by its link's token hash (for the confirmation page), or null. */
+export async function findSignupRequest(env: Env, siteId: string, tokenHash: string): Promise<SignupRequestRow | null> {
+  return storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT * FROM signup_requests WHERE token_hash = ?1 AND site_id = ?2`).bind(tokenHash, siteId).first<SignupRequestRow>(),
+  );
+}
+
+/**
+ * Confirms a signup request, atomically: one batch, one transaction. Every statement is guarded
+ * by the same condition — the request is unspent and unexpired — and the statement that spends
+ * it runs last, so either all of them act or none does, and only the request whose batch spent
+ * it confirms. Nothing depends on `changes()` or on timestamps differing: Workers clocks stand
+ * still between I/O, so simultaneous requests often carry the same `at`.
+ *
+ * What the mailbox confirmed becomes the subscription: the request's address, wording,
+ * language and page (a renewal of a confirmed subscription takes the newer wording), and the
+ * browser that asked is linked to it.
+ */
+export async function confirm(env: Env, request: SignupRequestRow, at: string): Promise<{ outcome: "confirmed" | "used" | "expired"; webhooksQueued: number }> {
+  const { token_hash: tokenHash, site_id: siteId, list_id: listId, email_hash: emailHash } = request;
+  const live = `EXISTS (SELECT 1 FROM signup_requests r WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?)`;
+  const liveBinds = [tokenHash, at];
+  const eventId = newEventId();
+  const results = await storage("subscription confirm", () =>
+    env.LEDGER.batch([
+      eventStatement(env, { siteId, listId, emailHash, kind: "confirm", textVersion: request.text_version, source: "email_link", at }, live, liveBinds),
+      env.LEDGER.prepare(`DELETE FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND ${live}`).bind(siteId, listId, emailHash, ...liveBinds),
       env.LEDGER.prepare(
-        `DELETE FROM suppressions WHERE (site_id, list_id, email_hash) IN
-           (SELECT s.site_id, s.list_id, s.email_hash FROM subscriptions s JOIN confirm_tokens t ON t.subscription_id = s.id WHERE ${live} AND s.site_id = ?2)`,
-      ).bind(tokenHash, siteId, at),
+        `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, source_url, created_at, confirmed_at)
+         SELECT ?, r.site_id, r.list_id, r.email, r.email_hash, 'confirmed', r.text_version, r.locale, r.source_url, ?, ?
+         FROM signup_requests r WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?
+         ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET status = 'confirmed', email = excluded.email,
+           text_version = excluded.text_version, locale = excluded.locale, source_url = excluded.source_url,
+           confirmed_at = excluded.confirmed_at, unsubscribed_at = NULL`,
+      ).bind(`sub_${crypto.randomUUID().replaceAll("-", "")}`, at, at, tokenHash, at),
       env.LEDGER.prepare(
-        `UPDATE subscriptions SET status = 'confirmed', confirmed_at = ?3, unsubscribed_at = NULL
-         WHERE id = (SELECT t.subscription_id FROM confirm_tokens t WHERE ${live})`,
-      ).bind(tokenHash, siteId, at),
+        `INSERT INTO subscription_links (site_id, list_id, email_hash, visitor_id, linked_at)
+         SELECT r.site_id, r.list_id, r.email_hash, r.visitor_id, ? FROM signup_requests r
+         WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND r.visitor_id IS NOT NULL
+         ON CONFLICT DO NOTHING`,
+      ).bind(at, tokenHash, at),
       ...enqueueStatements(env, {
         id: eventId,
         siteId,
         type: "subscription.confirmed",
         at,
+        emailHash,
         payload: {
-          sql: `SELECT ${subscriptionPayloadSql("subscription.confirmed", "s.email")} AS payload
-                FROM subscriptions s JOIN confirm_tokens t ON t.subscription_id = s.id
-                WHERE t.token_hash = ? AND t.site_id = ? AND t.used_at IS NULL AND t.expires_at > ? AND s.site_id = ?`,
-          binds: [eventId, at, "email_link", null, at, tokenHash, siteId, at, siteId],
+          sql: `SELECT ? AS payload WHERE ${live}`,
+          binds: [
+            JSON.stringify(
+              subscriptionChangedEvent(eventId, "subscription.confirmed", siteId, at, {
+                list: listId, status: "confirmed", email: request.email, visitorId: request.visitor_id, textVersion: request.text_version, source: "email_link", reason: null, at,
+              }),
+            ),
+            ...liveBinds,
+          ],
         },
       }),
-      // Last: spends the token. Its change count says whether this request won.
-      env.LEDGER.prepare(`UPDATE confirm_tokens AS t SET used_at = ?3 WHERE ${live}`).bind(tokenHash, siteId, at),
+      // Last: spends the request (and forgets the address it carried). Its change count says
+      // whether this request won.
+      env.LEDGER.prepare(`UPDATE signup_requests SET used_at = ?2, email = NULL WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2`).bind(tokenHash, at),
     ]),
   );
-  const webhooksQueued = queued?.meta.changes ?? 0;
-  if ((spent?.meta.changes ?? 0) === 1) return { outcome: "confirmed", webhooksQueued };
-  const token = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT used_at, expires_at FROM confirm_tokens WHERE token_hash = ?1 AND site_id = ?2`).bind(tokenHash, siteId).first<{ used_at: string | null; expires_at: string }>(),
-  );
-  if (!token) return { outcome: "unknown", webhooksQueued };
-  return { outcome: token.used_at ? "used" : "expired", webhooksQueued };
+  const webhooksQueued = results[5]?.meta.changes ?? 0;
+  if ((results[6]?.meta.changes ?? 0) === 1) return { outcome: "confirmed", webhooksQueued };
+  return { outcome: request.used_at || Date.parse(request.expires_at) > Date.parse(at) ? "used" : "expired", webhooksQueued };
 }
 
 /**
  * Unsubscribes an address from a list and suppresses it, idempotently: a second call changes
- * nothing and adds no second suppression. Works even when the subscription row is gone.
- * One batch, one transaction: the event is written first, only when one of the two writes after
- * it will change something (a subscription not yet unsubscribed, or no suppression yet), so it
- * is logged once per real change, whichever of the two it is.
+ * nothing, adds no second suppression and queues nothing. Works when there is no subscription
+ * (someone signed up by a stranger leaves from the confirmation message). The subscription
+ * forgets the address; live signup requests for it are voided (leaving wins over an older
+ * "yes"). One batch, one transaction: the event is written first, only when one of the writes
+ * after it will change something, so it is logged once per real change.
  */
-export async function unsubscribe(env: Env, s: { siteId: string; listId: string; emailHash: string; at: string; source: EventSource; reason?: "unsubscribe" | "erase" }): Promise<{ changed: boolean; webhooksQueued: number }> {
+export async function unsubscribe(
+  env: Env,
+  s: { siteId: string; listId: string; emailHash: string; at: string; source: EventSource; reason?: "unsubscribe" | "erase" },
+): Promise<{ changed: boolean; webhooksQueued: number }> {
   const eventId = newEventId();
   const reason = s.reason ?? "unsubscribe";
-  const row = `FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?`;
-  const [, queued, , updated, suppressed] = await storage("unsubscribe", () =>
+  const key = [s.siteId, s.listId, s.emailHash];
+  // A change: a subscription to end, a suppression to add, or a live request to void (someone
+  // who left before confirming a new signup, while still suppressed from an earlier one).
+  const changes = `(EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status != 'unsubscribed')
+    OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ?)
+    OR EXISTS (SELECT 1 FROM signup_requests WHERE site_id = ? AND list_id = ? AND email_hash = ? AND used_at IS NULL))`;
+  const results = await storage("unsubscribe", () =>
     env.LEDGER.batch([
-      // `subscription.unsubscribed`, under the same condition as the event row below (something
-      // is about to change), with the address while the row still has it.
+      // `subscription.unsubscribed`, with the address while the row still has it, and the browser
+      // most recently linked to it.
       ...enqueueStatements(env, {
         id: eventId,
         siteId: s.siteId,
         type: "subscription.unsubscribed",
         at: s.at,
+        emailHash: s.emailHash,
         payload: {
-          sql: `SELECT json_object('id', ?, 'type', 'subscription.unsubscribed', 'siteId', ?, 'createdAt', ?,
-                  'data', json_object('list', ?, 'status', 'unsubscribed', 'email', (SELECT email ${row}),
-                    'visitorId', (SELECT visitor_id ${row}), 'textVersion', NULL, 'source', ?, 'reason', ?, 'at', ?)) AS payload
-                WHERE EXISTS (SELECT 1 ${row} AND status != 'unsubscribed')
-                   OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ?)`,
+          sql: `SELECT json_set(?, '$.data.email', (SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?),
+                  '$.data.visitorId', (SELECT visitor_id FROM subscription_links WHERE site_id = ? AND list_id = ? AND email_hash = ? ORDER BY linked_at DESC LIMIT 1)) AS payload
+                WHERE ${changes}`,
           binds: [
-            eventId, s.siteId, s.at, s.listId,
-            s.siteId, s.listId, s.emailHash,
-            s.siteId, s.listId, s.emailHash,
-            s.source, reason, s.at,
-            s.siteId, s.listId, s.emailHash,
-            s.siteId, s.listId, s.emailHash,
+            JSON.stringify(
+              subscriptionChangedEvent(eventId, "subscription.unsubscribed", s.siteId, s.at, {
+                list: s.listId, status: "unsubscribed", email: null, visitorId: null, textVersion: null, source: s.source, reason, at: s.at,
+              }),
+            ),
+            ...key, ...key, ...key, ...key, ...key,
           ],
         },
       }),
+      eventStatement(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: reason, textVersion: null, source: s.source, at: s.at }, changes, [...key, ...key, ...key]),
       env.LEDGER.prepare(
-        `INSERT INTO subscription_events (site_id, list_id, email_hash, kind, text_version, source, at)
-         SELECT ?1, ?2, ?3, ?6, NULL, ?5, ?4
-         WHERE EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed')
-            OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3)`,
-      ).bind(s.siteId, s.listId, s.emailHash, s.at, s.source, s.reason ?? "unsubscribe"),
-      env.LEDGER.prepare(
-        `UPDATE subscriptions SET status = 'unsubscribed', unsubscribed_at = ?4 WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed'`,
-      ).bind(s.siteId, s.listId, s.emailHash, s.at),
+        `UPDATE subscriptions SET status = 'unsubscribed', email = NULL, unsubscribed_at = ?4
+         WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed'`,
+      ).bind(...key, s.at),
       env.LEDGER.prepare(
         `INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING`,
-      ).bind(s.siteId, s.listId, s.emailHash, s.reason ?? "unsubscribe", s.at),
-      // An unsubscribe also voids confirmation links still in the inbox: leaving wins over an
-      // older "yes"; coming back needs a new signup and confirmation.
+      ).bind(...key, reason, s.at),
       env.LEDGER.prepare(
-        `UPDATE confirm_tokens SET used_at = ?4 WHERE used_at IS NULL AND subscription_id IN
-         (SELECT id FROM subscriptions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3)`,
-      ).bind(s.siteId, s.listId, s.emailHash, s.at),
+        `UPDATE signup_requests SET used_at = ?4, email = NULL WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND used_at IS NULL`,
+      ).bind(...key, s.at),
     ]),
   );
-  return { changed: (updated?.meta.changes ?? 0) + (suppressed?.meta.changes ?? 0) > 0, webhooksQueued: queued?.meta.changes ?? 0 };
+  return {
+    changed: (results[3]?.meta.changes ?? 0) + (results[4]?.meta.changes ?? 0) + (results[5]?.meta.changes ?? 0) > 0,
+    webhooksQueued: results[1]?.meta.changes ?? 0,
+  };
 }
 
 /**
  * What Assent holds about one address on one site (the email-preferences page): each list's
- * status, the language of its latest signup (null when no subscription is on record) and the
- * browsers (visitor ids) that signed it up, whose records show its statuses. One query.
+ * status, the language it was last confirmed or asked for in (null when nothing is on record),
+ * and the browsers linked to it, whose records show its statuses. One batch.
  */
-export async function addressState(env: Env, siteId: string, emailHash: string): Promise<{ statuses: Record<string, SubscriptionStatus>; locale: string | null; visitorIds: string[] }> {
-  const { results } = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT list_id, status, locale, visitor_id FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`)
-      .bind(siteId, emailHash).all<{ list_id: string; status: SubscriptionStatus; locale: string; visitor_id: string | null }>(),
+export async function addressState(
+  env: Env,
+  siteId: string,
+  emailHash: string,
+  now: Date,
+): Promise<{ statuses: Record<string, SubscriptionStatus>; locale: string | null; visitorIds: string[] }> {
+  const [subs, requests, links] = await storage("subscription read", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(`SELECT list_id, status, locale, confirmed_at FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY confirmed_at DESC`).bind(siteId, emailHash),
+      // Spent and voided requests too (until purged), for the language only: someone who left
+      // before confirming still gets the pages in the language they signed up in.
+      env.LEDGER.prepare(
+        `SELECT list_id, locale, used_at IS NULL AND expires_at > ?3 AS live FROM signup_requests WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`,
+      ).bind(siteId, emailHash, now.toISOString()),
+      env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2 LIMIT 20`).bind(siteId, emailHash),
+    ]),
   );
+  const subRows = (subs?.results ?? []) as { list_id: string; status: SubscriptionStatus; locale: string }[];
+  const requestRows = (requests?.results ?? []) as { list_id: string; locale: string; live: number }[];
+  const statuses: Record<string, SubscriptionStatus> = {};
+  for (const r of requestRows) if (r.live) statuses[r.list_id] = "pending";
+  for (const r of subRows) if (r.status === "confirmed" || !statuses[r.list_id]) statuses[r.list_id] = r.status;
   return {
-    statuses: Object.fromEntries(results.map((r) => [r.list_id, r.status])),
-    locale: results[0]?.locale ?? null,
-    visitorIds: [...new Set(results.flatMap((r) => (r.visitor_id ? [r.visitor_id] : [])))],
+    statuses,
+    locale: subRows[0]?.locale ?? requestRows[0]?.locale ?? null,
+    visitorIds: ((links?.results ?? []) as { visitor_id: string }[]).map((r) => r.visitor_id),
   };
 }
 
-/** Whether an address is suppressed for a list. */
-export async function isSuppressed(env: Env, siteId: string, listId: string, emailHash: string): Promise<boolean> {
-  const row = await storage("suppression read", () =>
-    env.LEDGER.prepare(`SELECT 1 AS x FROM suppressions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3`).bind(siteId, listId, emailHash).first(),
-  );
-  return row !== null;
+/**
+ * The statement behind `statusesByVisitor`, for callers that put it in a batch of their own
+ * (a decision reads it in its own transaction): the lists linked to the visitor with their
+ * status, and the visitor's own live requests as `pending`.
+ */
+export function visitorListsStatement(env: Env, siteId: string, visitorId: string, now: Date): D1PreparedStatement {
+  return env.LEDGER.prepare(
+    `SELECT l.list_id, s.status FROM subscription_links l
+       JOIN subscriptions s ON s.site_id = l.site_id AND s.list_id = l.list_id AND s.email_hash = l.email_hash
+     WHERE l.site_id = ?1 AND l.visitor_id = ?2
+     UNION ALL
+     SELECT list_id, 'pending' FROM signup_requests WHERE site_id = ?1 AND visitor_id = ?2 AND used_at IS NULL AND expires_at > ?3`,
+  ).bind(siteId, visitorId, now.toISOString());
 }
 
-/** Deletes pending subscriptions whose every token expired (they were never confirmed). */
-export async function purgeExpiredPending(env: Env, now: string): Promise<number> {
-  const [, subs] = await storage("subscription purge", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`DELETE FROM confirm_tokens WHERE expires_at < ?1`).bind(now),
-      env.LEDGER.prepare(
-        `DELETE FROM subscriptions WHERE status = 'pending' AND created_at < ?1 AND id NOT IN (SELECT subscription_id FROM confirm_tokens)`,
-      ).bind(now),
-    ]),
-  );
-  return subs?.meta.changes ?? 0;
-}
-
-/** The statement behind `statusesByVisitor`, for callers that put it in a batch of their own. */
-export function statusesByVisitorStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {
-  return env.LEDGER.prepare(`SELECT list_id, status FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY list_id`).bind(siteId, visitorId);
-}
-
-/** Reads the rows of `statusesByVisitorStatement` into `{ listId: status }`. */
+/**
+ * Reads the rows of `visitorListsStatement` into `{ listId: status }`, sorted by list: confirmed
+ * wins, then a request of this browser (pending), then unsubscribed.
+ */
 export function toStatuses(rows: { list_id: string; status: SubscriptionStatus }[]): Record<string, SubscriptionStatus> {
-  return Object.fromEntries(rows.map((r) => [r.list_id, r.status]));
+  const rank = { confirmed: 3, pending: 2, unsubscribed: 1 } as const;
+  const best = new Map<string, SubscriptionStatus>();
+  for (const r of rows) if (!best.has(r.list_id) || rank[r.status] > rank[best.get(r.list_id)!]) best.set(r.list_id, r.status);
+  return Object.fromEntries([...best].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)));
 }
 
-/** The lists a visitor signed up to (linked by their visitor token at signup), with status. */
-export async function statusesByVisitor(env: Env, siteId: string, visitorId: string): Promise<Record<string, SubscriptionStatus>> {
-  const { results } = await storage("subscription read", () =>
-    statusesByVisitorStatement(env, siteId, visitorId).all<{ list_id: string; status: SubscriptionStatus }>(),
-  );
+/** The status of each list linked to a visitor, or asked for from their browser. */
+export async function statusesByVisitor(env: Env, siteId: string, visitorId: string, now = new Date()): Promise<Record<string, SubscriptionStatus>> {
+  const { results } = await storage("subscription read", () => visitorListsStatement(env, siteId, visitorId, now).all<{ list_id: string; status: SubscriptionStatus }>());
   return toStatuses(results);
 }
 
-/** The subscriptions a visitor made from their browser (for their export). */
-export async function subscriptionsByVisitor(env: Env, siteId: string, visitorId: string): Promise<SubscriptionRow[]> {
+/** One entry of a visitor's export: a linked subscription, or a request still waiting for its click. */
+export interface VisitorSubscription {
+  list: string;
+  email: string | null;
+  status: SubscriptionStatus;
+  textVersion: string;
+  locale: string;
+  sourceUrl: string | null;
+  createdAt: string;
+  confirmedAt: string | null;
+  unsubscribedAt: string | null;
+}
+
+/** The subscriptions linked to a visitor and their live requests (their export). */
+export async function visitorSubscriptions(env: Env, siteId: string, visitorId: string, now = new Date()): Promise<VisitorSubscription[]> {
+  const [linked, requests] = await storage("subscription read", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(
+        `SELECT s.* FROM subscription_links l
+           JOIN subscriptions s ON s.site_id = l.site_id AND s.list_id = l.list_id AND s.email_hash = l.email_hash
+         WHERE l.site_id = ?1 AND l.visitor_id = ?2 ORDER BY s.created_at, s.list_id`,
+      ).bind(siteId, visitorId),
+      env.LEDGER.prepare(
+        `SELECT * FROM signup_requests WHERE site_id = ?1 AND visitor_id = ?2 AND used_at IS NULL AND expires_at > ?3 ORDER BY created_at, list_id`,
+      ).bind(siteId, visitorId, now.toISOString()),
+    ]),
+  );
+  return [
+    ...((linked?.results ?? []) as SubscriptionRow[]).map((r) => ({
+      list: r.list_id,
+      email: r.email,
+      status: r.status,
+      textVersion: r.text_version,
+      locale: r.locale,
+      sourceUrl: r.source_url,
+      createdAt: r.created_at,
+      confirmedAt: r.confirmed_at,
+      unsubscribedAt: r.unsubscribed_at,
+    })),
+    ...((requests?.results ?? []) as SignupRequestRow[]).map((r) => ({
+      list: r.list_id,
+      email: r.email,
+      status: "pending" as const,
+      textVersion: r.text_version,
+      locale: r.locale,
+      sourceUrl: r.source_url,
+      createdAt: r.created_at,
+      confirmedAt: null,
+      unsubscribedAt: null,
+    })),
+  ];
+}
+
+/** The addresses (list and hash) linked to a visitor, for their erasure. */
+export async function linkedAddresses(env: Env, siteId: string, visitorId: string): Promise<{ list_id: string; email_hash: string }[]> {
   const { results } = await storage("subscription read", () =>
-    env.LEDGER.prepare(`SELECT * FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY created_at, list_id`).bind(siteId, visitorId).all<SubscriptionRow>(),
+    env.LEDGER.prepare(`SELECT list_id, email_hash FROM subscription_links WHERE site_id = ?1 AND visitor_id = ?2 ORDER BY list_id, email_hash`)
+      .bind(siteId, visitorId)
+      .all<{ list_id: string; email_hash: string }>(),
   );
   return results;
 }
 
+/** The parts of an erasure's batch that erase email data, in the order they must run. */
+export type EmailErasurePart = "emailWebhookEvents" | "emailWebhookDeliveries" | "emailProof" | "suppressions" | "voidedRequests" | "subscriptions" | "links" | "ownRequests";
+
 /**
- * Erases the addresses a visitor signed up with: each subscription is suppressed (reason
- * "erase", so the address is never re-added by an import) and then deleted with its tokens.
- * Only the keyed hash stays (R5.7, R9.2). Returns how many subscriptions were deleted.
+ * The statements that erase a visitor's email data, for the erasure's own batch
+ * (store/erasure.ts), as named parts (store/batch.ts), each guarded by `guard` (SQL with
+ * anonymous `?`, bound by `guardBinds`: "this erasure won"):
+ * - each linked address is unsubscribed with reason "erase" and suppressed (only the keyed hash
+ *   stays, so an import can never re-add it, R5.7), its event logged and its webhook queued (the
+ *   webhook reads the address before the subscription is deleted); its subscription and every
+ *   link to it are then deleted, and its live requests voided;
+ * - the visitor's own signup requests (live or spent) are deleted: what they typed goes too.
+ * The part `subscriptions` counts the subscriptions deleted; `emailWebhookDeliveries` the
+ * deliveries queued.
  */
-export async function eraseVisitorSubscriptions(env: Env, siteId: string, visitorId: string, at: string): Promise<{ deleted: number; webhooksQueued: number }> {
-  const rows = await subscriptionsByVisitor(env, siteId, visitorId);
-  let webhooksQueued = 0;
-  for (const r of rows)
-    webhooksQueued += (await unsubscribe(env, { siteId, listId: r.list_id, emailHash: r.email_hash, at, source: "api", reason: "erase" })).webhooksQueued;
-  if (rows.length === 0) return { deleted: 0, webhooksQueued };
-  const [, deleted] = await storage("subscription erase", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`DELETE FROM confirm_tokens WHERE subscription_id IN (SELECT id FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2)`).bind(siteId, visitorId),
-      env.LEDGER.prepare(`DELETE FROM subscriptions WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId),
-    ]),
-  );
-  return { deleted: deleted?.meta.changes ?? 0, webhooksQueued };
+export function eraseVisitorEmailParts(
+  env: Env,
+  e: { siteId: string; visitorId: string; at: string; addresses: { list_id: string; email_hash: string }[] },
+  guard: string,
+  guardBinds: unknown[],
+): [EmailErasurePart, D1PreparedStatement[]][] {
+  const parts: Record<EmailErasurePart, D1PreparedStatement[]> = {
+    emailWebhookEvents: [],
+    emailWebhookDeliveries: [],
+    emailProof: [],
+    suppressions: [],
+    voidedRequests: [],
+    subscriptions: [],
+    links: [],
+    ownRequests: [],
+  };
+  for (const a of e.addresses) {
+    const key = [e.siteId, a.list_id, a.email_hash];
+    const eventId = newEventId();
+    const [event, deliveries] = enqueueStatements(env, {
+      id: eventId,
+      siteId: e.siteId,
+      type: "subscription.unsubscribed",
+      at: e.at,
+      emailHash: a.email_hash,
+      payload: {
+        sql: `SELECT json_set(?, '$.data.email', s.email) AS payload
+              FROM subscriptions s WHERE s.site_id = ? AND s.list_id = ? AND s.email_hash = ? AND ${guard}`,
+        binds: [
+          JSON.stringify(
+            subscriptionChangedEvent(eventId, "subscription.unsubscribed", e.siteId, e.at, {
+              list: a.list_id, status: "unsubscribed", email: null, visitorId: e.visitorId, textVersion: null, source: "api", reason: "erase", at: e.at,
+            }),
+          ),
+          ...key, ...guardBinds,
+        ],
+      },
+    }) as [D1PreparedStatement, D1PreparedStatement];
+    parts.emailWebhookEvents.push(event);
+    parts.emailWebhookDeliveries.push(deliveries);
+    parts.emailProof.push(
+      eventStatement(env, { siteId: e.siteId, listId: a.list_id, emailHash: a.email_hash, kind: "erase", textVersion: null, source: "api", at: e.at }, guard, guardBinds),
+    );
+    parts.suppressions.push(
+      env.LEDGER.prepare(
+        `INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) SELECT ?, ?, ?, 'erase', ? WHERE ${guard} ON CONFLICT DO NOTHING`,
+      ).bind(...key, e.at, ...guardBinds),
+    );
+    parts.voidedRequests.push(
+      env.LEDGER.prepare(`UPDATE signup_requests SET used_at = ?, email = NULL WHERE site_id = ? AND list_id = ? AND email_hash = ? AND used_at IS NULL AND ${guard}`).bind(
+        e.at, ...key, ...guardBinds,
+      ),
+    );
+    parts.subscriptions.push(env.LEDGER.prepare(`DELETE FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND ${guard}`).bind(...key, ...guardBinds));
+    parts.links.push(env.LEDGER.prepare(`DELETE FROM subscription_links WHERE site_id = ? AND list_id = ? AND email_hash = ? AND ${guard}`).bind(...key, ...guardBinds));
+  }
+  parts.links.push(env.LEDGER.prepare(`DELETE FROM subscription_links WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(e.siteId, e.visitorId, ...guardBinds));
+  parts.ownRequests.push(env.LEDGER.prepare(`DELETE FROM signup_requests WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(e.siteId, e.visitorId, ...guardBinds));
+  return Object.entries(parts) as [EmailErasurePart, D1PreparedStatement[]][];
 }
 
 /**
  * One page of a list's confirmed, unsuppressed subscriptions, ordered by id (random, stable),
  * after the id `after` (exclusive). The site owner's mailing system sends only to these.
  */
-export async function confirmedPage(env: Env, siteId: string, listId: string, after: string, limit: number): Promise<SubscriptionRow[]> {
+export async function confirmedPage(env: Env, siteId: string, listId: string, after: string, limit: number): Promise<(SubscriptionRow & { email: string })[]> {
   const { results } = await storage("subscription read", () =>
     env.LEDGER.prepare(
       `SELECT s.* FROM subscriptions s
-       WHERE s.site_id = ?1 AND s.list_id = ?2 AND s.status = 'confirmed' AND s.id > ?3
+       WHERE s.site_id = ?1 AND s.list_id = ?2 AND s.status = 'confirmed' AND s.id > ?3 AND s.email IS NOT NULL
          AND NOT EXISTS (SELECT 1 FROM suppressions p WHERE p.site_id = s.site_id AND p.list_id = s.list_id AND p.email_hash = s.email_hash)
        ORDER BY s.id LIMIT ?4`,
-    ).bind(siteId, listId, after, limit).all<SubscriptionRow>(),
+    ).bind(siteId, listId, after, limit).all<SubscriptionRow & { email: string }>(),
   );
   return results;
 }
 
 /**
- * True when a confirmation for this address and list was sent after `sentAfter` and is still
- * unused: the signup endpoint then sends no new one, so nobody can flood an inbox by signing a
- * stranger up again and again (the answer stays the same, so it tells nothing either).
+ * One step of the retention job for email data: deletes up to `batch` signup requests past
+ * their expiry and up to `batch` throttle entries older than a day. Returns how many of each.
  */
-export async function confirmationSentSince(env: Env, siteId: string, listId: string, emailHash: string, sentAfter: string, confirmDays: number): Promise<boolean> {
-  // Tokens store their expiry; one sent after `sentAfter` expires after sentAfter + confirmDays.
-  const expiresAfter = new Date(Date.parse(sentAfter) + confirmDays * 86_400_000).toISOString();
-  const row = await storage("subscription read", () =>
-    env.LEDGER.prepare(
-      `SELECT 1 AS x FROM confirm_tokens t JOIN subscriptions s ON s.id = t.subscription_id
-       WHERE s.site_id = ?1 AND s.list_id = ?2 AND s.email_hash = ?3 AND t.used_at IS NULL AND t.expires_at > ?4`,
-    ).bind(siteId, listId, emailHash, expiresAfter).first(),
+export async function purgeEmailData(env: Env, now: Date, batch: number): Promise<{ requests: number; sends: number }> {
+  const [requests, sends] = await storage("subscription purge", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(`DELETE FROM signup_requests WHERE rowid IN (SELECT rowid FROM signup_requests WHERE expires_at < ?1 LIMIT ?2)`).bind(now.toISOString(), batch),
+      env.LEDGER.prepare(`DELETE FROM confirmation_sends WHERE rowid IN (SELECT rowid FROM confirmation_sends WHERE sent_at < ?1 LIMIT ?2)`).bind(iso(now.getTime() - DAY_MS), batch),
+    ]),
   );
-  return row !== null;
+  return { requests: requests?.meta.changes ?? 0, sends: sends?.meta.changes ?? 0 };
 }

@@ -28,24 +28,44 @@ const WANTS = (type: string) => `EXISTS (SELECT 1 FROM json_each(e.events) j WHE
 /**
  * The two statements that queue an event for every active endpoint of the site that wants it.
  * Append them to the batch that makes the change, after the statements the payload depends on.
+ * The event row also names the visitor (`data.visitorId`) and the address hash it concerns, so
+ * an erasure can find and remove it (`redactStatements`).
  */
 export function enqueueStatements(
   env: Env,
-  e: { id: string; siteId: string; type: string; at: string; payload: PayloadSource },
+  e: { id: string; siteId: string; type: string; at: string; payload: PayloadSource; emailHash?: string | null },
 ): D1PreparedStatement[] {
   return [
     env.LEDGER.prepare(
-      `INSERT INTO webhook_events (id, site_id, type, payload, created_at)
-       SELECT ?, ?, ?, src.payload, ? FROM (${e.payload.sql}) AS src
+      `INSERT INTO webhook_events (id, site_id, type, payload, created_at, visitor_id, email_hash)
+       SELECT ?, ?, ?, src.payload, ?, json_extract(src.payload, '$.data.visitorId'), ? FROM (${e.payload.sql}) AS src
        WHERE src.payload IS NOT NULL
          AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.site_id = ? AND e.disabled_at IS NULL AND ${WANTS("?")})`,
-    ).bind(e.id, e.siteId, e.type, e.at, ...e.payload.binds, e.siteId, e.type),
+    ).bind(e.id, e.siteId, e.type, e.at, e.emailHash ?? null, ...e.payload.binds, e.siteId, e.type),
     env.LEDGER.prepare(
       `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at)
        SELECT ev.id, e.id, e.site_id, 'pending', 0, ev.created_at
        FROM webhook_events ev JOIN webhook_endpoints e ON e.site_id = ev.site_id
        WHERE ev.id = ? AND e.disabled_at IS NULL AND ${WANTS("ev.type")}`,
     ).bind(e.id),
+  ];
+}
+
+/**
+ * The statements an erasure runs first, inside its own batch (guarded by `guard`, SQL with
+ * anonymous `?` bound by `guardBinds`): every event of the site that names the erased visitor
+ * or one of the erased addresses is deleted with its deliveries, so neither the deliveries API
+ * nor a redelivery can show or send it again. Events that an erasure itself made (`consent.erased`,
+ * and `subscription.unsubscribed` with reason "erase") stay: they tell the site owner what to
+ * erase on their side.
+ */
+export function redactStatements(env: Env, siteId: string, visitorId: string, emailHashes: string[], guard: string, guardBinds: unknown[]): D1PreparedStatement[] {
+  const named = `SELECT id FROM webhook_events WHERE site_id = ? AND (visitor_id = ? OR email_hash IN (SELECT value FROM json_each(?)))
+    AND type != 'consent.erased' AND COALESCE(json_extract(payload, '$.data.reason'), '') != 'erase'`;
+  const binds = [siteId, visitorId, JSON.stringify(emailHashes)];
+  return [
+    env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id IN (${named}) AND ${guard}`).bind(...binds, ...guardBinds),
+    env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id IN (${named}) AND ${guard}`).bind(...binds, ...guardBinds),
   ];
 }
 
@@ -125,6 +145,10 @@ export interface ClaimedDelivery {
 /**
  * Claims up to `limit` due deliveries for `leaseSeconds` (optionally of one site only) and
  * counts the attempt. Returns them with their payload and URL.
+ *
+ * Fair between sites: due deliveries are taken in turns, each site's oldest first — the first
+ * of every site, then the second of every site, and so on — so one site's backlog (a receiver
+ * down for days, a flood of changes) cannot delay another site's deliveries.
  */
 export async function claimDue(env: Env, now: Date, limit: number, leaseSeconds: number, siteId?: string): Promise<ClaimedDelivery[]> {
   const claimId = crypto.randomUUID();
@@ -135,10 +159,12 @@ export async function claimDue(env: Env, now: Date, limit: number, leaseSeconds:
       env.LEDGER.prepare(
         `UPDATE webhook_deliveries SET claim_id = ?1, lease_until = ?2, attempts = attempts + 1
          WHERE rowid IN (
-           SELECT rowid FROM webhook_deliveries
-           WHERE status = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
-             AND (?5 IS NULL OR site_id = ?5)
-           ORDER BY next_attempt_at LIMIT ?4)`,
+           SELECT rowid FROM (
+             SELECT rowid, next_attempt_at, ROW_NUMBER() OVER (PARTITION BY site_id ORDER BY next_attempt_at) AS turn
+             FROM webhook_deliveries
+             WHERE status = 'pending' AND next_attempt_at <= ?3 AND (lease_until IS NULL OR lease_until <= ?3)
+               AND (?5 IS NULL OR site_id = ?5))
+           ORDER BY turn, next_attempt_at LIMIT ?4)`,
       ).bind(claimId, lease, at, limit, siteId ?? null),
       env.LEDGER.prepare(
         `SELECT d.event_id, d.endpoint_id, d.site_id, d.attempts, ev.type, ev.payload, ev.created_at, e.url
@@ -247,13 +273,14 @@ export async function enqueueTestEvent(env: Env, siteId: string, endpointId: str
 export const WEBHOOK_RETENTION_DAYS = 30;
 
 /**
- * Deletes events older than the retention period that nothing still waits for (no pending
- * delivery), with their deliveries; at most `batch` events per call.
+ * One step of the retention job for webhooks: deletes up to `batch` events older than the
+ * retention period that nothing still waits for (no pending delivery), with their deliveries.
+ * Returns how many events were deleted.
  */
-export async function purgeWebhookEvents(env: Env, now: Date, batch = 5000): Promise<number> {
+export async function purgeWebhookEvents(env: Env, now: Date, batch: number): Promise<number> {
   const cutoff = new Date(now.getTime() - WEBHOOK_RETENTION_DAYS * 86_400_000).toISOString();
   const old = `SELECT id FROM webhook_events ev WHERE ev.created_at < ?1
-    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'pending') LIMIT ?2`;
+    AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'pending') ORDER BY ev.created_at, ev.id LIMIT ?2`;
   const [, events] = await storage("webhook purge", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id IN (${old})`).bind(cutoff, batch),

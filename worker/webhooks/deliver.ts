@@ -17,12 +17,19 @@
  * network error, no answer within ATTEMPT_TIMEOUT_MS — is retried on RETRY_DELAYS_SECONDS; after
  * the last one the delivery is `failed`, kept for WEBHOOK_RETENTION_DAYS and can be redelivered
  * through the API. A failing receiver never loses an event.
+ *
+ * Every attempt first re-checks the endpoint URL against the webhook URL policy
+ * (url-policy.ts), so an endpoint stored before a rule existed is never fetched; it fails as
+ * "address not allowed" like any other failure. What an attempt records is a fixed vocabulary
+ * (AttemptError), never the runtime's error text: the deliveries API must not tell an API key
+ * holder what a host or port answered, or it would be a scanner of networks the Worker can see.
  */
 import type { Env } from "../env";
 import { deriveSiteSecret } from "../site-secrets";
 import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempts } from "../store/webhooks";
 import { fromBase64url } from "../tokens";
 import { ASSENT_VERSION } from "../version";
+import { judgeWebhookUrl } from "./url-policy";
 
 /** The cron that drains the webhook outbox (wrangler.toml `[triggers]`); the other is retention. */
 export const WEBHOOK_CRON = "* * * * *";
@@ -70,14 +77,29 @@ export function nextAttemptAt(attempts: number, now: Date): string | null {
   return new Date(now.getTime() + Math.round(delay * jitter * 1000)).toISOString();
 }
 
+/** The only error texts an attempt records (shown as `lastError` by the deliveries API). */
+export type AttemptError = "timeout" | "network error" | `HTTP ${number}` | "redirects are not followed" | "address not allowed";
+
 async function attempt(env: Env, d: ClaimedDelivery, now: Date): Promise<AttemptOutcome> {
   // The signed timestamp is the real time of sending (receivers reject stale or future ones);
   // `now` only decides what is due, and is later than the clock in tests of retries.
   const timestamp = Math.floor(Date.now() / 1000);
   const base = { eventId: d.event_id, endpointId: d.endpoint_id };
+  const failed = (error: AttemptError, httpStatus: number | null = null): AttemptOutcome => ({
+    ...base,
+    ok: false,
+    httpStatus,
+    error,
+    retryAt: nextAttemptAt(d.attempts, now),
+  });
+  // Judged again at every attempt: the URL may predate a rule, and what is fetched is the URL
+  // exactly as judged (its normalised form).
+  const target = judgeWebhookUrl(d.url, env.DEV_MODE === "true");
+  if (!target.ok) return failed("address not allowed");
+  const signal = AbortSignal.timeout(ATTEMPT_TIMEOUT_MS);
   try {
     const signature = await signatureFor(await endpointKey(env, d.site_id, d.endpoint_id), d.event_id, timestamp, d.payload);
-    const res = await fetch(d.url, {
+    const res = await fetch(target.url.href, {
       method: "POST",
       headers: {
         "Content-Type": "application/json",
@@ -88,15 +110,15 @@ async function attempt(env: Env, d: ClaimedDelivery, now: Date): Promise<Attempt
       },
       body: d.payload,
       redirect: "manual",
-      signal: AbortSignal.timeout(ATTEMPT_TIMEOUT_MS),
+      signal,
     });
     await res.body?.cancel();
     if (res.status >= 200 && res.status < 300) return { ...base, ok: true, httpStatus: res.status, error: null, retryAt: null };
-    const error = res.status >= 300 && res.status < 400 ? "redirects are not followed" : `HTTP ${res.status}`;
-    return { ...base, ok: false, httpStatus: res.status, error, retryAt: nextAttemptAt(d.attempts, now) };
-  } catch (err) {
-    const error = err instanceof Error ? `${err.name}: ${err.message}`.slice(0, 200) : "network error";
-    return { ...base, ok: false, httpStatus: null, error, retryAt: nextAttemptAt(d.attempts, now) };
+    return failed(res.status >= 300 && res.status < 400 ? "redirects are not followed" : `HTTP ${res.status}`, res.status);
+  } catch {
+    // Whatever was thrown (DNS failure, refused connection, TLS error…) stays here: its text can
+    // name hosts, addresses and errno codes.
+    return failed(signal.aborted ? "timeout" : "network error");
   }
 }
 

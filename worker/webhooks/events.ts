@@ -1,10 +1,11 @@
 /**
  * The webhook events Assent emits, built from the records that cause them. Payload shapes are
- * in the contract (`WebhookEvent`, worker/contract.ts); the SQL that queues them, in the same
- * transaction as each change, is in the store modules (ledger.ts, subscriptions.ts) through
- * `enqueueStatements()` (store/webhooks.ts).
+ * in the contract (`WebhookEvent`, worker/contract.ts). The store modules (ledger.ts,
+ * subscriptions.ts) queue them in the same transaction as each change through
+ * `enqueueStatements()` (store/webhooks.ts), filling in with `json_set` only what the database
+ * alone knows at that moment (a subject id, an address before it is forgotten).
  */
-import type { ConsentUpdatedData, WebhookEvent } from "../contract";
+import type { ConsentUpdatedData, SubscriptionChangedData, WebhookEvent } from "../contract";
 import type { DecisionRecord } from "../store/ledger";
 
 /** `consent.updated` for a decision; `subject` is filled in by SQL from the subjects table. */
@@ -33,12 +34,13 @@ export function consentUpdatedEvent(id: string, d: DecisionRecord): WebhookEvent
   };
 }
 
-/**
- * SQL (anonymous `?`) for a `subscription.*` payload read from the subscriptions row aliased `s`
- * after the change. `emailExpr` is the SQL for the address (NULL for `pending`).
- */
-export function subscriptionPayloadSql(type: string, emailExpr: string): string {
-  return `json_object('id', ?, 'type', '${type}', 'siteId', s.site_id, 'createdAt', ?,
-    'data', json_object('list', s.list_id, 'status', s.status, 'email', ${emailExpr}, 'visitorId', s.visitor_id,
-      'textVersion', s.text_version, 'source', ?, 'reason', ?, 'at', ?))`;
+/** A `subscription.*` event; fields that only the database knows are filled in by SQL (`json_set`). */
+export function subscriptionChangedEvent(
+  id: string,
+  type: "subscription.pending" | "subscription.confirmed" | "subscription.unsubscribed",
+  siteId: string,
+  at: string,
+  data: SubscriptionChangedData,
+): WebhookEvent & { data: SubscriptionChangedData } {
+  return { id, type, siteId, createdAt: at, data };
 }

@@ -1,0 +1,75 @@
+/**
+ * The retention job (R1.15, R9.10): deletes what is past its retention, in bounded steps, and
+ * picks up where it stopped on the next scheduled run until the backlog is gone.
+ *
+ * | data | kept | store |
+ * | --- | --- | --- |
+ * | proof rows (ledger) | until `retain_until` (decision expiry + the site's `proofRetentionDays`) | store/ledger.ts |
+ * | erasure records | ERASURE_RETENTION_DAYS | store/ledger.ts |
+ * | signup requests (pending double opt-in) | until their link expires (`confirmDays`) | store/subscriptions.ts |
+ * | confirmation-send log (hashes) | 1 day | store/subscriptions.ts |
+ * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | store/webhooks.ts |
+ * | token revocations | until every token they refuse has expired | store/revocations.ts |
+ *
+ * Each step deletes at most PURGE_BATCH rows per kind in one statement (D1 does the work, not
+ * the Worker's CPU), and a run takes at most `maxSteps` steps per kind: the daily run more, the
+ * per-minute run a few, so a backlog of any size is gone after enough runs, none of which runs
+ * long. Kinds that are done stop early; an empty step costs an index lookup.
+ */
+import type { Env } from "./env";
+import { purgeExpired } from "./store/ledger";
+import { purgeRevocations } from "./store/revocations";
+import { purgeEmailData } from "./store/subscriptions";
+import { purgeWebhookEvents } from "./store/webhooks";
+
+/** Rows of one kind deleted by one statement. */
+export const PURGE_BATCH = 5000;
+/** Steps per kind in the daily run and in each per-minute run. */
+export const DAILY_STEPS = 8;
+export const MINUTE_STEPS = 2;
+
+/** How many rows of each kind one run deleted, and whether any kind still has a backlog. */
+export interface RetentionRun {
+  receipts: number;
+  erasures: number;
+  signupRequests: number;
+  confirmationSends: number;
+  webhookEvents: number;
+  revocations: number;
+  backlog: boolean;
+}
+
+/** Runs up to `maxSteps` steps of every kind of purge. */
+export async function runRetention(env: Env, now: Date, maxSteps: number): Promise<RetentionRun> {
+  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, backlog: false };
+  const kinds: (() => Promise<boolean>)[] = [
+    async () => {
+      const n = await purgeExpired(env, now, PURGE_BATCH);
+      run.receipts += n.receipts;
+      run.erasures += n.erasures;
+      return n.receipts === PURGE_BATCH || n.erasures === PURGE_BATCH;
+    },
+    async () => {
+      const n = await purgeEmailData(env, now, PURGE_BATCH);
+      run.signupRequests += n.requests;
+      run.confirmationSends += n.sends;
+      return n.requests === PURGE_BATCH || n.sends === PURGE_BATCH;
+    },
+    async () => {
+      const n = await purgeWebhookEvents(env, now, PURGE_BATCH);
+      run.webhookEvents += n;
+      return n === PURGE_BATCH;
+    },
+    async () => {
+      const n = await purgeRevocations(env, now, PURGE_BATCH);
+      run.revocations += n;
+      return n === PURGE_BATCH;
+    },
+  ];
+  for (const step of kinds) {
+    let more = true;
+    for (let i = 0; i < maxSteps && more; i++) more = await step();
+    if (more) run.backlog = true;
+  }
+  return run;
+}

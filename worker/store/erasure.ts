@@ -1,0 +1,75 @@
+/**
+ * A visitor's erasure (R9.2), as one D1 batch — one transaction — made of the statements each
+ * store module owns:
+ *
+ * 1. the claim (store/revocations.ts): the visitor's tokens are revoked for good, and only one
+ *    erasure of a visitor can claim it, so a second or concurrent erasure changes nothing and
+ *    queues nothing; every statement after it is guarded by "this erasure won";
+ * 2. the webhook events that name the visitor or one of their addresses are removed
+ *    (store/webhooks.ts `redactStatements`);
+ * 3. the email data (store/subscriptions.ts): linked addresses unsubscribed and suppressed
+ *    (keyed hash only), subscriptions, links and the visitor's own signup requests deleted;
+ * 4. the proof rows and a record that an erasure happened (store/ledger.ts);
+ * 5. `consent.erased` for the site owner, with the person's subject id if they were identified,
+ *    and then the subject mapping (store/subjects.ts).
+ *
+ * The KV record is deleted by the caller after the batch; a decision that raced the erasure
+ * settles its own KV write against D1 (worker/visitor-record.ts) and deletes it again.
+ * Limit: a subscription confirmed in the instant between the read of the visitor's linked
+ * addresses and the batch is not erased with them (its link is to a visitor whose tokens are
+ * revoked, so nothing can read it through this browser).
+ */
+import type { Env } from "../env";
+import { runNamedBatch } from "./batch";
+import { eraseDecisionStatements } from "./ledger";
+import { CLAIMED, eraseClaimStatement, visitorSubject } from "./revocations";
+import { eraseSubjectsStatement } from "./subjects";
+import { eraseVisitorEmailParts, linkedAddresses } from "./subscriptions";
+import { enqueueStatements, newEventId, redactStatements } from "./webhooks";
+
+/** What an erasure did. `claimed` is false when another erasure of the visitor came first. */
+export interface ErasureOutcome {
+  claimed: boolean;
+  receiptsDeleted: number;
+  subscriptionsDeleted: number;
+  webhooksQueued: number;
+}
+
+/** Erases everything Assent holds about a visitor of a site (see the module comment). */
+export async function eraseVisitor(env: Env, siteId: string, visitorId: string, now: Date): Promise<ErasureOutcome> {
+  const at = now.toISOString();
+  const erasureId = crypto.randomUUID();
+  const visitor = await visitorSubject(visitorId);
+  const guardBinds = [siteId, visitor, erasureId];
+  const addresses = await linkedAddresses(env, siteId, visitorId);
+  const eventId = newEventId();
+  const erasedEvent = { id: eventId, type: "consent.erased", siteId, createdAt: at, data: { visitorId, subject: null, erasedAt: at } };
+  const [ledgerDelete, erasureRecord] = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds) as [D1PreparedStatement, D1PreparedStatement];
+  const [erasedEventRow, erasedDeliveries] = enqueueStatements(env, {
+    id: eventId,
+    siteId,
+    type: "consent.erased",
+    at,
+    payload: {
+      sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload WHERE ${CLAIMED}`,
+      binds: [JSON.stringify(erasedEvent), siteId, visitorId, ...guardBinds],
+    },
+  }) as [D1PreparedStatement, D1PreparedStatement];
+
+  const batch = await runNamedBatch(env.LEDGER, "erasure", [
+    ["claim", [eraseClaimStatement(env, siteId, visitor, erasureId, Math.floor(now.getTime() / 1000))]],
+    ["redact", redactStatements(env, siteId, visitorId, addresses.map((a) => a.email_hash), CLAIMED, guardBinds)],
+    ...eraseVisitorEmailParts(env, { siteId, visitorId, at, addresses }, CLAIMED, guardBinds),
+    ["ledger", [ledgerDelete]],
+    ["erasureRecord", [erasureRecord]],
+    ["erasedEvent", [erasedEventRow]],
+    ["erasedDeliveries", [erasedDeliveries]],
+    ["subject", [eraseSubjectsStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
+  ]);
+  return {
+    claimed: batch.changes("claim") === 1,
+    receiptsDeleted: batch.changes("ledger"),
+    subscriptionsDeleted: batch.changes("subscriptions"),
+    webhooksQueued: batch.changes("emailWebhookDeliveries") + batch.changes("erasedDeliveries"),
+  };
+}
