@@ -11,6 +11,9 @@
 --    and per-site limits; erasure and unsubscribes do not reset it. Kept one day.
 -- 4. `token_revocations`: visitor tokens an erasure, a logout or an identification revoked.
 -- 5. `webhook_events` name the visitor and address they concern, so erasure can remove them.
+-- 6. `kv_records`: the visitors whose record is kept in KV. A record is put in KV when it is
+--    first read, and from then on every change writes it (worker/visitor-record.ts); a decision
+--    of a visitor nobody reads costs no KV write.
 
 CREATE TABLE signup_requests (
   token_hash    TEXT PRIMARY KEY,                 -- SHA-256 of the link's token (the token is only in the message)
@@ -105,3 +108,12 @@ CREATE INDEX webhook_events_by_visitor ON webhook_events (site_id, visitor_id);
 CREATE INDEX webhook_events_by_address ON webhook_events (site_id, email_hash);
 -- Fair delivery: the cron takes each site's oldest due deliveries in turn.
 CREATE INDEX webhook_deliveries_due_by_site ON webhook_deliveries (status, site_id, next_attempt_at);
+
+CREATE TABLE kv_records (
+  site_id     TEXT NOT NULL,
+  visitor_id  TEXT NOT NULL,
+  PRIMARY KEY (site_id, visitor_id)
+);
+-- Records written to KV before this table existed are kept in step from now on.
+INSERT INTO kv_records (site_id, visitor_id)
+SELECT DISTINCT site_id, visitor_id FROM ledger WHERE expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now');

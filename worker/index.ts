@@ -63,11 +63,12 @@ export default {
     const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
     ctx.waitUntil(
       runRetention(env, now, steps).then((r) => {
-        const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations;
+        const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords;
         if (deleted > 0 || controller.cron !== WEBHOOK_CRON)
           console.log(
             `retention: deleted ${r.receipts} receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
-              `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations` +
+              `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations, ` +
+              `${r.keptRecords} kept-record marks` +
               (r.backlog ? "; more next run" : ""),
           );
       }),

@@ -10,6 +10,7 @@
  * | confirmation-send log (hashes) | 1 day | store/subscriptions.ts |
  * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | store/webhooks.ts |
  * | token revocations | until every token they refuse has expired | store/revocations.ts |
+ * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | store/kv-records.ts |
  *
  * Each step deletes at most PURGE_BATCH rows per kind in one statement (D1 does the work, not
  * the Worker's CPU), and a run takes at most `maxSteps` steps per kind: the daily run more, the
@@ -17,6 +18,7 @@
  * long. Kinds that are done stop early; an empty step costs an index lookup.
  */
 import type { Env } from "./env";
+import { purgeKeptRecords } from "./store/kv-records";
 import { purgeExpired } from "./store/ledger";
 import { purgeRevocations } from "./store/revocations";
 import { purgeEmailData } from "./store/subscriptions";
@@ -36,12 +38,13 @@ export interface RetentionRun {
   confirmationSends: number;
   webhookEvents: number;
   revocations: number;
+  keptRecords: number;
   backlog: boolean;
 }
 
 /** Runs up to `maxSteps` steps of every kind of purge. */
 export async function runRetention(env: Env, now: Date, maxSteps: number): Promise<RetentionRun> {
-  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, backlog: false };
+  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, backlog: false };
   const kinds: (() => Promise<boolean>)[] = [
     async () => {
       const n = await purgeExpired(env, now, PURGE_BATCH);
@@ -63,6 +66,11 @@ export async function runRetention(env: Env, now: Date, maxSteps: number): Promi
     async () => {
       const n = await purgeRevocations(env, now, PURGE_BATCH);
       run.revocations += n;
+      return n === PURGE_BATCH;
+    },
+    async () => {
+      const n = await purgeKeptRecords(env, now, PURGE_BATCH);
+      run.keptRecords += n;
       return n === PURGE_BATCH;
     },
   ];

@@ -1,10 +1,20 @@
 /**
  * The per-visitor record in KV (`pref:v1:{siteId}:{visitorId}`): the visitor's current consent
  * and the status of each email list linked to them, so the three preferences of a visitor
- * (usage-data tracking, marketing email, blog) are in one place on the hot read path.
+ * (usage-data tracking, marketing email, blog) are in one place on the read path.
  *
  * The record is a projection of D1, which holds the truth: the ledger (decisions) and the
  * subscriptions and signup requests (keyed by address, R0.2). It is never read-modify-written.
+ *
+ * **KV holds the records that are read.** (A deviation from the first design, where every
+ * decision wrote KV.) A visitor's record goes to KV the first time something reads it — the
+ * site owner's API (`/admin/visitors`, `/admin/subjects`), the visitor's `GET /me`, an
+ * identification — and `kv_records` in D1 remembers that it did; from then on every change of
+ * that visitor writes it. Why: the widget applies a returning visitor's choice from its own
+ * storage with no request, so most records are never read from the Worker, and a KV write is
+ * the most expensive thing a decision did (KV writes cost ten times D1 rows, the Free plan allows
+ * 1,000 a day, and one key takes one write a second). A decision nobody reads now costs one D1
+ * transaction and no KV write; the first read of a record costs two D1 reads and one KV write.
  *
  * **How it stays equal to D1 under races.** KV has no transactions and keeps the last write
  * (R6.2), so two writers can land in the wrong order: decision A commits, decision B commits,
@@ -15,19 +25,20 @@
  * After W landed, X read D1 and found it equal to what W wrote (otherwise X would have written
  * again, after W). Any change committed after that read is written to KV by its own writer
  * after its commit, so after W, contradicting that W landed last. Hence the final record equals
- * D1's latest state. The loop is bounded (SETTLE_ROUNDS); a visitor making changes faster than
- * that is still settled by whichever change comes last.
+ * D1's latest state. A change skips KV only when its own D1 transaction saw the record not kept;
+ * a first read marks it kept before it reads D1, so a change committed after the mark writes KV
+ * itself, and one committed before is in what the read finds. The loop is bounded
+ * (SETTLE_ROUNDS); a visitor changing faster than that is settled by whichever change comes last.
  *
- * Costs: a decision writes its record from the row and list statuses its own D1 batch read (one
- * KV write, no KV read, R6.7), then one D1 read to settle. A subscription change, an erasure's
- * straggler or a replay settles from a D1 read. Nothing that decides whom to email reads this
- * copy: the subscriber API and the unsubscribe pages read D1.
+ * Nothing that decides whom to email reads this copy: the subscriber API and the unsubscribe
+ * pages read D1.
  */
 import type { Preferences } from "./contract";
 import type { Env } from "./env";
 import { storage } from "./errors";
+import { keepStatement, keptStatement } from "./store/kv-records";
 import { type StoredDecision, latestDecisionStatement, toLatest } from "./store/ledger";
-import { deletePreferences, putPreferences } from "./store/prefs";
+import { deletePreferences, getPreferences, putPreferences } from "./store/prefs";
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./store/subscriptions";
 
 /** How many times a writer re-reads D1 after writing before it leaves the rest to later writers. */
@@ -52,14 +63,22 @@ export function preferencesOf(stored: StoredDecision, lists: Record<string, Subs
   };
 }
 
-/** What D1 says the record should be: null when the visitor has no live decision. */
-async function truth(env: Env, siteId: string, visitorId: string, now: Date): Promise<Preferences | null> {
-  const [latest, lists] = await storage("state read", () =>
-    env.LEDGER.batch([latestDecisionStatement(env, siteId, visitorId), visitorListsStatement(env, siteId, visitorId, now)]),
+/**
+ * What D1 says: whether the record is kept in KV, and what it should be (null when the visitor
+ * has no live decision). With `keep`, the record is marked kept first, in the same transaction.
+ */
+async function truth(env: Env, siteId: string, visitorId: string, now: Date, keep = false): Promise<{ kept: boolean; expected: Preferences | null }> {
+  const results = await storage("state read", () =>
+    env.LEDGER.batch([
+      keep ? keepStatement(env, siteId, visitorId) : keptStatement(env, siteId, visitorId),
+      latestDecisionStatement(env, siteId, visitorId),
+      visitorListsStatement(env, siteId, visitorId, now),
+    ]),
   );
-  const stored = toLatest(latest?.results ?? []);
-  if (!stored || Date.parse(stored.receipt.expiresAt) <= now.getTime()) return null;
-  return preferencesOf(stored, toStatuses((lists?.results ?? []) as { list_id: string; status: SubscriptionStatus }[]));
+  const stored = toLatest(results[1]?.results ?? []);
+  const kept = keep || (results[0]?.results.length ?? 0) > 0;
+  if (!stored || Date.parse(stored.receipt.expiresAt) <= now.getTime()) return { kept, expected: null };
+  return { kept, expected: preferencesOf(stored, toStatuses((results[2]?.results ?? []) as { list_id: string; status: SubscriptionStatus }[])) };
 }
 
 /** Two records say the same (same decision, same list statuses), or both are absent. */
@@ -74,19 +93,34 @@ async function write(env: Env, siteId: string, visitorId: string, record: Prefer
 }
 
 /**
- * Makes the KV record equal to D1 (see the module comment). `written` is what this caller has
- * just written to KV (a decision's own record), or `undefined` when it wrote nothing yet (a
- * subscription change, a replay): then the record is written from D1 first. Throws
- * StorageError when KV or D1 fails.
+ * Makes the KV record equal to D1 (see the module comment), if the record is kept in KV.
+ * `written` is what this caller has just written to KV (a decision's own record), or `undefined`
+ * when it wrote nothing yet (a subscription change, a replay): then the record is written from
+ * D1 first. Throws StorageError when KV or D1 fails.
  */
 export async function settleVisitorRecord(env: Env, siteId: string, visitorId: string, written?: Preferences | null): Promise<void> {
   let last = written;
   for (let round = 0; round < SETTLE_ROUNDS; round++) {
-    const expected = await truth(env, siteId, visitorId, new Date());
+    const { kept, expected } = await truth(env, siteId, visitorId, new Date());
+    if (!kept && last === undefined) return;
     if (last !== undefined && same(expected, last)) return;
     await write(env, siteId, visitorId, expected);
     last = expected;
   }
+}
+
+/**
+ * A visitor's current record, or null when they have no live decision: from KV when it is kept
+ * there; otherwise from D1, and from then on kept in KV (see the module comment).
+ */
+export async function readVisitorRecord(env: Env, siteId: string, visitorId: string): Promise<Preferences | null> {
+  const cached = await getPreferences(env, siteId, visitorId);
+  if (cached) return cached;
+  const { expected } = await truth(env, siteId, visitorId, new Date(), true);
+  if (!expected) return null;
+  await write(env, siteId, visitorId, expected);
+  await settleVisitorRecord(env, siteId, visitorId, expected);
+  return expected;
 }
 
 /**

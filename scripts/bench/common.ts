@@ -49,8 +49,9 @@ export interface BenchSection {
   /** Reasons the bench itself is broken; any makes `npm run bench` exit 1. Never slow numbers. */
   failures: string[];
   /**
-   * Hard product budgets exceeded (such as the first-visit bytes of the widget); any makes
-   * `npm run bench` exit 1 as well. Sizes only: slow timings never go here.
+   * Hard product budgets exceeded (the first-visit bytes of the widget, the CPU of a header
+   * parser on a 64 KB value, a decision's throughput as a ratio to health); any makes
+   * `npm run bench` exit 1 as well. Only budgets with a margin far wider than machine noise.
    */
   overBudget?: string[];
   raw: unknown;

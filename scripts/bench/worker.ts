@@ -73,7 +73,7 @@ async function countPrefs(assent: LocalAssent, siteId: string): Promise<number> 
  */
 export async function runWorkerBench(settings: BenchSettings = benchSettings()): Promise<BenchSection> {
   const siteCacheSeconds = deployedSiteCacheSeconds();
-  const assent = await createLocalAssent({ rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds });
+  const assent = await createLocalAssent({ rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds, ...(process.env.BENCH_PERSIST ? { persist: process.env.BENCH_PERSIST } : {}) });
   // Errors end up in `finally`; on Ctrl-C, Miniflare's own exit hook stops workerd.
   try {
     return await benchAgainst(assent, settings, siteCacheSeconds);

@@ -191,7 +191,10 @@ test("Your data: Download my data saves the export, Delete my data (after a conf
   await dialog.getByRole("button", { name: "Yes, delete" }).click();
   await expect(dialog.getByRole("status").filter({ hasText: "Your data was deleted." })).toBeVisible();
   expect(await localRecord(page)).toBeNull();
-  expect((await me()).status).toBe(404);
+  // Gone on the Worker, and the token with it: it no longer reads anything.
+  const after = await me();
+  expect(after.status).toBe(401);
+  expect(((await after.json()) as { code: string }).code).toBe("token_revoked");
   // Back to the defaults at once: nothing optional granted, nothing to download any more.
   expect(await page.evaluate(() => window.assent!.get())).toMatchObject({ decided: false, categories: { usage: false } });
   await expect(dialog.getByRole("switch", { name: "Usage data" })).not.toBeChecked();

@@ -180,15 +180,21 @@ test("a change on one device reaches the other at its next background check; ide
     expect(await surfaces(page)).toContain("sync");
 
     // Logout: identify(null) removes the person's record from this browser; the banner asks again.
+    const tokenBefore = (await localRecord(page))!.token!;
+    const meWith = (token: string) => fetch(new URL("/v1/sites/demo/me", assent.worker.url), { headers: { Authorization: `Bearer ${token}` } });
+    expect((await meWith(tokenBefore)).status).toBe(200);
     await page.evaluate(() => window.assent!.identify(null));
     await expect(banner(page).getByRole("button", { name: "Accept all" })).toBeVisible();
     expect(await localRecord(page)).toBeNull();
     expect(await page.evaluate(() => window.assent!.get())).toMatchObject({ decided: false, categories: { necessary: true, usage: false } });
     await page.goto(`${site.origin}/app`);
     await expect(banner(page).getByRole("button", { name: "Accept all" })).toBeVisible();
-    // Their record is still there for their other devices.
+    // The token this browser held is revoked on the Worker (a copy of it reads nothing)…
+    await expect.poll(async () => (await meWith(tokenBefore)).status).toBe(401);
+    // …while their record is still there for their other devices, whose token still works.
     const stored = await site.admin<AdminSubjectResponse>(`/subjects/${user}`);
     expect(stored.body.preferences?.categories).toEqual({ necessary: true, usage: true });
+    expect((await meWith((await localRecord(b))!.token!)).status).toBe(200);
     await b.context().close();
   } finally {
     await site.close();

@@ -59,9 +59,12 @@ describe("a first decision", () => {
     });
   });
 
-  it("stores the state in KV under pref:v1:{site}:{visitor}", async () => {
+  it("writes no KV record until the record is read; the first read puts it in KV under pref:v1:{site}:{visitor}", async () => {
     const site = await freshSite();
     const first = await newVisitor(site);
+    // Nobody read it yet: a first decision costs no KV write (worker/visitor-record.ts).
+    expect(await prefKeys(site.id)).toEqual([]);
+    expect(await getMe(site.id, first.token!).then((r) => r.json())).toEqual(first.preferences);
     expect(await prefKeys(site.id)).toEqual([`pref:v1:${site.id}:${first.visitorId}`]);
     const { value } = await prefEntry(site.id, first.visitorId);
     expect(value).toEqual(first.preferences);
@@ -71,6 +74,7 @@ describe("a first decision", () => {
     const site = await freshSite((c) => (c.consent = { lifetimeDays: 180, refusalDays: 365 }));
     const before = nowS();
     const first = await newVisitor(site, { action: "custom", choices: { usage: true } });
+    await getMe(site.id, first.token!);
     const { expiration } = await prefEntry(site.id, first.visitorId);
     expect(expiration).toBeGreaterThanOrEqual(Math.floor(before + 180 * DAY_S) - 1);
     expect(expiration).toBeLessThanOrEqual(nowS() + 180 * DAY_S + 1);
@@ -81,6 +85,7 @@ describe("a first decision", () => {
     const site = await freshSite((c) => (c.consent = { lifetimeDays: 180, refusalDays: 365 }));
     const before = nowS();
     const first = await newVisitor(site, { action });
+    await getMe(site.id, first.token!);
     const { value, expiration } = await prefEntry(site.id, first.visitorId);
     expect(value?.categories).toEqual({ necessary: true, usage: false });
     expect(expiration).toBeGreaterThanOrEqual(Math.floor(before + 365 * DAY_S) - 1);
@@ -93,6 +98,7 @@ describe("a later decision with the token", () => {
   it("→ 200 for the same visitor with a renewed token, chained to the first receipt, a higher version", async () => {
     const site = await freshSite();
     const first = await newVisitor(site);
+    await getMe(site.id, first.token!); // read once: from now on KV holds the record
     const res = await postDecision(site.id, decisionBody(site, { action: "reject_all", surface: "preferences" }), { token: first.token! });
     expect(res.status).toBe(200);
     const second = (await res.json()) as ConsentResponse;
@@ -170,6 +176,7 @@ describe("the proof row (R1.14)", () => {
       expect(json).not.toContain(forbidden);
     expect(Object.keys(row).filter((k) => /(^|_)ip($|_)|addr|user_?agent|^ua$/i.test(k))).toEqual([]);
     // Nor in the KV state.
+    expect((await getMe(site.id, body.token!)).status).toBe(200);
     const kv = JSON.stringify((await prefEntry(site.id, body.visitorId)).value);
     expect(kv).not.toContain(ip);
     expect(kv).not.toContain("Mozilla/5.0");
@@ -197,6 +204,7 @@ describe("idempotent retries", () => {
     expect((await getMe(site.id, b.token!)).status).toBe(200);
 
     expect(await ledgerRows(site.id)).toHaveLength(1);
+    // One record, put in KV by the read above.
     expect(await prefKeys(site.id)).toHaveLength(1);
   });
 
@@ -217,6 +225,7 @@ describe("idempotent retries", () => {
   it("a retry does not roll the state back over a newer decision", async () => {
     const site = await freshSite();
     const first = await newVisitor(site);
+    await getMe(site.id, first.token!); // kept in KV from now on
     const key = crypto.randomUUID();
     const reject = decisionBody(site, { action: "reject_all" });
     await postDecision(site.id, reject, { token: first.token!, idempotencyKey: key });
@@ -288,6 +297,7 @@ describe("GPC (R2.1–R2.3, R7.6)", () => {
     const site = await freshSite();
     const first = await newVisitor(site);
     expect(first.preferences.categories.usage).toBe(true);
+    await getMe(site.id, first.token!);
     const res = await postDecision(site.id, decisionBody(site, { surface: "gpc" }), { token: first.token!, headers: { "Sec-GPC": "1" } });
     expect(((await res.json()) as ConsentResponse).preferences.categories.usage).toBe(false);
     expect((await prefEntry(site.id, first.visitorId)).value?.categories.usage).toBe(false);
@@ -327,6 +337,7 @@ describe("refused decisions write nothing", () => {
   it("a stale fingerprint from a later decision leaves the visitor's state as it was", async () => {
     const site = await freshSite();
     const first = await newVisitor(site);
+    await getMe(site.id, first.token!);
     const res = await postDecision(site.id, decisionBody(site, { action: "reject_all", policyFingerprint: "fp1-old" }), { token: first.token! });
     await expectProblem(res, 409, "policy_changed");
     expect(await ledgerRows(site.id)).toHaveLength(1);
@@ -450,7 +461,6 @@ describe("rate limiting (R6.10): 20 writes per 10 s", () => {
     // The same /24 shares the limit.
     await expectProblem(await postDecision(site.id, decisionBody(site), { headers: { "CF-Connecting-IP": "203.0.113.99" } }), 429, "rate_limited");
     expect(await ledgerRows(site.id)).toHaveLength(20);
-    expect(await prefKeys(site.id)).toHaveLength(20);
 
     // Another network, or a visitor with a token (limited per visitor), is not held up by it.
     expect((await postDecision(site.id, decisionBody(site), { headers: { "CF-Connecting-IP": "198.51.100.7" } })).status).toBe(201);

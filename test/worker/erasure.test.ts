@@ -61,6 +61,31 @@ describe("DELETE /me: one erasure, however often it is asked for", () => {
   });
 });
 
+describe("after an erasure nothing names the visitor", () => {
+  it("no table holds the visitor id, except the events the erasure sends the site owner", async () => {
+    const { site } = await siteWithEndpoint();
+    const visitor = await newVisitor(site);
+    expect((await call(`/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) })).status).toBe(200); // kept in KV
+    const signup = signupBody({ lists: ["blog"] });
+    expect((await postSignup(site.id, signup, { headers: auth(visitor.token!) })).status).toBe(202);
+    await postConfirm(site.id, confirmToken((await outboxRows(site.id)).find((m) => m.to_address === signup.email.toLowerCase())!, site.id));
+    await settled(site.id);
+    expect((await erase(site.id, visitor.token!)).status).toBe(200);
+    await settled(site.id);
+
+    const tables = (await env.LEDGER.prepare(`SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '_cf_%' AND name != 'd1_migrations'`).all<{ name: string }>()).results.map((r) => r.name);
+    expect(tables).toContain("kv_records");
+    for (const table of tables) {
+      const rows = (await env.LEDGER.prepare(`SELECT * FROM ${table}`).all()).results;
+      const naming = rows.filter((r) => JSON.stringify(r).includes(visitor.visitorId));
+      if (table === "webhook_events")
+        expect(naming.map((r) => r.type).sort(), table).toEqual(["consent.erased", "subscription.unsubscribed"]);
+      else expect(naming, table).toEqual([]);
+    }
+    expect((await env.PREFS.list({ prefix: `pref:v1:${site.id}:${visitor.visitorId}` })).keys).toEqual([]);
+  });
+});
+
 describe("erasure removes the visitor from webhook events", () => {
   it("consent and subscription events naming the visitor or their address are gone; the erasure's own stay", async () => {
     const { site, key, endpoint } = await siteWithEndpoint();

@@ -59,61 +59,57 @@ async function expectStorageFault(res: Response) {
 }
 
 describe("KV write fails after the ledger row is written", () => {
-  it("→ 503 with Retry-After; the retry completes the decision exactly once", async () => {
+  it("a visitor's first decision needs no KV write: recorded (201) with KV writes failing", async () => {
     const site = await freshSite();
-    const key = crypto.randomUUID();
-    const body = decisionBody(site);
-    const opts = { idempotencyKey: key, headers: { "CF-Connecting-IP": "192.0.2.10" } };
-
-    await expectStorageFault(await fetchWith(decisionRequest(site.id, body, opts), envWith({ PREFS: failingPut(env.PREFS) })));
-
-    // Between the failure and the retry: the proof row exists (D1 is written first), the state
-    // does not, and the visitor has no token yet. The decision is not half-recorded for good:
-    // the widget keeps its local record and retries with the same key.
-    const rows = await ledgerRows(site.id);
-    expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ idempotency_key: key, action: "accept_all" });
-    expect(await prefKeys(site.id)).toEqual([]);
-
-    const retry = await postDecision(site.id, body, opts);
-    expect(retry.status).toBe(201);
-    const done = (await retry.json()) as ConsentResponse;
-    expect(done.replayed).toBe(true);
-    expect(done.visitorId).toBe(rows[0]!.visitor_id);
-    expect(done.receipt.id).toBe(rows[0]!.receipt_id);
-    expect(done.token).toBeDefined();
-
-    // Completed: one row, and the KV state that row stands for.
+    const res = await fetchWith(decisionRequest(site.id, decisionBody(site)), envWith({ PREFS: failingPut(env.PREFS) }));
+    expect(res.status).toBe(201);
+    const done = (await res.json()) as ConsentResponse;
     expect(await ledgerRows(site.id)).toHaveLength(1);
-    const { value, expiration } = await prefEntry(site.id, done.visitorId);
-    expect(value).toEqual(done.preferences);
-    expect(value?.receiptId).toBe(done.receipt.id);
-    expect(expiration).toBe(Math.floor(Date.parse(done.receipt.expiresAt) / 1000));
-    expect((await getMe(site.id, done.token!)).status).toBe(200);
-
-    // A second retry changes nothing.
-    const again = (await (await postDecision(site.id, body, opts)).json()) as ConsentResponse;
-    expect(again).toMatchObject({ replayed: true, visitorId: done.visitorId });
-    expect(await ledgerRows(site.id)).toHaveLength(1);
+    // The record goes to KV when it is first read.
+    expect(await getMe(site.id, done.token!).then((r) => r.json())).toEqual(done.preferences);
   });
 
-  it("for a visitor with a token, the retry also completes the state", async () => {
+  it("a record kept in KV: → 503 with Retry-After; the retry completes the decision and the state exactly once", async () => {
     const site = await freshSite();
     const first = (await (await postDecision(site.id, decisionBody(site))).json()) as ConsentResponse;
+    expect((await getMe(site.id, first.token!)).status).toBe(200); // read once: KV holds the record from now on
     const key = crypto.randomUUID();
     const body = decisionBody(site, { action: "reject_all" });
     const opts = { idempotencyKey: key, token: first.token! };
 
     await expectStorageFault(await fetchWith(decisionRequest(site.id, body, opts), envWith({ PREFS: failingPut(env.PREFS) })));
-    expect((await prefEntry(site.id, first.visitorId)).value?.categories.usage).toBe(true); // still the old state
+    // Between the failure and the retry: the proof row exists (D1 is written first), the KV
+    // state is still the old one. The widget keeps its local record and retries with the same key.
+    const rows = await ledgerRows(site.id);
+    expect(rows.map((r) => r.action)).toEqual(["accept_all", "reject_all"]);
+    expect((await prefEntry(site.id, first.visitorId)).value?.categories.usage).toBe(true);
 
     const retry = await postDecision(site.id, body, opts);
     expect(retry.status).toBe(200);
     const done = (await retry.json()) as ConsentResponse;
     expect(done.replayed).toBe(true);
-    expect((await prefEntry(site.id, first.visitorId)).value).toEqual(done.preferences);
-    expect(done.preferences.categories.usage).toBe(false);
+    expect(done.receipt.id).toBe(rows[1]!.receipt_id);
+    // Completed: still two rows, and the KV state the latest row stands for.
     expect(await ledgerRows(site.id)).toHaveLength(2);
+    const { value, expiration } = await prefEntry(site.id, first.visitorId);
+    expect(value).toEqual(done.preferences);
+    expect(value?.categories.usage).toBe(false);
+    expect(expiration).toBe(Math.floor(Date.parse(done.receipt.expiresAt) / 1000));
+
+    // A second retry changes nothing.
+    const again = (await (await postDecision(site.id, body, opts)).json()) as ConsentResponse;
+    expect(again).toMatchObject({ replayed: true, visitorId: first.visitorId });
+    expect(await ledgerRows(site.id)).toHaveLength(2);
+  });
+
+  it("the first read of a record fails to write KV → 503; the next read puts it there", async () => {
+    const site = await freshSite();
+    const first = (await (await postDecision(site.id, decisionBody(site))).json()) as ConsentResponse;
+    const read = () => new Request(`${BASE}/v1/sites/${site.id}/me`, { headers: auth(first.token!) });
+    await expectStorageFault(await fetchWith(read(), envWith({ PREFS: failingPut(env.PREFS) })));
+    expect(await prefKeys(site.id)).toEqual([]);
+    expect(await getMe(site.id, first.token!).then((r) => r.json())).toEqual(first.preferences);
+    expect((await prefEntry(site.id, first.visitorId)).value).toEqual(first.preferences);
   });
 });
 
@@ -132,7 +128,7 @@ describe("D1 batch fails", () => {
     const done = (await retry.json()) as ConsentResponse;
     expect(done.replayed).toBe(false); // nothing had been recorded
     expect(await ledgerRows(site.id)).toHaveLength(1);
-    expect((await prefEntry(site.id, done.visitorId)).value).toEqual(done.preferences);
+    expect(await getMe(site.id, done.token!).then((r) => r.json())).toEqual(done.preferences);
   });
 
   it("during an erasure → 503, and the retry finishes it", async () => {

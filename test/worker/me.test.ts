@@ -118,6 +118,9 @@ describe("DELETE /me (R9.2)", () => {
     const site = await freshSite();
     const v = await visitorWithHistory(site);
     const other = await newVisitor(site);
+    // Both records were read, so both are in KV.
+    for (const token of [v.token, other.token!]) expect((await getMe(site.id, token)).status).toBe(200);
+    expect(await prefKeys(site.id)).toHaveLength(2);
 
     const res = await erase(site.id, v.token);
     expect(res.status).toBe(200);

@@ -1,8 +1,9 @@
 /**
  * The visitor's KV record ends equal to what D1 says (the latest ledger row, the list statuses)
- * for any interleaving of decisions, subscription changes and identifications: KV writes are
- * slowed on purpose, in both orders, so an older write lands after a newer one, as it can in
- * production (worker/visitor-record.ts explains the settling that makes this hold).
+ * for any interleaving of decisions, subscription changes, identifications and first reads: KV
+ * writes are slowed on purpose, in both orders, so an older write lands after a newer one, as it
+ * can in production (worker/visitor-record.ts explains the settling that makes this hold). Each
+ * visitor's record is read first (`keptVisitor`), since KV holds only records that were read.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -12,7 +13,7 @@ import type { ConsentResponse, Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
 import { confirmToken, outboxRows, signupBody, signupRequest } from "./email-helpers";
-import { auth, decisionBody, decisionRequest, freshSite, ledgerRows, newVisitor, prefEntry } from "./helpers";
+import { auth, decisionBody, decisionRequest, freshSite, getMe, ledgerRows, newVisitor, prefEntry } from "./helpers";
 import { sign, siteWithSecret } from "./identity-helpers";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -54,6 +55,13 @@ async function ledgerHas(siteId: string, rows: number): Promise<void> {
   throw new Error("decision never reached the ledger");
 }
 
+/** A new visitor whose record was read once, so KV holds it from now on. */
+async function keptVisitor(site: { id: string; fingerprint: string; textHash: string }): Promise<ConsentResponse> {
+  const visitor = await newVisitor(site);
+  expect((await getMe(site.id, visitor.token!)).status).toBe(200);
+  return visitor;
+}
+
 /** The KV record must say what D1 says: the latest ledger row's decision. */
 async function expectRecordIsLatest(siteId: string, visitorId: string): Promise<Preferences> {
   const rows = (await ledgerRows(siteId)).filter((r) => r.visitor_id === visitorId);
@@ -66,7 +74,7 @@ async function expectRecordIsLatest(siteId: string, visitorId: string): Promise<
 describe("two decisions of one visitor, their KV writes landing in either order", () => {
   it("the earlier decision's write lands last (the reproduced bug): the record is still the later decision", async () => {
     const site = await freshSite();
-    const visitor = await newVisitor(site);
+    const visitor = await keptVisitor(site);
     // Put #0 is the first decision's own write: held back until the second decision is done.
     const slowed = slowPuts((n) => (n === 0 ? 300 : 0));
     const first = fetchWith(decisionRequest(site.id, decisionBody(site, { action: "accept_all" }), { token: visitor.token! }), slowed);
@@ -80,7 +88,7 @@ describe("two decisions of one visitor, their KV writes landing in either order"
 
   it("the later decision's write lands last: the record is the later decision", async () => {
     const site = await freshSite();
-    const visitor = await newVisitor(site);
+    const visitor = await keptVisitor(site);
     const slowed = slowPuts((n) => (n === 1 ? 300 : 0));
     expect((await fetchWith(decisionRequest(site.id, decisionBody(site, { action: "accept_all" }), { token: visitor.token! }), slowed)).status).toBe(200);
     expect((await fetchWith(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), slowed)).status).toBe(200);
@@ -93,7 +101,7 @@ describe("two decisions of one visitor, their KV writes landing in either order"
       fc.asyncProperty(
         fc.array(fc.record({ action: fc.constantFrom("accept_all", "reject_all", "withdraw"), delay: fc.integer({ min: 0, max: 40 }) }), { minLength: 2, maxLength: 6 }),
         async (decisions) => {
-          const visitor = await newVisitor(site);
+          const visitor = await keptVisitor(site);
           const slowed = slowPuts((n) => decisions[n % decisions.length]!.delay);
           const answers = await Promise.all(
             decisions.map((d) => fetchWith(decisionRequest(site.id, decisionBody(site, { action: d.action }), { token: visitor.token! }), slowed)),
@@ -107,10 +115,28 @@ describe("two decisions of one visitor, their KV writes landing in either order"
   });
 });
 
+describe("a first read racing a decision", () => {
+  it("the read's write of the older state lands after the decision: the record is still the decision", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    // Put #0 is the first read's write of the record (the accept_all): held back.
+    const slowed = slowPuts((n) => (n === 0 ? 300 : 0));
+    const read = fetchWith(new Request(`http://assent.test/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) }), slowed);
+    // Wait until the read has marked the record kept, then decide.
+    for (let i = 0; i < 200; i++) {
+      if (await env.LEDGER.prepare("SELECT 1 FROM kv_records WHERE site_id = ?1 AND visitor_id = ?2").bind(site.id, visitor.visitorId).first()) break;
+      await sleep(5);
+    }
+    expect((await fetchWith(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), slowed)).status).toBe(200);
+    expect((await read).status).toBe(200);
+    expect((await expectRecordIsLatest(site.id, visitor.visitorId)).action).toBe("reject_all");
+  });
+});
+
 describe("decisions interleaved with subscription changes and identifications", () => {
   it("a confirmation settling while a decision's write is slow: the record has both the latest decision and the confirmed list", async () => {
     const site = await freshSite();
-    const visitor = await newVisitor(site);
+    const visitor = await keptVisitor(site);
     const signup = signupBody({ lists: ["blog"] });
     expect((await fetchWith(signupRequest(site.id, signup, { headers: auth(visitor.token!) }), env as unknown as Env)).status).toBe(202);
     const token = confirmToken((await outboxRows(site.id)).at(-1)!, site.id);
@@ -130,7 +156,7 @@ describe("decisions interleaved with subscription changes and identifications", 
 
   it("a decision recorded while the browser is being identified ends in the record of the person's visitor", async () => {
     const site = await siteWithSecret();
-    const visitor = await newVisitor(site);
+    const visitor = await keptVisitor(site);
     const slowed = slowPuts((n) => (n === 0 ? 200 : 0));
     const identity = await sign(site.secret, site.id, "race-1");
     const decision = fetchWith(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), slowed);

@@ -1,8 +1,10 @@
 /**
  * The per-visitor KV record carries consent and the status of both email lists (issue #4 item
- * 1, R0.2): subscription changes show up in it, banner decisions never change them, and a
- * decision still costs one KV write, no KV read, and two D1 round trips: its batch and the
- * read that settles the record (R6.7, the cost model; worker/visitor-record.ts).
+ * 1, R0.2): subscription changes show up in it, banner decisions never change them. KV holds
+ * the records that are read (worker/visitor-record.ts): a decision of a visitor nobody read costs
+ * one D1 round trip and no KV operation; once the record was read, a decision costs one KV write,
+ * no KV read, and two D1 round trips: its batch and the read that settles the record (R6.7, the
+ * cost model).
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -29,6 +31,7 @@ describe("one record per visitor: consent and both lists", () => {
     const site = await freshSite();
     const visitor = await newVisitor(site, { action: "reject_all" });
     expect(visitor.preferences.lists).toEqual({});
+    expect((await getMe(site.id, visitor.token!)).status).toBe(200); // read: kept in KV from now on
 
     const blog = await signUp(site.id, visitor.token!, "blog");
     expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "pending" });
@@ -48,6 +51,7 @@ describe("one record per visitor: consent and both lists", () => {
   it("banner decisions keep the list statuses (R0.2): Accept all and Reject all change consent only", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site, { action: "reject_all" });
+    expect((await getMe(site.id, visitor.token!)).status).toBe(200);
     const blog = await signUp(site.id, visitor.token!, "blog");
     await postConfirm(site.id, blog.confirm);
 
@@ -100,7 +104,7 @@ function countingEnv() {
 }
 
 describe("cost model (R6.7)", () => {
-  it("a decision: one KV write, no KV read of visitor state, two D1 batches (record, settle) plus the site config read", async () => {
+  it("a decision of a visitor whose record nobody read: no KV operation, one D1 batch (plus the site config read)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     await signUp(site.id, visitor.token!, "blog");
@@ -109,15 +113,34 @@ describe("cost model (R6.7)", () => {
     const res = await app.fetch(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), counted, ctx);
     await waitOnExecutionContext(ctx);
     expect(res.status).toBe(200);
-    expect(counts).toMatchObject({ prefsPut: 1, prefsGet: 0, d1Batch: 2 });
+    expect(counts).toMatchObject({ prefsPut: 0, prefsGet: 0, d1Batch: 1 });
     // SITE_CACHE_SECONDS is 0 in tests; deployed, the config read is memoized in the isolate.
     expect(counts.sitesGet).toBe(1);
+    expect((await prefEntry(site.id, visitor.visitorId)).value).toBeNull();
+  });
+
+  it("once the record was read: one KV write, no KV read of visitor state, two D1 batches (record, settle)", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    await signUp(site.id, visitor.token!, "blog");
+    expect((await getMe(site.id, visitor.token!)).status).toBe(200);
+    const { counts, env: counted } = countingEnv();
+    const ctx = createExecutionContext();
+    const res = await app.fetch(decisionRequest(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! }), counted, ctx);
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    expect(counts).toMatchObject({ prefsPut: 1, prefsGet: 0, d1Batch: 2 });
     expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "pending" });
   });
 
-  it("a visitor's read (GET /me): one KV read and one D1 read (is the token revoked?)", async () => {
+  it("a visitor's read (GET /me): the first puts the record in KV; later ones cost one KV read and one D1 read (is the token revoked?)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
+    const first = countingEnv();
+    const res1 = await app.fetch(new Request(`http://assent.test/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) }), first.env, createExecutionContext());
+    expect(res1.status).toBe(200);
+    // KV miss, then D1: the revocation check, one batch that marks the record kept and reads it, one to settle; one KV write.
+    expect(first.counts).toMatchObject({ prefsGet: 1, prefsPut: 1, d1Batch: 2 });
     const { counts, env: counted } = countingEnv();
     const res = await app.fetch(new Request(`http://assent.test/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) }), counted, createExecutionContext());
     expect(res.status).toBe(200);

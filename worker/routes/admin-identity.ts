@@ -21,9 +21,9 @@ import { parseJsonBody } from "../body";
 import { ApiError } from "../errors";
 import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "../identity";
 import { sizeGuard } from "../security";
-import { getPreferences } from "../store/prefs";
 import { visitorOfSubject } from "../store/subjects";
 import { statusesByVisitor } from "../store/subscriptions";
+import { readVisitorRecord } from "../visitor-record";
 
 export const adminIdentityRoutes = new Hono<AdminEnv>()
   .get("/subjects/:subject", async (c) => {
@@ -35,7 +35,7 @@ export const adminIdentityRoutes = new Hono<AdminEnv>()
       throw new ApiError(404, "no_record", "No record of this subject", {
         detail: "This site has not identified anyone with that subject id (or their record was erased).",
       });
-    const [preferences, lists] = await Promise.all([getPreferences(c.env, siteId, visitorId), statusesByVisitor(c.env, siteId, visitorId)]);
+    const [preferences, lists] = await Promise.all([readVisitorRecord(c.env, siteId, visitorId), statusesByVisitor(c.env, siteId, visitorId)]);
     const body: AdminSubjectResponse = { subject, visitorId, preferences, lists };
     return c.json(body);
   })

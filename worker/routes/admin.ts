@@ -27,11 +27,11 @@ import { listHeaders } from "../email/messages";
 import { parseJsonBody } from "../body";
 import { ApiError } from "../errors";
 import { siteLoader, sizeGuard } from "../security";
-import { getPreferences } from "../store/prefs";
 import { confirmedPage, statusesByVisitor } from "../store/subscriptions";
 import { adminIdentityRoutes } from "./admin-identity";
 import { webhookAdminRoutes } from "./admin-webhooks";
 import { unsubscribeUrl } from "../email/unsubscribe-links";
+import { readVisitorRecord } from "../visitor-record";
 
 /** The site's list with this id, or 404 `unknown_list`. */
 function siteList(c: { get(key: "site"): AdminEnv["Variables"]["site"] }, listId: string | undefined) {
@@ -76,7 +76,7 @@ export const adminRoutes = new Hono<AdminEnv>()
     if (!Uuid.safeParse(visitorId).success) throw noRecord();
     const siteId = c.get("site").config.id;
     // Both reads are keyed by this site: another site's visitor id finds nothing (no oracle).
-    const [preferences, lists] = await Promise.all([getPreferences(c.env, siteId, visitorId), statusesByVisitor(c.env, siteId, visitorId)]);
+    const [preferences, lists] = await Promise.all([readVisitorRecord(c.env, siteId, visitorId), statusesByVisitor(c.env, siteId, visitorId)]);
     if (!preferences && Object.keys(lists).length === 0) throw noRecord();
     const body: AdminVisitorResponse = { visitorId, preferences, lists };
     return c.json(body);

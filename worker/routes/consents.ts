@@ -11,12 +11,13 @@
  *    it is sent right after the response (`deliverSoon`) and retried by the cron.
  *    With a token, the same batch checks that the token is not revoked (an erasure, a logout,
  *    an identification): a revoked token records nothing and gets 401 `token_revoked`.
- * 3. The state goes to KV (one write, no read), with the visitor's email list statuses read in
- *    the same D1 batch, and is then settled against D1 (worker/visitor-record.ts), so a slower
- *    write of an older decision can never be the one KV keeps. If KV fails after D1 succeeded,
- *    the answer is 503 too; the client's retry with the same Idempotency-Key finds the ledger
- *    row, settles the KV state from D1 and answers as the first attempt would have: recorded
- *    exactly once.
+ * 3. When the visitor's record is kept in KV (it was read before; the same batch says), the
+ *    state goes to KV (one write, no read), with the visitor's email list statuses read in the
+ *    same D1 batch, and is then settled against D1 (worker/visitor-record.ts), so a slower write
+ *    of an older decision can never be the one KV keeps. A record nobody read costs no KV write.
+ *    If KV fails after D1 succeeded, the answer is 503 too; the client's retry with the same
+ *    Idempotency-Key finds the ledger row, settles the KV state from D1 and answers as the first
+ *    attempt would have: recorded exactly once.
  * 4. Every answer carries a fresh token (renewal: tokens expire, worker/tokens.ts), except a
  *    replay without a token more than REPLAY_TOKEN_HOURS after the decision it replays, or of
  *    a visitor whose tokens were revoked since: whoever holds only an old Idempotency-Key gets
@@ -99,7 +100,7 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   );
   const visitorId = payload?.v ?? crypto.randomUUID();
 
-  const { stored, created, webhooksQueued, lists, revoked } = await recordDecision(env, {
+  const { stored, created, webhooksQueued, lists, kept, revoked } = await recordDecision(env, {
     receiptId: newReceiptId(),
     siteId: config.id,
     visitorId,
@@ -129,11 +130,13 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   let preferences = preferencesOf(stored, stored.receipt.visitorId === visitorId ? lists : {});
   let issueToken = true;
   if (created) {
-    await putPreferences(env, preferences);
-    // A visitor's first decision needs no settling: nobody else can write the record of a
-    // visitor id this request just made up (its token is not out yet; a replay of the same
-    // request writes the same row). Later decisions settle against D1.
-    if (payload) await settleVisitorRecord(env, config.id, visitorId, preferences);
+    // The KV record is written only when it is kept there (something read it before), and then
+    // settled against D1 (worker/visitor-record.ts). A visitor's first decision never is: nobody
+    // can have read the record of a visitor id this request just made up.
+    if (kept) {
+      await putPreferences(env, preferences);
+      await settleVisitorRecord(env, config.id, visitorId, preferences);
+    }
     deliverSoon(c, config.id, webhooksQueued);
   } else {
     // A retry of a request that was recorded before. It must be the same decision, by the same

@@ -31,11 +31,11 @@ import type { Env } from "../env";
 import { ApiError } from "../errors";
 import { verifyIdentity } from "../identity";
 import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
-import { getPreferences } from "../store/prefs";
 import { revocationOf, revokeToken } from "../store/revocations";
 import { identificationTokenTime, linkSubject } from "../store/subjects";
 import { signToken } from "../tokens";
 import { authenticateVisitor, readVisitorToken, tokenRevoked } from "../visitor-auth";
+import { readVisitorRecord } from "../visitor-record";
 
 /** The device's visitor id from its token, or null when it has none that is valid and not revoked. */
 async function deviceVisitor(env: Env, header: string | undefined, siteId: string): Promise<string | null> {
@@ -60,7 +60,7 @@ export const identifyRoutes = new Hono<SiteEnv>().post("/identify", sizeGuard, a
     subject,
     visitorId,
     token: await signToken(c.env, siteId, visitorId, new Date(identificationTokenTime(now) * 1000)),
-    preferences: await getPreferences(c.env, siteId, visitorId),
+    preferences: await readVisitorRecord(c.env, siteId, visitorId),
   };
   c.header("Cache-Control", "no-store");
   return c.json(body);

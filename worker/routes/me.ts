@@ -19,11 +19,12 @@ import { ApiError } from "../errors";
 import { type SiteEnv, enforceRateLimit } from "../security";
 import { eraseVisitor } from "../store/erasure";
 import { listDecisions } from "../store/ledger";
-import { deletePreferences, getPreferences } from "../store/prefs";
+import { deletePreferences } from "../store/prefs";
 import { revocationOf } from "../store/revocations";
 import { subjectOfVisitor } from "../store/subjects";
 import { statusesByVisitor, visitorSubscriptions } from "../store/subscriptions";
 import { authenticateVisitor, readVisitorToken, tokenRevoked } from "../visitor-auth";
+import { readVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 
 interface MeEnv extends SiteEnv {
@@ -51,7 +52,7 @@ const PROPAGATION = "Deleted here now; other Cloudflare locations may serve the 
 
 export const meRoutes = new Hono<MeEnv>()
   .get("/me", visitorAuth, async (c) => {
-    const prefs = await getPreferences(c.env, c.get("site").config.id, c.get("visitorId"));
+    const prefs = await readVisitorRecord(c.env, c.get("site").config.id, c.get("visitorId"));
     if (!prefs)
       throw new ApiError(404, "no_record", "No current decision is stored", {
         detail: "The decision expired, was erased, or was never recorded.",
@@ -90,7 +91,7 @@ export const meRoutes = new Hono<MeEnv>()
       siteId,
       visitorId,
       subject: await subjectOfVisitor(c.env, siteId, visitorId),
-      preferences: await getPreferences(c.env, siteId, visitorId),
+      preferences: await readVisitorRecord(c.env, siteId, visitorId),
       receipts,
       subscriptions: await visitorSubscriptions(c.env, siteId, visitorId),
     };

@@ -11,7 +11,8 @@
  *    (keyed hash only), subscriptions, links and the visitor's own signup requests deleted;
  * 4. the proof rows and a record that an erasure happened (store/ledger.ts);
  * 5. `consent.erased` for the site owner, with the person's subject id if they were identified,
- *    and then the subject mapping (store/subjects.ts).
+ *    and then the subject mapping (store/subjects.ts);
+ * 6. the mark that the visitor's record is kept in KV (store/kv-records.ts).
  *
  * The KV record is deleted by the caller after the batch; a decision that raced the erasure
  * settles its own KV write against D1 (worker/visitor-record.ts) and deletes it again.
@@ -21,6 +22,7 @@
  */
 import type { Env } from "../env";
 import { runNamedBatch } from "./batch";
+import { forgetStatement } from "./kv-records";
 import { eraseDecisionStatements } from "./ledger";
 import { CLAIMED, eraseClaimStatement, visitorSubject } from "./revocations";
 import { eraseSubjectsStatement } from "./subjects";
@@ -65,6 +67,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     ["erasedEvent", [erasedEventRow]],
     ["erasedDeliveries", [erasedDeliveries]],
     ["subject", [eraseSubjectsStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
+    ["kvRecord", [forgetStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
   ]);
   return {
     claimed: batch.changes("claim") === 1,

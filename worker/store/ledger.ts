@@ -10,6 +10,7 @@ import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../contract
 import type { Env } from "../env";
 import { storage } from "../errors";
 import { runNamedBatch } from "./batch";
+import { keptStatement } from "./kv-records";
 import { consentUpdatedEvent } from "../webhooks/events";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./subscriptions";
@@ -159,8 +160,9 @@ function storedOf(d: DecisionRecord, seq: number, prevId: string | null): Stored
  * Records a decision unless one with the same idempotency key exists, in one D1 batch
  * (one round trip, one transaction), with its `consent.updated` webhook event. With a token,
  * the same transaction checks that the token is not revoked (store/revocations.ts) and records
- * nothing if it is, and reads the visitor's email list statuses for the KV record (a visitor
- * without a token is new and has none). The insert returns the row's sequence number and chain,
+ * nothing if it is, and reads what the KV record needs: whether it is kept in KV at all
+ * (worker/visitor-record.ts) and the visitor's email list statuses (a visitor without a token is
+ * new: nobody has read its record, and it has no lists). The insert returns the row's sequence number and chain,
  * so a new decision needs no read back; only a replay reads the row it replays (a second round
  * trip, on that rare path). Returns the stored decision (null when the token was refused),
  * whether this call created it, how many webhook deliveries it queued, the list statuses and
@@ -171,7 +173,7 @@ export async function recordDecision(
   d: DecisionRecord,
   token: DecisionToken | null,
   now: Date,
-): Promise<{ stored: StoredDecision | null; created: boolean; webhooksQueued: number; lists: Record<string, SubscriptionStatus>; revoked: RevocationReason | null }> {
+): Promise<{ stored: StoredDecision | null; created: boolean; webhooksQueued: number; lists: Record<string, SubscriptionStatus>; kept: boolean; revoked: RevocationReason | null }> {
   const binds = [
     d.receiptId, d.siteId, d.visitorId, d.idempotencyKey, d.requestHash, d.recordedAt,
     d.action, d.surface, JSON.stringify(d.categories), d.policyVersion, d.policyLastUpdated,
@@ -201,16 +203,18 @@ export async function recordDecision(
     ["insert", [insert]],
     ["webhook", webhook],
     ["lists", token ? [visitorListsStatement(env, d.siteId, d.visitorId, now)] : []],
+    ["kept", token ? [keptStatement(env, d.siteId, d.visitorId)] : []],
   ]);
   const revoked = batch.rows<{ reason: RevocationReason }>("revoked")[0]?.reason ?? null;
-  if (revoked) return { stored: null, created: false, webhooksQueued: 0, lists: {}, revoked };
+  if (revoked) return { stored: null, created: false, webhooksQueued: 0, lists: {}, kept: false, revoked };
   const lists = toStatuses(batch.rows<{ list_id: string; status: SubscriptionStatus }>("lists"));
+  const kept = batch.rows("kept").length > 0;
   const inserted = batch.rows<{ seq: number; prev_receipt_id: string | null }>("insert")[0];
-  if (inserted) return { stored: storedOf(d, inserted.seq, inserted.prev_receipt_id), created: true, webhooksQueued: batch.changes("webhook"), lists, revoked: null };
+  if (inserted) return { stored: storedOf(d, inserted.seq, inserted.prev_receipt_id), created: true, webhooksQueued: batch.changes("webhook"), lists, kept, revoked: null };
   // A replay: the row its idempotency key recorded before.
   const row = await storage("ledger read", () => env.LEDGER.prepare(SELECT_BY_KEY).bind(d.siteId, d.idempotencyKey).first<LedgerRow>());
   if (!row) throw new Error("ledger row missing after insert");
-  return { stored: toStored(row), created: false, webhooksQueued: 0, lists, revoked: null };
+  return { stored: toStored(row), created: false, webhooksQueued: 0, lists, kept, revoked: null };
 }
 
 /** The statement that reads a visitor's latest decision (zero or one ledger row), for a batch. */

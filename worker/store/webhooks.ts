@@ -36,12 +36,15 @@ export function enqueueStatements(
   e: { id: string; siteId: string; type: string; at: string; payload: PayloadSource; emailHash?: string | null },
 ): D1PreparedStatement[] {
   return [
+    // The gate comes first in a CROSS JOIN, which SQLite keeps as the outer loop: for a site with
+    // no endpoint that wants the event (the common case) the payload is never computed.
     env.LEDGER.prepare(
       `INSERT INTO webhook_events (id, site_id, type, payload, created_at, visitor_id, email_hash)
-       SELECT ?, ?, ?, src.payload, ?, json_extract(src.payload, '$.data.visitorId'), ? FROM (${e.payload.sql}) AS src
-       WHERE src.payload IS NOT NULL
-         AND EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.site_id = ? AND e.disabled_at IS NULL AND ${WANTS("?")})`,
-    ).bind(e.id, e.siteId, e.type, e.at, e.emailHash ?? null, ...e.payload.binds, e.siteId, e.type),
+       SELECT ?, ?, ?, src.payload, ?, json_extract(src.payload, '$.data.visitorId'), ?
+       FROM (SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.site_id = ? AND e.disabled_at IS NULL AND ${WANTS("?")})) AS gate
+       CROSS JOIN (${e.payload.sql}) AS src
+       WHERE src.payload IS NOT NULL`,
+    ).bind(e.id, e.siteId, e.type, e.at, e.emailHash ?? null, e.siteId, e.type, ...e.payload.binds),
     env.LEDGER.prepare(
       `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at)
        SELECT ev.id, e.id, e.site_id, 'pending', 0, ev.created_at

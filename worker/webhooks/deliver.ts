@@ -36,7 +36,7 @@ export const WEBHOOK_CRON = "* * * * *";
 
 /** Seconds to wait after the 1st, 2nd, … failed attempt; one attempt more than entries. */
 export const RETRY_DELAYS_SECONDS = [60, 300, 1800, 7200, 18_000, 36_000, 36_000, 86_400, 86_400] as const;
-/** Attempts before a delivery is marked failed (about 3.4 days of retries). */
+/** Attempts before a delivery is marked failed (about 3.15 days of retries). */
 export const MAX_ATTEMPTS = RETRY_DELAYS_SECONDS.length + 1;
 /** How long one POST may take. */
 export const ATTEMPT_TIMEOUT_MS = 10_000;
