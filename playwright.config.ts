@@ -1,5 +1,5 @@
 /**
- * Browser tests in real Chromium: Debian's /usr/bin/chromium driven by Playwright (never a
+ * Browser tests in real Chromium: Debian's package (found by local/chromium.ts) driven by Playwright (never a
  * downloaded browser). Each test worker starts its own Assent (createLocalAssent) and second
  * origin on free loopback ports; see test/e2e/fixtures.ts.
  */

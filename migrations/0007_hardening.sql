@@ -117,3 +117,17 @@ CREATE TABLE kv_records (
 -- Records written to KV before this table existed are kept in step from now on.
 INSERT INTO kv_records (site_id, visitor_id)
 SELECT DISTINCT site_id, visitor_id FROM ledger WHERE expires_at > strftime('%Y-%m-%dT%H:%M:%fZ', 'now');
+
+-- The outbox's fan-out: an event inserted for a change gets one pending delivery per active
+-- endpoint of its site that wants its type, inside the same statement (so the same
+-- transaction), one statement fewer per change. `webhook.test` goes to one endpoint only and
+-- is fanned out by hand.
+CREATE TRIGGER webhook_events_fan_out AFTER INSERT ON webhook_events
+WHEN NEW.type != 'webhook.test'
+BEGIN
+  INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at)
+  SELECT NEW.id, e.id, e.site_id, 'pending', 0, NEW.created_at
+  FROM webhook_endpoints e
+  WHERE e.site_id = NEW.site_id AND e.disabled_at IS NULL
+    AND EXISTS (SELECT 1 FROM json_each(e.events) j WHERE j.value IN (NEW.type, '*'));
+END;

@@ -7,7 +7,7 @@
  * budget of 10,240 B gzip (over budget makes `npm run bench` exit 1); public/assent-preferences.js,
  * loaded only when the preference center opens; and the bootstrap JSON a first visit fetches.
  *
- * Time, in headless Chromium (Debian's /usr/bin/chromium through playwright-core), for three
+ * Time, in headless Chromium (Debian's, found as `npm test` finds it, through playwright-core), for three
  * contenders measured in the same run, interleaved, each with a fresh browser context (empty
  * storage and cache, a first visit) per run, plain and with the CPU throttled 4× (CDP
  * `Emulation.setCPUThrottlingRate`):
@@ -607,7 +607,7 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
       name: "widget",
       title: "Widget: bytes and first-visit timings (headless Chromium, loopback)",
       intro: [
-        `Browser: Chromium ${version} (/usr/bin/chromium via playwright-core ${playwrightVersion()}), 1280×720, a fresh context (first visit) per run.`,
+        `Browser: Chromium ${version} (${CHROMIUM_PATH} via playwright-core ${playwrightVersion()}), 1280×720, a fresh context (first visit) per run.`,
         `Runs: ${runs} per contender and mode, interleaved, after 1 warm-up run each; plain and with Emulation.setCPUThrottlingRate ${THROTTLE_RATE} ` +
           `(checked: a fixed loop ran ${calibration.slowdown.toFixed(2)}× slower).`,
         `Servers: Assent ${assent.url.origin} (workerd, SITE_CACHE_SECONDS=${siteCacheSeconds}, write rate limit raised); pages ${server.origin} ` +

@@ -11,26 +11,22 @@ import { receiver, siteWithEndpoint, useFakeReceiver } from "./webhook-helpers";
 
 useFakeReceiver();
 
-/** Queues `n` due deliveries for a site's endpoint, created `ageMinutes` ago. */
-async function backlog(siteId: string, endpointId: string, n: number, ageMinutes: number): Promise<void> {
+/** Queues `n` events for a site, created `ageMinutes` ago: each gets a due delivery for the site's endpoint. */
+async function backlog(siteId: string, n: number, ageMinutes: number): Promise<void> {
   const at = new Date(Date.now() - ageMinutes * 60_000).toISOString();
   await env.LEDGER.prepare(
     `WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?3)
      INSERT INTO webhook_events (id, site_id, type, payload, created_at)
      SELECT 'evt_' || lower(hex(randomblob(16))), ?1, 'consent.updated', json_object('site', ?1, 'n', i), ?2 FROM k`,
   ).bind(siteId, at, n).run();
-  await env.LEDGER.prepare(
-    `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at)
-     SELECT id, ?2, site_id, 'pending', 0, created_at FROM webhook_events WHERE site_id = ?1`,
-  ).bind(siteId, endpointId).run();
 }
 
 describe("webhook delivery is fair between sites", () => {
   it("a site with 300 old due deliveries does not hold back another site's 3 newer ones", async () => {
     const busy = await siteWithEndpoint();
     const quiet = await siteWithEndpoint();
-    await backlog(busy.site.id, busy.endpoint.id, 300, 60);
-    await backlog(quiet.site.id, quiet.endpoint.id, 3, 1);
+    await backlog(busy.site.id, 300, 60);
+    await backlog(quiet.site.id, 3, 1);
 
     // One batch of the cron (25 deliveries): every site gets its turn.
     const run = await deliverDue(workerEnv, new Date(), { maxBatches: 1 });
@@ -44,7 +40,7 @@ describe("webhook delivery is fair between sites", () => {
     // Only these three sites have due deliveries.
     await env.LEDGER.prepare(`UPDATE webhook_deliveries SET status = 'delivered' WHERE status = 'pending'`).run();
     const sites = await Promise.all([0, 1, 2].map(async () => siteWithEndpoint(undefined, await freshSite())));
-    for (const [i, s] of sites.entries()) await backlog(s.site.id, s.endpoint.id, 40, 60 - i * 10);
+    for (const [i, s] of sites.entries()) await backlog(s.site.id, 40, 60 - i * 10);
     await deliverDue(workerEnv, new Date(), { maxBatches: 1 });
     const counts = sites.map((s) => receiver.received.filter((r) => r.url === s.url).length);
     expect(counts.reduce((a, b) => a + b, 0)).toBe(25);

@@ -27,7 +27,7 @@ import { eraseDecisionStatements } from "./ledger";
 import { CLAIMED, eraseClaimStatement, visitorSubject } from "./revocations";
 import { eraseSubjectsStatement } from "./subjects";
 import { eraseVisitorEmailParts, linkedAddresses } from "./subscriptions";
-import { enqueueStatements, newEventId, redactStatements } from "./webhooks";
+import { enqueueStatement, newEventId, redactStatements } from "./webhooks";
 
 /** What an erasure did. `claimed` is false when another erasure of the visitor came first. */
 export interface ErasureOutcome {
@@ -47,7 +47,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
   const eventId = newEventId();
   const erasedEvent = { id: eventId, type: "consent.erased", siteId, createdAt: at, data: { visitorId, subject: null, erasedAt: at } };
   const [ledgerDelete, erasureRecord] = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds) as [D1PreparedStatement, D1PreparedStatement];
-  const [erasedEventRow, erasedDeliveries] = enqueueStatements(env, {
+  const erasedEventRow = enqueueStatement(env, {
     id: eventId,
     siteId,
     type: "consent.erased",
@@ -56,7 +56,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
       sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload WHERE ${CLAIMED}`,
       binds: [JSON.stringify(erasedEvent), siteId, visitorId, ...guardBinds],
     },
-  }) as [D1PreparedStatement, D1PreparedStatement];
+  });
 
   const batch = await runNamedBatch(env.LEDGER, "erasure", [
     ["claim", [eraseClaimStatement(env, siteId, visitor, erasureId, Math.floor(now.getTime() / 1000))]],
@@ -65,7 +65,6 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     ["ledger", [ledgerDelete]],
     ["erasureRecord", [erasureRecord]],
     ["erasedEvent", [erasedEventRow]],
-    ["erasedDeliveries", [erasedDeliveries]],
     ["subject", [eraseSubjectsStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
     ["kvRecord", [forgetStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
   ]);
@@ -73,6 +72,6 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     claimed: batch.changes("claim") === 1,
     receiptsDeleted: batch.changes("ledger"),
     subscriptionsDeleted: batch.changes("subscriptions"),
-    webhooksQueued: batch.changes("emailWebhookDeliveries") + batch.changes("erasedDeliveries"),
+    webhooksQueued: batch.changes("emailWebhookEvents") + batch.changes("erasedEvent"),
   };
 }

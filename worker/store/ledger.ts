@@ -14,7 +14,7 @@ import { keptStatement } from "./kv-records";
 import { consentUpdatedEvent } from "../webhooks/events";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./subscriptions";
-import { enqueueStatements, newEventId } from "./webhooks";
+import { enqueueStatement, newEventId } from "./webhooks";
 
 /** What a handler hands over to record one decision. */
 export interface DecisionRecord {
@@ -187,7 +187,7 @@ export async function recordDecision(
   // The webhook event is queued in the same transaction, only if this insert created the row
   // (a replay creates none), with the visitor's subject if they were identified.
   const eventId = newEventId();
-  const webhook = enqueueStatements(env, {
+  const webhook = enqueueStatement(env, {
     id: eventId,
     siteId: d.siteId,
     type: "consent.updated",
@@ -201,7 +201,7 @@ export async function recordDecision(
   const batch = await runNamedBatch(env.LEDGER, "ledger write", [
     ["revoked", token ? [revocationStatement(env, d.siteId, token.subjects, token.iat)] : []],
     ["insert", [insert]],
-    ["webhook", webhook],
+    ["webhook", [webhook]],
     ["lists", token ? [visitorListsStatement(env, d.siteId, d.visitorId, now)] : []],
     ["kept", token ? [keptStatement(env, d.siteId, d.visitorId)] : []],
   ]);

@@ -23,7 +23,8 @@
 import type { Env } from "../env";
 import { storage } from "../errors";
 import { subscriptionChangedEvent } from "../webhooks/events";
-import { enqueueStatements, newEventId } from "./webhooks";
+import { runNamedBatch } from "./batch";
+import { enqueueStatement, newEventId } from "./webhooks";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
 export type EventSource = "preferences" | "email_link" | "one_click" | "api";
@@ -119,53 +120,61 @@ export async function recordSignupRequest(env: Env, r: SignupRequest): Promise<S
     OR (SELECT COUNT(*) FROM (SELECT 1 FROM confirmation_sends WHERE site_id = ? AND sent_at > ? LIMIT ?)) < ?)`;
   const admittedBinds = [r.tokenHash, r.siteId, dayAgo, r.siteDailyLimit, r.siteDailyLimit];
   const eventId = newEventId();
-  const results = await storage("subscription write", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(
-        `INSERT INTO confirmation_sends (token_hash, site_id, list_id, email_hash, sent_at)
-         SELECT ?1, ?2, ?3, ?4, ?5
-         WHERE NOT EXISTS (SELECT 1 FROM confirmation_sends WHERE site_id = ?2 AND email_hash = ?4 AND list_id = ?3 AND sent_at > ?6)
-           AND (SELECT COUNT(*) FROM confirmation_sends WHERE site_id = ?2 AND email_hash = ?4 AND sent_at > ?7) < ?8
-           AND (SELECT COUNT(*) FROM (SELECT 1 FROM confirmation_sends WHERE site_id = ?2 AND sent_at > ?7 LIMIT ?9)) < ?9`,
-      ).bind(
-        r.tokenHash, r.siteId, r.listId, r.emailHash, r.at,
-        iso(now - RESEND_AFTER_MINUTES * 60_000), dayAgo, MAX_CONFIRMATIONS_PER_ADDRESS_PER_DAY, r.siteDailyLimit,
-      ),
-      env.LEDGER.prepare(
-        `INSERT INTO signup_requests (token_hash, site_id, list_id, email_hash, email, visitor_id, text_version, locale, source_url, created_at, expires_at)
-         SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${admitted}`,
-      ).bind(r.tokenHash, r.siteId, r.listId, r.emailHash, r.email, r.visitorId, r.textVersion, r.locale, r.sourceUrl, r.at, r.expiresAt, ...admittedBinds),
-      eventStatement(env, { siteId: r.siteId, listId: r.listId, emailHash: r.emailHash, kind: "signup", textVersion: r.textVersion, source: "preferences", at: r.at }, admitted, admittedBinds),
-      // `subscription.pending` (no address: it is not confirmed), unless the address is already
-      // confirmed for the list (then nothing changed for the site owner).
-      ...enqueueStatements(env, {
-        id: eventId,
-        siteId: r.siteId,
-        type: "subscription.pending",
-        at: r.at,
-        emailHash: r.emailHash,
-        payload: {
-          sql: `SELECT ? AS payload
-                WHERE ${admitted} AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status = 'confirmed')`,
-          binds: [
-            JSON.stringify(
-              subscriptionChangedEvent(eventId, "subscription.pending", r.siteId, r.at, {
-                list: r.listId, status: "pending", email: null, visitorId: r.visitorId, textVersion: r.textVersion, source: "preferences", reason: null, at: r.at,
-              }),
-            ),
-            ...admittedBinds, r.siteId, r.listId, r.emailHash,
-          ],
-        },
-      }),
-      env.LEDGER.prepare(
-        `SELECT EXISTS (SELECT 1 FROM confirmation_sends WHERE token_hash = ?1) AS reserved,
-                EXISTS (SELECT 1 FROM signup_requests WHERE token_hash = ?1) AS recorded`,
-      ).bind(r.tokenHash),
-    ]),
-  );
-  const check = results[5]?.results[0] as { reserved: number; recorded: number } | undefined;
-  if (!check?.recorded) return { outcome: "site_limit" };
-  return { outcome: check.reserved ? "send" : "quiet", eventId, webhooksQueued: results[4]?.meta.changes ?? 0 };
+  const batch = await runNamedBatch(env.LEDGER, "subscription write", [
+    [
+      "reserve",
+      [
+        env.LEDGER.prepare(
+          `INSERT INTO confirmation_sends (token_hash, site_id, list_id, email_hash, sent_at)
+           SELECT ?1, ?2, ?3, ?4, ?5
+           WHERE NOT EXISTS (SELECT 1 FROM confirmation_sends WHERE site_id = ?2 AND email_hash = ?4 AND list_id = ?3 AND sent_at > ?6)
+             AND (SELECT COUNT(*) FROM confirmation_sends WHERE site_id = ?2 AND email_hash = ?4 AND sent_at > ?7) < ?8
+             AND (SELECT COUNT(*) FROM (SELECT 1 FROM confirmation_sends WHERE site_id = ?2 AND sent_at > ?7 LIMIT ?9)) < ?9`,
+        ).bind(
+          r.tokenHash, r.siteId, r.listId, r.emailHash, r.at,
+          iso(now - RESEND_AFTER_MINUTES * 60_000), dayAgo, MAX_CONFIRMATIONS_PER_ADDRESS_PER_DAY, r.siteDailyLimit,
+        ),
+      ],
+    ],
+    [
+      "request",
+      [
+        env.LEDGER.prepare(
+          `INSERT INTO signup_requests (token_hash, site_id, list_id, email_hash, email, visitor_id, text_version, locale, source_url, created_at, expires_at)
+           SELECT ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? WHERE ${admitted}`,
+        ).bind(r.tokenHash, r.siteId, r.listId, r.emailHash, r.email, r.visitorId, r.textVersion, r.locale, r.sourceUrl, r.at, r.expiresAt, ...admittedBinds),
+      ],
+    ],
+    ["proof", [eventStatement(env, { siteId: r.siteId, listId: r.listId, emailHash: r.emailHash, kind: "signup", textVersion: r.textVersion, source: "preferences", at: r.at }, admitted, admittedBinds)]],
+    // `subscription.pending` (no address: it is not confirmed), unless the address is already
+    // confirmed for the list (then nothing changed for the site owner).
+    [
+      "webhook",
+      [
+        enqueueStatement(env, {
+          id: eventId,
+          siteId: r.siteId,
+          type: "subscription.pending",
+          at: r.at,
+          emailHash: r.emailHash,
+          payload: {
+            sql: `SELECT ? AS payload
+                  WHERE ${admitted} AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status = 'confirmed')`,
+            binds: [
+              JSON.stringify(
+                subscriptionChangedEvent(eventId, "subscription.pending", r.siteId, r.at, {
+                  list: r.listId, status: "pending", email: null, visitorId: r.visitorId, textVersion: r.textVersion, source: "preferences", reason: null, at: r.at,
+                }),
+              ),
+              ...admittedBinds, r.siteId, r.listId, r.emailHash,
+            ],
+          },
+        }),
+      ],
+    ],
+  ]);
+  if (batch.changes("request") === 0) return { outcome: "site_limit" };
+  return { outcome: batch.changes("reserve") === 1 ? "send" : "quiet", eventId, webhooksQueued: batch.changes("webhook") };
 }
 
 /**
@@ -211,49 +220,62 @@ export async function confirm(env: Env, request: SignupRequestRow, at: string): 
   const live = `EXISTS (SELECT 1 FROM signup_requests r WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?)`;
   const liveBinds = [tokenHash, at];
   const eventId = newEventId();
-  const results = await storage("subscription confirm", () =>
-    env.LEDGER.batch([
-      eventStatement(env, { siteId, listId, emailHash, kind: "confirm", textVersion: request.text_version, source: "email_link", at }, live, liveBinds),
-      env.LEDGER.prepare(`DELETE FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND ${live}`).bind(siteId, listId, emailHash, ...liveBinds),
-      env.LEDGER.prepare(
-        `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, source_url, created_at, confirmed_at)
-         SELECT ?, r.site_id, r.list_id, r.email, r.email_hash, 'confirmed', r.text_version, r.locale, r.source_url, ?, ?
-         FROM signup_requests r WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?
-         ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET status = 'confirmed', email = excluded.email,
-           text_version = excluded.text_version, locale = excluded.locale, source_url = excluded.source_url,
-           confirmed_at = excluded.confirmed_at, unsubscribed_at = NULL`,
-      ).bind(`sub_${crypto.randomUUID().replaceAll("-", "")}`, at, at, tokenHash, at),
-      env.LEDGER.prepare(
-        `INSERT INTO subscription_links (site_id, list_id, email_hash, visitor_id, linked_at)
-         SELECT r.site_id, r.list_id, r.email_hash, r.visitor_id, ? FROM signup_requests r
-         WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND r.visitor_id IS NOT NULL
-         ON CONFLICT DO NOTHING`,
-      ).bind(at, tokenHash, at),
-      ...enqueueStatements(env, {
-        id: eventId,
-        siteId,
-        type: "subscription.confirmed",
-        at,
-        emailHash,
-        payload: {
-          sql: `SELECT ? AS payload WHERE ${live}`,
-          binds: [
-            JSON.stringify(
-              subscriptionChangedEvent(eventId, "subscription.confirmed", siteId, at, {
-                list: listId, status: "confirmed", email: request.email, visitorId: request.visitor_id, textVersion: request.text_version, source: "email_link", reason: null, at,
-              }),
-            ),
-            ...liveBinds,
-          ],
-        },
-      }),
-      // Last: spends the request (and forgets the address it carried). Its change count says
-      // whether this request won.
-      env.LEDGER.prepare(`UPDATE signup_requests SET used_at = ?2, email = NULL WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2`).bind(tokenHash, at),
-    ]),
-  );
-  const webhooksQueued = results[5]?.meta.changes ?? 0;
-  if ((results[6]?.meta.changes ?? 0) === 1) return { outcome: "confirmed", webhooksQueued };
+  const batch = await runNamedBatch(env.LEDGER, "subscription confirm", [
+    ["proof", [eventStatement(env, { siteId, listId, emailHash, kind: "confirm", textVersion: request.text_version, source: "email_link", at }, live, liveBinds)]],
+    ["suppression", [env.LEDGER.prepare(`DELETE FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND ${live}`).bind(siteId, listId, emailHash, ...liveBinds)]],
+    [
+      "subscription",
+      [
+        env.LEDGER.prepare(
+          `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, source_url, created_at, confirmed_at)
+           SELECT ?, r.site_id, r.list_id, r.email, r.email_hash, 'confirmed', r.text_version, r.locale, r.source_url, ?, ?
+           FROM signup_requests r WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?
+           ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET status = 'confirmed', email = excluded.email,
+             text_version = excluded.text_version, locale = excluded.locale, source_url = excluded.source_url,
+             confirmed_at = excluded.confirmed_at, unsubscribed_at = NULL`,
+        ).bind(`sub_${crypto.randomUUID().replaceAll("-", "")}`, at, at, tokenHash, at),
+      ],
+    ],
+    [
+      "link",
+      [
+        env.LEDGER.prepare(
+          `INSERT INTO subscription_links (site_id, list_id, email_hash, visitor_id, linked_at)
+           SELECT r.site_id, r.list_id, r.email_hash, r.visitor_id, ? FROM signup_requests r
+           WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ? AND r.visitor_id IS NOT NULL
+           ON CONFLICT DO NOTHING`,
+        ).bind(at, tokenHash, at),
+      ],
+    ],
+    [
+      "webhook",
+      [
+        enqueueStatement(env, {
+          id: eventId,
+          siteId,
+          type: "subscription.confirmed",
+          at,
+          emailHash,
+          payload: {
+            sql: `SELECT ? AS payload WHERE ${live}`,
+            binds: [
+              JSON.stringify(
+                subscriptionChangedEvent(eventId, "subscription.confirmed", siteId, at, {
+                  list: listId, status: "confirmed", email: request.email, visitorId: request.visitor_id, textVersion: request.text_version, source: "email_link", reason: null, at,
+                }),
+              ),
+              ...liveBinds,
+            ],
+          },
+        }),
+      ],
+    ],
+    // Last: spends the request (and forgets the address it carried). Its change count says
+    // whether this request won.
+    ["spend", [env.LEDGER.prepare(`UPDATE signup_requests SET used_at = ?2, email = NULL WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2`).bind(tokenHash, at)]],
+  ]);
+  const webhooksQueued = batch.changes("webhook");
+  if (batch.changes("spend") === 1) return { outcome: "confirmed", webhooksQueued };
   return { outcome: request.used_at || Date.parse(request.expires_at) > Date.parse(at) ? "used" : "expired", webhooksQueued };
 }
 
@@ -277,46 +299,50 @@ export async function unsubscribe(
   const changes = `(EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status != 'unsubscribed')
     OR NOT EXISTS (SELECT 1 FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ?)
     OR EXISTS (SELECT 1 FROM signup_requests WHERE site_id = ? AND list_id = ? AND email_hash = ? AND used_at IS NULL))`;
-  const results = await storage("unsubscribe", () =>
-    env.LEDGER.batch([
-      // `subscription.unsubscribed`, with the address while the row still has it, and the browser
-      // most recently linked to it.
-      ...enqueueStatements(env, {
-        id: eventId,
-        siteId: s.siteId,
-        type: "subscription.unsubscribed",
-        at: s.at,
-        emailHash: s.emailHash,
-        payload: {
-          sql: `SELECT json_set(?, '$.data.email', (SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?),
-                  '$.data.visitorId', (SELECT visitor_id FROM subscription_links WHERE site_id = ? AND list_id = ? AND email_hash = ? ORDER BY linked_at DESC LIMIT 1)) AS payload
-                WHERE ${changes}`,
-          binds: [
-            JSON.stringify(
-              subscriptionChangedEvent(eventId, "subscription.unsubscribed", s.siteId, s.at, {
-                list: s.listId, status: "unsubscribed", email: null, visitorId: null, textVersion: null, source: s.source, reason, at: s.at,
-              }),
-            ),
-            ...key, ...key, ...key, ...key, ...key,
-          ],
-        },
-      }),
-      eventStatement(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: reason, textVersion: null, source: s.source, at: s.at }, changes, [...key, ...key, ...key]),
-      env.LEDGER.prepare(
-        `UPDATE subscriptions SET status = 'unsubscribed', email = NULL, unsubscribed_at = ?4
-         WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed'`,
-      ).bind(...key, s.at),
-      env.LEDGER.prepare(
-        `INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING`,
-      ).bind(...key, reason, s.at),
-      env.LEDGER.prepare(
-        `UPDATE signup_requests SET used_at = ?4, email = NULL WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND used_at IS NULL`,
-      ).bind(...key, s.at),
-    ]),
-  );
+  const batch = await runNamedBatch(env.LEDGER, "unsubscribe", [
+    // `subscription.unsubscribed`, with the address while the row still has it, and the browser
+    // most recently linked to it.
+    [
+      "webhook",
+      [
+        enqueueStatement(env, {
+          id: eventId,
+          siteId: s.siteId,
+          type: "subscription.unsubscribed",
+          at: s.at,
+          emailHash: s.emailHash,
+          payload: {
+            sql: `SELECT json_set(?, '$.data.email', (SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?),
+                    '$.data.visitorId', (SELECT visitor_id FROM subscription_links WHERE site_id = ? AND list_id = ? AND email_hash = ? ORDER BY linked_at DESC LIMIT 1)) AS payload
+                  WHERE ${changes}`,
+            binds: [
+              JSON.stringify(
+                subscriptionChangedEvent(eventId, "subscription.unsubscribed", s.siteId, s.at, {
+                  list: s.listId, status: "unsubscribed", email: null, visitorId: null, textVersion: null, source: s.source, reason, at: s.at,
+                }),
+              ),
+              ...key, ...key, ...key, ...key, ...key,
+            ],
+          },
+        }),
+      ],
+    ],
+    ["proof", [eventStatement(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: reason, textVersion: null, source: s.source, at: s.at }, changes, [...key, ...key, ...key])]],
+    [
+      "subscription",
+      [
+        env.LEDGER.prepare(
+          `UPDATE subscriptions SET status = 'unsubscribed', email = NULL, unsubscribed_at = ?4
+           WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND status != 'unsubscribed'`,
+        ).bind(...key, s.at),
+      ],
+    ],
+    ["suppression", [env.LEDGER.prepare(`INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, ?2, ?3, ?4, ?5) ON CONFLICT DO NOTHING`).bind(...key, reason, s.at)]],
+    ["requests", [env.LEDGER.prepare(`UPDATE signup_requests SET used_at = ?4, email = NULL WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND used_at IS NULL`).bind(...key, s.at)]],
+  ]);
   return {
-    changed: (results[3]?.meta.changes ?? 0) + (results[4]?.meta.changes ?? 0) + (results[5]?.meta.changes ?? 0) > 0,
-    webhooksQueued: results[1]?.meta.changes ?? 0,
+    changed: batch.changes("subscription") + batch.changes("suppression") + batch.changes("requests") > 0,
+    webhooksQueued: batch.changes("webhook"),
   };
 }
 
@@ -450,7 +476,7 @@ export async function linkedAddresses(env: Env, siteId: string, visitorId: strin
 }
 
 /** The parts of an erasure's batch that erase email data, in the order they must run. */
-export type EmailErasurePart = "emailWebhookEvents" | "emailWebhookDeliveries" | "emailProof" | "suppressions" | "voidedRequests" | "subscriptions" | "links" | "ownRequests";
+export type EmailErasurePart = "emailWebhookEvents" | "emailProof" | "suppressions" | "voidedRequests" | "subscriptions" | "links" | "ownRequests";
 
 /**
  * The statements that erase a visitor's email data, for the erasure's own batch
@@ -461,8 +487,8 @@ export type EmailErasurePart = "emailWebhookEvents" | "emailWebhookDeliveries" |
  *   webhook reads the address before the subscription is deleted); its subscription and every
  *   link to it are then deleted, and its live requests voided;
  * - the visitor's own signup requests (live or spent) are deleted: what they typed goes too.
- * The part `subscriptions` counts the subscriptions deleted; `emailWebhookDeliveries` the
- * deliveries queued.
+ * The part `subscriptions` counts the subscriptions deleted; `emailWebhookEvents` the events
+ * queued.
  */
 export function eraseVisitorEmailParts(
   env: Env,
@@ -472,7 +498,6 @@ export function eraseVisitorEmailParts(
 ): [EmailErasurePart, D1PreparedStatement[]][] {
   const parts: Record<EmailErasurePart, D1PreparedStatement[]> = {
     emailWebhookEvents: [],
-    emailWebhookDeliveries: [],
     emailProof: [],
     suppressions: [],
     voidedRequests: [],
@@ -483,7 +508,7 @@ export function eraseVisitorEmailParts(
   for (const a of e.addresses) {
     const key = [e.siteId, a.list_id, a.email_hash];
     const eventId = newEventId();
-    const [event, deliveries] = enqueueStatements(env, {
+    const event = enqueueStatement(env, {
       id: eventId,
       siteId: e.siteId,
       type: "subscription.unsubscribed",
@@ -501,9 +526,8 @@ export function eraseVisitorEmailParts(
           ...key, ...guardBinds,
         ],
       },
-    }) as [D1PreparedStatement, D1PreparedStatement];
+    });
     parts.emailWebhookEvents.push(event);
-    parts.emailWebhookDeliveries.push(deliveries);
     parts.emailProof.push(
       eventStatement(env, { siteId: e.siteId, listId: a.list_id, emailHash: a.email_hash, kind: "erase", textVersion: null, source: "api", at: e.at }, guard, guardBinds),
     );

@@ -2,11 +2,13 @@
  * Webhooks in D1: endpoints, events and deliveries (migrations/0004_webhooks.sql). Every SQL
  * statement about webhooks lives here.
  *
- * The outbox pattern: `enqueueStatements()` returns two statements that the caller appends to the
+ * The outbox pattern: `enqueueStatement()` returns the statement that the caller appends to the
  * very D1 batch that records a change (a decision, a confirmation, an unsubscribe...). A batch is
- * one transaction, so the change and its event are stored together or not at all, and each
+ * one transaction, so the change and its event are stored together or not at all, and the
  * statement is guarded by the same condition as the change, so a replayed request that changes
- * nothing queues nothing. Events are only stored when an endpoint of the site wants them.
+ * nothing queues nothing. Events are only stored when an endpoint of the site wants them; a
+ * trigger (`webhook_events_fan_out`, migrations/0007) gives each wanting endpoint its delivery
+ * in the same statement.
  *
  * Delivery state is claimed with a lease (`claim_id`, `lease_until`) in one UPDATE … RETURNING,
  * so the per-minute cron and the immediate attempt after a change never send one delivery twice
@@ -26,32 +28,24 @@ export interface PayloadSource {
 const WANTS = (type: string) => `EXISTS (SELECT 1 FROM json_each(e.events) j WHERE j.value IN (${type}, '*'))`;
 
 /**
- * The two statements that queue an event for every active endpoint of the site that wants it.
- * Append them to the batch that makes the change, after the statements the payload depends on.
- * The event row also names the visitor (`data.visitorId`) and the address hash it concerns, so
- * an erasure can find and remove it (`redactStatements`).
+ * The statement that queues an event for every active endpoint of the site that wants it (its
+ * change count is 1 when it did). Append it to the batch that makes the change, after the
+ * statements the payload depends on. The event row also names the visitor (`data.visitorId`)
+ * and the address hash it concerns, so an erasure can find and remove it (`redactStatements`).
  */
-export function enqueueStatements(
+export function enqueueStatement(
   env: Env,
   e: { id: string; siteId: string; type: string; at: string; payload: PayloadSource; emailHash?: string | null },
-): D1PreparedStatement[] {
-  return [
-    // The gate comes first in a CROSS JOIN, which SQLite keeps as the outer loop: for a site with
-    // no endpoint that wants the event (the common case) the payload is never computed.
-    env.LEDGER.prepare(
+): D1PreparedStatement {
+  // The gate comes first in a CROSS JOIN, which SQLite keeps as the outer loop: for a site with
+  // no endpoint that wants the event (the common case) the payload is never computed.
+  return env.LEDGER.prepare(
       `INSERT INTO webhook_events (id, site_id, type, payload, created_at, visitor_id, email_hash)
        SELECT ?, ?, ?, src.payload, ?, json_extract(src.payload, '$.data.visitorId'), ?
        FROM (SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.site_id = ? AND e.disabled_at IS NULL AND ${WANTS("?")})) AS gate
        CROSS JOIN (${e.payload.sql}) AS src
        WHERE src.payload IS NOT NULL`,
-    ).bind(e.id, e.siteId, e.type, e.at, e.emailHash ?? null, e.siteId, e.type, ...e.payload.binds),
-    env.LEDGER.prepare(
-      `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at)
-       SELECT ev.id, e.id, e.site_id, 'pending', 0, ev.created_at
-       FROM webhook_events ev JOIN webhook_endpoints e ON e.site_id = ev.site_id
-       WHERE ev.id = ? AND e.disabled_at IS NULL AND ${WANTS("ev.type")}`,
-    ).bind(e.id),
-  ];
+  ).bind(e.id, e.siteId, e.type, e.at, e.emailHash ?? null, e.siteId, e.type, ...e.payload.binds);
 }
 
 /**
