@@ -11,6 +11,10 @@ import { analyticsRuns, bannerOf, deepFocus, enableGpc, localRecord, tabUntil, w
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 
+// A full axe analysis of the page and the widget's shadow roots takes seconds per state, several
+// times that on a busy 2-core machine: these tests get twice the usual time.
+test.describe.configure({ timeout: 60_000 });
+
 /**
  * Runs axe over the whole page and expects zero violations. The demo's stand-in third-party
  * player (iframe.tour, once loaded) is left out: its document is not the widget's, and its own

@@ -14,6 +14,7 @@ import { sha256Hex } from "../../worker/fingerprint";
 import { type SignupRequestRow, confirm, findSignupRequest, purgeEmailData } from "../../worker/store/subscriptions";
 import { ORIGIN, call, freshSite, randomIp } from "./helpers";
 import {
+  ageSendLog,
   TEXT_VERSION,
   confirmToken,
   confirmedSubscriber,
@@ -44,13 +45,6 @@ const postConfirmFrom = (siteId: string, token: string) =>
 /** Makes every signup request of a site expire (as if the days had passed). */
 async function expireTokens(siteId: string, at = iso(Date.now() - 60_000)) {
   await env.LEDGER.prepare("UPDATE signup_requests SET expires_at = ?1 WHERE site_id = ?2").bind(at, siteId).run();
-}
-
-/** Moves a site's confirmation-send log `minutes` into the past, so the address may get a new message. */
-async function ageSendLog(siteId: string, minutes = 11) {
-  await env.LEDGER.prepare(
-    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
-  ).bind(siteId).run();
 }
 
 /** Signs an address up again and returns the token of the new message, failing if none was sent. */

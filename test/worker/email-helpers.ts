@@ -113,6 +113,16 @@ export const linkRows = (siteId: string) =>
 export const sendRows = (siteId: string) =>
   all<{ token_hash: string; list_id: string; email_hash: string; sent_at: string }>("SELECT * FROM confirmation_sends WHERE site_id = ? ORDER BY sent_at, rowid", siteId);
 
+/**
+ * Moves a site's confirmation-send log `minutes` into the past (default 11, just past the
+ * per-list limit), so an address may get a new message as it would later.
+ */
+export async function ageSendLog(siteId: string, minutes = 11): Promise<void> {
+  await env.LEDGER.prepare(
+    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
+  ).bind(siteId).run();
+}
+
 /** A site's outbox messages, oldest first. */
 export const outboxRows = (siteId: string) => all<OutboxRow>("SELECT * FROM outbox WHERE site_id = ? ORDER BY created_at", siteId);
 

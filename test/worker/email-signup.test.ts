@@ -15,6 +15,7 @@ import { emailHash } from "../../worker/email/address";
 import { app } from "../../worker/index";
 import { BASE, ORIGIN, auth, b64url, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision } from "./helpers";
 import {
+  ageSendLog,
   TEXT_VERSION,
   confirmToken,
   confirmedSubscriber,
@@ -40,13 +41,6 @@ async function sha256(text: string): Promise<ArrayBuffer> {
 }
 
 const hex = (bytes: ArrayBuffer) => [...new Uint8Array(bytes)].map((b) => b.toString(16).padStart(2, "0")).join("");
-
-/** Moves a site's confirmation-send log `minutes` into the past, as if that time had passed. */
-async function ageSendLog(siteId: string, minutes: number): Promise<void> {
-  await workerEnv.LEDGER.prepare(
-    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
-  ).bind(siteId).run();
-}
 
 /** HMAC-SHA-256 with the configured EMAIL_HASH_KEY, computed independently of the Worker. */
 async function hmacOf(address: string): Promise<string> {

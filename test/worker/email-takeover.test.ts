@@ -25,6 +25,7 @@ import { app } from "../../worker/index";
 import { putSite } from "../../worker/store/sites";
 import { ORIGIN, auth, call, expectProblem, freshSite, getMe, insertApiKey, newVisitor, prefEntry } from "./helpers";
 import {
+  ageSendLog,
   confirmToken,
   confirmedSubscriber,
   eventRows,
@@ -52,13 +53,6 @@ const DAY_MS = 86_400_000;
 afterEach(() => {
   vi.restoreAllMocks();
 });
-
-/** Moves a site's confirmation-send log `minutes` into the past, as if that time had passed. */
-async function ageSendLog(siteId: string, minutes: number): Promise<void> {
-  await env.LEDGER.prepare(
-    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
-  ).bind(siteId).run();
-}
 
 /** The site owner changes a list's consent wording (a new version), as a config deploy does. */
 async function reword(site: Site, listId: string, textVersion: string): Promise<void> {

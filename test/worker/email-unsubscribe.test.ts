@@ -17,6 +17,7 @@ import { app } from "../../worker/index";
 import { base64url, fromBase64url } from "../../worker/tokens";
 import { BASE, call, freshSite, keySetting } from "./helpers";
 import {
+  ageSendLog,
   confirmToken,
   confirmedSubscriber,
   eventRows,
@@ -46,13 +47,6 @@ async function emailState(siteId: string) {
     suppressions: await suppressionRows(siteId),
     events: await eventRows(siteId),
   };
-}
-
-/** Moves a site's confirmation-send log `minutes` into the past, so the address may get a new message. */
-async function ageSendLog(siteId: string, minutes = 11) {
-  await env.LEDGER.prepare(
-    `UPDATE confirmation_sends SET sent_at = strftime('%Y-%m-%dT%H:%M:%fZ', sent_at, '-${minutes} minutes') WHERE site_id = ?`,
-  ).bind(siteId).run();
 }
 
 function statusByList(rows: { list_id: string; status: string }[]) {

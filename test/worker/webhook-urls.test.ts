@@ -15,6 +15,7 @@ import { deliverDue } from "../../worker/webhooks/deliver";
 import { hostnameProblem, ipv4Problem, judgeWebhookUrl, parseIPv4, parseIPv6, webhookUrlProblem } from "../../worker/webhooks/url-policy";
 import { workerEnv } from "./email-helpers";
 import { auth, call, expectProblem, freshSite, insertApiKey } from "./helpers";
+import { settled, webhookAdmin } from "./webhook-helpers";
 
 /** Refused, with the reason the policy gives, whatever the mode. */
 const REFUSED: readonly (readonly [url: string, problem: string])[] = [
@@ -287,26 +288,7 @@ afterEach(() => {
   fetchSpy.mockRestore();
 });
 
-function admin(siteId: string, path: string, key: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-  const { json, ...rest } = init;
-  return call(`/v1/sites/${siteId}/admin/webhooks${path}`, {
-    ...rest,
-    headers: { ...auth(key), ...(json !== undefined ? { "Content-Type": "application/json" } : {}) },
-    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-  });
-}
-
-/** Waits until no delivery of the site is held by a run or still waiting for its first attempt. */
-async function settled(siteId: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const row = await env.LEDGER.prepare(
-      `SELECT COUNT(*) AS n FROM webhook_deliveries WHERE site_id = ?1 AND (claim_id IS NOT NULL OR (status = 'pending' AND attempts = 0))`,
-    ).bind(siteId).first<{ n: number }>();
-    if (row!.n === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("deliveries still claimed");
-}
+const admin = webhookAdmin;
 
 async function deliveriesOf(siteId: string, endpointId: string, key: string) {
   const res = await admin(siteId, `/${endpointId}/deliveries`, key);

@@ -12,78 +12,18 @@
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { Webhook } from "standardwebhooks";
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import type { WebhookDeliveriesResponse, WebhookEndpoint, WebhookEndpointList, WebhookEvent } from "../../worker/contract";
 import type { Env } from "../../worker/env";
 import { WEBHOOK_RETENTION_DAYS, purgeWebhookEvents } from "../../worker/store/webhooks";
 import { MAX_ATTEMPTS, deliverDue } from "../../worker/webhooks/deliver";
 import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath, workerEnv } from "./email-helpers";
 import { auth, call, decisionBody, expectProblem, freshSite, insertApiKey, newVisitor, postDecision } from "./helpers";
+import { eventsAt, receiver, settled, siteWithEndpoint, useFakeReceiver, webhookAdmin } from "./webhook-helpers";
 
-interface Received {
-  url: string;
-  headers: Record<string, string>;
-  body: string;
-}
+useFakeReceiver();
 
-let received: Received[] = [];
-/** What the fake receiver answers for a URL: a status, or "network" to fail the connection. */
-let answer: (url: string) => number | "network" | "redirect" = () => 200;
-let realFetch: typeof fetch;
-let fetchSpy: MockInstance<typeof fetch>;
-
-beforeEach(() => {
-  received = [];
-  answer = () => 200;
-  realFetch = globalThis.fetch;
-  fetchSpy = vi.spyOn(globalThis, "fetch").mockImplementation(async (input, init) => {
-    const request = new Request(input as RequestInfo, init);
-    if (!request.url.startsWith("https://hooks.test/")) return realFetch(input as RequestInfo, init);
-    received.push({ url: request.url, headers: Object.fromEntries(request.headers), body: await request.text() });
-    const a = answer(request.url);
-    if (a === "network") throw new TypeError("Network connection lost.");
-    if (a === "redirect") return new Response(null, { status: 302, headers: { Location: "https://elsewhere.test/" } });
-    return new Response(a === 204 ? null : "answer", { status: a });
-  });
-});
-afterEach(() => {
-  fetchSpy.mockRestore();
-});
-
-function admin(siteId: string, path: string, key: string, init: RequestInit & { json?: unknown } = {}): Promise<Response> {
-  const { json, ...rest } = init;
-  return call(`/v1/sites/${siteId}/admin/webhooks${path}`, {
-    ...rest,
-    headers: { ...auth(key), ...(json !== undefined ? { "Content-Type": "application/json" } : {}), ...(rest.headers as Record<string, string>) },
-    ...(json !== undefined ? { body: JSON.stringify(json) } : {}),
-  });
-}
-
-/** A fresh site with an API key and one endpoint; returns everything a test needs. */
-async function siteWithEndpoint(events?: string[]) {
-  const site = await freshSite();
-  const key = (await insertApiKey(site.id)).secret;
-  const url = `https://hooks.test/${crypto.randomUUID()}`;
-  const res = await admin(site.id, "", key, { method: "POST", json: { url, ...(events ? { events } : {}) } });
-  expect(res.status).toBe(201);
-  const endpoint = (await res.json()) as WebhookEndpoint;
-  return { site, key, url, endpoint };
-}
-
-/**
- * Waits until the immediate attempts after the site's changes are over: every queued delivery
- * was tried at least once (it runs after the response, in waitUntil) and none is held by a run.
- */
-async function settled(siteId: string): Promise<void> {
-  for (let i = 0; i < 100; i++) {
-    const row = await env.LEDGER.prepare(
-      `SELECT COUNT(*) AS n FROM webhook_deliveries WHERE site_id = ?1 AND (claim_id IS NOT NULL OR (status = 'pending' AND attempts = 0))`,
-    ).bind(siteId).first<{ n: number }>();
-    if (row!.n === 0) return;
-    await new Promise((r) => setTimeout(r, 20));
-  }
-  throw new Error("deliveries still claimed");
-}
+const admin = webhookAdmin;
 
 async function deliveries(siteId: string) {
   const { results } = await env.LEDGER.prepare(
@@ -92,7 +32,7 @@ async function deliveries(siteId: string) {
   return results;
 }
 
-const events = (to: string) => received.filter((r) => r.url === to).map((r) => JSON.parse(r.body) as WebhookEvent);
+const events = eventsAt;
 
 describe("webhook endpoints (site owner API)", () => {
   it("creates an endpoint with a Standard Webhooks secret, lists it, reads it and deletes it", async () => {
@@ -162,8 +102,8 @@ describe("consent events", () => {
     const { site, url, endpoint } = await siteWithEndpoint();
     const visitor = await newVisitor(site, { action: "custom", choices: { usage: true } });
     await settled(site.id);
-    expect(received).toHaveLength(1);
-    const hit = received[0]!;
+    expect(receiver.received).toHaveLength(1);
+    const hit = receiver.received[0]!;
     expect(hit.url).toBe(url);
     expect(hit.headers["content-type"]).toBe("application/json");
     const verified = new Webhook(endpoint.secret).verify(hit.body, hit.headers) as WebhookEvent;
@@ -227,7 +167,7 @@ describe("consent events", () => {
     const message = (await outboxRows(site.id)).at(-1)!;
     expect((await postConfirm(site.id, confirmToken(message, site.id))).status).toBe(200);
     await settled(site.id);
-    received = [];
+    receiver.received = [];
     expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { ...auth(visitor.token!), Origin: "http://127.0.0.1:8787" } })).status).toBe(200);
     await settled(site.id);
     const sent = events(url);
@@ -298,7 +238,7 @@ describe("subscription events", () => {
 describe("retries and no loss", () => {
   it("a 500 is retried after the backoff, not before, with the same webhook-id, signed at sending time", async () => {
     const { site, url, endpoint } = await siteWithEndpoint();
-    answer = () => 500;
+    receiver.answer = () => 500;
     await newVisitor(site);
     await settled(site.id);
     let [d] = await deliveries(site.id);
@@ -308,13 +248,13 @@ describe("retries and no loss", () => {
     expect(due - Date.now()).toBeLessThan(75_000);
 
     expect((await deliverDue(workerEnv, new Date(), { siteId: site.id })).attempted).toBe(0);
-    answer = () => 204;
+    receiver.answer = () => 204;
     const run = await deliverDue(workerEnv, new Date(due + 1000), { siteId: site.id });
     expect(run).toEqual({ attempted: 1, delivered: 1, failed: 0 });
     [d] = await deliveries(site.id);
     expect(d).toMatchObject({ status: "delivered", attempts: 2, last_status: 204 });
 
-    const [first, second] = received;
+    const [first, second] = receiver.received;
     expect(second!.headers["webhook-id"]).toBe(first!.headers["webhook-id"]);
     expect(second!.body).toBe(first!.body);
     // Signed at the real time of sending, which receivers check against their clock.
@@ -325,7 +265,7 @@ describe("retries and no loss", () => {
 
   it("a receiver down for every attempt: the delivery ends failed, is kept, and redelivers once the receiver is back", async () => {
     const { site, key, url, endpoint } = await siteWithEndpoint();
-    answer = () => "network";
+    receiver.answer = () => "network";
     const visitor = await newVisitor(site);
     await settled(site.id);
     let clock = Date.now();
@@ -346,24 +286,24 @@ describe("retries and no loss", () => {
     const list = (await (await admin(site.id, `/${endpoint.id}/deliveries?status=failed`, key)).json()) as WebhookDeliveriesResponse;
     expect(list.deliveries).toHaveLength(1);
     expect(list.deliveries[0]).toMatchObject({ status: "failed", attempts: MAX_ATTEMPTS, type: "consent.updated", event: { data: { visitorId: visitor.visitorId } } });
-    answer = () => 200;
+    receiver.answer = () => 200;
     const redeliver = await admin(site.id, `/${endpoint.id}/redeliver`, key, { method: "POST", json: {} });
     expect(await redeliver.json()).toEqual({ requeued: 1 });
     await settled(site.id);
     expect((await deliveries(site.id))[0]).toMatchObject({ status: "delivered" });
-    const last = received.at(-1)!;
+    const last = receiver.received.at(-1)!;
     expect(last.url).toBe(url);
     expect((JSON.parse(last.body) as WebhookEvent).data).toMatchObject({ visitorId: visitor.visitorId });
   });
 
   it("keeps every event in order while the receiver is down, and delivers all of them when it is back", async () => {
     const { site, url } = await siteWithEndpoint();
-    answer = () => 503;
+    receiver.answer = () => 503;
     const visitors = [];
     for (let i = 0; i < 5; i++) visitors.push(await newVisitor(site));
     await settled(site.id);
     expect((await deliveries(site.id)).every((d) => d.status === "pending")).toBe(true);
-    answer = () => 200;
+    receiver.answer = () => 200;
     const run = await deliverDue(workerEnv, new Date(Date.now() + 10 * 60_000), { siteId: site.id });
     expect(run.delivered).toBe(5);
     const delivered = events(url).slice(-5).map((e) => (e.data as { visitorId: string }).visitorId);
@@ -372,20 +312,20 @@ describe("retries and no loss", () => {
 
   it("does not follow redirects: a 302 counts as a failed attempt", async () => {
     const { site } = await siteWithEndpoint();
-    answer = () => "redirect";
+    receiver.answer = () => "redirect";
     await newVisitor(site);
     await settled(site.id);
     expect((await deliveries(site.id))[0]).toMatchObject({ status: "pending", last_status: 302, last_error: "redirects are not followed" });
-    expect(received.some((r) => r.url.startsWith("https://elsewhere.test"))).toBe(false);
+    expect(receiver.received.some((r) => r.url.startsWith("https://elsewhere.test"))).toBe(false);
   });
 
   it("two delivery runs at the same moment send each delivery once (claims with a lease)", async () => {
     const { site, url } = await siteWithEndpoint();
-    answer = () => 500;
+    receiver.answer = () => 500;
     for (let i = 0; i < 6; i++) await newVisitor(site);
     await settled(site.id);
-    received = [];
-    answer = () => 200;
+    receiver.received = [];
+    receiver.answer = () => 200;
     const later = new Date(Date.now() + 10 * 60_000);
     const runs = await Promise.all([deliverDue(workerEnv, later, { siteId: site.id }), deliverDue(workerEnv, later, { siteId: site.id }), deliverDue(workerEnv, later, { siteId: site.id })]);
     expect(runs.reduce((n, r) => n + r.delivered, 0)).toBe(6);
@@ -396,10 +336,10 @@ describe("retries and no loss", () => {
 
   it("the per-minute cron sends due retries", async () => {
     const { site, url } = await siteWithEndpoint();
-    answer = () => 500;
+    receiver.answer = () => 500;
     await newVisitor(site);
     await settled(site.id);
-    answer = () => 200;
+    receiver.answer = () => 200;
     const worker = (await import("../../worker/index")).default;
     const ctx = createExecutionContext();
     const log = vi.spyOn(console, "log").mockImplementation(() => {});
@@ -412,11 +352,11 @@ describe("retries and no loss", () => {
 
   it("a deleted endpoint gets nothing more: its pending deliveries are cancelled", async () => {
     const { site, key, url, endpoint } = await siteWithEndpoint();
-    answer = () => 500;
+    receiver.answer = () => 500;
     await newVisitor(site);
     await settled(site.id);
     expect((await admin(site.id, `/${endpoint.id}`, key, { method: "DELETE" })).status).toBe(204);
-    answer = () => 200;
+    receiver.answer = () => 200;
     expect((await deliverDue(workerEnv, new Date(Date.now() + 10 * 60_000), { siteId: site.id })).attempted).toBe(0);
     expect((await deliveries(site.id))[0]).toMatchObject({ status: "cancelled" });
     await newVisitor(site);
@@ -437,10 +377,10 @@ describe("retries and no loss", () => {
 describe("retention", () => {
   it("the daily purge deletes events older than 30 days with their deliveries, but never one still pending", async () => {
     const { site } = await siteWithEndpoint();
-    answer = () => 500;
+    receiver.answer = () => 500;
     await newVisitor(site); // stays pending: its retry is not due for a minute
     await settled(site.id);
-    answer = () => 200;
+    receiver.answer = () => 200;
     await newVisitor(site); // delivered
     await settled(site.id);
     const before = await deliveries(site.id);
