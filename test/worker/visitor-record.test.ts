@@ -13,7 +13,7 @@ import type { Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
 import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, decisionRequest, expectProblem, freshSite, getMe, newVisitor, postDecision, prefEntry } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, decisionRequest, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, prefEntry } from "./helpers";
 
 /** Signs the visitor up for a list from their browser (token sent) and returns the confirm token. */
 async function signUp(siteId: string, token: string, list: string) {
@@ -102,6 +102,18 @@ function countingEnv() {
   };
   return { counts, env: counted };
 }
+
+describe("what a read keeps in KV", () => {
+  it("reading a visitor with no decision (an unknown id, through the site owner API) writes nothing", async () => {
+    const site = await freshSite();
+    const { secret } = await insertApiKey(site.id);
+    const unknown = crypto.randomUUID();
+    const res = await call(`/v1/sites/${site.id}/admin/visitors/${unknown}`, { headers: auth(secret) });
+    expect(res.status).toBe(404);
+    expect(await env.LEDGER.prepare("SELECT COUNT(*) AS n FROM kv_records WHERE site_id = ?").bind(site.id).first("n")).toBe(0);
+    expect((await env.PREFS.list({ prefix: `pref:v1:${site.id}:` })).keys).toEqual([]);
+  });
+});
 
 describe("cost model (R6.7)", () => {
   it("a decision of a visitor whose record nobody read: no KV operation, one D1 batch (plus the site config read)", async () => {

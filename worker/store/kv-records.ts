@@ -11,9 +11,15 @@ export function keptStatement(env: Env, siteId: string, visitorId: string): D1Pr
   return env.LEDGER.prepare(`SELECT 1 AS kept FROM kv_records WHERE site_id = ?1 AND visitor_id = ?2`).bind(siteId, visitorId);
 }
 
-/** The statement that marks a visitor's record as kept in KV (idempotent). */
+/**
+ * The statement that marks a visitor's record as kept in KV (idempotent), when the visitor has
+ * a decision at all: a read of an unknown visitor id writes nothing.
+ */
 export function keepStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {
-  return env.LEDGER.prepare(`INSERT INTO kv_records (site_id, visitor_id) VALUES (?1, ?2) ON CONFLICT DO NOTHING`).bind(siteId, visitorId);
+  return env.LEDGER.prepare(
+    `INSERT INTO kv_records (site_id, visitor_id) SELECT ?1, ?2 WHERE EXISTS (SELECT 1 FROM ledger WHERE site_id = ?1 AND visitor_id = ?2)
+     ON CONFLICT DO NOTHING`,
+  ).bind(siteId, visitorId);
 }
 
 /** For the erasure's batch: the visitor's record is no longer kept, guarded by `guard` (anonymous `?`). */
