@@ -79,7 +79,13 @@ export async function verifyIdentity(env: Env, siteId: string, identity: string,
   const [version, subjectPart, exp, macPart] = parts as [string, string, string, string];
   if (version !== IDENTITY_VERSION || !/^[A-Za-z0-9_-]{2,700}$/.test(subjectPart) || !/^[1-9][0-9]{0,11}$/.test(exp) || !/^[A-Za-z0-9_-]{43}$/.test(macPart))
     throw invalidIdentity();
-  const ok = await crypto.subtle.verify("HMAC", await identityKey(env, siteId), fromBase64url(macPart), encoder.encode(signedText(siteId, subjectPart, exp)));
+  let mac: Uint8Array<ArrayBuffer>;
+  try {
+    mac = fromBase64url(macPart);
+  } catch {
+    throw invalidIdentity();
+  }
+  const ok = await crypto.subtle.verify("HMAC", await identityKey(env, siteId), mac, encoder.encode(signedText(siteId, subjectPart, exp)));
   if (!ok) throw invalidIdentity();
 
   let subject: string;

@@ -165,6 +165,16 @@ export function b64url(bytes: Uint8Array | ArrayBuffer): string {
 }
 
 /**
+ * A forgery of a base64url signature: one byte of what it decodes to changed, re-encoded. (Changing
+ * a base64url character can leave the bytes alike: the last character carries unused bits.)
+ */
+export function flippedByte(signature: string, index = 0): string {
+  const bytes = Uint8Array.from(atob(signature.replaceAll("-", "+").replaceAll("_", "/") + "=".repeat((4 - (signature.length % 4)) % 4)), (c) => c.charCodeAt(0));
+  bytes[index]! ^= 0x01;
+  return b64url(bytes);
+}
+
+/**
  * Signs a visitor token independently of the Worker's code, in the documented format
  * `v1.<kid>.<base64url(payload)>.<base64url(HMAC-SHA256)>`.
  */

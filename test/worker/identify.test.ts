@@ -17,7 +17,7 @@ import type {
   Preferences,
 } from "../../worker/contract";
 import { postSignup, signupBody } from "./email-helpers";
-import { ORIGIN, auth, b64url, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, randomIp } from "./helpers";
+import { ORIGIN, auth, b64url, call, decisionBody, expectProblem, flippedByte, freshSite, getMe, insertApiKey, newVisitor, postDecision, randomIp } from "./helpers";
 import { admin, identified, identify, sign, siteWithSecret } from "./identity-helpers";
 
 const DAY = 86_400;
@@ -93,9 +93,12 @@ describe("POST /identify", () => {
     const other = await siteWithSecret();
     const good = await sign(site.secret, site.id, "dave");
     const [v, subjectPart, exp, mac] = good.split(".") as [string, string, string, string];
-    const flip = (s: string) => s.slice(0, -1) + (s.endsWith("A") ? "B" : "A");
+    const flip = (s: string) => flippedByte(s, 5);
+    // The same bytes spelled another way (the unused low bits of the last character set) are refused too.
+    const respelled = (s: string) => s.slice(0, -1) + "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_"[("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".indexOf(s.at(-1)!) | 1)]!;
     const bad = [
       `${v}.${subjectPart}.${exp}.${flip(mac)}`, // tampered signature
+      ...(respelled(mac) !== mac ? [`${v}.${subjectPart}.${exp}.${respelled(mac)}`] : []), // the same signature, another spelling
       `${v}.${b64url(enc.encode("mallory"))}.${exp}.${mac}`, // another subject under dave's signature
       `${v}.${subjectPart}.${Number(exp) + 60}.${mac}`, // a later expiry under the old signature
       await sign(other.secret, other.id, "dave"), // the other site's valid identity
@@ -142,7 +145,8 @@ describe("POST /identify", () => {
     expect(expired.detail).toMatch(/30 days/);
     await expectProblem(await identify(site.id, await sign(site.secret, site.id, "erin", now + 31 * DAY)), 401, "invalid_identity");
     // A forged expired identity is just invalid: expiry is only told about genuine ones.
-    const forged = (await sign(site.secret, site.id, "erin", now - 1)).slice(0, -2) + "AA";
+    const parts = (await sign(site.secret, site.id, "erin", now - 1)).split(".");
+    const forged = [...parts.slice(0, 3), flippedByte(parts[3]!)].join(".");
     await expectProblem(await identify(site.id, forged), 401, "invalid_identity");
     expect(await subjectRows(site.id)).toEqual([]);
     // Up to 30 days ahead is fine.
