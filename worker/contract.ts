@@ -526,10 +526,16 @@ export type ConsentResponse = z.infer<typeof ConsentResponse>;
 // /me: the visitor's own data
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * A query parameter that may be given empty: `?cursor=` (a script's first page, a cleared form
+ * field) means the same as no parameter.
+ */
+const param = <T extends z.ZodType>(schema: T) => z.preprocess((value) => (value === "" ? undefined : value), schema);
+
 export const ReceiptsQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(200).default(50),
+  limit: param(z.coerce.number().int().min(1).max(200).default(50)),
   /** Opaque cursor from a previous page's `next`. */
-  cursor: z.string().regex(/^\d{1,18}$/).optional(),
+  cursor: param(z.string().regex(/^\d{1,18}$/).optional()),
 });
 
 export const ReceiptsResponse = z.object({
@@ -631,9 +637,9 @@ export const ApiKeySecret = z.string().regex(/^ask_[A-Za-z0-9_-]{43}$/, "an API 
 export const ApiKeyId = z.string().regex(/^ak_[0-9a-f]{12}$/, "a key id is ak_ followed by 12 hex digits");
 
 export const SubscribersQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100),
+  limit: param(z.coerce.number().int().min(1).max(500).default(100)),
   /** Opaque cursor from a previous page's `next`. */
-  cursor: z.string().regex(/^sub_[0-9a-f]{32}$/).optional(),
+  cursor: param(z.string().regex(/^sub_[0-9a-f]{32}$/).optional()),
 });
 
 /** One page of a list's sendable subscribers: confirmed and not suppressed. */
@@ -805,10 +811,10 @@ export type WebhookEndpointList = z.infer<typeof WebhookEndpointList>;
 export const WebhookDeliveryStatus = z.enum(["pending", "delivered", "failed", "cancelled"]);
 
 export const WebhookDeliveriesQuery = z.strictObject({
-  status: WebhookDeliveryStatus.optional(),
-  limit: z.coerce.number().int().min(1).max(100).default(50),
-  /** Cursor from a previous page's `next` (newest first). */
-  cursor: WebhookEventId.optional(),
+  status: param(WebhookDeliveryStatus.optional()),
+  limit: param(z.coerce.number().int().min(1).max(100).default(50)),
+  /** Cursor from a previous page's `next` (newest event first). */
+  cursor: param(WebhookEventId.optional()),
 });
 
 export const WebhookDeliveriesResponse = z.object({

@@ -27,7 +27,8 @@ const siteApp = new Hono<SiteEnv>()
   .route("/", identifyRoutes)
   .route("/", subscriptionRoutes);
 
-export const app = new Hono<AppEnv>()
+// Not strict about a trailing slash: `…/admin/webhooks/` is `…/admin/webhooks`.
+export const app = new Hono<AppEnv>({ strict: false })
   .use(async function baseHeaders(c, next) {
     await next();
     c.header("X-Content-Type-Options", "nosniff");

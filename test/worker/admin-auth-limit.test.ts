@@ -8,7 +8,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
-import { BASE, b64url, expectProblem, freshSite, insertApiKey } from "./helpers";
+import { BASE, b64url, expectProblem, freshSite, insertApiKey, withinOneRateWindow } from "./helpers";
 
 /** The real env with D1 wrapped to count the statements prepared (each lookup prepares one). */
 function countingD1() {
@@ -35,6 +35,7 @@ const wrongKey = () => `ask_${b64url(crypto.getRandomValues(new Uint8Array(32)))
 
 describe("failed API-key attempts", () => {
   it("150 wrong keys from one network: 10 answered 401, then 429; 11 lookups in all instead of 150", async () => {
+    await withinOneRateWindow(60, 8000);
     const site = await freshSite();
     const { counts, env: counted } = countingD1();
     const statuses: number[] = [];
@@ -53,6 +54,7 @@ describe("failed API-key attempts", () => {
   });
 
   it("malformed keys and missing keys count too", async () => {
+    await withinOneRateWindow(60, 3000);
     const site = await freshSite();
     const statuses: number[] = [];
     for (let i = 0; i < 12; i++) statuses.push((await adminCall(env as unknown as Env, site.id, i % 2 ? "nonsense" : "", "198.51.100.9")).status);
@@ -61,6 +63,7 @@ describe("failed API-key attempts", () => {
   });
 
   it("another network is not affected, and a valid key from it works", async () => {
+    await withinOneRateWindow(60, 3000);
     const site = await freshSite();
     const { secret } = await insertApiKey(site.id);
     for (let i = 0; i < 12; i++) await adminCall(env as unknown as Env, site.id, wrongKey(), "192.0.2.44");

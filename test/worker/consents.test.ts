@@ -19,8 +19,7 @@ import {
   newVisitor,
   postDecision,
   prefEntry,
-  prefKeys,
-} from "./helpers";
+  prefKeys, withinOneRateWindow } from "./helpers";
 
 const DAY_S = 86_400;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
@@ -443,6 +442,7 @@ describe("rate limiting (R6.10): 20 writes per 10 s", () => {
   }
 
   it("the 21st tokenless POST from one network → 429 with Retry-After, and nothing more written", async () => {
+    await withinOneRateWindow(10, 4000);
     const site = await freshSite();
     await freshWindow();
     const statuses: number[] = [];

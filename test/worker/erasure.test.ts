@@ -7,7 +7,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ErasureResponse, WebhookDeliveriesResponse } from "../../worker/contract";
 import { confirmToken, outboxRows, postConfirm, postSignup, signupBody } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, newVisitor, postDecision } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, newVisitor, postDecision, withinOneRateWindow } from "./helpers";
 import { settled, siteWithEndpoint, storedEvents, useFakeReceiver, webhookAdmin } from "./webhook-helpers";
 
 useFakeReceiver();
@@ -18,6 +18,7 @@ const count = async (sql: string, ...binds: unknown[]) => (await env.LEDGER.prep
 
 describe("DELETE /me: one erasure, however often it is asked for", () => {
   it("sixty calls with one token: one erasure record, one consent.erased event and its delivery; then 429", async () => {
+    await withinOneRateWindow(10, 4000);
     const { site } = await siteWithEndpoint();
     const visitor = await newVisitor(site);
     await settled(site.id);

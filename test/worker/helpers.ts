@@ -115,6 +115,18 @@ export async function prefKeys(siteId: string): Promise<string[]> {
   return list.keys.map((k) => k.name);
 }
 
+/**
+ * Waits, when needed, so that a burst of requests lasting up to `needMs` falls inside one window
+ * of the rate limiter: the local limiter counts in fixed windows of `periodSeconds` that all
+ * restart on the clock's multiples of the period, so a burst across a boundary would be counted
+ * in two windows and a test of "the 21st is refused" would see it pass.
+ */
+export async function withinOneRateWindow(periodSeconds = 10, needMs = 4000): Promise<void> {
+  const period = periodSeconds * 1000;
+  const left = period - (Date.now() % period);
+  if (left < needMs) await new Promise((r) => setTimeout(r, left + 50));
+}
+
 /** The User-Agent `postDecision` sends (a Chrome on Linux). */
 export const CHROME_UA =
   "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36";

@@ -97,6 +97,45 @@ describe("webhook endpoints (site owner API)", () => {
   });
 });
 
+describe("the deliveries API, as a script uses it", () => {
+  it("lists deliveries newest first, page by page; an empty cursor is the first page; a trailing slash is the same route", async () => {
+    const { site, key, endpoint } = await siteWithEndpoint();
+    // Events created a minute apart, in an order their random ids do not follow.
+    const created: string[] = [];
+    for (let i = 0; i < 5; i++) {
+      const at = new Date(Date.now() - (10 - i) * 60_000).toISOString();
+      const id = `evt_${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+      await env.LEDGER.prepare(`INSERT INTO webhook_events (id, site_id, type, payload, created_at) VALUES (?1, ?2, 'consent.updated', '{}', ?3)`).bind(id, site.id, at).run();
+      created.push(id);
+    }
+    // Listed, not sent: no other test's delivery run should pick them up.
+    await env.LEDGER.prepare(`UPDATE webhook_deliveries SET status = 'delivered' WHERE site_id = ?1`).bind(site.id).run();
+    const newestFirst = [...created].reverse();
+    const page1 = (await (await admin(site.id, `/${endpoint.id}/deliveries?status=&limit=2&cursor=`, key)).json()) as WebhookDeliveriesResponse;
+    expect(page1.deliveries.map((d) => d.eventId)).toEqual(newestFirst.slice(0, 2));
+    const page2 = (await (await admin(site.id, `/${endpoint.id}/deliveries?limit=2&cursor=${page1.next}`, key)).json()) as WebhookDeliveriesResponse;
+    expect(page2.deliveries.map((d) => d.eventId)).toEqual(newestFirst.slice(2, 4));
+    const page3 = (await (await admin(site.id, `/${endpoint.id}/deliveries/?limit=2&cursor=${page2.next}`, key)).json()) as WebhookDeliveriesResponse;
+    expect(page3.deliveries.map((d) => d.eventId)).toEqual(newestFirst.slice(4));
+    expect(page3.next).toBeNull();
+    // The endpoints list and creation answer with a trailing slash too.
+    expect((await admin(site.id, "/", key)).status).toBe(200);
+    expect((await admin(site.id, "/", key, { method: "POST", json: { url: `https://hooks.test/${crypto.randomUUID()}` } })).status).toBe(201);
+  });
+
+  it("POST …/redeliver needs no body: all failed deliveries are queued again", async () => {
+    const { site, key, endpoint } = await siteWithEndpoint();
+    receiver.answer = () => 500;
+    await newVisitor(site);
+    await settled(site.id);
+    await env.LEDGER.prepare(`UPDATE webhook_deliveries SET status = 'failed' WHERE site_id = ?1`).bind(site.id).run();
+    const res = await admin(site.id, `/${endpoint.id}/redeliver`, key, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ requeued: 1 });
+    await settled(site.id);
+  });
+});
+
 describe("consent events", () => {
   it("a decision is POSTed at once, signed so the standardwebhooks library verifies it", async () => {
     const { site, url, endpoint } = await siteWithEndpoint();
@@ -155,6 +194,9 @@ describe("consent events", () => {
     const b = await siteWithEndpoint();
     await newVisitor(a.site);
     await settled(a.site.id);
+    await settled(b.site.id);
+    // Whatever is due anywhere is sent before looking: nothing for b may be waiting.
+    await deliverDue(workerEnv, new Date(Date.now() + 60_000));
     expect(events(a.url)).toHaveLength(1);
     expect(events(b.url)).toEqual([]);
   });
@@ -359,8 +401,12 @@ describe("retries and no loss", () => {
     receiver.answer = () => 200;
     expect((await deliverDue(workerEnv, new Date(Date.now() + 10 * 60_000), { siteId: site.id })).attempted).toBe(0);
     expect((await deliveries(site.id))[0]).toMatchObject({ status: "cancelled" });
+    // A change after the deletion: its immediate attempt and any later run send nothing there.
     await newVisitor(site);
+    await settled(site.id);
+    await deliverDue(workerEnv, new Date(Date.now() + 10 * 60_000), { siteId: site.id });
     expect(events(url)).toHaveLength(1);
+    expect((await deliveries(site.id)).filter((d) => d.status !== "cancelled")).toEqual([]);
   });
 
   it("a test event reaches one endpoint only, on request", async () => {

@@ -4,8 +4,8 @@
  * POSTs and the logout. A limited request changes nothing and says when to retry.
  */
 import { describe, expect, it } from "vitest";
-import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, subscriptionRows, unsubscribePath } from "./email-helpers";
-import { ORIGIN, auth, call, expectProblem, freshSite } from "./helpers";
+import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, requestRows, signupBody, subscriptionRows, unsubscribePath } from "./email-helpers";
+import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, ledgerRows, newVisitor, postDecision, randomIp, withinOneRateWindow } from "./helpers";
 import { identified, sign, siteWithSecret } from "./identity-helpers";
 
 async function statuses(n: number, send: () => Promise<Response>): Promise<Response[]> {
@@ -14,8 +14,37 @@ async function statuses(n: number, send: () => Promise<Response>): Promise<Respo
   return answers;
 }
 
+describe("rate limits of decisions and signups", () => {
+  it("decisions with one token: 20 per 10 s, then 429 with nothing recorded; another visitor is not held up", async () => {
+    await withinOneRateWindow(10, 4000);
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const other = await newVisitor(site);
+    // Each from another network: the limit is the visitor's, not the network's.
+    const answers = await statuses(21, () => postDecision(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token!, headers: { "CF-Connecting-IP": randomIp() } }));
+    expect(answers.slice(0, 20).map((r) => r.status)).toEqual(Array(20).fill(200));
+    await expectProblem(answers[20]!, 429, "rate_limited");
+    expect((await ledgerRows(site.id)).filter((r) => r.visitor_id === visitor.visitorId)).toHaveLength(21);
+    expect((await postDecision(site.id, decisionBody(site), { token: other.token! })).status).toBe(200);
+  });
+
+  it("signups from one network: 20 per 10 s, then 429 with nothing recorded or sent; another network is not held up", async () => {
+    await withinOneRateWindow(10, 4000);
+    const site = await freshSite();
+    const answers = await statuses(21, () => postSignup(site.id, signupBody(), { headers: { "CF-Connecting-IP": "203.0.113.50" } }));
+    expect(answers.slice(0, 20).map((r) => r.status)).toEqual(Array(20).fill(202));
+    await expectProblem(answers[20]!, 429, "rate_limited");
+    expect(await requestRows(site.id)).toHaveLength(20);
+    expect(await outboxRows(site.id)).toHaveLength(20);
+    // The same /24 shares the limit; another network does not.
+    await expectProblem(await postSignup(site.id, signupBody(), { headers: { "CF-Connecting-IP": "203.0.113.51" } }), 429, "rate_limited");
+    expect((await postSignup(site.id, signupBody(), { headers: { "CF-Connecting-IP": "198.51.100.50" } })).status).toBe(202);
+  });
+});
+
 describe("rate limits outside the per-site API", () => {
   it("one-click unsubscribe: 20 POSTs of one link per 10 s, then 429 with Retry-After", async () => {
+    await withinOneRateWindow(10, 4000);
     const site = await freshSite();
     const path = await unsubscribePath(site.id, "blog", "flood@example.com");
     const answers = await statuses(22, () => oneClick(path));
@@ -30,6 +59,7 @@ describe("rate limits outside the per-site API", () => {
   });
 
   it("confirmation: 20 POSTs of one link per 10 s, then 429; a limited POST confirms nothing", async () => {
+    await withinOneRateWindow(10, 4000);
     const site = await freshSite();
     const body = signupBody({ lists: ["blog"] });
     expect((await postSignup(site.id, body)).status).toBe(202);
@@ -41,6 +71,7 @@ describe("rate limits outside the per-site API", () => {
   });
 
   it("logout (DELETE /identify): limited per visitor like decisions", async () => {
+    await withinOneRateWindow(10, 4000);
     const site = await siteWithSecret();
     const person = await identified(site.id, await sign(site.secret, site.id, "limit-1"));
     const logout = () => call(`/v1/sites/${site.id}/identify`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(person.token) } });

@@ -218,7 +218,10 @@ export interface DeliveryRow {
   delivered_at: string | null;
 }
 
-/** One page of an endpoint's deliveries, newest event first, optionally of one status. */
+/**
+ * One page of an endpoint's deliveries, newest event first (by creation time, then id),
+ * optionally of one status, after the event `before` (exclusive; the previous page's last).
+ */
 export async function listDeliveries(
   env: Env,
   siteId: string,
@@ -232,8 +235,9 @@ export async function listDeliveries(
       `SELECT d.event_id, ev.type, ev.payload, ev.created_at, d.status, d.attempts, d.next_attempt_at,
               d.last_status, d.last_error, d.delivered_at
        FROM webhook_deliveries d JOIN webhook_events ev ON ev.id = d.event_id
-       WHERE d.site_id = ?1 AND d.endpoint_id = ?2 AND (?3 IS NULL OR d.status = ?3) AND (?4 IS NULL OR d.event_id < ?4)
-       ORDER BY d.event_id DESC LIMIT ?5`,
+       WHERE d.site_id = ?1 AND d.endpoint_id = ?2 AND (?3 IS NULL OR d.status = ?3)
+         AND (?4 IS NULL OR (ev.created_at, ev.id) < (SELECT created_at, id FROM webhook_events WHERE id = ?4))
+       ORDER BY ev.created_at DESC, ev.id DESC LIMIT ?5`,
     ).bind(siteId, endpointId, status, before, limit).all<DeliveryRow>(),
   );
   return results;
