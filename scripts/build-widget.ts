@@ -38,6 +38,19 @@ const common = {
   logLevel: "warning",
 } as const;
 
+/**
+ * The most `assent.js` (everything a first visit loads before the banner shows) may weigh,
+ * gzip level 9. Bytes are deterministic: `npm test` checks it (test/node/widget-budget.test.ts)
+ * and `npm run bench` reports it with the timings.
+ */
+export const FIRST_VISIT_BUDGET_GZIP = 10_240;
+
+/** The first-visit bundle exactly as `buildWidget` writes it to public/assent.js, in memory. */
+export async function firstVisitBundle(): Promise<Uint8Array> {
+  const result = await build({ ...common, entryPoints: [join(ROOT, "widget/loader.ts")], format: "iife", write: false, outfile: join(OUT, "assent.js") });
+  return result.outputFiles[0]!.contents;
+}
+
 /** Builds the widget; returns the manifest it wrote. */
 export async function buildWidget(): Promise<WidgetManifest> {
   await build({ ...common, entryPoints: [join(ROOT, "widget/loader.ts")], format: "iife", outfile: join(OUT, "assent.js") });
