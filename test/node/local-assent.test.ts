@@ -46,6 +46,13 @@ describe("createLocalAssent", () => {
     expect(page.headers.get("content-type")).toContain("text/html");
   });
 
+  it("serves the widget's TypeScript declarations as text, not as a video (.ts is MPEG-TS to a MIME table)", async () => {
+    const res = await fetch(new URL("/assent.d.ts", assent.url));
+    expect(res.status).toBe(200);
+    expect(res.headers.get("content-type")).toBe("text/plain; charset=utf-8");
+    expect(await res.text()).toContain("interface");
+  });
+
   it("records a decision over HTTP from the second origin without setting a cookie", async () => {
     const res = await decide(assent, "accept_all");
     expect(res.status).toBe(201);
