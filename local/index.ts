@@ -32,9 +32,12 @@ export interface LocalGeo {
 }
 
 export interface LocalAssentOptions {
-  /** Site configs to seed: objects, or paths to JSON files. Default: the demo site. */
+  /**
+   * Site configs to seed: objects, or paths to JSON files (relative paths from the current
+   * directory, like `persist`). Default: the demo site of this repository.
+   */
   sites?: (SiteConfigInput | string)[];
-  /** Directory to keep KV and D1 data in across restarts; default: in memory only. */
+  /** Directory to keep KV and D1 data in across restarts (relative: from the current directory); default: in memory only. */
   persist?: string;
   /** Port on 127.0.0.1; default 0 (a free port). */
   port?: number;
@@ -77,11 +80,17 @@ export interface LocalAssent {
   dispose(): Promise<void>;
 }
 
-/** Reads a site config from a path or passes an object through, then validates it. */
+/**
+ * Reads a site config from a path (relative to the current directory, as every path a caller
+ * gives) or passes an object through, then validates it.
+ */
 export function loadSiteConfig(source: SiteConfigInput | string): SiteConfig {
-  const raw: unknown = typeof source === "string" ? JSON.parse(readFileSync(resolve(ROOT, source), "utf8")) : source;
+  const raw: unknown = typeof source === "string" ? JSON.parse(readFileSync(resolve(source), "utf8")) : source;
   return SiteConfig.parse(raw);
 }
+
+/** The demo site of this repository, the default of `sites`. */
+export const DEMO_SITE = join(ROOT, "examples/sites/demo.json");
 
 /** Bundles the Worker with esbuild, as wrangler would (ES module, workerd conditions). */
 async function bundleWorker(outdir: string, main: string): Promise<string> {
@@ -186,7 +195,7 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
       await sitesKv.put(siteKey(config.id), JSON.stringify(config));
       return config;
     };
-    for (const site of options.sites ?? ["examples/sites/demo.json"]) await pushSite(site);
+    for (const site of options.sites ?? [DEMO_SITE]) await pushSite(site);
     const runCron = async ({ cron = "* * * * *", at = new Date() }: { cron?: string; at?: Date } = {}) => {
       const worker = await mf.getWorker();
       await worker.scheduled({ cron, scheduledTime: at });

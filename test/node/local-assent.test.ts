@@ -2,12 +2,12 @@
  * createLocalAssent(): the programmatic local server our end-to-end tests and site developers
  * use. Real workerd, real KV and D1, over real HTTP on loopback.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { BootstrapResponse, ConsentResponse, ReceiptsResponse } from "../../worker/contract";
-import { type LocalAssent, createLocalAssent } from "../../local/index";
+import { DEMO_SITE, type LocalAssent, createLocalAssent } from "../../local/index";
 
 const ORIGIN = "http://127.0.0.1:8788";
 
@@ -106,3 +106,24 @@ describe("createLocalAssent options", () => {
     }
   });
 });
+
+describe("createLocalAssent from another project's directory", () => {
+  it("reads site files and keeps its state relative to the caller's directory, as persist always did", async () => {
+    const project = mkdtempSync(join(tmpdir(), "assent-caller-"));
+    const before = process.cwd();
+    const demo = JSON.parse(readFileSync(DEMO_SITE, "utf8")) as { id: string };
+    writeFileSync(join(project, "my-site.json"), JSON.stringify({ ...demo, id: "my-site" }));
+    process.chdir(project);
+    let assent: LocalAssent | undefined;
+    try {
+      assent = await createLocalAssent({ sites: ["my-site.json"], persist: ".assent-state" });
+      expect((await fetch(new URL("/v1/sites/my-site/bootstrap", assent.url))).status).toBe(200);
+      expect(existsSync(join(project, ".assent-state"))).toBe(true);
+    } finally {
+      await assent?.dispose();
+      process.chdir(before);
+      rmSync(project, { recursive: true, force: true });
+    }
+  });
+});
+
