@@ -12,48 +12,42 @@ test.describe("an Arabic browser", () => {
   test.use({ locale: "ar", viewport: { width: 1280, height: 800 } });
 
   test("Arabic site texts render right to left: dir and lang on the widget, mirrored layout", async ({ page, assent }) => {
-    // The demo has no Arabic wording; a copy of the English one is enough to be offered "ar".
-    await assent.pushDemo((c) => {
-      c.texts.ar = structuredClone(c.texts.en!);
+    const bootstraps: string[] = [];
+    page.on("request", (r) => {
+      if (r.url().includes("/bootstrap")) bootstraps.push(new URL(r.url()).search);
     });
-    try {
-      const bootstraps: string[] = [];
-      page.on("request", (r) => {
-        if (r.url().includes("/bootstrap")) bootstraps.push(new URL(r.url()).search);
-      });
-      await withoutPageLang(page, assent.worker.url.href);
-      await page.goto(assent.worker.url.href);
-      const banner = bannerOf(page);
-      const accept = banner.getByRole("button", { name: ar.acceptAll });
-      await expect(accept).toBeVisible();
-      expect(bootstraps).toEqual(["?lang=ar"]);
-      await expect(banner).toHaveAttribute("dir", "rtl");
-      await expect(banner).toHaveAttribute("lang", "ar");
-      await expect(banner.getByRole("region")).toHaveAttribute("dir", "rtl");
+    await withoutPageLang(page, assent.worker.url.href);
+    await page.goto(assent.worker.url.href);
+    const banner = bannerOf(page);
+    const accept = banner.getByRole("button", { name: ar.acceptAll });
+    await expect(accept).toBeVisible();
+    expect(bootstraps).toEqual(["?lang=ar"]);
+    // The demo site's own Arabic wording.
+    await expect(banner.getByRole("heading", { name: "خياراتك بشأن الخصوصية لدى Penguin" })).toBeVisible();
+    await expect(banner).toHaveAttribute("dir", "rtl");
+    await expect(banner).toHaveAttribute("lang", "ar");
+    await expect(banner.getByRole("region")).toHaveAttribute("dir", "rtl");
 
-      // Mirrored: the buttons run from right to left, the text starts at the right.
-      const actions = banner.locator("[part~=actions]");
-      expect(await actions.evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
-      const boxes = await Promise.all(
-        [ar.acceptAll, ar.rejectAll, ar.customize].map(async (name) => (await banner.getByRole("button", { name }).boundingBox())!),
-      );
-      expect(boxes[0]!.y).toBe(boxes[2]!.y); // one row at this width
-      expect(boxes[0]!.x).toBeGreaterThan(boxes[1]!.x);
-      expect(boxes[1]!.x).toBeGreaterThan(boxes[2]!.x);
-      expect(await banner.getByRole("heading").evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
+    // Mirrored: the buttons run from right to left, the text starts at the right.
+    const actions = banner.locator("[part~=actions]");
+    expect(await actions.evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
+    const boxes = await Promise.all(
+      [ar.acceptAll, ar.rejectAll, ar.customize].map(async (name) => (await banner.getByRole("button", { name }).boundingBox())!),
+    );
+    expect(boxes[0]!.y).toBe(boxes[2]!.y); // one row at this width
+    expect(boxes[0]!.x).toBeGreaterThan(boxes[1]!.x);
+    expect(boxes[1]!.x).toBeGreaterThan(boxes[2]!.x);
+    expect(await banner.getByRole("heading").evaluate((el) => getComputedStyle(el).direction)).toBe("rtl");
 
-      // The preference center too: its close button sits at the left, across from the title.
-      await banner.getByRole("button", { name: ar.customize }).click();
-      const dialog = page.getByRole("dialog");
-      await expect(dialog).toBeVisible();
-      await expect(dialog).toHaveAttribute("dir", "rtl");
-      await expect(dialog).toHaveAttribute("lang", "ar");
-      const title = (await dialog.getByRole("heading", { level: 2 }).boundingBox())!;
-      const close = (await dialog.locator("[part~=close]").boundingBox())!;
-      expect(close.x + close.width).toBeLessThan(title.x);
-    } finally {
-      await assent.pushDemo();
-    }
+    // The preference center too: its close button sits at the left, across from the title.
+    await banner.getByRole("button", { name: ar.customize }).click();
+    const dialog = page.getByRole("dialog");
+    await expect(dialog).toBeVisible();
+    await expect(dialog).toHaveAttribute("dir", "rtl");
+    await expect(dialog).toHaveAttribute("lang", "ar");
+    const title = (await dialog.getByRole("heading", { level: 2 }).boundingBox())!;
+    const close = (await dialog.locator("[part~=close]").boundingBox())!;
+    expect(close.x + close.width).toBeLessThan(title.x);
   });
 });
 

@@ -26,7 +26,7 @@ describe("GET bootstrap", () => {
     const body = (await res.json()) as BootstrapResponse;
     expect(body.site).toEqual({ id: site.id, name: site.config.name });
     expect(body.locale).toBe("en");
-    expect(body.locales.sort()).toEqual(["de", "en", "es", "fr"]);
+    expect(body.locales.sort()).toEqual(["ar", "de", "en", "es", "fr"]);
     expect(body.dir).toBe("ltr");
     expect(body.texts).toEqual(site.config.texts.en);
     expect(body.textHash).toBe(site.textHash);

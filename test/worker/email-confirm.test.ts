@@ -93,7 +93,7 @@ describe("GET of the confirmation link", () => {
     await postSignup(site.id, signupBody({ locale: "fr" }));
     const [m] = await outboxRows(site.id);
     const html = await (await getConfirm(site.id, confirmToken(m!, site.id))).text();
-    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<html lang="fr" dir="ltr">');
     expect(html).toContain("Oui, je confirme mon abonnement");
   });
 });
@@ -112,7 +112,7 @@ describe("POST of the confirmation form", () => {
     expectHtmlPage(res);
     const html = await res.text();
     // In the signup's language.
-    expect(html).toContain('<html lang="fr">');
+    expect(html).toContain('<html lang="fr" dir="ltr">');
     expect(html).toContain("Abonnement confirmé");
     expect(html).toContain("Vous recevrez désormais E-mails marketing");
 

@@ -116,7 +116,7 @@ describe("a signup", () => {
     const site = await freshSite();
     expect((await postSignup(site.id, signupBody({ locale: "it-IT" }))).status).toBe(202);
     expect((await requestRows(site.id))[0]!.locale).toBe(site.config.defaultLocale);
-    expect((await outboxRows(site.id))[0]!.html_body).toContain(`<html lang="${site.config.defaultLocale}">`);
+    expect((await outboxRows(site.id))[0]!.html_body).toContain(`<html lang="${site.config.defaultLocale}" dir="ltr">`);
   });
 
   it("appends a signup event with the wording version and only the address's hash", async () => {
@@ -294,7 +294,7 @@ describe("the confirmation message (R5.2, R5.6)", () => {
     const [m] = await outboxRows(site.id);
     expect(m!.subject).toBe(`Bitte bestätigen Sie Ihr Abonnement bei ${site.config.name}`);
     expect(m!.text_body).toContain("Marketing-E-Mails");
-    expect(m!.html_body).toContain('<html lang="de">');
+    expect(m!.html_body).toContain('<html lang="de" dir="ltr">');
   });
 
   it("is listed at /dev/outbox in development, as JSON and as a page", async () => {

@@ -43,6 +43,18 @@ describe("the locale rule", () => {
     expect((await requestRows(site.id)).find((r) => r.email === none.email.toLowerCase())!.locale).toBe("en");
   });
 
+  it("an Arabic signup gets its message and pages in Arabic, right to left", async () => {
+    const site = await freshSite();
+    const body = signupBody({ locale: "ar-EG", lists: ["blog"] });
+    expect((await postSignup(site.id, body)).status).toBe(202);
+    const [message] = await outboxRows(site.id);
+    expect(message!.subject).toBe("يرجى تأكيد اشتراكك في Penguin Softphone");
+    expect(message!.text_body).toContain("تحديثات المدونة");
+    expect(message!.html_body).toContain('<html lang="ar" dir="rtl">');
+    const page = await call(new URL(message!.text_body.match(/https?:\/\/\S+\/e\/\S+/)![0]).pathname);
+    expect(await page.text()).toContain('<html lang="ar" dir="rtl">');
+  });
+
   it("a locale stored before the rule (a broken one) still gives working email pages", async () => {
     const site = await freshSite();
     const address = "broken.locale@example.com";

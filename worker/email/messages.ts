@@ -1,5 +1,5 @@
 /**
- * The messages and pages of the email flows, in the visitor's language (en, de, fr, es).
+ * The messages and pages of the email flows, in the visitor's language (en, de, fr, es, ar).
  *
  * - The confirmation message carries only the confirmation: no offers, no promotion, since a
  *   confirmation request can itself count as advertising (OLG München, R5.2). It names the
@@ -9,6 +9,7 @@
  * Every value put into HTML is escaped.
  */
 import type { CommunicationList, EmailSettings, SiteConfig } from "../contract";
+import { localeDirection } from "../policy";
 import type { EmailMessage } from "./mailer";
 
 /** Escapes text for HTML content and attribute values. */
@@ -126,7 +127,29 @@ const es: Strings = {
   notSubscribed: "no suscrito",
 };
 
-const TABLES: Record<string, Strings> = { en, de, fr, es };
+const ar: Strings = {
+  confirmSubject: (site) => `يرجى تأكيد اشتراكك في ${site}`,
+  confirmIntro: (site, lists) => `طلب شخص ما — نأمل أن تكون أنت — تلقي ${lists} من ${site} على هذا العنوان.`,
+  confirmAction: "تأكيد اشتراكي",
+  confirmIgnore: (days) => `إن لم تكن أنت، فتجاهل هذه الرسالة: لن يحدث شيء، وسيتوقف الرابط عن العمل بعد ${days} أيام.`,
+  confirmNever: "ليست لك؟ ألغِ الاشتراك، وسيُحذف هذا العنوان من القائمة فورًا:",
+  confirmPageTitle: "تأكيد اشتراكك",
+  confirmPageButton: "نعم، أؤكد اشتراكي",
+  confirmedTitle: "تم تأكيد الاشتراك",
+  confirmedBody: (lists) => `ستتلقى الآن ${lists}. تحتوي كل رسالة على رابط لإلغاء الاشتراك بنقرة واحدة.`,
+  goneTitle: "لم يعد هذا الرابط يعمل",
+  goneBody: "سبق استخدامه أو انتهت صلاحيته. اشترك مرة أخرى من الموقع إن كنت لا تزال ترغب في ذلك.",
+  unsubTitle: "تفضيلات بريدك الإلكتروني",
+  unsubIntro: "اختر ما لم تعد ترغب في تلقيه.",
+  unsubOne: (list) => `إلغاء الاشتراك في ${list}`,
+  unsubAll: "إلغاء الاشتراك في الكل",
+  unsubDone: "تم إلغاء اشتراكك. يسري ذلك فورًا.",
+  unsubInvalid: "هذا الرابط غير صالح.",
+  subscribed: "مشترك",
+  notSubscribed: "غير مشترك",
+};
+
+const TABLES: Record<string, Strings> = { en, de, fr, es, ar };
 
 /** The strings for a locale (by primary subtag), English otherwise. */
 export function emailStrings(locale: string): Strings {
@@ -172,7 +195,7 @@ export function confirmationMessage(
     s.confirmIntro(site.name, names), "", `${s.confirmAction}: ${link}`, "", s.confirmIgnore(email.confirmDays), "",
     `${s.confirmNever} ${unsubscribe.url}`, "", "—", email.fromName, email.postalAddress,
   ];
-  const html = `<!doctype html><html lang="${escapeHtml(locale)}"><body>
+  const html = `<!doctype html><html lang="${escapeHtml(locale)}" dir="${localeDirection(locale)}"><body>
 <p>${escapeHtml(s.confirmIntro(site.name, names))}</p>
 <p><a href="${escapeHtml(link)}">${escapeHtml(s.confirmAction)}</a></p>
 <p>${escapeHtml(s.confirmIgnore(email.confirmDays))}</p>
@@ -206,7 +229,7 @@ export function listHeaders(site: SiteConfig, list: CommunicationList, unsubscri
 
 /** A small, self-contained HTML page for the confirm and unsubscribe flows. */
 export function page(locale: string, title: string, body: string): string {
-  return `<!doctype html><html lang="${escapeHtml(locale)}"><head><meta charset="utf-8">
+  return `<!doctype html><html lang="${escapeHtml(locale)}" dir="${localeDirection(locale)}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1"><meta name="robots" content="noindex">
 <title>${escapeHtml(title)}</title><link rel="icon" href="data:,"><link rel="stylesheet" href="/email/pages.css"></head>
 <body><main><h1>${escapeHtml(title)}</h1>${body}</main></body></html>`;
