@@ -9,12 +9,11 @@
  * `list` shows ids, labels and dates only: never a secret or a hash.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { ApiKeyId, SiteId } from "../worker/contract";
 import { siteKey } from "../worker/store/keys";
 import { CliError } from "./cli-error";
-import { ROOT, offlineEnv } from "./util";
+import { runWrangler } from "./util";
 
 /** Labels are for humans; this charset has no quote, backslash or semicolon. */
 const LABEL = /^[A-Za-z0-9 ._:@()+-]{1,64}$/;
@@ -31,9 +30,9 @@ export function newApiKey(): { id: string; secret: string; hash: string } {
 }
 
 function wrangler(args: string[], target: KeyTarget, extraEnv: Record<string, string> = {}): string {
-  const full = ["wrangler", "d1", ...args, "LEDGER", target.remote ? "--remote" : "--local"];
+  const full = ["d1", ...args, "LEDGER", target.remote ? "--remote" : "--local"];
   if (target.persistTo && !target.remote) full.push("--persist-to", resolve(target.persistTo));
-  const run = spawnSync("npx", full, { cwd: ROOT, env: offlineEnv(extraEnv), encoding: "utf8" });
+  const run = runWrangler(full, extraEnv);
   if (run.status !== 0) throw new CliError(`wrangler d1 ${args[0]} failed:\n${(run.stderr || run.stdout || "").trim()}`);
   return run.stdout;
 }
@@ -68,9 +67,9 @@ function where(target: KeyTarget): string {
  * config for the site, read with `wrangler kv key get` as `push` writes it with `kv key put`.
  */
 function siteExists(siteId: string, target: KeyTarget): boolean {
-  const args = ["wrangler", "kv", "key", "get", siteKey(siteId), "--binding", "SITES", target.remote ? "--remote" : "--local"];
+  const args = ["kv", "key", "get", siteKey(siteId), "--binding", "SITES", target.remote ? "--remote" : "--local"];
   if (target.persistTo && !target.remote) args.push("--persist-to", resolve(target.persistTo));
-  const run = spawnSync("npx", args, { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
+  const run = runWrangler(args);
   if (run.status !== 0) throw new CliError(`wrangler kv key get failed:\n${(run.stderr || run.stdout || "").trim()}`);
   const out = run.stdout.trim();
   if (out === KV_MISSING) return false;

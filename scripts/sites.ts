@@ -13,7 +13,6 @@
  * and its path, and nothing is written. The write goes through `wrangler kv key put`, so local
  * and remote use the same, supported path. `key` manages the site owner API keys (scripts/api-keys.ts).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
@@ -22,7 +21,7 @@ import { SiteConfig } from "../worker/contract";
 import { siteKey } from "../worker/store/keys";
 import { createKey, listKeys, revokeKey } from "./api-keys";
 import { CliError } from "./cli-error";
-import { ROOT, offlineEnv } from "./util";
+import { ROOT, runWrangler } from "./util";
 
 export { CliError };
 
@@ -96,9 +95,9 @@ function push(config: SiteConfig, { remote, persistTo }: { remote: boolean; pers
   try {
     const file = join(dir, `${config.id}.json`);
     writeFileSync(file, JSON.stringify(config));
-    const args = ["wrangler", "kv", "key", "put", siteKey(config.id), "--binding", "SITES", "--path", file, remote ? "--remote" : "--local"];
+    const args = ["kv", "key", "put", siteKey(config.id), "--binding", "SITES", "--path", file, remote ? "--remote" : "--local"];
     if (persistTo && !remote) args.push("--persist-to", resolve(persistTo));
-    const run = spawnSync("npx", args, { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
+    const run = runWrangler(args);
     if (run.status !== 0)
       throw new CliError(`wrangler could not write the config:\n${(run.stderr || run.stdout || "").trim()}`);
   } finally {

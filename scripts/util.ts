@@ -1,4 +1,5 @@
 /** Small helpers shared by the Node-side scripts (CLI, start, bench). */
+import { spawnSync } from "node:child_process";
 import { randomBytes } from "node:crypto";
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { dirname, join, resolve } from "node:path";
@@ -69,4 +70,39 @@ export function ensureDevVars(path = join(ROOT, ".dev.vars")): string[] {
   const lines = missing.map((name) => `${name}=${wanted[name]!()}\n`).join("");
   writeFileSync(path, `${existing}${existing && !existing.endsWith("\n") ? "\n" : ""}${header}${lines}`, { mode: 0o600 });
   return missing;
+}
+
+/** What one run of a command answered. */
+export interface RunResult {
+  status: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Local SQLite (D1 and KV under `wrangler dev`) answers this while another process writes. */
+const BUSY = /SQLITE_BUSY|database is locked/i;
+
+/**
+ * Runs `run` and, while it fails because the local database is busy (`npm start` is writing to
+ * the same files), runs it again after a short, growing pause: up to `attempts` runs in all.
+ */
+export function retryWhileBusy(run: () => RunResult, attempts = 6, pause: (ms: number) => void = sleepSync): RunResult {
+  let result = run();
+  for (let i = 1; i < attempts && result.status !== 0 && BUSY.test(`${result.stderr}\n${result.stdout}`); i++) {
+    pause(100 * 2 ** i);
+    result = run();
+  }
+  return result;
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
+}
+
+/** `npx wrangler …args` from the repository, offline, retried while the local database is busy. */
+export function runWrangler(args: string[], extraEnv: Record<string, string> = {}): RunResult {
+  return retryWhileBusy(() => {
+    const run = spawnSync("npx", ["wrangler", ...args], { cwd: ROOT, env: offlineEnv(extraEnv), encoding: "utf8" });
+    return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
+  });
 }
