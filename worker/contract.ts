@@ -309,6 +309,12 @@ export const TurnstileSettings = z.strictObject({
 });
 export type TurnstileSettings = z.infer<typeof TurnstileSettings>;
 
+/** An array, or [] for anything else (for rules that read a possibly malformed document). */
+const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
+/** An object, or {} for anything else. */
+const record = (value: unknown): Record<string, unknown> =>
+  value !== null && typeof value === "object" && !Array.isArray(value) ? (value as Record<string, unknown>) : {};
+
 /** The whole site configuration document. */
 export const SiteConfig = z
   .strictObject({
@@ -333,37 +339,47 @@ export const SiteConfig = z
     /** A site directed to children under 13: no email capture at all (COPPA, R9.9). */
     childDirected: z.boolean().default(false),
   })
-  .superRefine((site, ctx) => {
-    const issue = (path: (string | number)[], message: string) =>
-      ctx.addIssue({ code: "custom", path, message });
-    const ids = site.categories.map((c) => c.id);
-    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
-    if (dup) issue(["categories"], `category "${dup}" appears twice`);
-    const necessary = site.categories.find((c) => c.id === "necessary");
-    if (!necessary || !necessary.required)
-      issue(["categories"], 'a category "necessary" with required: true is mandatory');
-    site.categories.forEach((c, i) => {
-      if (c.required && c.id !== "necessary")
-        issue(["categories", i, "required"], "only the necessary category may be required");
-    });
-    const vendorIds = site.categories.flatMap((c) => c.vendors.map((v) => v.id));
-    const listIds = site.communications.map((l) => l.id);
-    if (new Set(listIds).size !== listIds.length) issue(["communications"], "a list id appears twice");
-    if (listIds.length > 0 && !site.email)
-      issue(["email"], "a site with communications lists needs email settings (sender, postal address)");
-    if (!(site.defaultLocale in site.texts))
-      issue(["texts"], `texts for the default locale "${site.defaultLocale}" are missing`);
-    for (const [locale, texts] of Object.entries(site.texts)) {
-      for (const id of ids)
-        if (!texts.categories[id]) issue(["texts", locale, "categories", id], "title and description missing");
-      for (const id of Object.keys(texts.categories))
-        if (!ids.includes(id)) issue(["texts", locale, "categories", id], "no such category");
-      for (const id of vendorIds)
-        if (!texts.vendors[id]) issue(["texts", locale, "vendors", id], "vendor purpose missing");
-      for (const id of listIds)
-        if (!texts.communications[id]) issue(["texts", locale, "communications", id], "list wording missing");
-    }
-  });
+  // Cross-field rules. They run even when a field is malformed, so a site owner sees every
+  // problem of a file at once, not the next one after each fix: the document is read through
+  // the guards below, which treat a malformed part as empty (its own issue is already listed).
+  .superRefine(
+    (input, ctx) => {
+      const issue = (path: (string | number)[], message: string) => ctx.addIssue({ code: "custom", path, message });
+      const site = input as unknown as Record<string, unknown>;
+      const categories = list(site.categories).map(record);
+      const ids = categories.map((c) => c.id);
+      const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+      if (dup !== undefined) issue(["categories"], `category "${String(dup)}" appears twice`);
+      const necessary = categories.find((c) => c.id === "necessary");
+      if (!necessary || necessary.required !== true)
+        issue(["categories"], 'a category "necessary" with required: true is mandatory');
+      categories.forEach((c, i) => {
+        if (c.required === true && c.id !== "necessary")
+          issue(["categories", i, "required"], "only the necessary category may be required");
+      });
+      const vendorIds = categories.flatMap((c) => list(c.vendors).map((v) => record(v).id));
+      const listIds = list(site.communications).map((l) => record(l).id);
+      if (new Set(listIds).size !== listIds.length) issue(["communications"], "a list id appears twice");
+      if (listIds.length > 0 && !site.email)
+        issue(["email"], "a site with communications lists needs email settings (sender, postal address)");
+      const texts = record(site.texts);
+      if (typeof site.defaultLocale === "string" && !(site.defaultLocale in texts))
+        issue(["texts"], `texts for the default locale "${site.defaultLocale}" are missing`);
+      for (const [locale, raw] of Object.entries(texts)) {
+        const t = record(raw);
+        const [cats, vendors, comms] = [record(t.categories), record(t.vendors), record(t.communications)];
+        for (const id of ids)
+          if (typeof id === "string" && !cats[id]) issue(["texts", locale, "categories", id], "title and description missing");
+        for (const id of Object.keys(cats))
+          if (!ids.includes(id)) issue(["texts", locale, "categories", id], "no such category");
+        for (const id of vendorIds)
+          if (typeof id === "string" && !vendors[id]) issue(["texts", locale, "vendors", id], "vendor purpose missing");
+        for (const id of listIds)
+          if (typeof id === "string" && !comms[id]) issue(["texts", locale, "communications", id], "list wording missing");
+      }
+    },
+    { when: (payload) => typeof payload.value === "object" && payload.value !== null },
+  );
 export type SiteConfig = z.infer<typeof SiteConfig>;
 /** What a site owner writes: defaults may be left out. */
 export type SiteConfigInput = z.input<typeof SiteConfig>;

@@ -63,6 +63,24 @@ describe("the site config schema", () => {
     expect(issues((c) => (c.theme = { accent: "#767676", onAccent: "#ffffff" }))).toEqual([]); // 4.54:1
   });
 
+  it("lists every problem of a file at once: malformed fields and the rules across fields together", () => {
+    const input = demoInput();
+    input.name = "";
+    input.allowedOrigins = ["not an origin"];
+    input.theme = { accent: "#777777", onAccent: "#888888" };
+    input.categories.push(structuredClone(input.categories[1]!)); // "usage" twice
+    delete input.texts.de!.categories.usage;
+    input.texts.fr!.communications.sms = { title: "SMS", description: "x", consentText: "y" }; // no such list
+    delete input.texts.es!.vendors["google-analytics"];
+    const result = SiteConfig.safeParse(input);
+    expect(result.success).toBe(false);
+    const paths = result.error!.issues.map((i) => i.path.join("."));
+    expect(paths).toEqual(
+      expect.arrayContaining(["name", "allowedOrigins.0", "theme.onAccent", "categories", "texts.de.categories.usage", "texts.es.vendors.google-analytics"]),
+    );
+    expect(paths.length).toBeGreaterThanOrEqual(6);
+  });
+
   it("fills in the documented defaults", () => {
     const input = demoInput();
     delete input.consent;
