@@ -32,9 +32,13 @@ test("default comes first, one update per decision, config and event after", asy
   expect(updates).toHaveLength(1);
   expect(updates[0]!.params).toMatchObject({ analytics_storage: "granted", ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied", security_storage: "granted" });
   expect(Object.keys(updates[0]!.params!)).toHaveLength(7);
-  expect(index((e) => e.gtag === "config")).toBeGreaterThan(index((e) => e.gtag === "consent" && e.action === "update"));
-  expect(index((e) => e.gtag === "event")).toBeGreaterThan(firstDefault);
+  // Everything that depends on the choice comes after the update that grants it: the tag's
+  // config and event, and Assent's own dataLayer event announcing the update.
+  const update = index((e) => e.gtag === "consent" && e.action === "update");
+  expect(index((e) => e.gtag === "config")).toBeGreaterThan(update);
+  expect(index((e) => e.gtag === "event")).toBeGreaterThan(update);
   expect(entries.filter((e) => e.event === "assent_consent_update")).toHaveLength(1);
+  expect(index((e) => e.event === "assent_consent_update")).toBeGreaterThan(update);
 
   // Next page: default, then the stored choice as an update, before the tag's commands.
   await syncedRecord(page);
@@ -44,6 +48,7 @@ test("default comes first, one update per decision, config and event after", asy
   expect(again[0]).toMatchObject({ gtag: "consent", action: "default" });
   expect(again[1]).toMatchObject({ gtag: "consent", action: "update", params: { analytics_storage: "granted" } });
   expect(again.findIndex((e) => e.gtag === "config")).toBeGreaterThan(1);
+  expect(again.findIndex((e) => e.gtag === "event")).toBeGreaterThan(1);
 });
 
 test("withdrawal: denied at once, gated scripts stop, the category's cookies are deleted", async ({ page, assent }) => {
