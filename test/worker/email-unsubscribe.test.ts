@@ -15,7 +15,7 @@ import { signUnsubscribeToken, unsubscribeUrl } from "../../worker/email/unsubsc
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
 import { base64url, fromBase64url } from "../../worker/tokens";
-import { BASE, call, freshSite, keySetting, withinOneRateWindow } from "./helpers";
+import { BASE, call, flippedByte, freshSite, keySetting, withinOneRateWindow } from "./helpers";
 import {
   ageSendLog,
   confirmToken,
@@ -239,7 +239,7 @@ describe("GET /u/{token}: the email-preferences page", () => {
     expect(html).toContain("<strong>Marketing email</strong> — subscribed");
   });
 
-  it("speaks the subscriber's language (from their signup), and the site's default for an unknown address", async () => {
+  it("speaks the subscriber's language (from their signup)", async () => {
     const site = await freshSite();
     const email = newAddress();
     expect((await postSignup(site.id, signupBody({ email, lists: ["blog"], locale: "de" }))).status).toBe(202);
@@ -249,9 +249,21 @@ describe("GET /u/{token}: the email-preferences page", () => {
     expect(page).toContain("Ihre E-Mail-Einstellungen");
     const done = await (await oneClick(path)).text();
     expect(done).toContain('<html lang="de"');
-    const stranger = await (await call(await unsubscribePath(site.id, "blog", newAddress()))).text();
-    expect(stranger).toContain('<html lang="en"');
-    expect(stranger).toContain("Your email preferences");
+  });
+
+  it("a genuine link for an address the site has nothing on record about: the forged link's answer, and nothing written", async () => {
+    const site = await freshSite();
+    const webhookEvents = async () => (await workerEnv.LEDGER.prepare("SELECT COUNT(*) AS n FROM webhook_events WHERE site_id = ?").bind(site.id).first<{ n: number }>())!.n;
+    const stranger = await unsubscribePath(site.id, "blog", newAddress());
+    const parts = stranger.split(".");
+    const forged = [...parts.slice(0, -1), flippedByte(parts.at(-1)!)].join(".");
+    const [get, post, forgedGet, forgedPost] = [await call(stranger), await oneClick(stranger), await call(forged), await oneClick(forged)];
+    expect([get.status, post.status]).toEqual([400, 400]);
+    const bodies = await Promise.all([get, post, forgedGet, forgedPost].map((r) => r.text()));
+    for (const body of bodies) expect(body).toBe(bodies[3]);
+    expect(await suppressionRows(site.id)).toEqual([]);
+    expect(await eventRows(site.id)).toEqual([]);
+    expect(await webhookEvents()).toBe(0);
   });
 
   it("its forms post back to the same link: the page's 'all' button leaves both lists", async () => {

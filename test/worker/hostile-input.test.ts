@@ -20,6 +20,10 @@ import type { Env } from "../../worker/env";
 import { app } from "../../worker/index";
 import { confirmedSubscriber } from "./email-helpers";
 import { BASE, ORIGIN, b64url, decisionBody, freshSite, insertApiKey, keySetting, signTokenWith } from "./helpers";
+import { useFakeReceiver } from "./webhook-helpers";
+
+// Deliveries the suite's changes queue go to the fake receiver, never to the network.
+useFakeReceiver();
 
 /** Every code an error of the API may carry (README, "Errors"). */
 const STABLE_CODES = new Set([
@@ -185,7 +189,7 @@ beforeAll(async () => {
     new Request(`${BASE}/v1/sites/${site.id}/admin/webhooks`, {
       method: "POST",
       headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json" },
-      body: JSON.stringify({ url: "https://hooks.example.com/assent" }),
+      body: JSON.stringify({ url: "https://hooks.test/hostile-input" }),
     }),
     open,
     createExecutionContext(),

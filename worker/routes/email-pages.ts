@@ -6,7 +6,9 @@
  *   mail scanner that follows links confirms nothing (R5.2).
  * - `POST /e/{siteId}/confirm/{token}`: confirms once; 410 after use or expiry.
  * - `GET /u/{token}`: the email-preferences page: each list, and "unsubscribe from all". It
- *   changes nothing (link scanners prefetch).
+ *   changes nothing (link scanners prefetch). A genuine link for an address this site has
+ *   nothing on record about gets the same answer as a forged one, and changes nothing: no
+ *   suppression, no event about nobody.
  * - `POST /u/{token}`: RFC 8058 one-click unsubscribe. Any body (normally
  *   `List-Unsubscribe=One-Click`), no cookies or authorization read, idempotent, 200, never a
  *   redirect (R5.4, R5.5). `?all=1` leaves every list of the site.
@@ -106,7 +108,8 @@ export const emailPages = new Hono<AppEnv>()
     const payload = await openUnsubscribeToken(c.env, c.req.param("token"));
     const site = payload ? await siteOrNull(c.env, payload.s) : null;
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
-    const { statuses, locale: subscriberLocale } = await addressState(c.env, site.id, payload.e, new Date());
+    const { known, statuses, locale: subscriberLocale } = await addressState(c.env, site.id, payload.e, new Date());
+    if (!known) return invalidLink();
     // The subscriber's language when their subscription is still on record, else the site's.
     const locale = subscriberLocale ?? site.defaultLocale;
     const s = emailStrings(locale);
@@ -137,13 +140,14 @@ export const emailPages = new Hono<AppEnv>()
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
     const limit = await limited(c.env, `site:${site.id}:unsubscribe:${payload.e}`);
     if (limit) return limit;
+    const address = await addressState(c.env, site.id, payload.e, new Date());
+    if (!address.known) return invalidLink();
     const lists = c.req.query("all") === "1" ? site.communications.map((l) => l.id) : [payload.l];
     const at = new Date().toISOString();
     let queued = 0;
     for (const listId of lists)
       queued += (await unsubscribe(c.env, { siteId: site.id, listId, emailHash: payload.e, at, source: "one_click" })).webhooksQueued;
     deliverSoon(c, site.id, queued);
-    const address = await addressState(c.env, site.id, payload.e, new Date());
     // Every browser linked to this address shows the new status in its KV record.
     for (const visitorId of address.visitorIds) await refreshVisitorRecord(c.env, site.id, visitorId);
     const locale = address.locale ?? site.defaultLocale;

@@ -347,17 +347,18 @@ export async function unsubscribe(
 }
 
 /**
- * What Assent holds about one address on one site (the email-preferences page): each list's
- * status, the language it was last confirmed or asked for in (null when nothing is on record),
- * and the browsers linked to it, whose records show its statuses. One batch.
+ * What Assent holds about one address on one site (the email-preferences page): whether it is
+ * on record at all (a subscription, a signup request or a suppression), each list's status, the
+ * language it was last confirmed or asked for in (null when nothing is on record), and the
+ * browsers linked to it, whose records show its statuses. One batch.
  */
 export async function addressState(
   env: Env,
   siteId: string,
   emailHash: string,
   now: Date,
-): Promise<{ statuses: Record<string, SubscriptionStatus>; locale: string | null; visitorIds: string[] }> {
-  const [subs, requests, links] = await storage("subscription read", () =>
+): Promise<{ known: boolean; statuses: Record<string, SubscriptionStatus>; locale: string | null; visitorIds: string[] }> {
+  const [subs, requests, links, suppressed] = await storage("subscription read", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(`SELECT list_id, status, locale, confirmed_at FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY confirmed_at DESC`).bind(siteId, emailHash),
       // Spent and voided requests too (until purged), for the language only: someone who left
@@ -366,6 +367,7 @@ export async function addressState(
         `SELECT list_id, locale, used_at IS NULL AND expires_at > ?3 AS live FROM signup_requests WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`,
       ).bind(siteId, emailHash, now.toISOString()),
       env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2 LIMIT 20`).bind(siteId, emailHash),
+      env.LEDGER.prepare(`SELECT 1 AS x FROM suppressions WHERE site_id = ?1 AND email_hash = ?2 LIMIT 1`).bind(siteId, emailHash),
     ]),
   );
   const subRows = (subs?.results ?? []) as { list_id: string; status: SubscriptionStatus; locale: string }[];
@@ -374,6 +376,7 @@ export async function addressState(
   for (const r of requestRows) if (r.live) statuses[r.list_id] = "pending";
   for (const r of subRows) if (r.status === "confirmed" || !statuses[r.list_id]) statuses[r.list_id] = r.status;
   return {
+    known: subRows.length > 0 || requestRows.length > 0 || (suppressed?.results.length ?? 0) > 0,
     statuses,
     locale: subRows[0]?.locale ?? requestRows[0]?.locale ?? null,
     visitorIds: ((links?.results ?? []) as { visitor_id: string }[]).map((r) => r.visitor_id),
