@@ -3,7 +3,7 @@
  * real KV, D1, rate limiting and static assets, sites seeded, on a loopback port.
  *
  * Our own end-to-end tests and the bench use it; site developers can use it in their
- * integration tests (see README, "Local development"). Bindings come from wrangler.toml
+ * integration tests (see docs/local-development.md). Bindings come from wrangler.toml
  * through wrangler's own reader, so this server and `wrangler dev` cannot drift apart.
  *
  * @example

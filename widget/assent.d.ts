@@ -74,7 +74,7 @@ export interface AssentApi {
   /**
    * Identity across devices: tells Assent this browser belongs to a person of your site, with an
    * identity your backend signed for them (`id1.<base64url(subject)>.<exp>.<signature>`, see the
-   * README). Their choice then follows them to every device: the newer of this browser's choice
+   * docs/identity.md). Their choice then follows them to every device: the newer of this browser's choice
    * and the one stored for them wins, and `assent-change` fires with surface "sync" when it
    * changes here. A browser that already holds this person's record makes no request.
    *

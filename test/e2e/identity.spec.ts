@@ -2,7 +2,7 @@
  * Identity across devices in Chromium: two browser contexts are two devices of one person. A
  * small "site backend" on its own loopback origin renders the demo page and, for a logged-in
  * user (`/app?user=…`), signs their subject id with the site's identity secret (node:crypto,
- * exactly as the README shows) into `data-identity`. The secret comes from the admin API with an
+ * exactly as docs/identity.md shows) into `data-identity`. The secret comes from the admin API with an
  * API key, as a site owner's server would get it.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
@@ -18,7 +18,7 @@ import { analyticsRuns, localRecord, syncedRecord } from "./helpers";
 
 const PUBLIC = join(ROOT, "public");
 
-/** The README's signing snippet. */
+/** The signing snippet of docs/identity.md. */
 function signIdentity(secret: string, siteId: string, subject: string, ttlSeconds = 3600): string {
   const sub = Buffer.from(subject, "utf8").toString("base64url");
   const exp = Math.floor(Date.now() / 1000) + ttlSeconds;

@@ -25,7 +25,7 @@ import { useFakeReceiver } from "./webhook-helpers";
 // Deliveries the suite's changes queue go to the fake receiver, never to the network.
 useFakeReceiver();
 
-/** Every code an error of the API may carry (README, "Errors"). */
+/** Every code an error of the API may carry (docs/api.md, "Errors"). */
 const STABLE_CODES = new Set([
   "bad_request", "invalid_site_id", "invalid_query", "malformed_json", "idempotency_key_required", "invalid_idempotency_key",
   "token_required", "token_invalid", "token_key_unknown", "token_expired", "token_revoked", "api_key_required", "api_key_invalid",

@@ -1,6 +1,6 @@
 /**
  * Helpers for tests of identity across devices: a site with an API key and its identity secret,
- * identities signed exactly as the README tells a site's backend to, and POST /identify as the
+ * identities signed exactly as docs/identity.md tells a site's backend to, and POST /identify as the
  * widget sends it.
  */
 import { expect } from "vitest";
@@ -22,7 +22,7 @@ export async function siteWithSecret() {
   return { ...site, key, secret };
 }
 
-/** Signs an identity exactly as the README tells a site's backend to. */
+/** Signs an identity exactly as docs/identity.md tells a site's backend to. */
 export async function sign(secret: string, siteId: string, subject: string, exp = Math.floor(Date.now() / 1000) + 3600): Promise<string> {
   const subjectPart = b64url(enc.encode(subject));
   const key = await crypto.subtle.importKey("raw", enc.encode(secret), { name: "HMAC", hash: "SHA-256" }, false, ["sign"]);

@@ -6,7 +6,7 @@
  * and `webhook-signature: v1,<base64 HMAC-SHA256(key, "<id>.<timestamp>.<body>")>`, the key
  * being the base64 part of the endpoint's `whsec_…` secret. Receivers can verify with any
  * Standard Webhooks library (our tests use the `standardwebhooks` npm package) or ten lines of
- * code (README, "Webhooks").
+ * code (docs/webhooks.md).
  *
  * Who sends: right after a change, the request that made it tries that site's due deliveries in
  * `waitUntil` (so receivers usually hear within a second), and the per-minute cron sends every
