@@ -7,9 +7,11 @@
  *    the same demo pages from a second origin, http://127.0.0.1:8788, and prints the URLs;
  * 5. plays the per-minute cron (webhook deliveries) every minute, since Miniflare runs no crons.
  * `ASSENT_GEO=US-CA npm start` makes every request look as if it came from that place.
- * State persists in .wrangler/state between runs; Ctrl-C stops it.
+ * State persists in .wrangler/state between runs (`npm start -- --persist-to <dir>` keeps it in
+ * another directory, e.g. a fresh one: the README tour's test does that); Ctrl-C stops it.
  */
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { resolve } from "node:path";
 import { createSecondOrigin } from "../local/second-origin";
 import { buildWidget } from "./build-widget";
 import { main as sites } from "./sites";
@@ -41,22 +43,32 @@ async function waitForHealth(child: ChildProcess, timeoutMs = 60_000): Promise<v
   throw new Error(`wrangler dev did not answer on ${HOST} within ${timeoutMs / 1000} s`);
 }
 
+/** `--persist-to <dir>` (the only option): where local KV and D1 live, as an absolute path. */
+function persistOption(args: string[]): string | undefined {
+  if (args.length === 0) return undefined;
+  if (args.length === 2 && args[0] === "--persist-to" && args[1]) return resolve(args[1]);
+  throw new Error("usage: npm start [-- --persist-to <dir>]");
+}
+
 async function start(): Promise<void> {
+  const persistTo = persistOption(process.argv.slice(2));
+  const persistArgs = persistTo ? ["--persist-to", persistTo] : [];
+  if (persistTo) console.log(`▸ Keeping local KV and D1 in ${persistTo}`);
   const written = ensureDevVars();
   if (written.length) console.log(`▸ Wrote ${written.join(", ")} to .dev.vars (generated, git-ignored)`);
   console.log("▸ Building the widget (public/assent.js)");
   await buildWidget();
   // CI=true skips wrangler's interactive confirmation; the local database is ours to migrate.
-  step("Applying D1 migrations to the local ledger", ["wrangler", "d1", "migrations", "apply", "LEDGER", "--local"], offlineEnv({ CI: "true" }));
+  step("Applying D1 migrations to the local ledger", ["wrangler", "d1", "migrations", "apply", "LEDGER", "--local", ...persistArgs], offlineEnv({ CI: "true" }));
   console.log("▸ Pushing the demo site (examples/sites/demo.json)");
-  if (sites(["push", "examples/sites/demo.json"]) !== 0) throw new Error("pushing the demo site failed");
+  if (sites(["push", "examples/sites/demo.json", ...persistArgs]) !== 0) throw new Error("pushing the demo site failed");
 
   console.log("▸ Starting wrangler dev");
   const geo = process.env.ASSENT_GEO;
   if (geo) console.log(`▸ Simulating visitors from ${geo} (ASSENT_GEO)`);
   // --test-scheduled: Miniflare runs no cron triggers by itself, so this script plays the
   // per-minute cron (webhook deliveries and their retries) through wrangler's /__scheduled route.
-  const child = spawn("npx", ["wrangler", "dev", "--show-interactive-dev-session=false", "--test-scheduled"], {
+  const child = spawn("npx", ["wrangler", "dev", "--show-interactive-dev-session=false", "--test-scheduled", ...persistArgs], {
     cwd: ROOT,
     env: offlineEnv(devCfEnv(geo)),
     stdio: "inherit",
