@@ -34,6 +34,9 @@ export default defineConfig({
           name: "worker",
           include: ["test/worker/**/*.test.ts"],
           setupFiles: ["./test/worker/setup.ts"],
+          // Rate-limit tests wait for a fresh window (up to 8 s) and bursts of 100+ requests run
+          // slowly on a loaded 2-core CI machine; 5 s (the default) failed there.
+          testTimeout: 20_000,
         },
       },
       {
