@@ -14,6 +14,7 @@
  * - Identity across devices (`identify`): the site's signed subject id makes this browser use the
  *   person's one visitor record; the newer of the local and the server's choice wins (R6.1).
  */
+import { type CategoryRule, applyRecord, expiresAt, lifetimeDays, regimeDefaults, resolveDecision, stillCounts } from "../shared/consent-rules";
 import { ApiFailure, eraseVisitor, fetchBootstrap, fetchExport, postDecision } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
@@ -31,7 +32,6 @@ import type {
   Regime,
 } from "./types";
 
-const DAY_MS = 86_400_000;
 /** Retry delays for an unsynced decision: 2 s doubling to 5 min. */
 const RETRY_BASE_MS = 2_000;
 const RETRY_MAX_MS = 300_000;
@@ -97,28 +97,20 @@ export class Controller {
     return this.bootstrap?.edge.regime ?? this.record?.regime ?? null;
   }
 
-  /** True when the record still counts: not expired, and (when known) the same fingerprint. */
+  /** True when the record still counts (shared/consent-rules.ts, `stillCounts`). */
   recordValid(record = this.record): record is LocalRecord {
     if (!record) return false;
-    if (Date.parse(record.expiresAt) <= now()) return false;
-    if (this.bootstrap && record.fingerprint !== this.bootstrap.policy.fingerprint) return false;
-    // A notice acknowledged where opt-out rules applied is no consent where opt-in rules apply
-    // (the visitor travelled, or the site's regimes changed).
-    if (this.bootstrap && record.kind === "notice" && this.bootstrap.edge.regime === "opt-in") return false;
-    return true;
+    const boot = this.bootstrap;
+    return stillCounts(record, { at: now(), ...(boot ? { fingerprint: boot.policy.fingerprint, regime: boot.edge.regime } : {}) });
   }
 
-  /** The ids of required categories, and of those GPC turns off. */
-  private categoryFlags() {
+  /** The site's categories as the rules see them: from bootstrap, else from the stored record. */
+  private categoryRules(): CategoryRule[] {
     const categories = this.bootstrap?.categories;
-    if (categories)
-      return {
-        ids: categories.map((c) => c.id),
-        required: new Set(categories.filter((c) => c.required).map((c) => c.id)),
-        saleOrSharing: new Set(categories.filter((c) => c.saleOrSharing).map((c) => c.id)),
-      };
-    const ids = Object.keys(this.record?.categories ?? {});
-    return { ids, required: new Set(this.record?.required ?? []), saleOrSharing: new Set(this.record?.saleOrSharing ?? []) };
+    if (categories) return categories.map(({ id, required, saleOrSharing }) => ({ id, required, saleOrSharing }));
+    const required = new Set(this.record?.required ?? []);
+    const saleOrSharing = new Set(this.record?.saleOrSharing ?? []);
+    return Object.keys(this.record?.categories ?? {}).map((id) => ({ id, required: required.has(id), saleOrSharing: saleOrSharing.has(id) }));
   }
 
   /**
@@ -126,18 +118,10 @@ export class Controller {
    * defaults: opt-in grants nothing optional; opt-out and notice grant all but what GPC stops.
    */
   effectiveCategories(): Record<string, boolean> {
-    const { ids, required, saleOrSharing } = this.categoryFlags();
-    const gpcOff = (id: string) => this.gpc && saleOrSharing.has(id);
+    const rules = this.categoryRules();
     const record = this.record;
-    if (this.recordValid(record)) {
-      const out: Record<string, boolean> = {};
-      for (const [id, on] of Object.entries(record.categories)) out[id] = on && !gpcOff(id);
-      // A category the record does not know (added since) stays off until asked (R9.12).
-      for (const id of ids) if (!(id in out)) out[id] = required.has(id);
-      return out;
-    }
-    const regime = this.regime ?? "opt-in";
-    return Object.fromEntries(ids.map((id) => [id, required.has(id) || (regime !== "opt-in" && !gpcOff(id))]));
+    if (this.recordValid(record)) return applyRecord(rules, record.categories, this.gpc);
+    return regimeDefaults(rules, this.regime, this.gpc);
   }
 
   /** True when the banner must ask (or, outside opt-in regimes, inform) the visitor. */
@@ -300,21 +284,14 @@ export class Controller {
 
   /** The categories a decision states, GPC applied. */
   private resolve(action: ConsentAction, choices?: Record<string, boolean>): Record<string, boolean> {
-    const boot = this.bootstrap!;
-    const out: Record<string, boolean> = {};
-    for (const c of boot.categories) {
-      const wanted = c.required || (action === "accept_all" ? true : action === "custom" ? choices?.[c.id] === true : false);
-      out[c.id] = wanted && !(this.gpc && c.saleOrSharing && !c.required);
-    }
-    return out;
+    return resolveDecision(this.bootstrap!.categories, action, choices, this.gpc).categories;
   }
 
   /** A record of this decision (or notice) for the current bootstrap. @internal (also used by ./identity.ts) */
   buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
     const boot = this.bootstrap!;
-    const grants = boot.categories.some((c) => !c.required && categories[c.id]);
     const at = now();
-    const days = kind === "notice" || grants ? boot.consent.lifetimeDays : boot.consent.refusalDays;
+    const days = lifetimeDays(kind, boot.categories, categories, boot.consent);
     const { visitorId, token, subject } = this.record ?? this.identity ?? {};
     return {
       v: 1,
@@ -327,7 +304,7 @@ export class Controller {
       fingerprint: boot.policy.fingerprint,
       policyVersion: boot.policy.version,
       updatedAt: new Date(at).toISOString(),
-      expiresAt: new Date(at + days * DAY_MS).toISOString(),
+      expiresAt: expiresAt(at, days).toISOString(),
       checkedAt: new Date(at).toISOString(),
       consentMode: Object.fromEntries(boot.categories.map((c) => [c.id, c.consentMode])),
       required: boot.categories.filter((c) => c.required).map((c) => c.id),

@@ -1,16 +1,17 @@
 /**
- * Turns a validated consent request into the categories that are recorded: every category of
- * the site stated true or false, `necessary` always true, and GPC applied (R1.14, R2.2).
- * Pure: no storage, so the rules are tested as tables.
+ * Turns a validated consent request into the categories that are recorded, with the rules the
+ * widget uses too (shared/consent-rules.ts): every category of the site stated true or false,
+ * `necessary` always true, and GPC applied (R1.14, R2.2). A decision the rules object to is
+ * refused with the violation's code as a 422.
  */
+import { type DecisionViolation, type ResolvedDecision, checkDecision, resolveDecision } from "../shared/consent-rules";
 import type { Category, ConsentRequest } from "./contract";
 import { ApiError } from "./errors";
 
-export interface Decision {
-  categories: Record<string, boolean>;
-  /** True when GPC turned off something the request would otherwise have granted. */
-  gpcApplied: boolean;
-}
+export { grantsAnything } from "../shared/consent-rules";
+
+/** The categories a decision records; `gpcApplied` when GPC turned off something asked for. */
+export type Decision = ResolvedDecision;
 
 /**
  * Resolves the categories for an action.
@@ -21,53 +22,33 @@ export interface Decision {
  * - With GPC, categories marked `saleOrSharing` are forced off whatever was asked.
  */
 export function decide(categories: Category[], request: ConsentRequest, gpc: boolean): Decision {
-  const known = new Set(categories.map((c) => c.id));
-  const choices = request.choices ?? {};
-  const unknown = Object.keys(choices).filter((id) => !known.has(id));
-  if (unknown.length > 0)
-    throw new ApiError(422, "unknown_category", "The decision names a category this site does not have", {
-      detail: `Unknown categories: ${unknown.join(", ")}.`,
-      errors: unknown.map((id) => ({ path: `choices.${id}`, message: "no such category" })),
-    });
-  for (const c of categories)
-    if (c.required && choices[c.id] === false)
-      throw new ApiError(422, "necessary_required", "A required category cannot be turned off", {
-        detail: `"${c.id}" is strictly necessary and always on.`,
-        errors: [{ path: `choices.${c.id}`, message: "required categories are always true" }],
-      });
-
-  const wanted: Record<string, boolean> = {};
-  for (const c of categories) {
-    if (c.required) wanted[c.id] = true;
-    else if (request.action === "accept_all") wanted[c.id] = true;
-    else if (request.action === "reject_all" || request.action === "withdraw") wanted[c.id] = false;
-    else {
-      const value = choices[c.id];
-      if (value === undefined)
-        throw new ApiError(422, "missing_category", "A custom decision must state every category", {
-          detail: `State "${c.id}" as true or false.`,
-          errors: [{ path: `choices.${c.id}`, message: "missing" }],
-        });
-      wanted[c.id] = value;
-    }
-    if (request.action !== "custom" && choices[c.id] !== undefined && choices[c.id] !== wanted[c.id])
-      throw new ApiError(422, "choices_contradict_action", "The choices contradict the action", {
-        detail: `${request.action} sets "${c.id}" to ${wanted[c.id]}, but choices say ${choices[c.id]}.`,
-        errors: [{ path: `choices.${c.id}`, message: `must be ${wanted[c.id]} for ${request.action}` }],
-      });
-  }
-
-  let gpcApplied = false;
-  const result: Record<string, boolean> = {};
-  for (const c of categories) {
-    const forcedOff = gpc && c.saleOrSharing && !c.required;
-    if (forcedOff && wanted[c.id]) gpcApplied = true;
-    result[c.id] = forcedOff ? false : wanted[c.id]!;
-  }
-  return { categories: result, gpcApplied };
+  const violation = checkDecision(categories, request.action, request.choices);
+  if (violation) throw refusal(violation, request.action);
+  return resolveDecision(categories, request.action, request.choices, gpc);
 }
 
-/** True when the decision grants anything beyond the required categories. */
-export function grantsAnything(categories: Category[], decided: Record<string, boolean>): boolean {
-  return categories.some((c) => !c.required && decided[c.id] === true);
+/** The problem a violation is answered with. */
+function refusal(v: DecisionViolation, action: ConsentRequest["action"]): ApiError {
+  switch (v.code) {
+    case "unknown_category":
+      return new ApiError(422, v.code, "The decision names a category this site does not have", {
+        detail: `Unknown categories: ${v.ids.join(", ")}.`,
+        errors: v.ids.map((id) => ({ path: `choices.${id}`, message: "no such category" })),
+      });
+    case "necessary_required":
+      return new ApiError(422, v.code, "A required category cannot be turned off", {
+        detail: `"${v.id}" is strictly necessary and always on.`,
+        errors: [{ path: `choices.${v.id}`, message: "required categories are always true" }],
+      });
+    case "missing_category":
+      return new ApiError(422, v.code, "A custom decision must state every category", {
+        detail: `State "${v.id}" as true or false.`,
+        errors: [{ path: `choices.${v.id}`, message: "missing" }],
+      });
+    case "choices_contradict_action":
+      return new ApiError(422, v.code, "The choices contradict the action", {
+        detail: `${action} sets "${v.id}" to ${v.expected}, but choices say ${v.stated}.`,
+        errors: [{ path: `choices.${v.id}`, message: `must be ${v.expected} for ${action}` }],
+      });
+  }
 }

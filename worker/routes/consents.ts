@@ -25,7 +25,8 @@
  */
 import { Hono } from "hono";
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
-import { decide, grantsAnything } from "../decide";
+import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays } from "../../shared/consent-rules";
+import { decide } from "../decide";
 import { parseJsonBody } from "../body";
 import { ApiError } from "../errors";
 import { canonicalJson, sha256Hex } from "../fingerprint";
@@ -39,7 +40,6 @@ import { readVisitorToken, tokenRevoked } from "../visitor-auth";
 import { preferencesOf, settleVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 
-const DAY_MS = 86_400_000;
 /** How long after a first decision its replay without a token still returns a token. */
 export const REPLAY_TOKEN_HOURS = 24;
 
@@ -81,10 +81,7 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   const gpc = edge.gpc || request.gpc;
   const decision = decide(config.categories, request, gpc);
 
-  const lifetimeDays = grantsAnything(config.categories, decision.categories)
-    ? config.consent.lifetimeDays
-    : config.consent.refusalDays;
-  const expiresAt = new Date(now.getTime() + lifetimeDays * DAY_MS);
+  const expiresAt = expiresAtOf(now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent));
   const retainUntil = new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS);
   const requestHash = await sha256Hex(
     canonicalJson({
