@@ -1,0 +1,53 @@
+/**
+ * GET /v1/sites/{siteId}/bootstrap: the site config resolved for one visitor, and the edge decision.
+ */
+import * as z from "zod";
+import { Locale, SiteId } from "./ids";
+import { Category, CommunicationList, Regime, SiteTexts } from "./site-config";
+
+/** What the edge decided for this request (R0.4, R2.1). */
+export const EdgeDecision = z.object({
+  regime: Regime,
+  /** "DE", "US-CA" … or null when the location is unknown. */
+  jurisdiction: z.string().nullable(),
+  country: z.string().nullable(),
+  gpc: z.boolean(),
+});
+export type EdgeDecision = z.infer<typeof EdgeDecision>;
+
+export const BootstrapResponse = z.object({
+  site: z.object({ id: SiteId, name: z.string() }),
+  locale: Locale,
+  locales: z.array(Locale),
+  dir: z.enum(["ltr", "rtl"]),
+  texts: SiteTexts,
+  /** Hash of the wording in `texts`; the widget echoes it in its decision. */
+  textHash: z.string(),
+  categories: z.array(Category),
+  communications: z.array(CommunicationList),
+  policy: z.object({
+    version: z.string(),
+    url: z.string(),
+    cookiePolicyUrl: z.string().optional(),
+    lastUpdated: z.string(),
+    /** Hash of what is material; a change means the visitor must be asked again (R9.12). */
+    fingerprint: z.string(),
+  }),
+  consent: z.object({ lifetimeDays: z.int(), refusalDays: z.int() }),
+  consentMode: z.object({ waitForUpdateMs: z.int() }),
+  theme: z.object({
+    colorScheme: z.enum(["light", "dark", "system"]),
+    accent: z.string(),
+    onAccent: z.string(),
+    radiusPx: z.int(),
+  }),
+  widget: z.object({
+    floatingButton: z.boolean(),
+    cookieMirror: z.string().optional(),
+    revalidateMinutes: z.int(),
+  }),
+  /** Present when the site protects its email signup with Turnstile (public values only). */
+  turnstile: z.object({ siteKey: z.string(), action: z.string() }).optional(),
+  edge: EdgeDecision,
+});
+export type BootstrapResponse = z.infer<typeof BootstrapResponse>;
