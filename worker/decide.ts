@@ -6,7 +6,7 @@
  */
 import { type DecisionViolation, type ResolvedDecision, checkDecision, resolveDecision } from "../shared/consent-rules";
 import type { Category, ConsentRequest } from "./contract";
-import { ApiError } from "./errors";
+import { ApiError } from "./lib/errors";
 
 export { grantsAnything } from "../shared/consent-rules";
 

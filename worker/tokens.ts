@@ -10,7 +10,8 @@
  * (store/revocations.ts) and are checked by the routes, because this module does no I/O.
  */
 import type { Env } from "./env";
-import { ApiError } from "./errors";
+import { base64url, fromBase64url } from "./lib/base64url";
+import { ApiError } from "./lib/errors";
 
 export interface TokenPayload {
   /** Site id the token is bound to. */
@@ -37,8 +38,6 @@ export interface VerifiedToken extends TokenPayload {
 export const TOKEN_TTL_SECONDS = 400 * 86_400;
 /** Tokens claiming to be issued further ahead than this are refused (clock skew between locations). */
 const FUTURE_SKEW_SECONDS = 300;
-/** The longest `Authorization` value read; a real one is about 200 characters. */
-export const MAX_AUTHORIZATION_LENGTH = 2048;
 
 interface SigningKey {
   kid: string;
@@ -47,26 +46,6 @@ interface SigningKey {
 
 const encoder = new TextEncoder();
 const KID = /^[A-Za-z0-9_-]{1,16}$/;
-
-export function base64url(bytes: ArrayBuffer | Uint8Array): string {
-  const view = bytes instanceof Uint8Array ? bytes : new Uint8Array(bytes);
-  let binary = "";
-  for (const b of view) binary += String.fromCharCode(b);
-  return btoa(binary).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
-}
-
-/**
- * Decodes base64url without padding, in its one canonical spelling only: a string whose unused
- * trailing bits are set decodes to the same bytes as another, so it is refused (a signature or
- * token has exactly one valid spelling; a changed character always changes the bytes).
- */
-export function fromBase64url(text: string): Uint8Array<ArrayBuffer> {
-  if (!/^[A-Za-z0-9_-]*$/.test(text) || text.length % 4 === 1) throw new Error("not base64url");
-  const padded = text.replaceAll("-", "+").replaceAll("_", "/") + "=".repeat((4 - (text.length % 4)) % 4);
-  const bytes = Uint8Array.from(atob(padded), (ch) => ch.charCodeAt(0));
-  if (base64url(bytes) !== text) throw new Error("not canonical base64url");
-  return bytes;
-}
 
 const keyCache = new Map<string, Promise<SigningKey>>();
 
@@ -110,7 +89,8 @@ export async function signToken(env: Env, siteId: string, visitorId: string, now
   return `${signed}.${base64url(sig)}`;
 }
 
-const invalid = (detail: string) => new ApiError(401, "token_invalid", "The visitor token is not valid", { detail });
+/** A 401 `token_invalid` with `detail`: the answer to any token that does not verify. */
+export const invalidToken = (detail: string) => new ApiError(401, "token_invalid", "The visitor token is not valid", { detail });
 
 /**
  * Verifies a token and checks it belongs to `siteId`. Throws 401 for anything malformed, forged
@@ -119,7 +99,7 @@ const invalid = (detail: string) => new ApiError(401, "token_invalid", "The visi
  */
 export async function verifyToken(env: Env, token: string, siteId: string, now = new Date()): Promise<VerifiedToken> {
   const parts = token.split(".");
-  if (parts.length !== 4 || parts[0] !== "v1" || token.length > 1024) throw invalid("The token is malformed.");
+  if (parts.length !== 4 || parts[0] !== "v1" || token.length > 1024) throw invalidToken("The token is malformed.");
   const [, kid, payloadPart, sigPart] = parts as [string, string, string, string];
   const { all } = await keys(env);
   const key = all.find((k) => k.kid === kid);
@@ -130,15 +110,15 @@ export async function verifyToken(env: Env, token: string, siteId: string, now =
   try {
     sig = fromBase64url(sigPart);
   } catch {
-    throw invalid("The token is malformed.");
+    throw invalidToken("The token is malformed.");
   }
   const ok = await crypto.subtle.verify("HMAC", key.key, sig, encoder.encode(`v1.${kid}.${payloadPart}`));
-  if (!ok) throw invalid("The token's signature does not match.");
+  if (!ok) throw invalidToken("The token's signature does not match.");
   let payload: TokenPayload;
   try {
     payload = JSON.parse(new TextDecoder().decode(fromBase64url(payloadPart))) as TokenPayload;
   } catch {
-    throw invalid("The token's payload is unreadable.");
+    throw invalidToken("The token's payload is unreadable.");
   }
   if (
     typeof payload.s !== "string" ||
@@ -146,26 +126,17 @@ export async function verifyToken(env: Env, token: string, siteId: string, now =
     !Number.isSafeInteger(payload.iat) ||
     (payload.j !== undefined && (typeof payload.j !== "string" || !/^[A-Za-z0-9_-]{16}$/.test(payload.j)))
   )
-    throw invalid("The token's payload is incomplete.");
+    throw invalidToken("The token's payload is incomplete.");
   if (payload.s !== siteId)
     throw new ApiError(403, "token_wrong_site", "The visitor token belongs to another site");
   const nowSeconds = Math.floor(now.getTime() / 1000);
-  if (payload.iat > nowSeconds + FUTURE_SKEW_SECONDS) throw invalid("The token was issued in the future.");
+  if (payload.iat > nowSeconds + FUTURE_SKEW_SECONDS) throw invalidToken("The token was issued in the future.");
   const exp = payload.iat + TOKEN_TTL_SECONDS;
   if (exp <= nowSeconds)
     throw new ApiError(401, "token_expired", "The visitor token has expired", {
       detail: "Tokens last 400 days and are renewed with every decision; make a new decision to get a new one.",
     });
   return { s: payload.s, v: payload.v, iat: payload.iat, ...(payload.j ? { j: payload.j } : {}), exp };
-}
-
-/** Reads `Authorization: Bearer <token>`; never a query parameter (R7.3). Capped in length. */
-export function bearer(header: string | undefined): string | null {
-  if (!header) return null;
-  if (header.length > MAX_AUTHORIZATION_LENGTH) throw invalid("The Authorization header is too long.");
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
-  if (!match) throw invalid("Send the token as `Authorization: Bearer <token>`.");
-  return match[1]!;
 }
 
 /**

@@ -19,7 +19,7 @@
  */
 import type { SiteConfig } from "./contract";
 import type { Env } from "./env";
-import { ApiError } from "./errors";
+import { ApiError } from "./lib/errors";
 
 /** Cloudflare's siteverify endpoint (`TURNSTILE_VERIFY_URL` overrides it, for tests). */
 export const DEFAULT_TURNSTILE_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";

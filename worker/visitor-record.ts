@@ -35,7 +35,7 @@
  */
 import type { Preferences } from "./contract";
 import type { Env } from "./env";
-import { storage } from "./errors";
+import { storage } from "./lib/errors";
 import { keepStatement, keptStatement } from "./store/kv-records";
 import { type StoredDecision, latestDecisionStatement, toLatest } from "./store/ledger";
 import { deletePreferences, getPreferences, putPreferences } from "./store/prefs";

@@ -15,7 +15,7 @@
  */
 import { cpus } from "node:os";
 import { gpcFromHeader, parseAcceptLanguage, uaFamily } from "../../worker/policy";
-import { ipPrefix } from "../../worker/security";
+import { ipPrefix } from "../../worker/middleware/rate-limit";
 import type { BenchSection } from "./common";
 
 /** Timed calls per function and input. */

@@ -8,10 +8,10 @@ import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import type { AdminVisitorResponse, SubscribersResponse, UnsubscribeHeadersResponse } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
-import { sha256Hex } from "../../worker/fingerprint";
+import { sha256Hex } from "../../worker/lib/sha256";
 import { auth, call, expectProblem, freshSite, insertApiKey as insertKey, newVisitor, withinOneRateWindow } from "./helpers";
 import {
   confirmToken,

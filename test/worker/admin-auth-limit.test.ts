@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { BASE, b64url, expectProblem, freshSite, insertApiKey, withinOneRateWindow } from "./helpers";
 
 /** The real env with D1 wrapped to count the statements prepared (each lookup prepares one). */

@@ -10,7 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } fr
 import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { emailHash } from "../../worker/email/address";
-import { sha256Hex } from "../../worker/fingerprint";
+import { sha256Hex } from "../../worker/lib/sha256";
 import { type SignupRequestRow, confirm, findSignupRequest, purgeEmailData } from "../../worker/store/subscriptions";
 import { ORIGIN, call, freshSite, randomIp } from "./helpers";
 import {

@@ -12,7 +12,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import type { ConsentResponse, ExportDocument, SubscriptionResponse } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { BASE, ORIGIN, auth, b64url, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision } from "./helpers";
 import {
   ageSendLog,

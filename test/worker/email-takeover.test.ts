@@ -21,7 +21,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { ExportDocument, Preferences, SubscriptionResponse, VisitorSubscriptions } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { putSite } from "../../worker/store/sites";
 import { ORIGIN, auth, call, expectProblem, freshSite, getMe, insertApiKey, newVisitor, prefEntry } from "./helpers";
 import {

@@ -13,8 +13,8 @@ import { emailHash } from "../../worker/email/address";
 import { listHeaders } from "../../worker/email/messages";
 import { signUnsubscribeToken, unsubscribeUrl } from "../../worker/email/unsubscribe-links";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
-import { base64url, fromBase64url } from "../../worker/tokens";
+import { app } from "../../worker/app";
+import { base64url, fromBase64url } from "../../worker/lib/base64url";
 import { BASE, call, flippedByte, freshSite, keySetting, withinOneRateWindow } from "./helpers";
 import {
   ageSendLog,

@@ -9,7 +9,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { ConsentResponse } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { BASE, ORIGIN, auth, decisionBody, decisionRequest, expectNothingWritten, expectProblem, freshSite, getMe, ledgerRows, prefEntry, prefKeys, postDecision } from "./helpers";
 
 /** The real env with some bindings replaced. */

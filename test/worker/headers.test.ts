@@ -29,7 +29,8 @@ import {
   parseAcceptLanguage,
   uaFamily,
 } from "../../worker/policy";
-import { MAX_IP_CHARS, MAX_ORIGIN_CHARS, TOO_LONG, cappedHeader, ipPrefix } from "../../worker/security";
+import { MAX_IP_CHARS, ipPrefix } from "../../worker/middleware/rate-limit";
+import { MAX_ORIGIN_CHARS, TOO_LONG, cappedHeader } from "../../worker/middleware/write-guard";
 import { CHROME_UA, call, decisionBody, expectNothingWritten, expectProblem, freshSite, ledgerRows, postDecision } from "./helpers";
 
 const KB64 = 64 * 1024;

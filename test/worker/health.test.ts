@@ -6,8 +6,8 @@ import { describe, expect, it, vi } from "vitest";
 import { env } from "cloudflare:workers";
 import { createExecutionContext } from "cloudflare:test";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
-import { ASSENT_VERSION } from "../../worker/version";
+import { app } from "../../worker/app";
+import { ASSENT_VERSION } from "../../worker/lib/version";
 import { BASE, call, expectProblem } from "./helpers";
 
 /** A binding that throws on any use at all: touching it fails the request. */

@@ -6,7 +6,8 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Category, ConsentRequestInput, ConsentResponse, Preferences, Problem, SiteConfigInput } from "../../worker/contract";
 import { SiteConfig } from "../../worker/contract";
-import { policyFingerprint, sha256Hex, textHash } from "../../worker/fingerprint";
+import { policyFingerprint, textHash } from "../../worker/fingerprint";
+import { sha256Hex } from "../../worker/lib/sha256";
 import { putSite } from "../../worker/store/sites";
 import demo from "../../examples/sites/demo.json";
 

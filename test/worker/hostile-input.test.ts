@@ -17,7 +17,7 @@ import fc from "fast-check";
 import { beforeAll, describe, expect, it } from "vitest";
 import type { ConsentResponse, Problem } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { confirmedSubscriber } from "./email-helpers";
 import { BASE, ORIGIN, b64url, decisionBody, freshSite, insertApiKey, keySetting, signTokenWith } from "./helpers";
 import { useFakeReceiver } from "./webhook-helpers";

@@ -7,11 +7,12 @@ import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { ConsentRequest, type ConsentRequestInput, Regimes } from "../../worker/contract";
 import { decide, grantsAnything } from "../../worker/decide";
-import { ApiError } from "../../worker/errors";
+import { ApiError } from "../../worker/lib/errors";
 import { policyFingerprint, textHash } from "../../worker/fingerprint";
 import { gpcFromHeader, negotiateLocale, parseAcceptLanguage, resolveRegime, uaFamily } from "../../worker/policy";
-import { ipPrefix } from "../../worker/security";
-import { bearer, signToken, verifyToken } from "../../worker/tokens";
+import { ipPrefix } from "../../worker/middleware/rate-limit";
+import { bearer } from "../../worker/middleware/visitor-auth";
+import { signToken, verifyToken } from "../../worker/tokens";
 import type { Env } from "../../worker/env";
 import { addCategory, call, demoConfig, demoInput, freshSite } from "./helpers";
 

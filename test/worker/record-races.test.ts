@@ -11,7 +11,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import type { ConsentResponse, Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { confirmToken, outboxRows, signupBody, signupRequest } from "./email-helpers";
 import { auth, decisionBody, decisionRequest, freshSite, getMe, ledgerRows, newVisitor, prefEntry } from "./helpers";
 import { sign, siteWithSecret } from "./identity-helpers";

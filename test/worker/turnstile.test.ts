@@ -15,7 +15,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import type { BootstrapResponse, SiteConfigInput } from "../../worker/contract";
 import { SiteConfig } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import {
   DEFAULT_TURNSTILE_VERIFY_URL,
   TURNSTILE_RETRY_AFTER_SECONDS,

@@ -9,7 +9,7 @@ import { describe, expect, it } from "vitest";
 import { emailHash } from "../../worker/email/address";
 import { openUnsubscribeToken, signUnsubscribeToken } from "../../worker/email/unsubscribe-links";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { confirmedSubscriber, subscriptionRows, workerEnv } from "./email-helpers";
 import { BASE, b64url, freshSite, keySetting } from "./helpers";
 

@@ -11,7 +11,7 @@ import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/index";
+import { app } from "../../worker/app";
 import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath } from "./email-helpers";
 import { ORIGIN, auth, call, decisionBody, decisionRequest, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, prefEntry } from "./helpers";
 

@@ -4,7 +4,7 @@
  * plain SHA-256 anyone could recompute from a list of addresses.
  */
 import type { Env } from "../env";
-import { secretHmac } from "../hmac";
+import { secretHmac } from "../lib/hmac";
 
 /** Trimmed and lower-cased. (Local parts are case-sensitive in theory, never in practice.) */
 export function normalizeEmail(email: string): string {

@@ -8,7 +8,7 @@
  *   Retries 5xx and network failures with backoff; a 4xx is the message's fault and is not retried.
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 
 /** A message ready to send. */
 export interface EmailMessage {

@@ -17,9 +17,10 @@
  * while their key is the current or previous token key.
  */
 import type { Env } from "../env";
-import { ApiError } from "../errors";
-import { secretHmac } from "../hmac";
-import { base64url, fromBase64url, openSealed } from "../tokens";
+import { ApiError } from "../lib/errors";
+import { secretHmac } from "../lib/hmac";
+import { base64url, fromBase64url } from "../lib/base64url";
+import { openSealed } from "../tokens";
 
 /** What an unsubscribe link carries. */
 export interface UnsubscribePayload {

@@ -16,11 +16,11 @@ import {
   type IdentitySecretResponse,
   Subject,
 } from "../contract";
-import type { AdminEnv } from "../api-key-auth";
-import { parseJsonBody } from "../body";
-import { ApiError } from "../errors";
+import type { AdminEnv } from "../middleware/api-key-auth";
+import { parseJsonBody } from "../middleware/json-body";
+import { ApiError } from "../lib/errors";
 import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "../identity";
-import { sizeGuard } from "../security";
+import { sizeGuard } from "../middleware/size-guard";
 import { visitorOfSubject } from "../store/subjects";
 import { statusesByVisitor } from "../store/subscriptions";
 import { readVisitorRecord } from "../visitor-record";

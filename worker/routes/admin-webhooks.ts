@@ -21,11 +21,11 @@ import {
   WebhookRedeliverRequest,
   type WebhookRedeliverResponse,
 } from "../contract";
-import type { AdminEnv } from "../api-key-auth";
+import type { AdminEnv } from "../middleware/api-key-auth";
 import type { Env } from "../env";
-import { parseJsonBody } from "../body";
-import { ApiError } from "../errors";
-import { sizeGuard } from "../security";
+import { parseJsonBody } from "../middleware/json-body";
+import { ApiError } from "../lib/errors";
+import { sizeGuard } from "../middleware/size-guard";
 import {
   type EndpointRow,
   MAX_ENDPOINTS_PER_SITE,

@@ -21,12 +21,14 @@ import {
   type UnsubscribeHeadersResponse,
   Uuid,
 } from "../contract";
-import { type AdminEnv, apiKeyAuth } from "../api-key-auth";
+import { type AdminEnv, apiKeyAuth } from "../middleware/api-key-auth";
+import { noStore } from "../middleware/no-store";
 import { emailHash, normalizeEmail } from "../email/address";
 import { listHeaders } from "../email/messages";
-import { parseJsonBody } from "../body";
-import { ApiError } from "../errors";
-import { siteLoader, sizeGuard } from "../security";
+import { parseJsonBody } from "../middleware/json-body";
+import { ApiError } from "../lib/errors";
+import { siteLoader } from "../middleware/site";
+import { sizeGuard } from "../middleware/size-guard";
 import { confirmedPage, statusesByVisitor } from "../store/subscriptions";
 import { adminIdentityRoutes } from "./admin-identity";
 import { webhookAdminRoutes } from "./admin-webhooks";
@@ -44,11 +46,7 @@ const noRecord = () =>
   new ApiError(404, "no_record", "No record of this visitor", { detail: "This site holds no preferences or subscriptions for that visitor id." });
 
 export const adminRoutes = new Hono<AdminEnv>()
-  .use(async function noStore(c, next) {
-    await next();
-    c.header("Cache-Control", "no-store");
-  })
-  .use(siteLoader, apiKeyAuth)
+  .use(noStore, siteLoader, apiKeyAuth)
   .get("/lists/:listId/subscribers", async (c) => {
     const list = siteList(c, c.req.param("listId"));
     const query = SubscribersQuery.safeParse(c.req.query());

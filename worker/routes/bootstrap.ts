@@ -6,9 +6,9 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { type BootstrapResponse, Locale } from "../contract";
-import { ApiError } from "../errors";
+import { ApiError } from "../lib/errors";
 import { edgeDecision, localeDirection, negotiateLocale } from "../policy";
-import type { SiteEnv } from "../security";
+import type { SiteEnv } from "../middleware/site";
 
 const BootstrapQuery = z.object({ lang: Locale.optional() });
 

@@ -24,19 +24,22 @@
  *    the receipt, never a credential.
  */
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
+import { clientNetwork, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays } from "../../shared/consent-rules";
 import { decide } from "../decide";
-import { parseJsonBody } from "../body";
-import { ApiError } from "../errors";
-import { canonicalJson, sha256Hex } from "../fingerprint";
+import { parseJsonBody } from "../middleware/json-body";
+import { ApiError } from "../lib/errors";
+import { canonicalJson } from "../lib/canonical-json";
+import { sha256Hex } from "../lib/sha256";
 import { edgeDecision, uaFamily } from "../policy";
-import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
+import { sizeGuard } from "../middleware/size-guard";
 import { recordDecision } from "../store/ledger";
 import { putPreferences } from "../store/prefs";
 import { revocationOf, tokenSubjects } from "../store/revocations";
 import { signToken } from "../tokens";
-import { readVisitorToken, tokenRevoked } from "../visitor-auth";
+import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { preferencesOf, settleVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 
@@ -49,10 +52,8 @@ function newReceiptId(): string {
   return `rcpt_${[...bytes].map((b) => b.toString(36).padStart(2, "0")).join("")}`;
 }
 
-export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, async (c) => {
-  const { config, fingerprint } = c.get("site");
-  const env = c.env;
-
+/** The `Idempotency-Key` header: a UUID, required, checked before the token and the limit. */
+const idempotencyKeyHeader = createMiddleware<VisitorEnv>(async function idempotencyKeyHeader(c, next) {
   const idempotencyKey = c.req.header("Idempotency-Key");
   if (!idempotencyKey)
     throw new ApiError(400, "idempotency_key_required", "An Idempotency-Key header is required", {
@@ -62,13 +63,23 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
     throw new ApiError(400, "invalid_idempotency_key", "The Idempotency-Key is not a UUID", {
       detail: "Use crypto.randomUUID().",
     });
+  await next();
+});
 
+export const consentRoutes = new Hono<VisitorEnv>().post(
+  "/consents",
+  sizeGuard,
+  idempotencyKeyHeader,
+  // Revocation is checked inside the decision's own batch (store/ledger.ts).
+  visitorToken({ revocation: "route" }),
+  // Per visitor, or per network before a visitor exists.
+  rateLimit<VisitorEnv>((c) => rateLimitKey(c.get("site").config.id, "decision", c.var.visitor ? { visitor: c.var.visitor.v } : clientNetwork(c.req))),
+  async (c) => {
+  const { config, fingerprint } = c.get("site");
+  const env = c.env;
+  const idempotencyKey = c.req.header("Idempotency-Key")!;
   const now = new Date();
-  const payload = await readVisitorToken(env, c.req.header("Authorization"), config.id, now);
-  await enforceRateLimit(
-    env,
-    payload ? `site:${config.id}:v:${payload.v}` : `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}`,
-  );
+  const payload = c.var.visitor;
 
   const request = await parseJsonBody(c.req.raw, ConsentRequest);
   if (request.policyFingerprint !== fingerprint)
@@ -161,4 +172,5 @@ export const consentRoutes = new Hono<SiteEnv>().post("/consents", sizeGuard, as
   };
   c.header("Cache-Control", "no-store");
   return c.json(body, payload ? 200 : 201);
-});
+  },
+);

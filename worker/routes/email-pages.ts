@@ -24,9 +24,9 @@ import type { SiteConfig } from "../contract";
 import type { AppEnv, Env } from "../env";
 import { escapeHtml, emailStrings, listTitles, page } from "../email/messages";
 import { openUnsubscribeToken } from "../email/unsubscribe-links";
-import { ApiError, storage } from "../errors";
-import { sha256Hex } from "../fingerprint";
-import { enforceRateLimit, ipPrefix } from "../security";
+import { ApiError, storage } from "../lib/errors";
+import { sha256Hex } from "../lib/sha256";
+import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../store/sites";
 import { addressState, confirm, findSignupRequest, unsubscribe } from "../store/subscriptions";
 import { refreshVisitorRecord } from "../visitor-record";
@@ -90,8 +90,8 @@ export const emailPages = new Hono<AppEnv>()
     if (!site) return invalidLink();
     const tokenHash = await sha256Hex(c.req.param("token"));
     const limit =
-      (await limited(c.env, `site:${site.id}:confirm:${tokenHash.slice(0, 32)}`)) ??
-      (await limited(c.env, `site:${site.id}:confirm-ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}`));
+      (await limited(c.env, rateLimitKey(site.id, "confirm", { link: tokenHash.slice(0, 32) }))) ??
+      (await limited(c.env, rateLimitKey(site.id, "confirm", clientNetwork(c.req))));
     if (limit) return limit;
     const found = await findSignupRequest(c.env, site.id, tokenHash);
     if (!found) return invalidLink();
@@ -138,7 +138,7 @@ export const emailPages = new Hono<AppEnv>()
     const payload = await openUnsubscribeToken(c.env, c.req.param("token"));
     const site = payload ? await siteOrNull(c.env, payload.s) : null;
     if (!payload || !site || !site.communications.some((l) => l.id === payload.l)) return invalidLink();
-    const limit = await limited(c.env, `site:${site.id}:unsubscribe:${payload.e}`);
+    const limit = await limited(c.env, rateLimitKey(site.id, "unsubscribe", { address: payload.e }));
     if (limit) return limit;
     const address = await addressState(c.env, site.id, payload.e, new Date());
     if (!address.known) return invalidLink();

@@ -26,32 +26,26 @@
  */
 import { Hono } from "hono";
 import { IdentifyRequest, type IdentifyResponse } from "../contract";
-import { parseJsonBody } from "../body";
-import type { Env } from "../env";
-import { ApiError } from "../errors";
+import { parseJsonBody } from "../middleware/json-body";
 import { verifyIdentity } from "../identity";
-import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
+import { clientNetwork, enforceRateLimit, rateLimit, rateLimitKey } from "../middleware/rate-limit";
+import { sizeGuard } from "../middleware/size-guard";
 import { revocationOf, revokeToken } from "../store/revocations";
 import { identificationTokenTime, linkSubject } from "../store/subjects";
 import { signToken } from "../tokens";
-import { authenticateVisitor, readVisitorToken, tokenRevoked } from "../visitor-auth";
+import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { readVisitorRecord } from "../visitor-record";
 
-/** The device's visitor id from its token, or null when it has none that is valid and not revoked. */
-async function deviceVisitor(env: Env, header: string | undefined, siteId: string): Promise<string | null> {
-  try {
-    return (await authenticateVisitor(env, header, siteId))?.v ?? null;
-  } catch (err) {
-    if (err instanceof ApiError && err.status < 500) return null;
-    throw err;
-  }
-}
-
-export const identifyRoutes = new Hono<SiteEnv>().post("/identify", sizeGuard, async (c) => {
-  const siteId = c.get("site").config.id;
+export const identifyRoutes = new Hono<VisitorEnv>().post(
+  "/identify",
+  sizeGuard,
   // Every attempt counts, forged ones included.
-  await enforceRateLimit(c.env, `site:${siteId}:identify:${ipPrefix(c.req.header("CF-Connecting-IP"))}`);
-  const device = await deviceVisitor(c.env, c.req.header("Authorization"), siteId);
+  rateLimit<VisitorEnv>((c) => rateLimitKey(c.get("site").config.id, "identify", clientNetwork(c.req))),
+  // The device's token only says which record to start from: an invalid or revoked one is ignored.
+  visitorToken({ invalid: "ignore" }),
+  async (c) => {
+  const siteId = c.get("site").config.id;
+  const device = c.var.visitor?.v ?? null;
   const { identity } = await parseJsonBody(c.req.raw, IdentifyRequest);
   const now = new Date();
   const subject = await verifyIdentity(c.env, siteId, identity, now);
@@ -64,13 +58,12 @@ export const identifyRoutes = new Hono<SiteEnv>().post("/identify", sizeGuard, a
   };
   c.header("Cache-Control", "no-store");
   return c.json(body);
-}).delete("/identify", async (c) => {
+  },
+).delete("/identify", visitorToken({ required: "Send the token to sign out as `Authorization: Bearer <token>`.", revocation: "route" }), async (c) => {
   const siteId = c.get("site").config.id;
-  const credential = await readVisitorToken(c.env, c.req.header("Authorization"), siteId);
-  if (!credential)
-    throw new ApiError(401, "token_required", "A visitor token is required", { detail: "Send the token to sign out as `Authorization: Bearer <token>`." });
+  const credential = c.var.visitor!;
   // Limited before the revocation check, so a flood with a revoked token costs no D1 reads.
-  await enforceRateLimit(c.env, `site:${siteId}:v:${credential.v}:logout`);
+  await enforceRateLimit(c.env, rateLimitKey(siteId, "logout", { visitor: credential.v }));
   const revoked = await revocationOf(c.env, siteId, credential.subjects, credential.iat);
   if (revoked) throw tokenRevoked(revoked);
   // Tokens from before token ids existed cannot be revoked one by one; they expire.

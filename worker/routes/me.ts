@@ -13,46 +13,36 @@
  * attempt failed after D1. It is rate limited per visitor like decisions.
  */
 import { Hono } from "hono";
-import { createMiddleware } from "hono/factory";
 import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
-import { ApiError } from "../errors";
-import { type SiteEnv, enforceRateLimit } from "../security";
+import { ApiError } from "../lib/errors";
+import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
+import { noStore } from "../middleware/no-store";
 import { eraseVisitor } from "../store/erasure";
 import { listDecisions } from "../store/ledger";
 import { deletePreferences } from "../store/prefs";
 import { revocationOf } from "../store/revocations";
 import { subjectOfVisitor } from "../store/subjects";
 import { statusesByVisitor, visitorSubscriptions } from "../store/subscriptions";
-import { authenticateVisitor, readVisitorToken, tokenRevoked } from "../visitor-auth";
+import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { readVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
-
-interface MeEnv extends SiteEnv {
-  Variables: SiteEnv["Variables"] & { visitorId: string };
-}
 
 /** Export pages through the ledger in steps of this many rows. */
 const EXPORT_PAGE = 200;
 
-const tokenRequired = () =>
-  new ApiError(401, "token_required", "A visitor token is required", {
-    detail: "Send the token from your first decision as `Authorization: Bearer <token>`.",
-  });
+/** What a request without a token is told. */
+const TOKEN_REQUIRED = "Send the token from your first decision as `Authorization: Bearer <token>`.";
 
-/** Verifies the visitor token (401/403, revoked included) and puts the visitor id in the context. */
-const visitorAuth = createMiddleware<MeEnv>(async function visitorAuth(c, next) {
-  const credential = await authenticateVisitor(c.env, c.req.header("Authorization"), c.get("site").config.id);
-  if (!credential) throw tokenRequired();
-  c.set("visitorId", credential.v);
-  c.header("Cache-Control", "no-store");
-  await next();
-});
+/** The reading routes: the visitor's token required, revocation checked. */
+const visitorAuth = visitorToken({ required: TOKEN_REQUIRED });
 
 const PROPAGATION = "Deleted here now; other Cloudflare locations may serve the old state for up to about 60 seconds.";
 
-export const meRoutes = new Hono<MeEnv>()
+export const meRoutes = new Hono<VisitorEnv>()
+  .use("/me", noStore)
+  .use("/me/*", noStore)
   .get("/me", visitorAuth, async (c) => {
-    const prefs = await readVisitorRecord(c.env, c.get("site").config.id, c.get("visitorId"));
+    const prefs = await readVisitorRecord(c.env, c.get("site").config.id, c.var.visitor!.v);
     if (!prefs)
       throw new ApiError(404, "no_record", "No current decision is stored", {
         detail: "The decision expired, was erased, or was never recorded.",
@@ -64,7 +54,7 @@ export const meRoutes = new Hono<MeEnv>()
     if (!query.success)
       throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "limit is 1–200; cursor comes from `next`." });
     const { limit, cursor } = query.data;
-    const rows = await listDecisions(c.env, c.get("site").config.id, c.get("visitorId"), limit, cursor ? Number(cursor) : 0);
+    const rows = await listDecisions(c.env, c.get("site").config.id, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0);
     const body: ReceiptsResponse = {
       receipts: rows.map((r) => r.receipt),
       next: rows.length === limit ? String(rows[rows.length - 1]!.version) : null,
@@ -72,12 +62,12 @@ export const meRoutes = new Hono<MeEnv>()
     return c.json(body);
   })
   .get("/me/subscriptions", visitorAuth, async (c) => {
-    const body: VisitorSubscriptions = { lists: await statusesByVisitor(c.env, c.get("site").config.id, c.get("visitorId")) };
+    const body: VisitorSubscriptions = { lists: await statusesByVisitor(c.env, c.get("site").config.id, c.var.visitor!.v) };
     return c.json(body);
   })
   .get("/me/export", visitorAuth, async (c) => {
     const siteId = c.get("site").config.id;
-    const visitorId = c.get("visitorId");
+    const visitorId = c.var.visitor!.v;
     const receipts = [];
     for (let after = 0; ; ) {
       const rows = await listDecisions(c.env, siteId, visitorId, EXPORT_PAGE, after);
@@ -98,13 +88,13 @@ export const meRoutes = new Hono<MeEnv>()
     c.header("Content-Disposition", `attachment; filename="assent-${siteId}-export.json"`);
     return c.json(body);
   })
-  .delete("/me", async (c) => {
+  // The erasure checks revocation itself, after its rate limit: a token of an erased visitor
+  // is answered like the first erasure (idempotent), not refused.
+  .delete("/me", visitorToken({ required: TOKEN_REQUIRED, revocation: "route" }), async (c) => {
     const siteId = c.get("site").config.id;
     const now = new Date();
-    const credential = await readVisitorToken(c.env, c.req.header("Authorization"), siteId, now);
-    if (!credential) throw tokenRequired();
-    c.header("Cache-Control", "no-store");
-    await enforceRateLimit(c.env, `site:${siteId}:v:${credential.v}:erase`);
+    const credential = c.var.visitor!;
+    await enforceRateLimit(c.env, rateLimitKey(siteId, "erase", { visitor: credential.v }));
     const revoked = await revocationOf(c.env, siteId, credential.subjects, credential.iat);
     if (revoked && revoked !== "erased") throw tokenRevoked(revoked);
     // Already erased: the same answer, nothing changed or queued (only the KV copy deleted

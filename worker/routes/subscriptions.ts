@@ -20,15 +20,17 @@ import { emailHash, normalizeEmail } from "../email/address";
 import { MailError, mailerFor } from "../email/mailer";
 import { confirmationMessage } from "../email/messages";
 import { unsubscribeUrl } from "../email/unsubscribe-links";
-import { parseJsonBody } from "../body";
-import { ApiError } from "../errors";
-import { sha256Hex } from "../fingerprint";
+import { parseJsonBody } from "../middleware/json-body";
+import { ApiError } from "../lib/errors";
+import { sha256Hex } from "../lib/sha256";
 import { negotiateLocale } from "../policy";
-import { type SiteEnv, enforceRateLimit, ipPrefix, sizeGuard } from "../security";
+import { type SiteEnv } from "../middleware/site";
+import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
+import { sizeGuard } from "../middleware/size-guard";
 import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "../store/subscriptions";
-import { base64url } from "../tokens";
+import { base64url } from "../lib/base64url";
 import { requireTurnstile } from "../turnstile";
-import { authenticateVisitor } from "../visitor-auth";
+import { authenticateVisitor } from "../middleware/visitor-auth";
 import { refreshVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 
@@ -81,7 +83,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   if (!email || config.communications.length === 0)
     throw new ApiError(404, "no_lists", "This site has no email lists");
 
-  await enforceRateLimit(c.env, `site:${config.id}:ip:${ipPrefix(c.req.header("CF-Connecting-IP"))}:signup`);
+  await enforceRateLimit(c.env, rateLimitKey(config.id, "signup", clientNetwork(c.req)));
   const request = await parseJsonBody(c.req.raw, SubscriptionRequest);
   const lists = [...new Set(request.lists)];
   for (const id of lists) {
@@ -97,6 +99,8 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   // fails closed (403 turnstile_required / turnstile_failed, 503 turnstile_unavailable).
   await requireTurnstile(c.env, config, request.turnstileToken, c.req.header("CF-Connecting-IP"));
   // A visitor token is optional: the browser that asked, linked only if the mailbox confirms.
+  // Read here rather than by the visitorToken middleware: a signup refused by the checks above
+  // answers as it always did, whatever token it carried, and costs no token verification.
   const visitorId = (await authenticateVisitor(c.env, c.req.header("Authorization"), config.id))?.v ?? null;
   const mailer = configuredMailer(c.env);
 

@@ -3,7 +3,7 @@
  * results by position (`results[4]`) breaks silently when a statement is added. Here each part
  * has a name, the parts run in the order they are given, and the results come back by name.
  */
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 
 /** The results of a named batch, and the summed change counts of a part. */
 export interface NamedResults<K extends string> {

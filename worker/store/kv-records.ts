@@ -4,7 +4,7 @@
  * of the visitor writes it. Every statement about the table is built here.
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 
 /** A statement that yields one row when the visitor's record is kept in KV, none otherwise. */
 export function keptStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {

@@ -8,7 +8,7 @@
  */
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../contract";
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 import { runNamedBatch } from "./batch";
 import { keptStatement } from "./kv-records";
 import { consentUpdatedEvent } from "../webhooks/events";

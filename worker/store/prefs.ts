@@ -5,7 +5,7 @@
  */
 import type { Preferences } from "../contract";
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 import { prefKey } from "./keys";
 
 /** KV refuses expirations less than 60 s ahead. */

@@ -15,7 +15,7 @@
  * is purged once every token it can refuse has expired anyway (`expires_at`).
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 import { TOKEN_TTL_SECONDS } from "../tokens";
 
 /** Why a token stopped working. */

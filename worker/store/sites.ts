@@ -7,7 +7,7 @@
  */
 import { SiteConfig } from "../contract";
 import type { Env } from "../env";
-import { ApiError, storage } from "../errors";
+import { ApiError, storage } from "../lib/errors";
 import { policyFingerprint, textHash } from "../fingerprint";
 import { siteKey } from "./keys";
 

@@ -9,7 +9,7 @@
  * read-then-write race; KV could not do it (no transactions, eventual consistency).
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 import { floorStatement, visitorSubject } from "./revocations";
 
 /**

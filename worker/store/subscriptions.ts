@@ -21,7 +21,7 @@
  * link confirm once (R6.8).
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 import { subscriptionChangedEvent } from "../webhooks/events";
 import { runNamedBatch } from "./batch";
 import { enqueueStatement, newEventId } from "./webhooks";

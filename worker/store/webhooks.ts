@@ -16,7 +16,7 @@
  * tried again (at least once, never lost).
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 
 /** A SQL query that yields zero or one row with a `payload` column (JSON text). Anonymous `?` only. */
 export interface PayloadSource {

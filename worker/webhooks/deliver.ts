@@ -25,10 +25,10 @@
  * holder what a host or port answered, or it would be a scanner of networks the Worker can see.
  */
 import type { Env } from "../env";
-import { deriveSiteSecret } from "../site-secrets";
+import { deriveSiteSecret } from "../lib/site-secrets";
 import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempts } from "../store/webhooks";
-import { fromBase64url } from "../tokens";
-import { ASSENT_VERSION } from "../version";
+import { fromBase64url } from "../lib/base64url";
+import { ASSENT_VERSION } from "../lib/version";
 import { judgeWebhookUrl } from "./url-policy";
 
 /** The cron that drains the webhook outbox (wrangler.toml `[triggers]`); the other is retention. */

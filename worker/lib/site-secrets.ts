@@ -9,7 +9,7 @@
  * per-endpoint or per-generation part in `purpose` lets one secret be replaced without touching
  * the others. Rotating `SITE_SECRET_KEY` itself replaces every derived secret at once.
  */
-import type { Env } from "./env";
+import type { Env } from "../env";
 import { secretHmac } from "./hmac";
 
 /**

@@ -6,7 +6,7 @@ import type { Context } from "hono";
 import { HTTPException } from "hono/http-exception";
 import type { ContentfulStatusCode } from "hono/utils/http-status";
 import type * as z from "zod";
-import type { Problem } from "./contract";
+import type { Problem } from "../contract";
 
 /** Seconds a client should wait before retrying after a storage fault. */
 export const STORAGE_RETRY_AFTER_SECONDS = 2;

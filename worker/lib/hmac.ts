@@ -3,7 +3,7 @@
  * derived per-site secrets both use this one helper. Keys are imported once per isolate.
  */
 import { ApiError } from "./errors";
-import { base64url } from "./tokens";
+import { base64url } from "./base64url";
 
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();

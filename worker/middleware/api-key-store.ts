@@ -3,7 +3,7 @@
  * database holds no usable key; a key belongs to exactly one site.
  */
 import type { Env } from "../env";
-import { storage } from "../errors";
+import { storage } from "../lib/errors";
 
 export interface ApiKeyRow {
   id: string;

@@ -5,11 +5,13 @@
  * sees the mix-up, while a stranger learns nothing a wrong key would not tell.
  */
 import { createMiddleware } from "hono/factory";
-import { ApiKeySecret } from "./contract";
-import { ApiError } from "./errors";
-import { sha256Hex } from "./fingerprint";
-import { type SiteEnv, enforceRateLimit, ipPrefix } from "./security";
-import { findLiveKey, touchKey } from "./store/api-keys";
+import { ApiKeySecret } from "../contract";
+import { bearerCredential } from "../lib/bearer";
+import { ApiError } from "../lib/errors";
+import { sha256Hex } from "../lib/sha256";
+import { findLiveKey, touchKey } from "./api-key-store";
+import { enforceRateLimit, ipPrefix, rateLimitKey } from "./rate-limit";
+import type { SiteEnv } from "./site";
 
 /** Hono generic for the admin routes: the site plus the authenticated key's id. */
 export interface AdminEnv extends SiteEnv {
@@ -37,7 +39,7 @@ const tooManyFailures = () =>
 
 /** Counts a failed attempt of `network`; over the limit, remembers the block and answers 429. */
 async function failed(env: AdminEnv["Bindings"], network: string, refusal: ApiError): Promise<never> {
-  const { success } = await env.AUTH_FAIL_LIMIT.limit({ key: `admin-auth:${network}` });
+  const { success } = await env.AUTH_FAIL_LIMIT.limit({ key: rateLimitKey(null, "admin-auth", { network }) });
   if (!success) {
     if (blocked.size > 10_000) blocked.clear();
     blocked.set(network, Date.now() + BLOCK_SECONDS * 1000);
@@ -52,8 +54,8 @@ export const apiKeyAuth = createMiddleware<AdminEnv>(async function apiKeyAuth(c
   const until = blocked.get(network);
   if (until !== undefined && until > Date.now()) throw tooManyFailures();
   const header = c.req.header("Authorization");
-  const match = header && header.length <= 256 ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match)
+  const secret = header && header.length <= 256 ? bearerCredential(header) : null;
+  if (!secret)
     await failed(
       c.env,
       network,
@@ -63,9 +65,8 @@ export const apiKeyAuth = createMiddleware<AdminEnv>(async function apiKeyAuth(c
       }),
     );
   // A malformed secret cannot match any stored hash: refuse it without a query.
-  const secret = match![1]!;
   if (!ApiKeySecret.safeParse(secret).success) await failed(c.env, network, invalidKey());
-  const key = await findLiveKey(c.env, await sha256Hex(secret));
+  const key = await findLiveKey(c.env, await sha256Hex(secret!));
   if (!key) return failed(c.env, network, invalidKey());
   const siteId = c.get("site").config.id;
   if (key.site_id !== siteId)
@@ -73,7 +74,7 @@ export const apiKeyAuth = createMiddleware<AdminEnv>(async function apiKeyAuth(c
       detail: `Use a key created for the site "${siteId}".`,
     });
   // A guard on cost, per key (keys are 256-bit random, so guessing them is not the worry).
-  await enforceRateLimit(c.env, `site:${siteId}:key:${key.id}`, c.env.ADMIN_LIMIT);
+  await enforceRateLimit(c.env, rateLimitKey(siteId, "admin", { apiKey: key.id }), c.env.ADMIN_LIMIT);
   c.set("apiKeyId", key.id);
   await next();
   // Only a request that was served counts as a use: a refused one writes nothing.

@@ -6,7 +6,7 @@
  * is missing rather than a parse error.
  */
 import type * as z from "zod";
-import { ApiError, invalidBody } from "./errors";
+import { ApiError, invalidBody } from "../lib/errors";
 
 export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
   let raw: unknown;

@@ -1,0 +1,19 @@
+/**
+ * The body cap (R6.3): every route that reads a body mounts `sizeGuard` first, so a large body
+ * costs nothing before it is refused.
+ */
+import { bodyLimit } from "hono/body-limit";
+import { ApiError } from "../lib/errors";
+
+/** Largest request body accepted, in bytes. */
+export const MAX_BODY_BYTES = 8 * 1024;
+
+/** Refuses bodies over MAX_BODY_BYTES with 413: by Content-Length up front, or while reading a streamed body. */
+export const sizeGuard = bodyLimit({
+  maxSize: MAX_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "body_too_large", "The request body is too large", {
+      detail: `Bodies are limited to ${MAX_BODY_BYTES} bytes.`,
+    });
+  },
+});
