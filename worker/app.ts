@@ -17,10 +17,9 @@ import { writeGuard } from "./middleware/write-guard";
 import { adminRoutes } from "./routes/admin";
 import { bootstrapRoutes } from "./routes/bootstrap";
 import { consentRoutes } from "./routes/consents";
-import { emailPages } from "./routes/email-pages";
+import { emailPages, subscriptionRoutes } from "./email";
 import { identifyRoutes } from "./routes/identify";
 import { meRoutes } from "./routes/me";
-import { subscriptionRoutes } from "./routes/subscriptions";
 
 /** Routes under /v1/sites/{siteId}: site loaded, CORS applied, writes guarded. */
 const siteApp = new Hono<SiteEnv>()

@@ -21,7 +21,7 @@ import type { Env } from "./env";
 import { purgeKeptRecords } from "./store/kv-records";
 import { purgeExpired } from "./store/ledger";
 import { purgeRevocations } from "./store/revocations";
-import { purgeEmailData } from "./store/subscriptions";
+import { purgeEmailData } from "./email/store";
 import { purgeWebhookEvents } from "./store/webhooks";
 
 /** Rows of one kind deleted by one statement. */

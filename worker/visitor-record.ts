@@ -39,7 +39,7 @@ import { storage } from "./lib/errors";
 import { keepStatement, keptStatement } from "./store/kv-records";
 import { type StoredDecision, latestDecisionStatement, toLatest } from "./store/ledger";
 import { deletePreferences, getPreferences, putPreferences } from "./store/prefs";
-import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./store/subscriptions";
+import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./email/store";
 
 /** How many times a writer re-reads D1 after writing before it leaves the rest to later writers. */
 const SETTLE_ROUNDS = 4;

@@ -11,7 +11,7 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import { emailHash } from "../../worker/email/address";
 import { sha256Hex } from "../../worker/lib/sha256";
-import { type SignupRequestRow, confirm, findSignupRequest, purgeEmailData } from "../../worker/store/subscriptions";
+import { type SignupRequestRow, confirm, findSignupRequest, purgeEmailData } from "../../worker/email/store";
 import { ORIGIN, call, freshSite, randomIp } from "./helpers";
 import {
   ageSendLog,

@@ -8,8 +8,8 @@ import { expect } from "vitest";
 import type { SubscriptionRequest } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import type { Env } from "../../worker/env";
-import { unsubscribeUrl } from "../../worker/email/unsubscribe-links";
-import type { SignupRequestRow, SubscriptionRow } from "../../worker/store/subscriptions";
+import { unsubscribeUrl } from "../../worker/email/links";
+import type { SignupRequestRow, SubscriptionRow } from "../../worker/email/store";
 import { BASE, ORIGIN, call, randomIp } from "./helpers";
 
 /** The consent wording version of both demo lists. */

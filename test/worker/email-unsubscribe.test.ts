@@ -11,7 +11,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { describe, expect, it } from "vitest";
 import { emailHash } from "../../worker/email/address";
 import { listHeaders } from "../../worker/email/messages";
-import { signUnsubscribeToken, unsubscribeUrl } from "../../worker/email/unsubscribe-links";
+import { signUnsubscribeToken, unsubscribeUrl } from "../../worker/email/links";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/app";
 import { base64url, fromBase64url } from "../../worker/lib/base64url";

@@ -23,7 +23,7 @@ import {
   allowedHostnames,
   requireTurnstile,
   verifyTurnstile,
-} from "../../worker/turnstile";
+} from "../../worker/email/turnstile";
 import { decisionBody, decisionRequest, demoConfig, expectNothingWritten, expectProblem, freshSite, ledgerRows } from "./helpers";
 import { expectNoEmailState, outboxRows, requestRows, signupBody, signupRequest, subscriptionRows, workerEnv } from "./email-helpers";
 

@@ -7,7 +7,7 @@ import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test"
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { emailHash } from "../../worker/email/address";
-import { openUnsubscribeToken, signUnsubscribeToken } from "../../worker/email/unsubscribe-links";
+import { openUnsubscribeToken, signUnsubscribeToken } from "../../worker/email/links";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/app";
 import { confirmedSubscriber, subscriptionRows, workerEnv } from "./email-helpers";

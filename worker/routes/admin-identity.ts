@@ -22,7 +22,7 @@ import { ApiError } from "../lib/errors";
 import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "../identity";
 import { sizeGuard } from "../middleware/size-guard";
 import { visitorOfSubject } from "../store/subjects";
-import { statusesByVisitor } from "../store/subscriptions";
+import { statusesByVisitor } from "../email/store";
 import { readVisitorRecord } from "../visitor-record";
 
 export const adminIdentityRoutes = new Hono<AdminEnv>()

@@ -22,7 +22,7 @@ import { listDecisions } from "../store/ledger";
 import { deletePreferences } from "../store/prefs";
 import { revocationOf } from "../store/revocations";
 import { subjectOfVisitor } from "../store/subjects";
-import { statusesByVisitor, visitorSubscriptions } from "../store/subscriptions";
+import { statusesByVisitor, visitorSubscriptions } from "../email/store";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { readVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";

@@ -26,7 +26,7 @@ import { forgetStatement } from "./kv-records";
 import { eraseDecisionStatements } from "./ledger";
 import { CLAIMED, eraseClaimStatement, visitorSubject } from "./revocations";
 import { eraseSubjectsStatement } from "./subjects";
-import { eraseVisitorEmailParts, linkedAddresses } from "./subscriptions";
+import { eraseVisitorEmailParts, linkedAddresses } from "../email/store";
 import { enqueueStatement, newEventId, redactStatements } from "./webhooks";
 
 /** What an erasure did. `claimed` is false when another erasure of the visitor came first. */

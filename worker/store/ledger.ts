@@ -13,7 +13,7 @@ import { runNamedBatch } from "./batch";
 import { keptStatement } from "./kv-records";
 import { consentUpdatedEvent } from "../webhooks/events";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
-import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "./subscriptions";
+import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../email/store";
 import { enqueueStatement, newEventId } from "./webhooks";
 
 /** What a handler hands over to record one decision. */

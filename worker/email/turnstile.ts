@@ -17,9 +17,9 @@
  * and a fresh `idempotency_key` (a random UUID). The secret is a Wrangler secret, never part of
  * the site config or the client bundle (R6.12); the config holds only the public site key.
  */
-import type { SiteConfig } from "./contract";
-import type { Env } from "./env";
-import { ApiError } from "./lib/errors";
+import type { SiteConfig } from "../contract";
+import type { Env } from "../env";
+import { ApiError } from "../lib/errors";
 
 /** Cloudflare's siteverify endpoint (`TURNSTILE_VERIFY_URL` overrides it, for tests). */
 export const DEFAULT_TURNSTILE_VERIFY_URL = "https://challenges.cloudflare.com/turnstile/v0/siteverify";

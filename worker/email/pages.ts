@@ -22,13 +22,13 @@
 import { Hono } from "hono";
 import type { SiteConfig } from "../contract";
 import type { AppEnv, Env } from "../env";
-import { escapeHtml, emailStrings, listTitles, page } from "../email/messages";
-import { openUnsubscribeToken } from "../email/unsubscribe-links";
+import { escapeHtml, emailStrings, listTitles, page } from "./messages";
+import { openUnsubscribeToken } from "./links";
 import { ApiError, storage } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../store/sites";
-import { addressState, confirm, findSignupRequest, unsubscribe } from "../store/subscriptions";
+import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
 import { refreshVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
 

@@ -1,4 +1,7 @@
 /**
+ * The links in Assent's email: the confirmation link of a signup (`/e/{siteId}/confirm/{token}`,
+ * a random token whose SHA-256 alone is stored) and the one-click unsubscribe link, below.
+ *
  * One-click unsubscribe links (`/u/{token}`, RFC 8058, R5.5, R5.6): an HMAC over
  * `{ s: siteId, l: listId, e: emailHash, iat }` with a key id, no expiry.
  *
@@ -118,4 +121,14 @@ export async function openUnsubscribeToken(env: Env, token: string): Promise<Uns
     if (err instanceof ApiError) throw err;
     return null;
   }
+}
+
+/** A confirmation token: 32 random bytes; only its SHA-256 is stored. */
+export function newConfirmToken(): string {
+  return base64url(crypto.getRandomValues(new Uint8Array(32)));
+}
+
+/** The confirmation link of a signup request, on the Worker's own origin. */
+export function confirmUrl(origin: string, siteId: string, token: string): string {
+  return `${origin}/e/${siteId}/confirm/${token}`;
 }

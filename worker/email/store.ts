@@ -23,8 +23,8 @@
 import type { Env } from "../env";
 import { storage } from "../lib/errors";
 import { subscriptionChangedEvent } from "../webhooks/events";
-import { runNamedBatch } from "./batch";
-import { enqueueStatement, newEventId } from "./webhooks";
+import { runNamedBatch } from "../store/batch";
+import { enqueueStatement, newEventId } from "../store/webhooks";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
 export type EventSource = "preferences" | "email_link" | "one_click" | "api";

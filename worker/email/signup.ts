@@ -16,10 +16,10 @@
  */
 import { Hono } from "hono";
 import { SubscriptionRequest, type SubscriptionResponse } from "../contract";
-import { emailHash, normalizeEmail } from "../email/address";
-import { MailError, mailerFor } from "../email/mailer";
-import { confirmationMessage } from "../email/messages";
-import { unsubscribeUrl } from "../email/unsubscribe-links";
+import { emailHash, normalizeEmail } from "./address";
+import { MailError, mailerFor } from "./mailer";
+import { confirmationMessage } from "./messages";
+import { confirmUrl, newConfirmToken, unsubscribeUrl } from "./links";
 import { parseJsonBody } from "../middleware/json-body";
 import { ApiError } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
@@ -27,9 +27,8 @@ import { negotiateLocale } from "../policy";
 import { type SiteEnv } from "../middleware/site";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
-import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "../store/subscriptions";
-import { base64url } from "../lib/base64url";
-import { requireTurnstile } from "../turnstile";
+import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "./store";
+import { requireTurnstile } from "./turnstile";
 import { authenticateVisitor } from "../middleware/visitor-auth";
 import { refreshVisitorRecord } from "../visitor-record";
 import { deliverSoon } from "../webhooks/deliver";
@@ -66,11 +65,6 @@ function configuredMailer(env: SiteEnv["Bindings"]) {
     console.error(`email is not configured: ${err instanceof Error ? err.message : String(err)}`);
     throw emailUnavailable();
   }
-}
-
-/** A confirmation token: 32 random bytes; only its SHA-256 is stored. */
-function newConfirmToken(): string {
-  return base64url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", sizeGuard, async (c) => {
@@ -139,7 +133,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
     webhooksQueued += recorded.webhooksQueued;
     // Recorded, but the address had its share of messages: the same answer, no message.
     if (recorded.outcome === "quiet") continue;
-    const link = `${origin}/e/${config.id}/confirm/${confirmToken}`;
+    const link = confirmUrl(origin, config.id, confirmToken);
     try {
       const list = config.communications.find((l) => l.id === listId)!;
       const unsubscribe = { url: await unsubscribeUrl(c.env, origin, config.id, listId, hash), listIdDomain: new URL(origin).hostname };
