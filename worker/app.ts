@@ -14,6 +14,7 @@ import { ASSENT_VERSION } from "./lib/version";
 import { siteCors } from "./middleware/cors";
 import { type SiteEnv, siteLoader } from "./middleware/site";
 import { writeGuard } from "./middleware/write-guard";
+import { deliverQueuedWebhooks } from "./webhooks/after-response";
 import { adminRoutes } from "./routes/admin";
 import { bootstrapRoutes } from "./routes/bootstrap";
 import { consentRoutes } from "./routes/consents";
@@ -38,6 +39,8 @@ export const app = new Hono<AppEnv>({ strict: false })
     // Nothing in Assent sets cookies (R7.1); make sure nothing ever does.
     c.res.headers.delete("Set-Cookie");
   })
+  // After the response: webhook deliveries for whatever this request queued.
+  .use(deliverQueuedWebhooks)
   .get("/v1/health", (c) => c.json({ status: "ok" as const, version: ASSENT_VERSION }))
   // Before siteApp, whose guards also match /admin paths: the admin API is server to server
   // (API key, no Origin, no CORS), and its routes answer every /admin path themselves.

@@ -22,7 +22,7 @@ import { purgeKeptRecords } from "./store/kv-records";
 import { purgeExpired } from "./store/ledger";
 import { purgeRevocations } from "./store/revocations";
 import { purgeEmailData } from "./email/store";
-import { purgeWebhookEvents } from "./store/webhooks";
+import { purgeWebhookEvents } from "./webhooks/store";
 
 /** Rows of one kind deleted by one statement. */
 export const PURGE_BATCH = 5000;

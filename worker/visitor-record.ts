@@ -35,7 +35,7 @@
  */
 import type { Preferences } from "./contract";
 import type { Env } from "./env";
-import { storage } from "./lib/errors";
+import { runNamedBatch } from "./lib/d1-batch";
 import { keepStatement, keptStatement } from "./store/kv-records";
 import { type StoredDecision, latestDecisionStatement, toLatest } from "./store/ledger";
 import { deletePreferences, getPreferences, putPreferences } from "./store/prefs";
@@ -68,17 +68,15 @@ export function preferencesOf(stored: StoredDecision, lists: Record<string, Subs
  * has no live decision). With `keep`, the record is marked kept first, in the same transaction.
  */
 async function truth(env: Env, siteId: string, visitorId: string, now: Date, keep = false): Promise<{ kept: boolean; expected: Preferences | null }> {
-  const results = await storage("state read", () =>
-    env.LEDGER.batch([
-      keep ? keepStatement(env, siteId, visitorId) : keptStatement(env, siteId, visitorId),
-      latestDecisionStatement(env, siteId, visitorId),
-      visitorListsStatement(env, siteId, visitorId, now),
-    ]),
-  );
-  const stored = toLatest(results[1]?.results ?? []);
-  const kept = keep || (results[0]?.results.length ?? 0) > 0;
+  const batch = await runNamedBatch(env.LEDGER, "state read", [
+    ["kept", [keep ? keepStatement(env, siteId, visitorId) : keptStatement(env, siteId, visitorId)]],
+    ["latest", [latestDecisionStatement(env, siteId, visitorId)]],
+    ["lists", [visitorListsStatement(env, siteId, visitorId, now)]],
+  ]);
+  const stored = toLatest(batch.rows("latest"));
+  const kept = keep || batch.rows("kept").length > 0;
   if (!stored || Date.parse(stored.receipt.expiresAt) <= now.getTime()) return { kept, expected: null };
-  return { kept, expected: preferencesOf(stored, toStatuses((results[2]?.results ?? []) as { list_id: string; status: SubscriptionStatus }[])) };
+  return { kept, expected: preferencesOf(stored, toStatuses(batch.rows<{ list_id: string; status: SubscriptionStatus }>("lists"))) };
 }
 
 /** Two records say the same (same decision, same list statuses), or both are absent. */

@@ -15,7 +15,7 @@ import { Webhook } from "standardwebhooks";
 import { describe, expect, it, vi } from "vitest";
 import type { WebhookDeliveriesResponse, WebhookEndpoint, WebhookEndpointList, WebhookEvent } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { WEBHOOK_RETENTION_DAYS, purgeWebhookEvents } from "../../worker/store/webhooks";
+import { WEBHOOK_RETENTION_DAYS, purgeWebhookEvents } from "../../worker/webhooks/store";
 import { MAX_ATTEMPTS, deliverDue } from "../../worker/webhooks/deliver";
 import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath, workerEnv } from "./email-helpers";
 import { auth, call, decisionBody, expectProblem, freshSite, insertApiKey, newVisitor, postDecision } from "./helpers";

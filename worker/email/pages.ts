@@ -30,7 +30,7 @@ import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rat
 import { loadSite } from "../store/sites";
 import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
 import { refreshVisitorRecord } from "../visitor-record";
-import { deliverSoon } from "../webhooks/deliver";
+import { queuedWebhooks } from "../webhooks/after-response";
 
 const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) =>
   new Response(body, {
@@ -96,7 +96,7 @@ export const emailPages = new Hono<AppEnv>()
     const found = await findSignupRequest(c.env, site.id, tokenHash);
     if (!found) return invalidLink();
     const { outcome, webhooksQueued } = await confirm(c.env, found, new Date().toISOString());
-    deliverSoon(c, site.id, webhooksQueued);
+    queuedWebhooks(c, site.id, webhooksQueued);
     const s = emailStrings(found.locale);
     if (outcome !== "confirmed") return html(page(found.locale, s.goneTitle, `<p>${escapeHtml(s.goneBody)}</p>`), 410);
     // The browser that asked is linked now: its KV record shows the list as confirmed.
@@ -147,7 +147,7 @@ export const emailPages = new Hono<AppEnv>()
     let queued = 0;
     for (const listId of lists)
       queued += (await unsubscribe(c.env, { siteId: site.id, listId, emailHash: payload.e, at, source: "one_click" })).webhooksQueued;
-    deliverSoon(c, site.id, queued);
+    queuedWebhooks(c, site.id, queued);
     // Every browser linked to this address shows the new status in its KV record.
     for (const visitorId of address.visitorIds) await refreshVisitorRecord(c.env, site.id, visitorId);
     const locale = address.locale ?? site.defaultLocale;

@@ -31,7 +31,7 @@ import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "
 import { requireTurnstile } from "./turnstile";
 import { authenticateVisitor } from "../middleware/visitor-auth";
 import { refreshVisitorRecord } from "../visitor-record";
-import { deliverSoon } from "../webhooks/deliver";
+import { queuedWebhooks } from "../webhooks/after-response";
 
 const DAY_MS = 86_400_000;
 
@@ -147,7 +147,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
     }
   }
   // One delivery run for all lists' events, after the response.
-  deliverSoon(c, config.id, webhooksQueued);
+  queuedWebhooks(c, config.id, webhooksQueued);
   // The visitor's KV record shows its pending requests (worker/visitor-record.ts).
   if (visitorId) await refreshVisitorRecord(c.env, config.id, visitorId);
   const body: SubscriptionResponse = { status: "pending", lists, confirmBy: expiresAt };

@@ -23,8 +23,8 @@
 import type { Env } from "../env";
 import { storage } from "../lib/errors";
 import { subscriptionChangedEvent } from "../webhooks/events";
-import { runNamedBatch } from "../store/batch";
-import { enqueueStatement, newEventId } from "../store/webhooks";
+import { runNamedBatch } from "../lib/d1-batch";
+import { outboxPart, withdrawStatements } from "../webhooks/outbox";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
 export type EventSource = "preferences" | "email_link" | "one_click" | "api";
@@ -119,7 +119,9 @@ export async function recordSignupRequest(env: Env, r: SignupRequest): Promise<S
   const admitted = `(EXISTS (SELECT 1 FROM confirmation_sends WHERE token_hash = ?)
     OR (SELECT COUNT(*) FROM (SELECT 1 FROM confirmation_sends WHERE site_id = ? AND sent_at > ? LIMIT ?)) < ?)`;
   const admittedBinds = [r.tokenHash, r.siteId, dayAgo, r.siteDailyLimit, r.siteDailyLimit];
-  const eventId = newEventId();
+  const pending = subscriptionChangedEvent("subscription.pending", r.siteId, r.at, {
+    list: r.listId, status: "pending", email: null, visitorId: r.visitorId, textVersion: r.textVersion, source: "preferences", reason: null, at: r.at,
+  });
   const batch = await runNamedBatch(env.LEDGER, "subscription write", [
     [
       "reserve",
@@ -148,33 +150,19 @@ export async function recordSignupRequest(env: Env, r: SignupRequest): Promise<S
     ["proof", [eventStatement(env, { siteId: r.siteId, listId: r.listId, emailHash: r.emailHash, kind: "signup", textVersion: r.textVersion, source: "preferences", at: r.at }, admitted, admittedBinds)]],
     // `subscription.pending` (no address: it is not confirmed), unless the address is already
     // confirmed for the list (then nothing changed for the site owner).
-    [
-      "webhook",
-      [
-        enqueueStatement(env, {
-          id: eventId,
-          siteId: r.siteId,
-          type: "subscription.pending",
-          at: r.at,
-          emailHash: r.emailHash,
-          payload: {
-            sql: `SELECT ? AS payload
-                  WHERE ${admitted} AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status = 'confirmed')`,
-            binds: [
-              JSON.stringify(
-                subscriptionChangedEvent(eventId, "subscription.pending", r.siteId, r.at, {
-                  list: r.listId, status: "pending", email: null, visitorId: r.visitorId, textVersion: r.textVersion, source: "preferences", reason: null, at: r.at,
-                }),
-              ),
-              ...admittedBinds, r.siteId, r.listId, r.emailHash,
-            ],
-          },
-        }),
-      ],
-    ],
+    outboxPart("webhook", env, [
+      {
+        event: pending,
+        emailHash: r.emailHash,
+        when: {
+          sql: `${admitted} AND NOT EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status = 'confirmed')`,
+          binds: [...admittedBinds, r.siteId, r.listId, r.emailHash],
+        },
+      },
+    ]),
   ]);
   if (batch.changes("request") === 0) return { outcome: "site_limit" };
-  return { outcome: batch.changes("reserve") === 1 ? "send" : "quiet", eventId, webhooksQueued: batch.changes("webhook") };
+  return { outcome: batch.changes("reserve") === 1 ? "send" : "quiet", eventId: pending.id, webhooksQueued: batch.changes("webhook") };
 }
 
 /**
@@ -191,8 +179,7 @@ export async function withdrawSignupRequest(env: Env, r: SignupRequest, eventId:
         `DELETE FROM subscription_events WHERE seq = (SELECT MAX(seq) FROM subscription_events
            WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3 AND kind = 'signup' AND at = ?4)`,
       ).bind(r.siteId, r.listId, r.emailHash, r.at),
-      env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id = ?1`).bind(eventId),
-      env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id = ?1`).bind(eventId),
+      ...withdrawStatements(env, eventId),
     ]),
   );
 }
@@ -219,7 +206,9 @@ export async function confirm(env: Env, request: SignupRequestRow, at: string): 
   const { token_hash: tokenHash, site_id: siteId, list_id: listId, email_hash: emailHash } = request;
   const live = `EXISTS (SELECT 1 FROM signup_requests r WHERE r.token_hash = ? AND r.used_at IS NULL AND r.expires_at > ?)`;
   const liveBinds = [tokenHash, at];
-  const eventId = newEventId();
+  const confirmed = subscriptionChangedEvent("subscription.confirmed", siteId, at, {
+    list: listId, status: "confirmed", email: request.email, visitorId: request.visitor_id, textVersion: request.text_version, source: "email_link", reason: null, at,
+  });
   const batch = await runNamedBatch(env.LEDGER, "subscription confirm", [
     ["proof", [eventStatement(env, { siteId, listId, emailHash, kind: "confirm", textVersion: request.text_version, source: "email_link", at }, live, liveBinds)]],
     ["suppression", [env.LEDGER.prepare(`DELETE FROM suppressions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND ${live}`).bind(siteId, listId, emailHash, ...liveBinds)]],
@@ -247,29 +236,7 @@ export async function confirm(env: Env, request: SignupRequestRow, at: string): 
         ).bind(at, tokenHash, at),
       ],
     ],
-    [
-      "webhook",
-      [
-        enqueueStatement(env, {
-          id: eventId,
-          siteId,
-          type: "subscription.confirmed",
-          at,
-          emailHash,
-          payload: {
-            sql: `SELECT ? AS payload WHERE ${live}`,
-            binds: [
-              JSON.stringify(
-                subscriptionChangedEvent(eventId, "subscription.confirmed", siteId, at, {
-                  list: listId, status: "confirmed", email: request.email, visitorId: request.visitor_id, textVersion: request.text_version, source: "email_link", reason: null, at,
-                }),
-              ),
-              ...liveBinds,
-            ],
-          },
-        }),
-      ],
-    ],
+    outboxPart("webhook", env, [{ event: confirmed, emailHash, when: { sql: live, binds: liveBinds } }]),
     // Last: spends the request (and forgets the address it carried). Its change count says
     // whether this request won.
     ["spend", [env.LEDGER.prepare(`UPDATE signup_requests SET used_at = ?2, email = NULL WHERE token_hash = ?1 AND used_at IS NULL AND expires_at > ?2`).bind(tokenHash, at)]],
@@ -291,9 +258,11 @@ export async function unsubscribe(
   env: Env,
   s: { siteId: string; listId: string; emailHash: string; at: string; source: EventSource; reason?: "unsubscribe" | "erase" },
 ): Promise<{ changed: boolean; webhooksQueued: number }> {
-  const eventId = newEventId();
   const reason = s.reason ?? "unsubscribe";
   const key = [s.siteId, s.listId, s.emailHash];
+  const unsubscribed = subscriptionChangedEvent("subscription.unsubscribed", s.siteId, s.at, {
+    list: s.listId, status: "unsubscribed", email: null, visitorId: null, textVersion: null, source: s.source, reason, at: s.at,
+  });
   // A change: a subscription to end, a suppression to add, or a live request to void (someone
   // who left before confirming a new signup, while still suppressed from an earlier one).
   const changes = `(EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status != 'unsubscribed')
@@ -302,31 +271,21 @@ export async function unsubscribe(
   const batch = await runNamedBatch(env.LEDGER, "unsubscribe", [
     // `subscription.unsubscribed`, with the address while the row still has it, and the browser
     // most recently linked to it.
-    [
-      "webhook",
-      [
-        enqueueStatement(env, {
-          id: eventId,
-          siteId: s.siteId,
-          type: "subscription.unsubscribed",
-          at: s.at,
-          emailHash: s.emailHash,
-          payload: {
-            sql: `SELECT json_set(?, '$.data.email', (SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?),
-                    '$.data.visitorId', (SELECT visitor_id FROM subscription_links WHERE site_id = ? AND list_id = ? AND email_hash = ? ORDER BY linked_at DESC LIMIT 1)) AS payload
-                  WHERE ${changes}`,
-            binds: [
-              JSON.stringify(
-                subscriptionChangedEvent(eventId, "subscription.unsubscribed", s.siteId, s.at, {
-                  list: s.listId, status: "unsubscribed", email: null, visitorId: null, textVersion: null, source: s.source, reason, at: s.at,
-                }),
-              ),
-              ...key, ...key, ...key, ...key, ...key,
-            ],
+    outboxPart("webhook", env, [
+      {
+        event: unsubscribed,
+        emailHash: s.emailHash,
+        fills: [
+          { path: "$.data.email", sql: `(SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?)`, binds: key },
+          {
+            path: "$.data.visitorId",
+            sql: `(SELECT visitor_id FROM subscription_links WHERE site_id = ? AND list_id = ? AND email_hash = ? ORDER BY linked_at DESC LIMIT 1)`,
+            binds: key,
           },
-        }),
-      ],
-    ],
+        ],
+        when: { sql: changes, binds: [...key, ...key, ...key] },
+      },
+    ]),
     ["proof", [eventStatement(env, { siteId: s.siteId, listId: s.listId, emailHash: s.emailHash, kind: reason, textVersion: null, source: s.source, at: s.at }, changes, [...key, ...key, ...key])]],
     [
       "subscription",
@@ -358,28 +317,31 @@ export async function addressState(
   emailHash: string,
   now: Date,
 ): Promise<{ known: boolean; statuses: Record<string, SubscriptionStatus>; locale: string | null; visitorIds: string[] }> {
-  const [subs, requests, links, suppressed] = await storage("subscription read", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`SELECT list_id, status, locale, confirmed_at FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY confirmed_at DESC`).bind(siteId, emailHash),
-      // Spent and voided requests too (until purged), for the language only: someone who left
-      // before confirming still gets the pages in the language they signed up in.
-      env.LEDGER.prepare(
-        `SELECT list_id, locale, used_at IS NULL AND expires_at > ?3 AS live FROM signup_requests WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`,
-      ).bind(siteId, emailHash, now.toISOString()),
-      env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2 LIMIT 20`).bind(siteId, emailHash),
-      env.LEDGER.prepare(`SELECT 1 AS x FROM suppressions WHERE site_id = ?1 AND email_hash = ?2 LIMIT 1`).bind(siteId, emailHash),
-    ]),
-  );
-  const subRows = (subs?.results ?? []) as { list_id: string; status: SubscriptionStatus; locale: string }[];
-  const requestRows = (requests?.results ?? []) as { list_id: string; locale: string; live: number }[];
+  const batch = await runNamedBatch(env.LEDGER, "subscription read", [
+    ["subscriptions", [env.LEDGER.prepare(`SELECT list_id, status, locale, confirmed_at FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY confirmed_at DESC`).bind(siteId, emailHash)]],
+    // Spent and voided requests too (until purged), for the language only: someone who left
+    // before confirming still gets the pages in the language they signed up in.
+    [
+      "requests",
+      [
+        env.LEDGER.prepare(
+          `SELECT list_id, locale, used_at IS NULL AND expires_at > ?3 AS live FROM signup_requests WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at DESC`,
+        ).bind(siteId, emailHash, now.toISOString()),
+      ],
+    ],
+    ["links", [env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2 LIMIT 20`).bind(siteId, emailHash)]],
+    ["suppressed", [env.LEDGER.prepare(`SELECT 1 AS x FROM suppressions WHERE site_id = ?1 AND email_hash = ?2 LIMIT 1`).bind(siteId, emailHash)]],
+  ]);
+  const subRows = batch.rows<{ list_id: string; status: SubscriptionStatus; locale: string }>("subscriptions");
+  const requestRows = batch.rows<{ list_id: string; locale: string; live: number }>("requests");
   const statuses: Record<string, SubscriptionStatus> = {};
   for (const r of requestRows) if (r.live) statuses[r.list_id] = "pending";
   for (const r of subRows) if (r.status === "confirmed" || !statuses[r.list_id]) statuses[r.list_id] = r.status;
   return {
-    known: subRows.length > 0 || requestRows.length > 0 || (suppressed?.results.length ?? 0) > 0,
+    known: subRows.length > 0 || requestRows.length > 0 || batch.rows("suppressed").length > 0,
     statuses,
     locale: subRows[0]?.locale ?? requestRows[0]?.locale ?? null,
-    visitorIds: ((links?.results ?? []) as { visitor_id: string }[]).map((r) => r.visitor_id),
+    visitorIds: batch.rows<{ visitor_id: string }>("links").map((r) => r.visitor_id),
   };
 }
 
@@ -430,20 +392,28 @@ export interface VisitorSubscription {
 
 /** The subscriptions linked to a visitor and their live requests (their export). */
 export async function visitorSubscriptions(env: Env, siteId: string, visitorId: string, now = new Date()): Promise<VisitorSubscription[]> {
-  const [linked, requests] = await storage("subscription read", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(
-        `SELECT s.* FROM subscription_links l
-           JOIN subscriptions s ON s.site_id = l.site_id AND s.list_id = l.list_id AND s.email_hash = l.email_hash
-         WHERE l.site_id = ?1 AND l.visitor_id = ?2 ORDER BY s.created_at, s.list_id`,
-      ).bind(siteId, visitorId),
-      env.LEDGER.prepare(
-        `SELECT * FROM signup_requests WHERE site_id = ?1 AND visitor_id = ?2 AND used_at IS NULL AND expires_at > ?3 ORDER BY created_at, list_id`,
-      ).bind(siteId, visitorId, now.toISOString()),
-    ]),
-  );
+  const batch = await runNamedBatch(env.LEDGER, "subscription read", [
+    [
+      "linked",
+      [
+        env.LEDGER.prepare(
+          `SELECT s.* FROM subscription_links l
+             JOIN subscriptions s ON s.site_id = l.site_id AND s.list_id = l.list_id AND s.email_hash = l.email_hash
+           WHERE l.site_id = ?1 AND l.visitor_id = ?2 ORDER BY s.created_at, s.list_id`,
+        ).bind(siteId, visitorId),
+      ],
+    ],
+    [
+      "requests",
+      [
+        env.LEDGER.prepare(
+          `SELECT * FROM signup_requests WHERE site_id = ?1 AND visitor_id = ?2 AND used_at IS NULL AND expires_at > ?3 ORDER BY created_at, list_id`,
+        ).bind(siteId, visitorId, now.toISOString()),
+      ],
+    ],
+  ]);
   return [
-    ...((linked?.results ?? []) as SubscriptionRow[]).map((r) => ({
+    ...batch.rows<SubscriptionRow>("linked").map((r) => ({
       list: r.list_id,
       email: r.email,
       status: r.status,
@@ -454,7 +424,7 @@ export async function visitorSubscriptions(env: Env, siteId: string, visitorId: 
       confirmedAt: r.confirmed_at,
       unsubscribedAt: r.unsubscribed_at,
     })),
-    ...((requests?.results ?? []) as SignupRequestRow[]).map((r) => ({
+    ...batch.rows<SignupRequestRow>("requests").map((r) => ({
       list: r.list_id,
       email: r.email,
       status: "pending" as const,
@@ -510,27 +480,18 @@ export function eraseVisitorEmailParts(
   };
   for (const a of e.addresses) {
     const key = [e.siteId, a.list_id, a.email_hash];
-    const eventId = newEventId();
-    const event = enqueueStatement(env, {
-      id: eventId,
-      siteId: e.siteId,
-      type: "subscription.unsubscribed",
-      at: e.at,
-      emailHash: a.email_hash,
-      payload: {
-        sql: `SELECT json_set(?, '$.data.email', s.email) AS payload
-              FROM subscriptions s WHERE s.site_id = ? AND s.list_id = ? AND s.email_hash = ? AND ${guard}`,
-        binds: [
-          JSON.stringify(
-            subscriptionChangedEvent(eventId, "subscription.unsubscribed", e.siteId, e.at, {
-              list: a.list_id, status: "unsubscribed", email: null, visitorId: e.visitorId, textVersion: null, source: "api", reason: "erase", at: e.at,
-            }),
-          ),
-          ...key, ...guardBinds,
-        ],
+    const subscription = { sql: `EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?)`, binds: key };
+    const [, event] = outboxPart("emailWebhookEvents", env, [
+      {
+        event: subscriptionChangedEvent("subscription.unsubscribed", e.siteId, e.at, {
+          list: a.list_id, status: "unsubscribed", email: null, visitorId: e.visitorId, textVersion: null, source: "api", reason: "erase", at: e.at,
+        }),
+        emailHash: a.email_hash,
+        fills: [{ path: "$.data.email", sql: `(SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?)`, binds: key }],
+        when: { sql: `${subscription.sql} AND ${guard}`, binds: [...subscription.binds, ...guardBinds] },
       },
-    });
-    parts.emailWebhookEvents.push(event);
+    ]);
+    parts.emailWebhookEvents.push(...event);
     parts.emailProof.push(
       eventStatement(env, { siteId: e.siteId, listId: a.list_id, emailHash: a.email_hash, kind: "erase", textVersion: null, source: "api", at: e.at }, guard, guardBinds),
     );
@@ -573,11 +534,9 @@ export async function confirmedPage(env: Env, siteId: string, listId: string, af
  * their expiry and up to `batch` throttle entries older than a day. Returns how many of each.
  */
 export async function purgeEmailData(env: Env, now: Date, batch: number): Promise<{ requests: number; sends: number }> {
-  const [requests, sends] = await storage("subscription purge", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`DELETE FROM signup_requests WHERE rowid IN (SELECT rowid FROM signup_requests WHERE expires_at < ?1 LIMIT ?2)`).bind(now.toISOString(), batch),
-      env.LEDGER.prepare(`DELETE FROM confirmation_sends WHERE rowid IN (SELECT rowid FROM confirmation_sends WHERE sent_at < ?1 LIMIT ?2)`).bind(iso(now.getTime() - DAY_MS), batch),
-    ]),
-  );
-  return { requests: requests?.meta.changes ?? 0, sends: sends?.meta.changes ?? 0 };
+  const purge = await runNamedBatch(env.LEDGER, "subscription purge", [
+    ["requests", [env.LEDGER.prepare(`DELETE FROM signup_requests WHERE rowid IN (SELECT rowid FROM signup_requests WHERE expires_at < ?1 LIMIT ?2)`).bind(now.toISOString(), batch)]],
+    ["sends", [env.LEDGER.prepare(`DELETE FROM confirmation_sends WHERE rowid IN (SELECT rowid FROM confirmation_sends WHERE sent_at < ?1 LIMIT ?2)`).bind(iso(now.getTime() - DAY_MS), batch)]],
+  ]);
+  return { requests: purge.changes("requests"), sends: purge.changes("sends") };
 }

@@ -20,7 +20,7 @@ import { noStore } from "../middleware/no-store";
 import { siteLoader } from "../middleware/site";
 import { readVisitorRecord } from "../visitor-record";
 import { adminIdentityRoutes } from "./admin-identity";
-import { webhookAdminRoutes } from "./admin-webhooks";
+import { webhookAdminRoutes } from "../webhooks/admin";
 
 const noRecord = () =>
   new ApiError(404, "no_record", "No record of this visitor", { detail: "This site holds no preferences or subscriptions for that visitor id." });

@@ -8,7 +8,7 @@
  * 2. The ledger row goes to D1 first, in one batch that also settles idempotency and the
  *    `prev_receipt_id` chain. If D1 fails, nothing was written: 503.
  *    The `consent.updated` webhook event is queued in that same batch (transactional outbox);
- *    it is sent right after the response (`deliverSoon`) and retried by the cron.
+ *    it is sent right after the response (worker/webhooks/after-response.ts) and retried by the cron.
  *    With a token, the same batch checks that the token is not revoked (an erasure, a logout,
  *    an identification): a revoked token records nothing and gets 401 `token_revoked`.
  * 3. When the visitor's record is kept in KV (it was read before; the same batch says), the
@@ -41,7 +41,7 @@ import { revocationOf, tokenSubjects } from "../store/revocations";
 import { signToken } from "../tokens";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { preferencesOf, settleVisitorRecord } from "../visitor-record";
-import { deliverSoon } from "../webhooks/deliver";
+import { queuedWebhooks } from "../webhooks/after-response";
 
 /** How long after a first decision its replay without a token still returns a token. */
 export const REPLAY_TOKEN_HOURS = 24;
@@ -145,7 +145,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
       await putPreferences(env, preferences);
       await settleVisitorRecord(env, config.id, visitorId, preferences);
     }
-    deliverSoon(c, config.id, webhooksQueued);
+    queuedWebhooks(c, config.id, webhooksQueued);
   } else {
     // A retry of a request that was recorded before. It must be the same decision, by the same
     // visitor; a tokenless retry may only replay the decision that created its visitor.

@@ -25,7 +25,7 @@ import { subjectOfVisitor } from "../store/subjects";
 import { statusesByVisitor, visitorSubscriptions } from "../email/store";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { readVisitorRecord } from "../visitor-record";
-import { deliverSoon } from "../webhooks/deliver";
+import { queuedWebhooks } from "../webhooks/after-response";
 
 /** Export pages through the ledger in steps of this many rows. */
 const EXPORT_PAGE = 200;
@@ -103,7 +103,7 @@ export const meRoutes = new Hono<VisitorEnv>()
       ? { claimed: false, receiptsDeleted: 0, subscriptionsDeleted: 0, webhooksQueued: 0 }
       : await eraseVisitor(c.env, siteId, credential.v, now);
     await deletePreferences(c.env, siteId, credential.v);
-    deliverSoon(c, siteId, outcome.webhooksQueued);
+    queuedWebhooks(c, siteId, outcome.webhooksQueued);
     const body: ErasureResponse = {
       erased: true,
       receiptsDeleted: outcome.receiptsDeleted,

@@ -6,7 +6,7 @@
  *    erasure of a visitor can claim it, so a second or concurrent erasure changes nothing and
  *    queues nothing; every statement after it is guarded by "this erasure won";
  * 2. the webhook events that name the visitor or one of their addresses are removed
- *    (store/webhooks.ts `redactStatements`);
+ *    (webhooks/outbox.ts `redactStatements`);
  * 3. the email data (store/subscriptions.ts): linked addresses unsubscribed and suppressed
  *    (keyed hash only), subscriptions, links and the visitor's own signup requests deleted;
  * 4. the proof rows and a record that an erasure happened (store/ledger.ts);
@@ -21,13 +21,14 @@
  * revoked, so nothing can read it through this browser).
  */
 import type { Env } from "../env";
-import { runNamedBatch } from "./batch";
+import { runNamedBatch } from "../lib/d1-batch";
 import { forgetStatement } from "./kv-records";
 import { eraseDecisionStatements } from "./ledger";
 import { CLAIMED, eraseClaimStatement, visitorSubject } from "./revocations";
 import { eraseSubjectsStatement } from "./subjects";
 import { eraseVisitorEmailParts, linkedAddresses } from "../email/store";
-import { enqueueStatement, newEventId, redactStatements } from "./webhooks";
+import { consentErasedEvent } from "../webhooks/events";
+import { outboxPart, redactStatements, subjectFill } from "../webhooks/outbox";
 
 /** What an erasure did. `claimed` is false when another erasure of the visitor came first. */
 export interface ErasureOutcome {
@@ -44,19 +45,9 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
   const visitor = await visitorSubject(visitorId);
   const guardBinds = [siteId, visitor, erasureId];
   const addresses = await linkedAddresses(env, siteId, visitorId);
-  const eventId = newEventId();
-  const erasedEvent = { id: eventId, type: "consent.erased", siteId, createdAt: at, data: { visitorId, subject: null, erasedAt: at } };
   const [ledgerDelete, erasureRecord] = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds) as [D1PreparedStatement, D1PreparedStatement];
-  const erasedEventRow = enqueueStatement(env, {
-    id: eventId,
-    siteId,
-    type: "consent.erased",
-    at,
-    payload: {
-      sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload WHERE ${CLAIMED}`,
-      binds: [JSON.stringify(erasedEvent), siteId, visitorId, ...guardBinds],
-    },
-  });
+  // `consent.erased`, with the person's subject id, read before the subject mapping is erased.
+  const erasedEvent = { event: consentErasedEvent(siteId, visitorId, at), fills: [subjectFill(siteId, visitorId)], when: { sql: CLAIMED, binds: guardBinds } };
 
   const batch = await runNamedBatch(env.LEDGER, "erasure", [
     ["claim", [eraseClaimStatement(env, siteId, visitor, erasureId, Math.floor(now.getTime() / 1000))]],
@@ -64,7 +55,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     ...eraseVisitorEmailParts(env, { siteId, visitorId, at, addresses }, CLAIMED, guardBinds),
     ["ledger", [ledgerDelete]],
     ["erasureRecord", [erasureRecord]],
-    ["erasedEvent", [erasedEventRow]],
+    outboxPart("erasedEvent", env, [erasedEvent]),
     ["subject", [eraseSubjectsStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
     ["kvRecord", [forgetStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
   ]);

@@ -9,12 +9,12 @@
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../contract";
 import type { Env } from "../env";
 import { storage } from "../lib/errors";
-import { runNamedBatch } from "./batch";
+import { runNamedBatch } from "../lib/d1-batch";
 import { keptStatement } from "./kv-records";
 import { consentUpdatedEvent } from "../webhooks/events";
+import { outboxPart, subjectFill } from "../webhooks/outbox";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../email/store";
-import { enqueueStatement, newEventId } from "./webhooks";
 
 /** What a handler hands over to record one decision. */
 export interface DecisionRecord {
@@ -186,22 +186,17 @@ export async function recordDecision(
     : env.LEDGER.prepare(`${INSERT_COLUMNS} WHERE true ${conflict}`).bind(...binds);
   // The webhook event is queued in the same transaction, only if this insert created the row
   // (a replay creates none), with the visitor's subject if they were identified.
-  const eventId = newEventId();
-  const webhook = enqueueStatement(env, {
-    id: eventId,
-    siteId: d.siteId,
-    type: "consent.updated",
-    at: d.recordedAt,
-    payload: {
-      sql: `SELECT json_set(?, '$.data.subject', (SELECT subject FROM subjects WHERE site_id = ? AND visitor_id = ?)) AS payload
-            WHERE EXISTS (SELECT 1 FROM ledger WHERE site_id = ? AND receipt_id = ?)`,
-      binds: [JSON.stringify(consentUpdatedEvent(eventId, d)), d.siteId, d.visitorId, d.siteId, d.receiptId],
+  const webhook = outboxPart("webhook", env, [
+    {
+      event: consentUpdatedEvent(d),
+      fills: [subjectFill(d.siteId, d.visitorId)],
+      when: { sql: `EXISTS (SELECT 1 FROM ledger WHERE site_id = ? AND receipt_id = ?)`, binds: [d.siteId, d.receiptId] },
     },
-  });
+  ]);
   const batch = await runNamedBatch(env.LEDGER, "ledger write", [
     ["revoked", token ? [revocationStatement(env, d.siteId, token.subjects, token.iat)] : []],
     ["insert", [insert]],
-    ["webhook", [webhook]],
+    webhook,
     ["lists", token ? [visitorListsStatement(env, d.siteId, d.visitorId, now)] : []],
     ["kept", token ? [keptStatement(env, d.siteId, d.visitorId)] : []],
   ]);
@@ -272,11 +267,9 @@ export const ERASURE_RETENTION_DAYS = 3 * 365;
  */
 export async function purgeExpired(env: Env, now: Date, batch: number): Promise<{ receipts: number; erasures: number }> {
   const cutoff = new Date(now.getTime() - ERASURE_RETENTION_DAYS * 86_400_000).toISOString();
-  const [receipts, erasures] = await storage("ledger purge", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`DELETE FROM ledger WHERE seq IN (SELECT seq FROM ledger WHERE retain_until < ?1 LIMIT ?2)`).bind(now.toISOString(), batch),
-      env.LEDGER.prepare(`DELETE FROM erasures WHERE id IN (SELECT id FROM erasures WHERE erased_at < ?1 LIMIT ?2)`).bind(cutoff, batch),
-    ]),
-  );
-  return { receipts: receipts?.meta.changes ?? 0, erasures: erasures?.meta.changes ?? 0 };
+  const purge = await runNamedBatch(env.LEDGER, "ledger purge", [
+    ["receipts", [env.LEDGER.prepare(`DELETE FROM ledger WHERE seq IN (SELECT seq FROM ledger WHERE retain_until < ?1 LIMIT ?2)`).bind(now.toISOString(), batch)]],
+    ["erasures", [env.LEDGER.prepare(`DELETE FROM erasures WHERE id IN (SELECT id FROM erasures WHERE erased_at < ?1 LIMIT ?2)`).bind(cutoff, batch)]],
+  ]);
+  return { receipts: purge.changes("receipts"), erasures: purge.changes("erasures") };
 }

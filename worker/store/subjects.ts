@@ -9,6 +9,7 @@
  * read-then-write race; KV could not do it (no transactions, eventual consistency).
  */
 import type { Env } from "../env";
+import { runNamedBatch } from "../lib/d1-batch";
 import { storage } from "../lib/errors";
 import { floorStatement, visitorSubject } from "./revocations";
 
@@ -49,9 +50,12 @@ export async function linkSubject(env: Env, siteId: string, subject: string, dev
           `EXISTS (SELECT 1 FROM subjects WHERE site_id = ? AND subject = ? AND visitor_id = ? AND created_at = ?)`, [siteId, subject, deviceVisitorId, at]),
       ]
     : [];
-  const statements = [...device, insert.bind(siteId, subject, crypto.randomUUID(), at), env.LEDGER.prepare(SELECT_VISITOR).bind(siteId, subject)];
-  const results = await storage("subject link", () => env.LEDGER.batch<{ visitor_id: string }>(statements));
-  const row = results[results.length - 1]?.results[0];
+  const batch = await runNamedBatch(env.LEDGER, "subject link", [
+    ["device", device],
+    ["fresh", [insert.bind(siteId, subject, crypto.randomUUID(), at)]],
+    ["visitor", [env.LEDGER.prepare(SELECT_VISITOR).bind(siteId, subject)]],
+  ]);
+  const row = batch.rows<{ visitor_id: string }>("visitor")[0];
   if (!row) throw new Error("subject row missing after insert");
   return row.visitor_id;
 }

@@ -9,7 +9,7 @@
  * code (docs/webhooks.md).
  *
  * Who sends: right after a change, the request that made it tries that site's due deliveries in
- * `waitUntil` (so receivers usually hear within a second), and the per-minute cron sends every
+ * `waitUntil` (after-response.ts, so receivers usually hear within a second), and the per-minute cron sends every
  * due delivery (retries, and anything the first attempt missed). Both claim deliveries with a
  * lease (worker/store/webhooks.ts), so they never send the same one at the same time.
  *
@@ -26,7 +26,7 @@
  */
 import type { Env } from "../env";
 import { deriveSiteSecret } from "../lib/site-secrets";
-import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempts } from "../store/webhooks";
+import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempts } from "./store";
 import { fromBase64url } from "../lib/base64url";
 import { ASSENT_VERSION } from "../lib/version";
 import { judgeWebhookUrl } from "./url-policy";
@@ -146,20 +146,4 @@ export async function deliverDue(env: Env, now: Date, options: { siteId?: string
     if (due.length < BATCH_SIZE) break;
   }
   return run;
-}
-
-/**
- * After a change queued deliveries: try them now, after the response, so receivers hear at
- * once. Failures stay queued for the cron; nothing here can fail the request.
- */
-export function deliverSoon(c: { env: Env; executionCtx: { waitUntil(promise: Promise<unknown>): void } }, siteId: string, queued: number): void {
-  if (queued <= 0) return;
-  const work = deliverDue(c.env, new Date(), { siteId, maxBatches: 1 }).catch((err: unknown) =>
-    console.error("webhook delivery (immediate) failed; the cron will retry:", err),
-  );
-  try {
-    c.executionCtx.waitUntil(work);
-  } catch {
-    // No execution context (not a Worker request): the delivery just runs on.
-  }
 }

@@ -1,17 +1,39 @@
 /**
- * The webhook events Assent emits, built from the records that cause them. Payload shapes are
- * in the contract (`WebhookEvent`, worker/contract.ts). The store modules (ledger.ts,
- * subscriptions.ts) queue them in the same transaction as each change through
- * `enqueueStatements()` (store/webhooks.ts), filling in with `json_set` only what the database
- * alone knows at that moment (a subject id, an address before it is forgotten).
+ * Every webhook event Assent emits is built here, in TypeScript, from the change that causes
+ * it; payload shapes are in the contract (`WebhookEvent`, worker/contract/webhooks.ts). The
+ * stores queue them with the outbox (outbox.ts) in the same transaction as the change; fields
+ * only the database knows at that moment (a subject id, an address before it is forgotten) are
+ * left null here and filled in by the outbox's SQL fills.
  */
-import type { ConsentUpdatedData, SubscriptionChangedData, WebhookEvent } from "../contract";
-import type { DecisionRecord } from "../store/ledger";
+import type { ConsentAction, ConsentSurface, ConsentUpdatedData, Regime, SubscriptionChangedData, WebhookEvent } from "../contract";
+
+/** A new event id: `evt_` and 16 random bytes, hex. */
+export function newEventId(): string {
+  return `evt_${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
+}
+
+/** What a `consent.updated` event tells about a decision (a recorded decision has all of it). */
+export interface DecisionFacts {
+  siteId: string;
+  visitorId: string;
+  receiptId: string;
+  action: ConsentAction;
+  surface: ConsentSurface;
+  categories: Record<string, boolean>;
+  gpc: boolean;
+  gpcApplied: boolean;
+  regime: Regime;
+  jurisdiction: string | null;
+  policyVersion: string;
+  policyFingerprint: string;
+  recordedAt: string;
+  expiresAt: string;
+}
 
 /** `consent.updated` for a decision; `subject` is filled in by SQL from the subjects table. */
-export function consentUpdatedEvent(id: string, d: DecisionRecord): WebhookEvent & { data: ConsentUpdatedData } {
+export function consentUpdatedEvent(d: DecisionFacts): WebhookEvent & { data: ConsentUpdatedData } {
   return {
-    id,
+    id: newEventId(),
     type: "consent.updated",
     siteId: d.siteId,
     createdAt: d.recordedAt,
@@ -34,13 +56,22 @@ export function consentUpdatedEvent(id: string, d: DecisionRecord): WebhookEvent
   };
 }
 
-/** A `subscription.*` event; fields that only the database knows are filled in by SQL (`json_set`). */
+/** `consent.erased`: a visitor erased their record; `subject` is filled in by SQL. */
+export function consentErasedEvent(siteId: string, visitorId: string, at: string): WebhookEvent {
+  return { id: newEventId(), type: "consent.erased", siteId, createdAt: at, data: { visitorId, subject: null, erasedAt: at } };
+}
+
+/** A `subscription.*` event; fields that only the database knows are filled in by SQL. */
 export function subscriptionChangedEvent(
-  id: string,
   type: "subscription.pending" | "subscription.confirmed" | "subscription.unsubscribed",
   siteId: string,
   at: string,
   data: SubscriptionChangedData,
 ): WebhookEvent & { data: SubscriptionChangedData } {
-  return { id, type, siteId, createdAt: at, data };
+  return { id: newEventId(), type, siteId, createdAt: at, data };
+}
+
+/** `webhook.test`, sent on request to one endpoint only. */
+export function webhookTestEvent(siteId: string, endpointId: string, at: string): WebhookEvent {
+  return { id: newEventId(), type: "webhook.test", siteId, createdAt: at, data: { endpointId } };
 }

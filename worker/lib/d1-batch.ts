@@ -3,7 +3,10 @@
  * results by position (`results[4]`) breaks silently when a statement is added. Here each part
  * has a name, the parts run in the order they are given, and the results come back by name.
  */
-import { storage } from "../lib/errors";
+import { storage } from "./errors";
+
+/** One named part of a batch: its name and its statements, run in the order given. */
+export type BatchPart<K extends string> = [K, D1PreparedStatement[]];
 
 /** The results of a named batch, and the summed change counts of a part. */
 export interface NamedResults<K extends string> {
@@ -15,7 +18,7 @@ export interface NamedResults<K extends string> {
 }
 
 /** Runs the parts as one batch (StorageError on failure, as `storage()` does). */
-export async function runNamedBatch<K extends string>(db: D1Database, operation: string, parts: [K, D1PreparedStatement[]][]): Promise<NamedResults<K>> {
+export async function runNamedBatch<K extends string>(db: D1Database, operation: string, parts: BatchPart<K>[]): Promise<NamedResults<K>> {
   const flat = parts.flatMap(([, statements]) => statements);
   const all = flat.length > 0 ? await storage(operation, () => db.batch(flat)) : [];
   const results = {} as Record<K, D1Result[]>;

@@ -1,14 +1,7 @@
 /**
  * Webhooks in D1: endpoints, events and deliveries (migrations/0004_webhooks.sql). Every SQL
- * statement about webhooks lives here.
- *
- * The outbox pattern: `enqueueStatement()` returns the statement that the caller appends to the
- * very D1 batch that records a change (a decision, a confirmation, an unsubscribe...). A batch is
- * one transaction, so the change and its event are stored together or not at all, and the
- * statement is guarded by the same condition as the change, so a replayed request that changes
- * nothing queues nothing. Events are only stored when an endpoint of the site wants them; a
- * trigger (`webhook_events_fan_out`, migrations/0007) gives each wanting endpoint its delivery
- * in the same statement.
+ * statement about endpoints and deliveries lives here; the statements that queue and redact
+ * events, which other features put in their own batches, are in outbox.ts.
  *
  * Delivery state is claimed with a lease (`claim_id`, `lease_until`) in one UPDATE … RETURNING,
  * so the per-minute cron and the immediate attempt after a change never send one delivery twice
@@ -16,60 +9,9 @@
  * tried again (at least once, never lost).
  */
 import type { Env } from "../env";
+import type { WebhookEvent } from "../contract";
+import { runNamedBatch } from "../lib/d1-batch";
 import { storage } from "../lib/errors";
-
-/** A SQL query that yields zero or one row with a `payload` column (JSON text). Anonymous `?` only. */
-export interface PayloadSource {
-  sql: string;
-  binds: unknown[];
-}
-
-/** Whether an endpoint row `e` wants events of the type in column/expression `type`. */
-const WANTS = (type: string) => `EXISTS (SELECT 1 FROM json_each(e.events) j WHERE j.value IN (${type}, '*'))`;
-
-/**
- * The statement that queues an event for every active endpoint of the site that wants it (its
- * change count is 1 when it did). Append it to the batch that makes the change, after the
- * statements the payload depends on. The event row also names the visitor (`data.visitorId`)
- * and the address hash it concerns, so an erasure can find and remove it (`redactStatements`).
- */
-export function enqueueStatement(
-  env: Env,
-  e: { id: string; siteId: string; type: string; at: string; payload: PayloadSource; emailHash?: string | null },
-): D1PreparedStatement {
-  // The gate comes first in a CROSS JOIN, which SQLite keeps as the outer loop: for a site with
-  // no endpoint that wants the event (the common case) the payload is never computed.
-  return env.LEDGER.prepare(
-      `INSERT INTO webhook_events (id, site_id, type, payload, created_at, visitor_id, email_hash)
-       SELECT ?, ?, ?, src.payload, ?, json_extract(src.payload, '$.data.visitorId'), ?
-       FROM (SELECT 1 WHERE EXISTS (SELECT 1 FROM webhook_endpoints e WHERE e.site_id = ? AND e.disabled_at IS NULL AND ${WANTS("?")})) AS gate
-       CROSS JOIN (${e.payload.sql}) AS src
-       WHERE src.payload IS NOT NULL`,
-  ).bind(e.id, e.siteId, e.type, e.at, e.emailHash ?? null, e.siteId, e.type, ...e.payload.binds);
-}
-
-/**
- * The statements an erasure runs first, inside its own batch (guarded by `guard`, SQL with
- * anonymous `?` bound by `guardBinds`): every event of the site that names the erased visitor
- * or one of the erased addresses is deleted with its deliveries, so neither the deliveries API
- * nor a redelivery can show or send it again. Events that an erasure itself made (`consent.erased`,
- * and `subscription.unsubscribed` with reason "erase") stay: they tell the site owner what to
- * erase on their side.
- */
-export function redactStatements(env: Env, siteId: string, visitorId: string, emailHashes: string[], guard: string, guardBinds: unknown[]): D1PreparedStatement[] {
-  const named = `SELECT id FROM webhook_events WHERE site_id = ? AND (visitor_id = ? OR email_hash IN (SELECT value FROM json_each(?)))
-    AND type != 'consent.erased' AND COALESCE(json_extract(payload, '$.data.reason'), '') != 'erase'`;
-  const binds = [siteId, visitorId, JSON.stringify(emailHashes)];
-  return [
-    env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id IN (${named}) AND ${guard}`).bind(...binds, ...guardBinds),
-    env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id IN (${named}) AND ${guard}`).bind(...binds, ...guardBinds),
-  ];
-}
-
-/** A new event id: `evt_` and 16 random bytes, hex. */
-export function newEventId(): string {
-  return `evt_${[...crypto.getRandomValues(new Uint8Array(16))].map((b) => b.toString(16).padStart(2, "0")).join("")}`;
-}
 
 export interface EndpointRow {
   id: string;
@@ -118,13 +60,11 @@ export async function getEndpoint(env: Env, siteId: string, id: string): Promise
 
 /** Disables an endpoint and cancels what it has not received yet. Returns false if unknown. */
 export async function disableEndpoint(env: Env, siteId: string, id: string, at: string): Promise<boolean> {
-  const [disabled] = await storage("webhook write", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`UPDATE webhook_endpoints SET disabled_at = ?3 WHERE site_id = ?1 AND id = ?2 AND disabled_at IS NULL`).bind(siteId, id, at),
-      env.LEDGER.prepare(`UPDATE webhook_deliveries SET status = 'cancelled' WHERE site_id = ?1 AND endpoint_id = ?2 AND status IN ('pending', 'failed')`).bind(siteId, id),
-    ]),
-  );
-  return (disabled?.meta.changes ?? 0) === 1;
+  const batch = await runNamedBatch(env.LEDGER, "webhook write", [
+    ["disable", [env.LEDGER.prepare(`UPDATE webhook_endpoints SET disabled_at = ?3 WHERE site_id = ?1 AND id = ?2 AND disabled_at IS NULL`).bind(siteId, id, at)]],
+    ["cancel", [env.LEDGER.prepare(`UPDATE webhook_deliveries SET status = 'cancelled' WHERE site_id = ?1 AND endpoint_id = ?2 AND status IN ('pending', 'failed')`).bind(siteId, id)]],
+  ]);
+  return batch.changes("disable") === 1;
 }
 
 /** A delivery claimed for sending, with what is needed to send it. */
@@ -151,9 +91,11 @@ export async function claimDue(env: Env, now: Date, limit: number, leaseSeconds:
   const claimId = crypto.randomUUID();
   const at = now.toISOString();
   const lease = new Date(now.getTime() + leaseSeconds * 1000).toISOString();
-  const [, claimed] = await storage("webhook claim", () =>
-    env.LEDGER.batch<ClaimedDelivery>([
-      env.LEDGER.prepare(
+  const batch = await runNamedBatch(env.LEDGER, "webhook claim", [
+    [
+      "claim",
+      [
+        env.LEDGER.prepare(
         `UPDATE webhook_deliveries SET claim_id = ?1, lease_until = ?2, attempts = attempts + 1
          WHERE rowid IN (
            SELECT rowid FROM (
@@ -163,16 +105,22 @@ export async function claimDue(env: Env, now: Date, limit: number, leaseSeconds:
                AND (?5 IS NULL OR site_id = ?5))
            ORDER BY turn, next_attempt_at LIMIT ?4)`,
       ).bind(claimId, lease, at, limit, siteId ?? null),
-      env.LEDGER.prepare(
+      ],
+    ],
+    [
+      "claimed",
+      [
+        env.LEDGER.prepare(
         `SELECT d.event_id, d.endpoint_id, d.site_id, d.attempts, ev.type, ev.payload, ev.created_at, e.url
          FROM webhook_deliveries d
          JOIN webhook_events ev ON ev.id = d.event_id
          JOIN webhook_endpoints e ON e.id = d.endpoint_id
          WHERE d.claim_id = ?1 ORDER BY ev.created_at, ev.id`,
       ).bind(claimId),
-    ]),
-  );
-  return claimed?.results ?? [];
+      ],
+    ],
+  ]);
+  return batch.rows<ClaimedDelivery>("claimed");
 }
 
 /** What one attempt came to. */
@@ -258,16 +206,28 @@ export async function requeueFailed(env: Env, siteId: string, endpointId: string
   return result.meta.changes;
 }
 
-/** Queues a `webhook.test` event for one endpoint only. */
-export async function enqueueTestEvent(env: Env, siteId: string, endpointId: string, id: string, payload: string, at: string): Promise<void> {
-  await storage("webhook write", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`INSERT INTO webhook_events (id, site_id, type, payload, created_at) VALUES (?1, ?2, 'webhook.test', ?3, ?4)`).bind(id, siteId, payload, at),
-      env.LEDGER.prepare(
-        `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at) VALUES (?1, ?2, ?3, 'pending', 0, ?4)`,
-      ).bind(id, endpointId, siteId, at),
-    ]),
-  );
+/**
+ * Queues a `webhook.test` event (events.ts `webhookTestEvent`) for one endpoint only: unlike
+ * every other event it skips the fan-out to every endpoint that wants it, so it is written here.
+ */
+export async function enqueueTestEvent(env: Env, endpointId: string, event: WebhookEvent): Promise<void> {
+  await runNamedBatch(env.LEDGER, "webhook write", [
+    [
+      "event",
+      [
+        env.LEDGER.prepare(`INSERT INTO webhook_events (id, site_id, type, payload, created_at) VALUES (?1, ?2, 'webhook.test', ?3, ?4)`)
+          .bind(event.id, event.siteId, JSON.stringify(event), event.createdAt),
+      ],
+    ],
+    [
+      "delivery",
+      [
+        env.LEDGER.prepare(
+          `INSERT INTO webhook_deliveries (event_id, endpoint_id, site_id, status, attempts, next_attempt_at) VALUES (?1, ?2, ?3, 'pending', 0, ?4)`,
+        ).bind(event.id, endpointId, event.siteId, event.createdAt),
+      ],
+    ],
+  ]);
 }
 
 /** Events (with their deliveries) are kept this long after they were created. */
@@ -282,11 +242,9 @@ export async function purgeWebhookEvents(env: Env, now: Date, batch: number): Pr
   const cutoff = new Date(now.getTime() - WEBHOOK_RETENTION_DAYS * 86_400_000).toISOString();
   const old = `SELECT id FROM webhook_events ev WHERE ev.created_at < ?1
     AND NOT EXISTS (SELECT 1 FROM webhook_deliveries d WHERE d.event_id = ev.id AND d.status = 'pending') ORDER BY ev.created_at, ev.id LIMIT ?2`;
-  const [, events] = await storage("webhook purge", () =>
-    env.LEDGER.batch([
-      env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id IN (${old})`).bind(cutoff, batch),
-      env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id IN (${old})`).bind(cutoff, batch),
-    ]),
-  );
-  return events?.meta.changes ?? 0;
+  const purge = await runNamedBatch(env.LEDGER, "webhook purge", [
+    ["deliveries", [env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id IN (${old})`).bind(cutoff, batch)]],
+    ["events", [env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id IN (${old})`).bind(cutoff, batch)]],
+  ]);
+  return purge.changes("events");
 }

@@ -17,7 +17,6 @@ import {
   WebhookEndpointCreate,
   WebhookEndpointId,
   type WebhookEndpointList,
-  type WebhookEvent,
   WebhookRedeliverRequest,
   type WebhookRedeliverResponse,
 } from "../contract";
@@ -35,11 +34,12 @@ import {
   getEndpoint,
   listDeliveries,
   listEndpoints,
-  newEventId,
   requeueFailed,
-} from "../store/webhooks";
-import { deliverSoon, endpointSecret } from "../webhooks/deliver";
-import { webhookUrlProblem } from "../webhooks/url-policy";
+} from "./store";
+import { queuedWebhooks } from "./after-response";
+import { endpointSecret } from "./deliver";
+import { webhookTestEvent } from "./events";
+import { webhookUrlProblem } from "./url-policy";
 
 async function present(env: Env, row: EndpointRow): Promise<WebhookEndpoint> {
   return {
@@ -137,15 +137,14 @@ export const webhookAdminRoutes = new Hono<AdminEnv>()
     const row = await endpointOf(c);
     const request = await parseJsonBody(c.req.raw, WebhookRedeliverRequest);
     const requeued = await requeueFailed(c.env, row.site_id, row.id, request.eventIds ?? null, new Date().toISOString());
-    deliverSoon(c, row.site_id, requeued);
+    queuedWebhooks(c, row.site_id, requeued);
     const body: WebhookRedeliverResponse = { requeued };
     return c.json(body);
   })
   .post("/:id/test", async (c) => {
     const row = await endpointOf(c);
-    const at = new Date().toISOString();
-    const event: WebhookEvent = { id: newEventId(), type: "webhook.test", siteId: row.site_id, createdAt: at, data: { endpointId: row.id } };
-    await enqueueTestEvent(c.env, row.site_id, row.id, event.id, JSON.stringify(event), at);
-    deliverSoon(c, row.site_id, 1);
+    const event = webhookTestEvent(row.site_id, row.id, new Date().toISOString());
+    await enqueueTestEvent(c.env, row.id, event);
+    queuedWebhooks(c, row.site_id, 1);
     return c.json({ eventId: event.id }, 202);
   });
