@@ -19,7 +19,7 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { SiteConfig, type SiteConfigInput } from "../worker/contract";
-import { siteKey } from "../worker/store/keys";
+import { siteKey } from "../worker/sites/keys";
 
 /** The repository root (this file lives in local/). */
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), "..");

@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { resolve } from "node:path";
 import { ApiKeyId, SiteId } from "../worker/contract";
-import { siteKey } from "../worker/store/keys";
+import { siteKey } from "../worker/sites/keys";
 import { CliError } from "./cli-error";
 import { runWrangler } from "./util";
 

@@ -18,7 +18,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import * as z from "zod";
 import { SiteConfig } from "../worker/contract";
-import { siteKey } from "../worker/store/keys";
+import { siteKey } from "../worker/sites/keys";
 import { createKey, listKeys, revokeKey } from "./api-keys";
 import { CliError } from "./cli-error";
 import { ROOT, runWrangler } from "./util";

@@ -8,19 +8,28 @@
  * - `/e/...`, `/u/...`, `/dev/outbox`: the pages people reach from an email
  */
 import { Hono } from "hono";
+import { bootstrapRoutes, consentAdminRoutes, consentRoutes, identifyRoutes, meRoutes } from "./consent";
+import { emailAdminRoutes, emailPages, subscriptionRoutes } from "./email";
 import type { AppEnv } from "./env";
 import { ApiError, problemResponse, renderError } from "./lib/errors";
 import { ASSENT_VERSION } from "./lib/version";
-import { siteCors } from "./middleware/cors";
-import { type SiteEnv, siteLoader } from "./middleware/site";
-import { writeGuard } from "./middleware/write-guard";
-import { deliverQueuedWebhooks } from "./webhooks/after-response";
-import { adminRoutes } from "./routes/admin";
-import { bootstrapRoutes } from "./routes/bootstrap";
-import { consentRoutes } from "./routes/consents";
-import { emailPages, subscriptionRoutes } from "./email";
-import { identifyRoutes } from "./routes/identify";
-import { meRoutes } from "./routes/me";
+import { type AdminEnv, type SiteEnv, apiKeyAuth, noStore, siteCors, siteLoader, writeGuard } from "./middleware";
+import { deliverQueuedWebhooks, webhookAdminRoutes } from "./webhooks";
+
+/**
+ * The site owner's server-to-server API, under /v1/sites/{siteId}/admin: API key required, every
+ * answer `no-store`. Mounted outside the browser-facing guards (no CORS, no Origin check):
+ * callers are servers, and the API key, not an origin, is what authorizes them.
+ */
+const adminApp = new Hono<AdminEnv>()
+  .use(noStore, siteLoader, apiKeyAuth)
+  .route("/", consentAdminRoutes)
+  .route("/", emailAdminRoutes)
+  .route("/webhooks", webhookAdminRoutes)
+  // Nothing under /admin falls through to the browser-facing routes and their CORS.
+  .all("*", (c) => {
+    throw new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` });
+  });
 
 /** Routes under /v1/sites/{siteId}: site loaded, CORS applied, writes guarded. */
 const siteApp = new Hono<SiteEnv>()
@@ -44,7 +53,7 @@ export const app = new Hono<AppEnv>({ strict: false })
   .get("/v1/health", (c) => c.json({ status: "ok" as const, version: ASSENT_VERSION }))
   // Before siteApp, whose guards also match /admin paths: the admin API is server to server
   // (API key, no Origin, no CORS), and its routes answer every /admin path themselves.
-  .route("/v1/sites/:siteId/admin", adminRoutes)
+  .route("/v1/sites/:siteId/admin", adminApp)
   .route("/v1/sites/:siteId", siteApp)
   .route("/", emailPages);
 

@@ -6,35 +6,9 @@
  */
 import { app } from "./app";
 import type { Env } from "./env";
-import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
-import { WEBHOOK_CRON, deliverDue } from "./webhooks/deliver";
+import { scheduled } from "./scheduled";
 
 export default {
   fetch: app.fetch,
-  /**
-   * Every minute: sends due webhook deliveries (retries, and whatever the immediate attempt
-   * after a change missed), and takes a few steps of the retention job, which continues any
-   * backlog the daily run left. Daily (`17 3 * * *`): the retention job's big run
-   * (worker/retention.ts). `scheduledTime` is the "now" retries and retention are due against.
-   */
-  async scheduled(controller: ScheduledController, env: Env, ctx: ExecutionContext): Promise<void> {
-    const now = new Date(controller.scheduledTime);
-    const webhooks = deliverDue(env, now, { maxBatches: 8 }).then((r) => {
-      if (r.attempted > 0) console.log(`webhooks: ${r.attempted} attempted, ${r.delivered} delivered, ${r.failed} gave up`);
-    });
-    ctx.waitUntil(webhooks);
-    const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
-    ctx.waitUntil(
-      runRetention(env, now, steps).then((r) => {
-        const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords;
-        if (deleted > 0 || controller.cron !== WEBHOOK_CRON)
-          console.log(
-            `retention: deleted ${r.receipts} receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
-              `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations, ` +
-              `${r.keptRecords} kept-record marks` +
-              (r.backlog ? "; more next run" : ""),
-          );
-      }),
-    );
-  },
+  scheduled,
 } satisfies ExportedHandler<Env>;

@@ -14,7 +14,7 @@
  * cannot flip the verdict.
  */
 import { cpus } from "node:os";
-import { gpcFromHeader, parseAcceptLanguage, uaFamily } from "../../worker/policy";
+import { gpcFromHeader, parseAcceptLanguage, uaFamily } from "../../worker/consent/policy";
 import { ipPrefix } from "../../worker/middleware/rate-limit";
 import type { BenchSection } from "./common";
 

@@ -31,7 +31,7 @@ import { cpus, tmpdir } from "node:os";
 import { join } from "node:path";
 import type autocannon from "autocannon";
 import type { BootstrapResponse, ConsentRequestInput } from "../../worker/contract";
-import { prefKey } from "../../worker/store/keys";
+import { prefKey } from "../../worker/consent/store/keys";
 import { type LocalAssent, createLocalAssent } from "../../local/index";
 import { ROOT } from "../util";
 import { type BenchSection, type BenchSettings, benchSettings, int, ms, percent, ratio } from "./common";

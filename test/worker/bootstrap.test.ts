@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import type { BootstrapResponse } from "../../worker/contract";
-import { textHash } from "../../worker/fingerprint";
+import { textHash } from "../../worker/consent/fingerprint";
 import { ORIGIN, call, expectProblem, freshSite } from "./helpers";
 
 const bootstrap = (siteId: string, init: Parameters<typeof call>[1] = {}, query = "") => call(`/v1/sites/${siteId}/bootstrap${query}`, init);

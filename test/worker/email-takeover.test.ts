@@ -22,7 +22,7 @@ import type { ExportDocument, Preferences, SubscriptionResponse, VisitorSubscrip
 import { emailHash } from "../../worker/email/address";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/app";
-import { putSite } from "../../worker/store/sites";
+import { putSite } from "../../worker/sites/store";
 import { ORIGIN, auth, call, expectProblem, freshSite, getMe, insertApiKey, newVisitor, prefEntry } from "./helpers";
 import {
   ageSendLog,

@@ -28,7 +28,7 @@ import {
   negotiateLocale,
   parseAcceptLanguage,
   uaFamily,
-} from "../../worker/policy";
+} from "../../worker/consent/policy";
 import { MAX_IP_CHARS, ipPrefix } from "../../worker/middleware/rate-limit";
 import { MAX_ORIGIN_CHARS, TOO_LONG, cappedHeader } from "../../worker/middleware/write-guard";
 import { CHROME_UA, call, decisionBody, expectNothingWritten, expectProblem, freshSite, ledgerRows, postDecision } from "./helpers";

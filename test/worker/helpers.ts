@@ -6,9 +6,9 @@ import { env, exports } from "cloudflare:workers";
 import { expect } from "vitest";
 import type { Category, ConsentRequestInput, ConsentResponse, Preferences, Problem, SiteConfigInput } from "../../worker/contract";
 import { SiteConfig } from "../../worker/contract";
-import { policyFingerprint, textHash } from "../../worker/fingerprint";
+import { policyFingerprint, textHash } from "../../worker/consent/fingerprint";
 import { sha256Hex } from "../../worker/lib/sha256";
-import { putSite } from "../../worker/store/sites";
+import { putSite } from "../../worker/sites/store";
 import demo from "../../examples/sites/demo.json";
 
 export const ORIGIN = "http://127.0.0.1:8787";

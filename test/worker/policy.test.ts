@@ -6,13 +6,13 @@
 import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
 import { ConsentRequest, type ConsentRequestInput, Regimes } from "../../worker/contract";
-import { decide, grantsAnything } from "../../worker/decide";
+import { decide, grantsAnything } from "../../worker/consent/decide";
 import { ApiError } from "../../worker/lib/errors";
-import { policyFingerprint, textHash } from "../../worker/fingerprint";
-import { gpcFromHeader, negotiateLocale, parseAcceptLanguage, resolveRegime, uaFamily } from "../../worker/policy";
+import { policyFingerprint, textHash } from "../../worker/consent/fingerprint";
+import { gpcFromHeader, negotiateLocale, parseAcceptLanguage, resolveRegime, uaFamily } from "../../worker/consent/policy";
 import { ipPrefix } from "../../worker/middleware/rate-limit";
 import { bearer } from "../../worker/middleware/visitor-auth";
-import { signToken, verifyToken } from "../../worker/tokens";
+import { signToken, verifyToken } from "../../worker/consent/tokens";
 import type { Env } from "../../worker/env";
 import { addCategory, call, demoConfig, demoInput, freshSite } from "./helpers";
 

@@ -8,8 +8,8 @@ import { env } from "cloudflare:workers";
 import { createExecutionContext, createScheduledController, waitOnExecutionContext } from "cloudflare:test";
 import type { ConsentResponse } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { DAILY_STEPS, MINUTE_STEPS, PURGE_BATCH } from "../../worker/retention";
-import { ERASURE_RETENTION_DAYS, purgeExpired } from "../../worker/store/ledger";
+import { DAILY_STEPS, MINUTE_STEPS, PURGE_BATCH } from "../../worker/scheduled/retention";
+import { ERASURE_RETENTION_DAYS, purgeExpired } from "../../worker/consent/store/ledger";
 import { decisionBody, freshSite, ledgerRows, postDecision } from "./helpers";
 
 const DAY_MS = 86_400_000;

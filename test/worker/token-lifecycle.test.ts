@@ -7,7 +7,7 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConsentResponse, ExportDocument, Preferences } from "../../worker/contract";
-import { TOKEN_TTL_SECONDS } from "../../worker/tokens";
+import { TOKEN_TTL_SECONDS } from "../../worker/consent/tokens";
 import {
   ORIGIN,
   auth,

@@ -23,7 +23,7 @@ import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
 import { secretHmac } from "../lib/hmac";
 import { base64url, fromBase64url } from "../lib/base64url";
-import { openSealed } from "../tokens";
+import { openSealed } from "../consent/tokens";
 
 /** What an unsubscribe link carries. */
 export interface UnsubscribePayload {

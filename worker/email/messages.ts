@@ -9,7 +9,7 @@
  * Every value put into HTML is escaped.
  */
 import type { CommunicationList, EmailSettings, SiteConfig } from "../contract";
-import { localeDirection } from "../policy";
+import { localeDirection } from "../consent/policy";
 import type { EmailMessage } from "./mailer";
 
 /** Escapes text for HTML content and attribute values. */

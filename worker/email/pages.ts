@@ -27,9 +27,9 @@ import { openUnsubscribeToken } from "./links";
 import { ApiError, storage } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
-import { loadSite } from "../store/sites";
+import { loadSite } from "../sites/store";
 import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
-import { refreshVisitorRecord } from "../visitor-record";
+import { refreshVisitorRecord } from "../consent/visitor-record";
 import { queuedWebhooks } from "../webhooks/after-response";
 
 const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) =>

@@ -23,14 +23,14 @@ import { confirmUrl, newConfirmToken, unsubscribeUrl } from "./links";
 import { parseJsonBody } from "../middleware/json-body";
 import { ApiError } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
-import { negotiateLocale } from "../policy";
+import { negotiateLocale } from "../consent/policy";
 import { type SiteEnv } from "../middleware/site";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
 import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "./store";
 import { requireTurnstile } from "./turnstile";
 import { authenticateVisitor } from "../middleware/visitor-auth";
-import { refreshVisitorRecord } from "../visitor-record";
+import { refreshVisitorRecord } from "../consent/visitor-record";
 import { queuedWebhooks } from "../webhooks/after-response";
 
 const DAY_MS = 86_400_000;

@@ -7,7 +7,7 @@ import type { MiddlewareHandler } from "hono";
 import { SiteId } from "../contract";
 import type { AppEnv } from "../env";
 import { ApiError } from "../lib/errors";
-import { type LoadedSite, loadSite } from "../store/sites";
+import { type LoadedSite, loadSite } from "../sites/store";
 
 /** Hono generic for routes under /v1/sites/{siteId}. */
 export interface SiteEnv extends AppEnv {

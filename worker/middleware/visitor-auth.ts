@@ -13,8 +13,8 @@ import { createMiddleware } from "hono/factory";
 import type { Env } from "../env";
 import { bearerCredential } from "../lib/bearer";
 import { ApiError } from "../lib/errors";
-import { type RevocationReason, type TokenSubjects, revocationOf, tokenSubjects } from "../store/revocations";
-import { type VerifiedToken, invalidToken, verifyToken } from "../tokens";
+import { type RevocationReason, type TokenSubjects, revocationOf, tokenSubjects } from "../consent/store/revocations";
+import { type VerifiedToken, invalidToken, verifyToken } from "../consent/tokens";
 import type { SiteEnv } from "./site";
 
 /** The longest `Authorization` value read; a real one is about 200 characters. */

@@ -8,9 +8,9 @@
  * for both. That is settled by D1's single writer inside one batch (one transaction), with no
  * read-then-write race; KV could not do it (no transactions, eventual consistency).
  */
-import type { Env } from "../env";
-import { runNamedBatch } from "../lib/d1-batch";
-import { storage } from "../lib/errors";
+import type { Env } from "../../env";
+import { runNamedBatch } from "../../lib/d1-batch";
+import { storage } from "../../lib/errors";
 import { floorStatement, visitorSubject } from "./revocations";
 
 /**

@@ -3,9 +3,9 @@
  * an absolute `expiration`, so a decision disappears by itself when it stops counting (R1.13,
  * R6.4); a decision costs exactly one write and no read.
  */
-import type { Preferences } from "../contract";
-import type { Env } from "../env";
-import { storage } from "../lib/errors";
+import type { Preferences } from "../../contract";
+import type { Env } from "../../env";
+import { storage } from "../../lib/errors";
 import { prefKey } from "./keys";
 
 /** KV refuses expirations less than 60 s ahead. */

@@ -2,7 +2,7 @@
  * Pure decisions made at the edge from one request: GPC, regime and jurisdiction, language,
  * and a coarse browser family for the ledger. No storage, no I/O: unit-tested as tables.
  */
-import { type EdgeDecision, OPT_IN_COUNTRIES, type Regime, type Regimes } from "./contract";
+import { type EdgeDecision, OPT_IN_COUNTRIES, type Regime, type Regimes } from "../contract";
 
 /**
  * Characters of `Sec-GPC` read. A real value is "1" (a few repeats joined with ", " when a proxy

@@ -3,8 +3,8 @@
  * A record goes to KV when it is first read (worker/visitor-record.ts); from then on every change
  * of the visitor writes it. Every statement about the table is built here.
  */
-import type { Env } from "../env";
-import { storage } from "../lib/errors";
+import type { Env } from "../../env";
+import { storage } from "../../lib/errors";
 
 /** A statement that yields one row when the visitor's record is kept in KV, none otherwise. */
 export function keptStatement(env: Env, siteId: string, visitorId: string): D1PreparedStatement {

@@ -14,8 +14,8 @@
  * The visitor id is kept only as a hash: after an erasure nothing here names the visitor. A row
  * is purged once every token it can refuse has expired anyway (`expires_at`).
  */
-import type { Env } from "../env";
-import { storage } from "../lib/errors";
+import type { Env } from "../../env";
+import { storage } from "../../lib/errors";
 import { TOKEN_TTL_SECONDS } from "../tokens";
 
 /** Why a token stopped working. */

@@ -8,7 +8,7 @@
 import { SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { ApiError, storage } from "../lib/errors";
-import { policyFingerprint, textHash } from "../fingerprint";
+import { policyFingerprint, textHash } from "../consent/fingerprint";
 import { siteKey } from "./keys";
 
 /** A validated site with what is derived from it once. */

@@ -17,14 +17,14 @@ import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type Receipts
 import { ApiError } from "../lib/errors";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { noStore } from "../middleware/no-store";
-import { eraseVisitor } from "../store/erasure";
-import { listDecisions } from "../store/ledger";
-import { deletePreferences } from "../store/prefs";
-import { revocationOf } from "../store/revocations";
-import { subjectOfVisitor } from "../store/subjects";
+import { eraseVisitor } from "./store/erasure";
+import { listDecisions } from "./store/ledger";
+import { deletePreferences } from "./store/prefs";
+import { revocationOf } from "./store/revocations";
+import { subjectOfVisitor } from "./store/subjects";
 import { statusesByVisitor, visitorSubscriptions } from "../email/store";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
-import { readVisitorRecord } from "../visitor-record";
+import { readVisitorRecord } from "./visitor-record";
 import { queuedWebhooks } from "../webhooks/after-response";
 
 /** Export pages through the ledger in steps of this many rows. */

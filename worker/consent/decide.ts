@@ -4,11 +4,11 @@
  * `necessary` always true, and GPC applied (R1.14, R2.2). A decision the rules object to is
  * refused with the violation's code as a 422.
  */
-import { type DecisionViolation, type ResolvedDecision, checkDecision, resolveDecision } from "../shared/consent-rules";
-import type { Category, ConsentRequest } from "./contract";
-import { ApiError } from "./lib/errors";
+import { type DecisionViolation, type ResolvedDecision, checkDecision, resolveDecision } from "../../shared/consent-rules";
+import type { Category, ConsentRequest } from "../contract";
+import { ApiError } from "../lib/errors";
 
-export { grantsAnything } from "../shared/consent-rules";
+export { grantsAnything } from "../../shared/consent-rules";
 
 /** The categories a decision records; `gpcApplied` when GPC turned off something asked for. */
 export type Decision = ResolvedDecision;

@@ -1,6 +1,10 @@
 /**
- * The site owner's side of identity across devices, under /v1/sites/{siteId}/admin (mounted by
- * ./admin.ts, so the API key, `no-store` and the no-CORS rules apply):
+ * The consent part of the site owner's API, under /v1/sites/{siteId}/admin (mounted by
+ * worker/app.ts, so the API key, `no-store` and the no-CORS rules apply):
+ *
+ * - `GET /visitors/{visitorId}`: a visitor's current preferences and list statuses.
+ *
+ * And the site owner's side of identity across devices:
  *
  * - `GET /subjects/{subject}`: the person's visitor id, current preferences and list statuses
  *   (the subject percent-encoded as one path segment).
@@ -11,21 +15,36 @@
 import { Hono } from "hono";
 import {
   type AdminSubjectResponse,
+  type AdminVisitorResponse,
   IdentityIssueRequest,
   type IdentityIssueResponse,
   type IdentitySecretResponse,
   Subject,
+  Uuid,
 } from "../contract";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { parseJsonBody } from "../middleware/json-body";
 import { ApiError } from "../lib/errors";
-import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "../identity";
+import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "./identity";
 import { sizeGuard } from "../middleware/size-guard";
-import { visitorOfSubject } from "../store/subjects";
+import { visitorOfSubject } from "./store/subjects";
 import { statusesByVisitor } from "../email/store";
-import { readVisitorRecord } from "../visitor-record";
+import { readVisitorRecord } from "./visitor-record";
 
-export const adminIdentityRoutes = new Hono<AdminEnv>()
+const noRecord = () =>
+  new ApiError(404, "no_record", "No record of this visitor", { detail: "This site holds no preferences or subscriptions for that visitor id." });
+
+export const consentAdminRoutes = new Hono<AdminEnv>()
+  .get("/visitors/:visitorId", async (c) => {
+    const visitorId = c.req.param("visitorId");
+    if (!Uuid.safeParse(visitorId).success) throw noRecord();
+    const siteId = c.get("site").config.id;
+    // Both reads are keyed by this site: another site's visitor id finds nothing (no oracle).
+    const [preferences, lists] = await Promise.all([readVisitorRecord(c.env, siteId, visitorId), statusesByVisitor(c.env, siteId, visitorId)]);
+    if (!preferences && Object.keys(lists).length === 0) throw noRecord();
+    const body: AdminVisitorResponse = { visitorId, preferences, lists };
+    return c.json(body);
+  })
   .get("/subjects/:subject", async (c) => {
     const subject = c.req.param("subject");
     const siteId = c.get("site").config.id;

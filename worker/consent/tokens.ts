@@ -9,9 +9,9 @@
  * random id, so one token can be revoked (a logout); revocations live in D1
  * (store/revocations.ts) and are checked by the routes, because this module does no I/O.
  */
-import type { Env } from "./env";
-import { base64url, fromBase64url } from "./lib/base64url";
-import { ApiError } from "./lib/errors";
+import type { Env } from "../env";
+import { base64url, fromBase64url } from "../lib/base64url";
+import { ApiError } from "../lib/errors";
 
 export interface TokenPayload {
   /** Site id the token is bound to. */

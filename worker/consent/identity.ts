@@ -18,11 +18,11 @@
  * for another site gets the same answer, 401 `invalid_identity`; a correctly signed identity past
  * its `exp` gets 401 `identity_expired`.
  */
-import { Subject } from "./contract";
-import type { Env } from "./env";
-import { ApiError } from "./lib/errors";
-import { deriveSiteSecret } from "./lib/site-secrets";
-import { base64url, fromBase64url } from "./lib/base64url";
+import { Subject } from "../contract";
+import type { Env } from "../env";
+import { ApiError } from "../lib/errors";
+import { deriveSiteSecret } from "../lib/site-secrets";
+import { base64url, fromBase64url } from "../lib/base64url";
 
 /** The format version, first part of every identity. */
 export const IDENTITY_VERSION = "id1";

@@ -8,9 +8,9 @@
  *   while a new category or vendor always does.
  * - The **text hash** covers the wording of one locale, for the proof record.
  */
-import type { SiteConfig, SiteTexts } from "./contract";
-import { canonicalJson } from "./lib/canonical-json";
-import { sha256Hex } from "./lib/sha256";
+import type { SiteConfig, SiteTexts } from "../contract";
+import { canonicalJson } from "../lib/canonical-json";
+import { sha256Hex } from "../lib/sha256";
 
 const byId = <T extends { id: string }>(a: T, b: T) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
 

@@ -28,19 +28,19 @@ import { createMiddleware } from "hono/factory";
 import { clientNetwork, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays } from "../../shared/consent-rules";
-import { decide } from "../decide";
+import { decide } from "./decide";
 import { parseJsonBody } from "../middleware/json-body";
 import { ApiError } from "../lib/errors";
 import { canonicalJson } from "../lib/canonical-json";
 import { sha256Hex } from "../lib/sha256";
-import { edgeDecision, uaFamily } from "../policy";
+import { edgeDecision, uaFamily } from "./policy";
 import { sizeGuard } from "../middleware/size-guard";
-import { recordDecision } from "../store/ledger";
-import { putPreferences } from "../store/prefs";
-import { revocationOf, tokenSubjects } from "../store/revocations";
-import { signToken } from "../tokens";
+import { recordDecision } from "./store/ledger";
+import { putPreferences } from "./store/prefs";
+import { revocationOf, tokenSubjects } from "./store/revocations";
+import { signToken } from "./tokens";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
-import { preferencesOf, settleVisitorRecord } from "../visitor-record";
+import { preferencesOf, settleVisitorRecord } from "./visitor-record";
 import { queuedWebhooks } from "../webhooks/after-response";
 
 /** How long after a first decision its replay without a token still returns a token. */

@@ -27,14 +27,14 @@
 import { Hono } from "hono";
 import { IdentifyRequest, type IdentifyResponse } from "../contract";
 import { parseJsonBody } from "../middleware/json-body";
-import { verifyIdentity } from "../identity";
+import { verifyIdentity } from "./identity";
 import { clientNetwork, enforceRateLimit, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
-import { revocationOf, revokeToken } from "../store/revocations";
-import { identificationTokenTime, linkSubject } from "../store/subjects";
-import { signToken } from "../tokens";
+import { revocationOf, revokeToken } from "./store/revocations";
+import { identificationTokenTime, linkSubject } from "./store/subjects";
+import { signToken } from "./tokens";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
-import { readVisitorRecord } from "../visitor-record";
+import { readVisitorRecord } from "./visitor-record";
 
 export const identifyRoutes = new Hono<VisitorEnv>().post(
   "/identify",
