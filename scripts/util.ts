@@ -56,7 +56,7 @@ export function ensureDevVars(path = join(ROOT, ".dev.vars")): string[] {
     TOKEN_KEY_CURRENT: () => newTokenKey(),
     EMAIL_HASH_KEY: () => randomBytes(32).toString("base64url"),
     SITE_SECRET_KEY: () => randomBytes(32).toString("base64url"),
-    // The key ring of one-click unsubscribe links (newest first); see worker/email/unsubscribe-links.ts.
+    // The key ring of one-click unsubscribe links (newest first); see worker/email/links.ts.
     UNSUBSCRIBE_KEYS: () => `u${new Date().toISOString().slice(0, 10).replaceAll("-", "")}:${randomBytes(32).toString("base64url")}`,
     // Local development only: enables /dev/outbox.
     DEV_MODE: () => "true",

@@ -242,7 +242,7 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
 
   notes.push(
     "",
-    "Cost per decision, as the code documents it (routes/consents.ts, store/ledger.ts, worker/visitor-record.ts):",
+    "Cost per decision, as the code documents it (worker/consent/decisions.ts, worker/consent/store/ledger.ts, worker/consent/visitor-record.ts):",
     "  first decision: 1 rate-limit check; 1 D1 batch (INSERT … RETURNING, webhook outbox gated on an endpoint) writing 1 ledger row;",
     "    no KV operation (KV holds records once they are read); no SITES read while the site memo is warm.",
     "  returning visitor, record in KV: the same batch with the revocation check, list statuses and the kept mark;",

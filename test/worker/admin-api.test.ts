@@ -161,7 +161,7 @@ describe("GET /admin/visitors/{visitorId}", () => {
     expect(res.status).toBe(200);
     expect(res.headers.get("Cache-Control")).toBe("no-store");
     const body = (await res.json()) as AdminVisitorResponse;
-    // The visitor's record carries the list's status too (worker/visitor-record.ts).
+    // The visitor's record carries the list's status too (worker/consent/visitor-record.ts).
     expect(body).toEqual({ visitorId: visitor.visitorId, preferences: { ...visitor.preferences, lists: { blog: "pending" } }, lists: { blog: "pending" } });
 
     // Once the mailbox confirms, the visitor is linked to the subscription: confirmed in both.

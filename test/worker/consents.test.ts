@@ -61,7 +61,7 @@ describe("a first decision", () => {
   it("writes no KV record until the record is read; the first read puts it in KV under pref:v1:{site}:{visitor}", async () => {
     const site = await freshSite();
     const first = await newVisitor(site);
-    // Nobody read it yet: a first decision costs no KV write (worker/visitor-record.ts).
+    // Nobody read it yet: a first decision costs no KV write (worker/consent/visitor-record.ts).
     expect(await prefKeys(site.id)).toEqual([]);
     expect(await getMe(site.id, first.token!).then((r) => r.json())).toEqual(first.preferences);
     expect(await prefKeys(site.id)).toEqual([`pref:v1:${site.id}:${first.visitorId}`]);

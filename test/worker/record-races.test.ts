@@ -2,7 +2,7 @@
  * The visitor's KV record ends equal to what D1 says (the latest ledger row, the list statuses)
  * for any interleaving of decisions, subscription changes, identifications and first reads: KV
  * writes are slowed on purpose, in both orders, so an older write lands after a newer one, as it
- * can in production (worker/visitor-record.ts explains the settling that makes this hold). Each
+ * can in production (worker/consent/visitor-record.ts explains the settling that makes this hold). Each
  * visitor's record is read first (`keptVisitor`), since KV holds only records that were read.
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";

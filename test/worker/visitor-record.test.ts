@@ -1,7 +1,7 @@
 /**
  * The per-visitor KV record carries consent and the status of both email lists (issue #4 item
  * 1, R0.2): subscription changes show up in it, banner decisions never change them. KV holds
- * the records that are read (worker/visitor-record.ts): a decision of a visitor nobody read costs
+ * the records that are read (worker/consent/visitor-record.ts): a decision of a visitor nobody read costs
  * one D1 round trip and no KV operation; once the record was read, a decision costs one KV write,
  * no KV read, and two D1 round trips: its batch and the read that settles the record (R6.7, the
  * cost model).

@@ -13,12 +13,12 @@
  *    an identification): a revoked token records nothing and gets 401 `token_revoked`.
  * 3. When the visitor's record is kept in KV (it was read before; the same batch says), the
  *    state goes to KV (one write, no read), with the visitor's email list statuses read in the
- *    same D1 batch, and is then settled against D1 (worker/visitor-record.ts), so a slower write
+ *    same D1 batch, and is then settled against D1 (worker/consent/visitor-record.ts), so a slower write
  *    of an older decision can never be the one KV keeps. A record nobody read costs no KV write.
  *    If KV fails after D1 succeeded, the answer is 503 too; the client's retry with the same
  *    Idempotency-Key finds the ledger row, settles the KV state from D1 and answers as the first
  *    attempt would have: recorded exactly once.
- * 4. Every answer carries a fresh token (renewal: tokens expire, worker/tokens.ts), except a
+ * 4. Every answer carries a fresh token (renewal: tokens expire, worker/consent/tokens.ts), except a
  *    replay without a token more than REPLAY_TOKEN_HOURS after the decision it replays, or of
  *    a visitor whose tokens were revoked since: whoever holds only an old Idempotency-Key gets
  *    the receipt, never a credential.
@@ -70,7 +70,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
   "/consents",
   sizeGuard,
   idempotencyKeyHeader,
-  // Revocation is checked inside the decision's own batch (store/ledger.ts).
+  // Revocation is checked inside the decision's own batch (worker/consent/store/ledger.ts).
   visitorToken({ revocation: "route" }),
   // Per visitor, or per network before a visitor exists.
   rateLimit<VisitorEnv>((c) => rateLimitKey(c.get("site").config.id, "decision", c.var.visitor ? { visitor: c.var.visitor.v } : clientNetwork(c.req))),
@@ -139,7 +139,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
   let issueToken = true;
   if (created) {
     // The KV record is written only when it is kept there (something read it before), and then
-    // settled against D1 (worker/visitor-record.ts). A visitor's first decision never is: nobody
+    // settled against D1 (worker/consent/visitor-record.ts). A visitor's first decision never is: nobody
     // can have read the record of a visitor id this request just made up.
     if (kept) {
       await putPreferences(env, preferences);

@@ -1,7 +1,7 @@
 /**
  * POST /v1/sites/{siteId}/identify: identity across devices.
  *
- * The widget sends `{ identity }`, a subject id the site's backend signed (worker/identity.ts),
+ * The widget sends `{ identity }`, a subject id the site's backend signed (worker/consent/identity.ts),
  * and, when this browser already has a visitor record, its visitor token. The answer names the
  * person's one visitor record (the same on every device) with a token for it and its current
  * state; the widget then keeps whichever of its own and that state is newer (R6.1).
@@ -9,12 +9,12 @@
  * - The first device a person is identified on keeps its own visitor record: its earlier choices
  *   become the person's. Every later device switches to that record.
  * - A device whose visitor record already belongs to another subject (a shared browser) never
- *   has it taken over: the new subject gets a fresh record (store/subjects.ts).
+ *   has it taken over: the new subject gets a fresh record (worker/consent/store/subjects.ts).
  * - A device token that no longer verifies (rotated out, another site's) is ignored rather than
  *   refused: it only says which record to start from, and the identity alone authorizes.
  *
  * - When the device's own record becomes the person's, every token of it issued before is
- *   revoked (store/subjects.ts): whoever used this browser before cannot read the person's
+ *   revoked (worker/consent/store/subjects.ts): whoever used this browser before cannot read the person's
  *   record with a token they kept. The answer carries a new token.
  * - A revoked device token (an erased visitor, a signed-out token) is ignored like an invalid one.
  *

@@ -11,7 +11,7 @@
  * - The MAC covers the site id as well, so an identity signed for one site is worthless on
  *   another even if a site owner reuses the secret by mistake.
  * - `secret`: the site's identity secret, `idsec_<43 base64url characters>`, derived from the
- *   Wrangler secret SITE_SECRET_KEY (worker/site-secrets.ts, purpose "identity"). The **whole
+ *   Wrangler secret SITE_SECRET_KEY (worker/lib/site-secrets.ts, purpose "identity"). The **whole
  *   string, prefix included**, is the HMAC key: what the owner copies is exactly what they use.
  *
  * Verification uses `crypto.subtle.verify` (constant time). Anything malformed, forged, or signed

@@ -3,9 +3,9 @@
  * GET /me/receipts (decision history), GET /me/subscriptions, GET /me/export (everything, as a
  * download) and DELETE /me (erasure).
  *
- * Every route checks the token's signature, expiry and revocation (worker/visitor-auth.ts).
+ * Every route checks the token's signature, expiry and revocation (worker/middleware/visitor-auth.ts).
  * Email data appears only where the mailbox confirmed this browser's signup (a link,
- * store/subscriptions.ts) or as this browser's own pending requests.
+ * worker/email/store.ts) or as this browser's own pending requests.
  *
  * DELETE /me is idempotent: the erasure revokes the visitor's tokens, and a second DELETE with
  * the same token (a retry, a double click, a flood) answers the same success with zero counts,

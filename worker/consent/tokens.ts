@@ -7,7 +7,7 @@
  * A token expires TOKEN_TTL_SECONDS after `iat`, and every decision and identification answers
  * with a fresh one, so a browser in use never holds an expired token. `j` is the token's own
  * random id, so one token can be revoked (a logout); revocations live in D1
- * (store/revocations.ts) and are checked by the routes, because this module does no I/O.
+ * (worker/consent/store/revocations.ts) and are checked by the routes, because this module does no I/O.
  */
 import type { Env } from "../env";
 import { base64url, fromBase64url } from "../lib/base64url";
@@ -143,7 +143,7 @@ export async function verifyToken(env: Env, token: string, siteId: string, now =
  * Opens a token sealed as `<prefix>.<kid>.<payload>.<sig>` with the visitor-token keys (the
  * current or previous one): the payload when the signature is right, otherwise null, with no
  * hint of why. Only for unsubscribe links made before they had a key ring of their own
- * (worker/email/unsubscribe-links.ts, `u1.` links).
+ * (worker/email/links.ts, `u1.` links).
  */
 export async function openSealed<T>(env: Env, prefix: string, token: string): Promise<T | null> {
   const parts = token.split(".");

@@ -83,7 +83,7 @@ export const Preferences = z.object({
   /**
    * The status of each email list the visitor signed up to from their browser, so consent and
    * both communication preferences are in one record per visitor. A copy: the subscriptions in
-   * D1 (keyed by address, R0.2) are the truth (see worker/visitor-record.ts). Absent in
+   * D1 (keyed by address, R0.2) are the truth (see worker/consent/visitor-record.ts). Absent in
    * records written before this field existed.
    */
   lists: z.record(z.string(), z.enum(["pending", "confirmed", "unsubscribed"])).optional(),

@@ -1,6 +1,6 @@
 /**
  * Identity across devices: POST /v1/sites/{siteId}/identify (widget) and the site owner's
- * /admin/subjects, /admin/identity-secret, /admin/identities (worker/identity.ts).
+ * /admin/subjects, /admin/identity-secret, /admin/identities (worker/consent/identity.ts).
  */
 import * as z from "zod";
 import { Preferences } from "./consents";

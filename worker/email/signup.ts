@@ -2,7 +2,7 @@
  * POST /v1/sites/{siteId}/subscriptions: a signup to one or more email lists (R5.1, R5.2).
  *
  * Each list gets a signup request and its own confirmation message; nothing is confirmed or
- * changed here, and no existing subscription is read out or touched (store/subscriptions.ts):
+ * changed here, and no existing subscription is read out or touched (worker/email/store.ts):
  * only the click in the mailbox links this browser to a subscription. The answer is the same
  * whatever the address's history (no enumeration).
  *
@@ -148,7 +148,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   }
   // One delivery run for all lists' events, after the response.
   queuedWebhooks(c, config.id, webhooksQueued);
-  // The visitor's KV record shows its pending requests (worker/visitor-record.ts).
+  // The visitor's KV record shows its pending requests (worker/consent/visitor-record.ts).
   if (visitorId) await refreshVisitorRecord(c.env, config.id, visitorId);
   const body: SubscriptionResponse = { status: "pending", lists, confirmBy: expiresAt };
   c.header("Cache-Control", "no-store");

@@ -453,7 +453,7 @@ export type EmailErasurePart = "emailWebhookEvents" | "emailProof" | "suppressio
 
 /**
  * The statements that erase a visitor's email data, for the erasure's own batch
- * (store/erasure.ts), as named parts (store/batch.ts), each guarded by `guard` (SQL with
+ * (worker/consent/store/erasure.ts), as named parts (worker/lib/d1-batch.ts), each guarded by `guard` (SQL with
  * anonymous `?`, bound by `guardBinds`: "this erasure won"):
  * - each linked address is unsubscribed with reason "erase" and suppressed (only the keyed hash
  *   stays, so an import can never re-add it, R5.7), its event logged and its webhook queued (the

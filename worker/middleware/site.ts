@@ -1,6 +1,6 @@
 /**
  * Site loading for every route under /v1/sites/{siteId}: the path segment is validated and the
- * site's configuration loaded (worker/store/sites.ts) into `c.var.site`, or the request ends
+ * site's configuration loaded (worker/sites/store.ts) into `c.var.site`, or the request ends
  * with 400 `invalid_site_id` / 404 before any other work.
  */
 import type { MiddlewareHandler } from "hono";

@@ -1,7 +1,7 @@
 /**
  * The one way a route reads a visitor token: `Authorization: Bearer <token>` (never a URL,
- * R7.3), its signature, site and expiry (worker/tokens.ts), and whether it was revoked
- * (store/revocations.ts, one D1 read).
+ * R7.3), its signature, site and expiry (worker/consent/tokens.ts), and whether it was revoked
+ * (worker/consent/store/revocations.ts, one D1 read).
  *
  * Routes mount `visitorToken(options)`, which puts the verified token in `c.var.visitor` (null
  * when the request has none and none is required). The decision route checks revocation inside

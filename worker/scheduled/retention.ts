@@ -4,13 +4,13 @@
  *
  * | data | kept | store |
  * | --- | --- | --- |
- * | proof rows (ledger) | until `retain_until` (decision expiry + the site's `proofRetentionDays`) | store/ledger.ts |
- * | erasure records | ERASURE_RETENTION_DAYS | store/ledger.ts |
- * | signup requests (pending double opt-in) | until their link expires (`confirmDays`) | store/subscriptions.ts |
- * | confirmation-send log (hashes) | 1 day | store/subscriptions.ts |
- * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | store/webhooks.ts |
- * | token revocations | until every token they refuse has expired | store/revocations.ts |
- * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | store/kv-records.ts |
+ * | proof rows (ledger) | until `retain_until` (decision expiry + the site's `proofRetentionDays`) | worker/consent/store/ledger.ts |
+ * | erasure records | ERASURE_RETENTION_DAYS | worker/consent/store/ledger.ts |
+ * | signup requests (pending double opt-in) | until their link expires (`confirmDays`) | worker/email/store.ts |
+ * | confirmation-send log (hashes) | 1 day | worker/email/store.ts |
+ * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | worker/webhooks/store.ts |
+ * | token revocations | until every token they refuse has expired | worker/consent/store/revocations.ts |
+ * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | worker/consent/store/kv-records.ts |
  *
  * Each step deletes at most PURGE_BATCH rows per kind in one statement (D1 does the work, not
  * the Worker's CPU), and a run takes at most `maxSteps` steps per kind: the daily run more, the

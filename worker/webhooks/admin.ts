@@ -1,6 +1,6 @@
 /**
  * Webhook endpoints of the site owner's API, mounted at /v1/sites/{siteId}/admin/webhooks
- * (API key required, see admin.ts):
+ * (API key required, assembled in worker/app.ts):
  *
  * - `POST /`: add an endpoint `{ url, events?, description? }` → 201 with its signing secret.
  * - `GET /`: the site's endpoints (with their secrets).

@@ -11,7 +11,7 @@
  * Who sends: right after a change, the request that made it tries that site's due deliveries in
  * `waitUntil` (after-response.ts, so receivers usually hear within a second), and the per-minute cron sends every
  * due delivery (retries, and anything the first attempt missed). Both claim deliveries with a
- * lease (worker/store/webhooks.ts), so they never send the same one at the same time.
+ * lease (worker/webhooks/store.ts), so they never send the same one at the same time.
  *
  * A 2xx answer is success. Anything else — another status, a redirect (never followed), a
  * network error, no answer within ATTEMPT_TIMEOUT_MS — is retried on RETRY_DELAYS_SECONDS; after

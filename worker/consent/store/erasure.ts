@@ -2,20 +2,20 @@
  * A visitor's erasure (R9.2), as one D1 batch — one transaction — made of the statements each
  * store module owns:
  *
- * 1. the claim (store/revocations.ts): the visitor's tokens are revoked for good, and only one
+ * 1. the claim (worker/consent/store/revocations.ts): the visitor's tokens are revoked for good, and only one
  *    erasure of a visitor can claim it, so a second or concurrent erasure changes nothing and
  *    queues nothing; every statement after it is guarded by "this erasure won";
  * 2. the webhook events that name the visitor or one of their addresses are removed
  *    (webhooks/outbox.ts `redactStatements`);
- * 3. the email data (store/subscriptions.ts): linked addresses unsubscribed and suppressed
+ * 3. the email data (worker/email/store.ts): linked addresses unsubscribed and suppressed
  *    (keyed hash only), subscriptions, links and the visitor's own signup requests deleted;
- * 4. the proof rows and a record that an erasure happened (store/ledger.ts);
+ * 4. the proof rows and a record that an erasure happened (worker/consent/store/ledger.ts);
  * 5. `consent.erased` for the site owner, with the person's subject id if they were identified,
- *    and then the subject mapping (store/subjects.ts);
- * 6. the mark that the visitor's record is kept in KV (store/kv-records.ts).
+ *    and then the subject mapping (worker/consent/store/subjects.ts);
+ * 6. the mark that the visitor's record is kept in KV (worker/consent/store/kv-records.ts).
  *
  * The KV record is deleted by the caller after the batch; a decision that raced the erasure
- * settles its own KV write against D1 (worker/visitor-record.ts) and deletes it again.
+ * settles its own KV write against D1 (worker/consent/visitor-record.ts) and deletes it again.
  * Limit: a subscription confirmed in the instant between the read of the visitor's linked
  * addresses and the batch is not erased with them (its link is to a visitor whose tokens are
  * revoked, so nothing can read it through this browser).

@@ -1,6 +1,6 @@
 /**
  * Which visitors' records are kept in KV (table `kv_records`, migrations/0007_hardening.sql).
- * A record goes to KV when it is first read (worker/visitor-record.ts); from then on every change
+ * A record goes to KV when it is first read (worker/consent/visitor-record.ts); from then on every change
  * of the visitor writes it. Every statement about the table is built here.
  */
 import type { Env } from "../../env";

@@ -1,6 +1,6 @@
 /**
  * The proof ledger in D1: one row per decision (R1.14), erasure records (R9.2) and the
- * retention purge (R1.15). Every SQL statement Assent runs against LEDGER is in this file.
+ * retention purge (R1.15). Every SQL statement about decisions and erasure records is in this file.
  *
  * Why D1 and not KV: the chain of `prev_receipt_id` and the idempotency check must be strongly
  * consistent (R6.8). Both are settled inside one SQLite statement, so concurrent decisions of one
@@ -159,9 +159,9 @@ function storedOf(d: DecisionRecord, seq: number, prevId: string | null): Stored
 /**
  * Records a decision unless one with the same idempotency key exists, in one D1 batch
  * (one round trip, one transaction), with its `consent.updated` webhook event. With a token,
- * the same transaction checks that the token is not revoked (store/revocations.ts) and records
+ * the same transaction checks that the token is not revoked (worker/consent/store/revocations.ts) and records
  * nothing if it is, and reads what the KV record needs: whether it is kept in KV at all
- * (worker/visitor-record.ts) and the visitor's email list statuses (a visitor without a token is
+ * (worker/consent/visitor-record.ts) and the visitor's email list statuses (a visitor without a token is
  * new: nobody has read its record, and it has no lists). The insert returns the row's sequence number and chain,
  * so a new decision needs no read back; only a replay reads the row it replays (a second round
  * trip, on that rare path). Returns the stored decision (null when the token was refused),
@@ -235,7 +235,7 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
 
 /**
  * The statements that erase a visitor's decisions, for the erasure's own batch
- * (store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the ledger
+ * (worker/consent/store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the ledger
  * rows, then a record that an erasure happened (time, site and how many rows, no visitor id:
  * it proves the request was honoured without keeping who made it). Returns the statements and
  * the index of the DELETE among them (its change count is the number of receipts deleted).
@@ -263,7 +263,7 @@ export const ERASURE_RETENTION_DAYS = 3 * 365;
 /**
  * One step of the retention job for proof: deletes up to `batch` ledger rows past their
  * retention and up to `batch` erasure records older than ERASURE_RETENTION_DAYS. Returns how
- * many of each; the job repeats steps until both come back short (worker/retention.ts).
+ * many of each; the job repeats steps until both come back short (worker/scheduled/retention.ts).
  */
 export async function purgeExpired(env: Env, now: Date, batch: number): Promise<{ receipts: number; erasures: number }> {
   const cutoff = new Date(now.getTime() - ERASURE_RETENTION_DAYS * 86_400_000).toISOString();

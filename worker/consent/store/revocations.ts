@@ -2,7 +2,7 @@
  * Revoked visitor tokens in D1 (table `token_revocations`, migrations/0007_hardening.sql). Every
  * statement about them is built here.
  *
- * A token (worker/tokens.ts) carries its visitor, its issue time and, since this table exists,
+ * A token (worker/consent/tokens.ts) carries its visitor, its issue time and, since this table exists,
  * its own random id. A row refuses, for one site:
  *
  * - `v:<hash of the visitor id>`: every token of that visitor issued before `not_before`.

@@ -31,7 +31,7 @@ const SELECT_VISITOR = `SELECT visitor_id FROM subjects WHERE site_id = ?1 AND s
  *    the device's visitor already belongs to another subject (both: DO NOTHING);
  * 2. else a fresh random visitor, unless step 1 or an earlier call linked one (DO NOTHING);
  * 3. when step 1 linked the device's visitor just now, every token of that visitor issued
- *    until now (this second included) is revoked (store/revocations.ts): the browser's
+ *    until now (this second included) is revoked (worker/consent/store/revocations.ts): the browser's
  *    anonymous record is the person's from now on, and a token an earlier user of that browser
  *    kept must not read it. The identification's own token is issued at
  *    `identificationTokenTime(now)`, the next second, so it is the first one accepted;
