@@ -22,13 +22,13 @@ import {
   Subject,
   Uuid,
 } from "../contract";
+import { statusesByVisitor } from "../email/store";
+import { ApiError } from "../lib/errors";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { parseJsonBody } from "../middleware/json-body";
-import { ApiError } from "../lib/errors";
-import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "./identity";
 import { sizeGuard } from "../middleware/size-guard";
+import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "./identity";
 import { visitorOfSubject } from "./store/subjects";
-import { statusesByVisitor } from "../email/store";
 import { readVisitorRecord } from "./visitor-record";
 
 const noRecord = () =>

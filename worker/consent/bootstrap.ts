@@ -7,8 +7,8 @@ import { Hono } from "hono";
 import * as z from "zod";
 import { type BootstrapResponse, Locale } from "../contract";
 import { ApiError } from "../lib/errors";
-import { edgeDecision, localeDirection, negotiateLocale } from "./policy";
 import type { SiteEnv } from "../middleware/site";
+import { edgeDecision, localeDirection, negotiateLocale } from "./policy";
 
 const BootstrapQuery = z.object({ lang: Locale.optional() });
 

@@ -25,23 +25,23 @@
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { clientNetwork, rateLimit, rateLimitKey } from "../middleware/rate-limit";
-import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays } from "../../shared/consent-rules";
-import { decide } from "./decide";
-import { parseJsonBody } from "../middleware/json-body";
-import { ApiError } from "../lib/errors";
+import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { canonicalJson } from "../lib/canonical-json";
+import { ApiError } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
-import { edgeDecision, uaFamily } from "./policy";
+import { parseJsonBody } from "../middleware/json-body";
+import { clientNetwork, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
+import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
+import { queuedWebhooks } from "../webhooks/after-response";
+import { decide } from "./decide";
+import { edgeDecision, uaFamily } from "./policy";
 import { recordDecision } from "./store/ledger";
 import { putPreferences } from "./store/prefs";
 import { revocationOf, tokenSubjects } from "./store/revocations";
 import { signToken } from "./tokens";
-import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { preferencesOf, settleVisitorRecord } from "./visitor-record";
-import { queuedWebhooks } from "../webhooks/after-response";
 
 /** How long after a first decision its replay without a token still returns a token. */
 export const REPLAY_TOKEN_HOURS = 24;
@@ -75,102 +75,102 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
   // Per visitor, or per network before a visitor exists.
   rateLimit<VisitorEnv>((c) => rateLimitKey(c.get("site").config.id, "decision", c.var.visitor ? { visitor: c.var.visitor.v } : clientNetwork(c.req))),
   async (c) => {
-  const { config, fingerprint } = c.get("site");
-  const env = c.env;
-  const idempotencyKey = c.req.header("Idempotency-Key")!;
-  const now = new Date();
-  const payload = c.var.visitor;
+    const { config, fingerprint } = c.get("site");
+    const env = c.env;
+    const idempotencyKey = c.req.header("Idempotency-Key")!;
+    const now = new Date();
+    const payload = c.var.visitor;
 
-  const request = await parseJsonBody(c.req.raw, ConsentRequest);
-  if (request.policyFingerprint !== fingerprint)
-    throw new ApiError(409, "policy_changed", "The policy changed since the banner was shown", {
-      detail: "Fetch bootstrap again and ask the visitor again; the decision was not recorded.",
-    });
-
-  const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
-  const edge = edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC"));
-  const gpc = edge.gpc || request.gpc;
-  const decision = decide(config.categories, request, gpc);
-
-  const expiresAt = expiresAtOf(now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent));
-  const retainUntil = new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS);
-  const requestHash = await sha256Hex(
-    canonicalJson({
-      action: request.action,
-      categories: decision.categories,
-      policyFingerprint: request.policyFingerprint,
-      locale: request.locale,
-      gpc,
-      widgetVersion: request.widgetVersion,
-      textHash: request.textHash,
-      surface: request.surface,
-    }),
-  );
-  const visitorId = payload?.v ?? crypto.randomUUID();
-
-  const { stored, created, webhooksQueued, lists, kept, revoked } = await recordDecision(env, {
-    receiptId: newReceiptId(),
-    siteId: config.id,
-    visitorId,
-    idempotencyKey,
-    requestHash,
-    recordedAt: now.toISOString(),
-    action: request.action,
-    surface: request.surface,
-    categories: decision.categories,
-    policyVersion: config.policy.version,
-    policyLastUpdated: config.policy.lastUpdated,
-    policyFingerprint: fingerprint,
-    textHash: request.textHash,
-    widgetVersion: request.widgetVersion,
-    locale: request.locale,
-    regime: edge.regime,
-    jurisdiction: edge.jurisdiction,
-    country: edge.country,
-    gpc,
-    gpcApplied: decision.gpcApplied,
-    uaFamily: uaFamily(c.req.header("User-Agent")),
-    expiresAt: expiresAt.toISOString(),
-    retainUntil: retainUntil.toISOString(),
-  }, payload ? { subjects: payload.subjects, iat: payload.iat } : null, now);
-  if (revoked || !stored) throw tokenRevoked(revoked ?? "erased");
-
-  let preferences = preferencesOf(stored, stored.receipt.visitorId === visitorId ? lists : {});
-  let issueToken = true;
-  if (created) {
-    // The KV record is written only when it is kept there (something read it before), and then
-    // settled against D1 (worker/consent/visitor-record.ts). A visitor's first decision never is: nobody
-    // can have read the record of a visitor id this request just made up.
-    if (kept) {
-      await putPreferences(env, preferences);
-      await settleVisitorRecord(env, config.id, visitorId, preferences);
-    }
-    queuedWebhooks(c, config.id, webhooksQueued);
-  } else {
-    // A retry of a request that was recorded before. It must be the same decision, by the same
-    // visitor; a tokenless retry may only replay the decision that created its visitor.
-    const sameVisitor = payload ? stored.receipt.visitorId === payload.v : stored.receipt.prevId === null;
-    if (!sameVisitor || stored.requestHash !== requestHash)
-      throw new ApiError(422, "idempotency_key_reused", "The Idempotency-Key was used for another decision", {
-        detail: "Use a new random UUID for every new decision.",
+    const request = await parseJsonBody(c.req.raw, ConsentRequest);
+    if (request.policyFingerprint !== fingerprint)
+      throw new ApiError(409, "policy_changed", "The policy changed since the banner was shown", {
+        detail: "Fetch bootstrap again and ask the visitor again; the decision was not recorded.",
       });
-    // Complete a write that may have failed the first time; never to an older state than D1's.
-    await settleVisitorRecord(env, config.id, stored.receipt.visitorId);
-    if (!payload) {
-      const fresh = now.getTime() - Date.parse(stored.receipt.recordedAt) < REPLAY_TOKEN_HOURS * 3_600_000;
-      issueToken = fresh && !(await revocationOf(env, config.id, await tokenSubjects(stored.receipt.visitorId, undefined), 0));
-    }
-    preferences = preferencesOf(stored, lists);
-  }
 
-  const body: ConsentResponse = {
-    visitorId: stored.receipt.visitorId,
-    ...(issueToken ? { token: await signToken(env, config.id, stored.receipt.visitorId, now) } : {}),
-    receipt: stored.receipt,
-    preferences,
-    replayed: !created,
-  };
-  c.header("Cache-Control", "no-store");
-  return c.json(body, payload ? 200 : 201);
+    const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
+    const edge = edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC"));
+    const gpc = edge.gpc || request.gpc;
+    const decision = decide(config.categories, request, gpc);
+
+    const expiresAt = expiresAtOf(now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent));
+    const retainUntil = new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS);
+    const requestHash = await sha256Hex(
+      canonicalJson({
+        action: request.action,
+        categories: decision.categories,
+        policyFingerprint: request.policyFingerprint,
+        locale: request.locale,
+        gpc,
+        widgetVersion: request.widgetVersion,
+        textHash: request.textHash,
+        surface: request.surface,
+      }),
+    );
+    const visitorId = payload?.v ?? crypto.randomUUID();
+
+    const { stored, created, webhooksQueued, lists, kept, revoked } = await recordDecision(env, {
+      receiptId: newReceiptId(),
+      siteId: config.id,
+      visitorId,
+      idempotencyKey,
+      requestHash,
+      recordedAt: now.toISOString(),
+      action: request.action,
+      surface: request.surface,
+      categories: decision.categories,
+      policyVersion: config.policy.version,
+      policyLastUpdated: config.policy.lastUpdated,
+      policyFingerprint: fingerprint,
+      textHash: request.textHash,
+      widgetVersion: request.widgetVersion,
+      locale: request.locale,
+      regime: edge.regime,
+      jurisdiction: edge.jurisdiction,
+      country: edge.country,
+      gpc,
+      gpcApplied: decision.gpcApplied,
+      uaFamily: uaFamily(c.req.header("User-Agent")),
+      expiresAt: expiresAt.toISOString(),
+      retainUntil: retainUntil.toISOString(),
+    }, payload ? { subjects: payload.subjects, iat: payload.iat } : null, now);
+    if (revoked || !stored) throw tokenRevoked(revoked ?? "erased");
+
+    let preferences = preferencesOf(stored, stored.receipt.visitorId === visitorId ? lists : {});
+    let issueToken = true;
+    if (created) {
+      // The KV record is written only when it is kept there (something read it before), and then
+      // settled against D1 (worker/consent/visitor-record.ts). A visitor's first decision never is: nobody
+      // can have read the record of a visitor id this request just made up.
+      if (kept) {
+        await putPreferences(env, preferences);
+        await settleVisitorRecord(env, config.id, visitorId, preferences);
+      }
+      queuedWebhooks(c, config.id, webhooksQueued);
+    } else {
+      // A retry of a request that was recorded before. It must be the same decision, by the same
+      // visitor; a tokenless retry may only replay the decision that created its visitor.
+      const sameVisitor = payload ? stored.receipt.visitorId === payload.v : stored.receipt.prevId === null;
+      if (!sameVisitor || stored.requestHash !== requestHash)
+        throw new ApiError(422, "idempotency_key_reused", "The Idempotency-Key was used for another decision", {
+          detail: "Use a new random UUID for every new decision.",
+        });
+      // Complete a write that may have failed the first time; never to an older state than D1's.
+      await settleVisitorRecord(env, config.id, stored.receipt.visitorId);
+      if (!payload) {
+        const fresh = now.getTime() - Date.parse(stored.receipt.recordedAt) < REPLAY_TOKEN_HOURS * 3_600_000;
+        issueToken = fresh && !(await revocationOf(env, config.id, await tokenSubjects(stored.receipt.visitorId, undefined), 0));
+      }
+      preferences = preferencesOf(stored, lists);
+    }
+
+    const body: ConsentResponse = {
+      visitorId: stored.receipt.visitorId,
+      ...(issueToken ? { token: await signToken(env, config.id, stored.receipt.visitorId, now) } : {}),
+      receipt: stored.receipt,
+      preferences,
+      replayed: !created,
+    };
+    c.header("Cache-Control", "no-store");
+    return c.json(body, payload ? 200 : 201);
   },
 );

@@ -27,13 +27,13 @@
 import { Hono } from "hono";
 import { IdentifyRequest, type IdentifyResponse } from "../contract";
 import { parseJsonBody } from "../middleware/json-body";
-import { verifyIdentity } from "./identity";
 import { clientNetwork, enforceRateLimit, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
+import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
+import { verifyIdentity } from "./identity";
 import { revocationOf, revokeToken } from "./store/revocations";
 import { identificationTokenTime, linkSubject } from "./store/subjects";
 import { signToken } from "./tokens";
-import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { readVisitorRecord } from "./visitor-record";
 
 export const identifyRoutes = new Hono<VisitorEnv>().post(
@@ -44,20 +44,20 @@ export const identifyRoutes = new Hono<VisitorEnv>().post(
   // The device's token only says which record to start from: an invalid or revoked one is ignored.
   visitorToken({ invalid: "ignore" }),
   async (c) => {
-  const siteId = c.get("site").config.id;
-  const device = c.var.visitor?.v ?? null;
-  const { identity } = await parseJsonBody(c.req.raw, IdentifyRequest);
-  const now = new Date();
-  const subject = await verifyIdentity(c.env, siteId, identity, now);
-  const visitorId = await linkSubject(c.env, siteId, subject, device, now);
-  const body: IdentifyResponse = {
-    subject,
-    visitorId,
-    token: await signToken(c.env, siteId, visitorId, new Date(identificationTokenTime(now) * 1000)),
-    preferences: await readVisitorRecord(c.env, siteId, visitorId),
-  };
-  c.header("Cache-Control", "no-store");
-  return c.json(body);
+    const siteId = c.get("site").config.id;
+    const device = c.var.visitor?.v ?? null;
+    const { identity } = await parseJsonBody(c.req.raw, IdentifyRequest);
+    const now = new Date();
+    const subject = await verifyIdentity(c.env, siteId, identity, now);
+    const visitorId = await linkSubject(c.env, siteId, subject, device, now);
+    const body: IdentifyResponse = {
+      subject,
+      visitorId,
+      token: await signToken(c.env, siteId, visitorId, new Date(identificationTokenTime(now) * 1000)),
+      preferences: await readVisitorRecord(c.env, siteId, visitorId),
+    };
+    c.header("Cache-Control", "no-store");
+    return c.json(body);
   },
 ).delete("/identify", visitorToken({ required: "Send the token to sign out as `Authorization: Bearer <token>`.", revocation: "route" }), async (c) => {
   const siteId = c.get("site").config.id;

@@ -20,9 +20,9 @@
  */
 import { Subject } from "../contract";
 import type { Env } from "../env";
+import { base64url, fromBase64url } from "../lib/base64url";
 import { ApiError } from "../lib/errors";
 import { deriveSiteSecret } from "../lib/site-secrets";
-import { base64url, fromBase64url } from "../lib/base64url";
 
 /** The format version, first part of every identity. */
 export const IDENTITY_VERSION = "id1";

@@ -14,18 +14,18 @@
  */
 import { Hono } from "hono";
 import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
+import { statusesByVisitor, visitorSubscriptions } from "../email/store";
 import { ApiError } from "../lib/errors";
-import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { noStore } from "../middleware/no-store";
+import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
+import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
+import { queuedWebhooks } from "../webhooks/after-response";
 import { eraseVisitor } from "./store/erasure";
 import { listDecisions } from "./store/ledger";
 import { deletePreferences } from "./store/prefs";
 import { revocationOf } from "./store/revocations";
 import { subjectOfVisitor } from "./store/subjects";
-import { statusesByVisitor, visitorSubscriptions } from "../email/store";
-import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { readVisitorRecord } from "./visitor-record";
-import { queuedWebhooks } from "../webhooks/after-response";
 
 /** Export pages through the ledger in steps of this many rows. */
 const EXPORT_PAGE = 200;

@@ -34,12 +34,12 @@
  * pages read D1.
  */
 import type { Preferences } from "../contract";
+import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../email/store";
 import type { Env } from "../env";
 import { runNamedBatch } from "../lib/d1-batch";
 import { keepStatement, keptStatement } from "./store/kv-records";
 import { type StoredDecision, latestDecisionStatement, toLatest } from "./store/ledger";
 import { deletePreferences, getPreferences, putPreferences } from "./store/prefs";
-import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../email/store";
 
 /** How many times a writer re-reads D1 after writing before it leaves the rest to later writers. */
 const SETTLE_ROUNDS = 4;

@@ -19,11 +19,11 @@
  * Links signed before this module existed (`u1.…`, with the visitor-token keys) still verify
  * while their key is the current or previous token key.
  */
+import { openSealed } from "../consent/tokens";
 import type { Env } from "../env";
+import { base64url, fromBase64url } from "../lib/base64url";
 import { ApiError } from "../lib/errors";
 import { secretHmac } from "../lib/hmac";
-import { base64url, fromBase64url } from "../lib/base64url";
-import { openSealed } from "../consent/tokens";
 
 /** What an unsubscribe link carries. */
 export interface UnsubscribePayload {

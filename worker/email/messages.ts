@@ -8,8 +8,8 @@
  * - `unsubscribeHeaders()` gives the RFC 2369 / RFC 8058 header values for list mail (R5.4).
  * Every value put into HTML is escaped.
  */
-import type { CommunicationList, EmailSettings, SiteConfig } from "../contract";
 import { localeDirection } from "../consent/policy";
+import type { CommunicationList, EmailSettings, SiteConfig } from "../contract";
 import type { EmailMessage } from "./mailer";
 
 /** Escapes text for HTML content and attribute values. */

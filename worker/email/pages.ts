@@ -20,17 +20,17 @@
  * gets a plain page with 429 and Retry-After.
  */
 import { Hono } from "hono";
+import { refreshVisitorRecord } from "../consent/visitor-record";
 import type { SiteConfig } from "../contract";
 import type { AppEnv, Env } from "../env";
-import { escapeHtml, emailStrings, listTitles, page } from "./messages";
-import { openUnsubscribeToken } from "./links";
 import { ApiError, storage } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
-import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
-import { refreshVisitorRecord } from "../consent/visitor-record";
 import { queuedWebhooks } from "../webhooks/after-response";
+import { openUnsubscribeToken } from "./links";
+import { escapeHtml, emailStrings, listTitles, page } from "./messages";
+import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
 
 const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) =>
   new Response(body, {

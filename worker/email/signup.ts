@@ -15,23 +15,23 @@
  * retry sends at once. Banner decisions never come through here (R0.2).
  */
 import { Hono } from "hono";
+import { negotiateLocale } from "../consent/policy";
+import { refreshVisitorRecord } from "../consent/visitor-record";
 import { SubscriptionRequest, type SubscriptionResponse } from "../contract";
-import { emailHash, normalizeEmail } from "./address";
-import { MailError, mailerFor } from "./mailer";
-import { confirmationMessage } from "./messages";
-import { confirmUrl, newConfirmToken, unsubscribeUrl } from "./links";
-import { parseJsonBody } from "../middleware/json-body";
 import { ApiError } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
-import { negotiateLocale } from "../consent/policy";
-import { type SiteEnv } from "../middleware/site";
+import { parseJsonBody } from "../middleware/json-body";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
+import type { SiteEnv } from "../middleware/site";
 import { sizeGuard } from "../middleware/size-guard";
+import { authenticateVisitor } from "../middleware/visitor-auth";
+import { queuedWebhooks } from "../webhooks/after-response";
+import { emailHash, normalizeEmail } from "./address";
+import { confirmUrl, newConfirmToken, unsubscribeUrl } from "./links";
+import { MailError, mailerFor } from "./mailer";
+import { confirmationMessage } from "./messages";
 import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "./store";
 import { requireTurnstile } from "./turnstile";
-import { authenticateVisitor } from "../middleware/visitor-auth";
-import { refreshVisitorRecord } from "../consent/visitor-record";
-import { queuedWebhooks } from "../webhooks/after-response";
 
 const DAY_MS = 86_400_000;
 

@@ -21,9 +21,9 @@
  * link confirm once (R6.8).
  */
 import type { Env } from "../env";
+import { runNamedBatch } from "../lib/d1-batch";
 import { storage } from "../lib/errors";
 import { subscriptionChangedEvent } from "../webhooks/events";
-import { runNamedBatch } from "../lib/d1-batch";
 import { outboxPart, withdrawStatements } from "../webhooks/outbox";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";

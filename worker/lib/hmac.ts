@@ -2,8 +2,8 @@
  * Keyed hashes under a server secret (a Wrangler secret): the email address hashes and the
  * derived per-site secrets both use this one helper. Keys are imported once per isolate.
  */
-import { ApiError } from "./errors";
 import { base64url } from "./base64url";
+import { ApiError } from "./errors";
 
 const encoder = new TextEncoder();
 const keys = new Map<string, Promise<CryptoKey>>();

@@ -10,11 +10,11 @@
  * passed, calls `authenticateVisitor` itself.
  */
 import { createMiddleware } from "hono/factory";
+import { type RevocationReason, type TokenSubjects, revocationOf, tokenSubjects } from "../consent/store/revocations";
+import { type VerifiedToken, invalidToken, verifyToken } from "../consent/tokens";
 import type { Env } from "../env";
 import { bearerCredential } from "../lib/bearer";
 import { ApiError } from "../lib/errors";
-import { type RevocationReason, type TokenSubjects, revocationOf, tokenSubjects } from "../consent/store/revocations";
-import { type VerifiedToken, invalidToken, verifyToken } from "../consent/tokens";
 import type { SiteEnv } from "./site";
 
 /** The longest `Authorization` value read; a real one is about 200 characters. */

@@ -17,11 +17,11 @@
  * per-minute run a few, so a backlog of any size is gone after enough runs, none of which runs
  * long. Kinds that are done stop early; an empty step costs an index lookup.
  */
-import type { Env } from "../env";
 import { purgeKeptRecords } from "../consent/store/kv-records";
 import { purgeExpired } from "../consent/store/ledger";
 import { purgeRevocations } from "../consent/store/revocations";
 import { purgeEmailData } from "../email/store";
+import type { Env } from "../env";
 import { purgeWebhookEvents } from "../webhooks/store";
 
 /** Rows of one kind deleted by one statement. */

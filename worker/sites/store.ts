@@ -5,10 +5,10 @@
  * of staleness. The document is validated again on read: a hand-edited KV value never reaches
  * a handler unchecked.
  */
+import { policyFingerprint, textHash } from "../consent/fingerprint";
 import { SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { ApiError, storage } from "../lib/errors";
-import { policyFingerprint, textHash } from "../consent/fingerprint";
 import { siteKey } from "./keys";
 
 /** A validated site with what is derived from it once. */

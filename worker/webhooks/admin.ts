@@ -20,11 +20,14 @@ import {
   WebhookRedeliverRequest,
   type WebhookRedeliverResponse,
 } from "../contract";
-import type { AdminEnv } from "../middleware/api-key-auth";
 import type { Env } from "../env";
-import { parseJsonBody } from "../middleware/json-body";
 import { ApiError } from "../lib/errors";
+import type { AdminEnv } from "../middleware/api-key-auth";
+import { parseJsonBody } from "../middleware/json-body";
 import { sizeGuard } from "../middleware/size-guard";
+import { queuedWebhooks } from "./after-response";
+import { endpointSecret } from "./deliver";
+import { webhookTestEvent } from "./events";
 import {
   type EndpointRow,
   MAX_ENDPOINTS_PER_SITE,
@@ -36,9 +39,6 @@ import {
   listEndpoints,
   requeueFailed,
 } from "./store";
-import { queuedWebhooks } from "./after-response";
-import { endpointSecret } from "./deliver";
-import { webhookTestEvent } from "./events";
 import { webhookUrlProblem } from "./url-policy";
 
 async function present(env: Env, row: EndpointRow): Promise<WebhookEndpoint> {

@@ -25,10 +25,10 @@
  * holder what a host or port answered, or it would be a scanner of networks the Worker can see.
  */
 import type { Env } from "../env";
-import { deriveSiteSecret } from "../lib/site-secrets";
-import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempts } from "./store";
 import { fromBase64url } from "../lib/base64url";
+import { deriveSiteSecret } from "../lib/site-secrets";
 import { ASSENT_VERSION } from "../lib/version";
+import { type AttemptOutcome, type ClaimedDelivery, claimDue, recordAttempts } from "./store";
 import { judgeWebhookUrl } from "./url-policy";
 
 /** The cron that drains the webhook outbox (wrangler.toml `[triggers]`); the other is retention. */

@@ -8,8 +8,8 @@
  * at the same time; a run that dies mid-way leaves a lease that expires, and the delivery is
  * tried again (at least once, never lost).
  */
-import type { Env } from "../env";
 import type { WebhookEvent } from "../contract";
+import type { Env } from "../env";
 import { runNamedBatch } from "../lib/d1-batch";
 import { storage } from "../lib/errors";
 

@@ -20,15 +20,15 @@
  * addresses and the batch is not erased with them (its link is to a visitor whose tokens are
  * revoked, so nothing can read it through this browser).
  */
+import { eraseVisitorEmailParts, linkedAddresses } from "../../email/store";
 import type { Env } from "../../env";
 import { runNamedBatch } from "../../lib/d1-batch";
+import { consentErasedEvent } from "../../webhooks/events";
+import { outboxPart, redactStatements, subjectFill } from "../../webhooks/outbox";
 import { forgetStatement } from "./kv-records";
 import { eraseDecisionStatements } from "./ledger";
 import { CLAIMED, eraseClaimStatement, visitorSubject } from "./revocations";
 import { eraseSubjectsStatement } from "./subjects";
-import { eraseVisitorEmailParts, linkedAddresses } from "../../email/store";
-import { consentErasedEvent } from "../../webhooks/events";
-import { outboxPart, redactStatements, subjectFill } from "../../webhooks/outbox";
 
 /** What an erasure did. `claimed` is false when another erasure of the visitor came first. */
 export interface ErasureOutcome {

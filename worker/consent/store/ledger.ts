@@ -7,14 +7,14 @@
  * visitor are linearised by D1's single writer and a retried request can never record twice.
  */
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../../contract";
+import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../../email/store";
 import type { Env } from "../../env";
-import { storage } from "../../lib/errors";
 import { runNamedBatch } from "../../lib/d1-batch";
-import { keptStatement } from "./kv-records";
+import { storage } from "../../lib/errors";
 import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
+import { keptStatement } from "./kv-records";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
-import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../../email/store";
 
 /** What a handler hands over to record one decision. */
 export interface DecisionRecord {
