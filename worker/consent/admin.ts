@@ -24,8 +24,8 @@ import {
 } from "../contract";
 import { statusesByVisitor } from "../email/store";
 import { ApiError } from "../lib/errors";
+import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
-import { parseJsonBody } from "../middleware/json-body";
 import { sizeGuard } from "../middleware/size-guard";
 import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "./identity";
 import { visitorOfSubject } from "./store/subjects";

@@ -29,8 +29,8 @@ import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays } from "../../shared/con
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { canonicalJson } from "../lib/canonical-json";
 import { ApiError } from "../lib/errors";
+import { parseJsonBody } from "../lib/json-body";
 import { sha256Hex } from "../lib/sha256";
-import { parseJsonBody } from "../middleware/json-body";
 import { clientNetwork, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";

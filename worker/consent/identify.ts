@@ -26,7 +26,7 @@
  */
 import { Hono } from "hono";
 import { IdentifyRequest, type IdentifyResponse } from "../contract";
-import { parseJsonBody } from "../middleware/json-body";
+import { parseJsonBody } from "../lib/json-body";
 import { clientNetwork, enforceRateLimit, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";

@@ -14,8 +14,8 @@ import {
   type UnsubscribeHeadersResponse,
 } from "../contract";
 import { ApiError } from "../lib/errors";
+import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
-import { parseJsonBody } from "../middleware/json-body";
 import { sizeGuard } from "../middleware/size-guard";
 import { emailHash, normalizeEmail } from "./address";
 import { unsubscribeUrl } from "./links";

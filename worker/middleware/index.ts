@@ -9,7 +9,6 @@
  * - visitor-auth.ts: the visitor token, verified into `c.var.visitor`
  * - api-key-auth.ts (+ api-key-store.ts): the site owner's API key
  * - no-store.ts: `Cache-Control: no-store` for a group of routes
- * - json-body.ts: reading a JSON body against a contract schema
  */
 export { apiKeyAuth, type AdminEnv } from "./api-key-auth";
 export { siteCors } from "./cors";

@@ -22,8 +22,8 @@ import {
 } from "../contract";
 import type { Env } from "../env";
 import { ApiError } from "../lib/errors";
+import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
-import { parseJsonBody } from "../middleware/json-body";
 import { sizeGuard } from "../middleware/size-guard";
 import { queuedWebhooks } from "./after-response";
 import { endpointSecret } from "./deliver";

@@ -15,7 +15,7 @@
  * order of checks needs it (the decision reads its body after the token and the rate limit).
  */
 import type * as z from "zod";
-import { ApiError, invalidBody } from "../lib/errors";
+import { ApiError, invalidBody } from "./errors";
 
 /** The body of `req` parsed as JSON and validated by `schema` (see the module comment). */
 export async function parseJsonBody<S extends z.ZodType>(req: Request, schema: S): Promise<z.infer<S>> {
