@@ -140,21 +140,11 @@ export async function verifyToken(env: Env, token: string, siteId: string, now =
 }
 
 /**
- * Opens a token sealed as `<prefix>.<kid>.<payload>.<sig>` with the visitor-token keys (the
- * current or previous one): the payload when the signature is right, otherwise null, with no
- * hint of why. Only for unsubscribe links made before they had a key ring of their own
- * (worker/email/links.ts, `u1.` links).
+ * Whether `signature` is the HMAC-SHA256 of `message` under the visitor-token key `kid` (the
+ * current or the previous one); false for a key no longer configured. Only for unsubscribe
+ * links made before they had a key ring of their own (worker/email/links.ts, `u1.` links).
  */
-export async function openSealed<T>(env: Env, prefix: string, token: string): Promise<T | null> {
-  const parts = token.split(".");
-  if (parts.length !== 4 || parts[0] !== prefix || token.length > 1024) return null;
-  const [, kid, payloadPart, sigPart] = parts as [string, string, string, string];
-  try {
-    const key = (await keys(env)).all.find((k) => k.kid === kid);
-    if (!key) return null;
-    const ok = await crypto.subtle.verify("HMAC", key.key, fromBase64url(sigPart), encoder.encode(`${prefix}.${kid}.${payloadPart}`));
-    return ok ? (JSON.parse(new TextDecoder().decode(fromBase64url(payloadPart))) as T) : null;
-  } catch {
-    return null;
-  }
+export async function verifyWithTokenKey(env: Env, kid: string, message: string, signature: Uint8Array<ArrayBuffer>): Promise<boolean> {
+  const key = (await keys(env)).all.find((k) => k.kid === kid);
+  return key ? crypto.subtle.verify("HMAC", key.key, signature, encoder.encode(message)) : false;
 }

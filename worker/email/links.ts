@@ -19,7 +19,7 @@
  * Links signed before this module existed (`u1.…`, with the visitor-token keys) still verify
  * while their key is the current or previous token key.
  */
-import { openSealed } from "../consent/tokens";
+import { verifyWithTokenKey } from "../consent/tokens";
 import type { Env } from "../env";
 import { base64url, fromBase64url } from "../lib/base64url";
 import { ApiError } from "../lib/errors";
@@ -104,7 +104,7 @@ function isPayload(value: unknown): value is UnsubscribePayload {
 export async function openUnsubscribeToken(env: Env, token: string): Promise<UnsubscribePayload | null> {
   if (token.length > 1024) return null;
   if (token.startsWith("u1.")) {
-    const legacy = await openSealed<unknown>(env, "u1", token);
+    const legacy = await openLegacyLink(env, token);
     return isPayload(legacy) ? legacy : null;
   }
   const parts = token.split(".");
@@ -131,4 +131,20 @@ export function newConfirmToken(): string {
 /** The confirmation link of a signup request, on the Worker's own origin. */
 export function confirmUrl(origin: string, siteId: string, token: string): string {
   return `${origin}/e/${siteId}/confirm/${token}`;
+}
+
+/**
+ * Opens a `u1.<kid>.<payload>.<sig>` link, sealed with the visitor-token keys (the current or the
+ * previous one): the payload when the signature is right, otherwise null, with no hint of why.
+ */
+async function openLegacyLink(env: Env, token: string): Promise<unknown> {
+  const parts = token.split(".");
+  if (parts.length !== 4 || parts[0] !== "u1" || token.length > 1024) return null;
+  const [, kid, payloadPart, sigPart] = parts as [string, string, string, string];
+  try {
+    const ok = await verifyWithTokenKey(env, kid, `u1.${kid}.${payloadPart}`, fromBase64url(sigPart));
+    return ok ? (JSON.parse(new TextDecoder().decode(fromBase64url(payloadPart))) as unknown) : null;
+  } catch {
+    return null;
+  }
 }
