@@ -13,8 +13,8 @@
  * once it is known they decided on no other device). A second copy of the tag does nothing.
  * Nothing here may throw into the host page.
  */
-import { Controller } from "./controller";
-import type { AssentApi, AssentEventMap } from "./types";
+import { Controller } from "./core/controller";
+import type { AssentApi, AssentEventMap } from "./core/types";
 import { loadChunk, mountBanner, mountFloatingButton, openPreferences, placeholder, showBannerError } from "./ui/index";
 
 declare const __ASSENT_VERSION__: string;
@@ -46,7 +46,7 @@ function start(): void {
   const lang = script.dataset.lang || document.documentElement.lang || navigator.language || null;
   const controller = new Controller({ siteId, endpoint, lang, widgetVersion: VERSION });
   controller.setPlaceholder(placeholder(controller));
-  controller.chunk = () => loadChunk(controller);
+  controller.loadIdentity = () => loadChunk(controller);
 
   let ready = false;
   const readyWaiters: (() => void)[] = [];

@@ -1,7 +1,7 @@
 /** Small helpers for the browser tests: the local record, the server's view of it. */
 import type { Page } from "@playwright/test";
 import type { ReceiptsResponse } from "../../worker/contract";
-import type { LocalRecord } from "../../widget/types";
+import type { LocalRecord } from "../../widget/core/types";
 
 /** The visitor's record in the page's localStorage, or null. */
 export function localRecord(page: Page, siteId = "demo"): Promise<LocalRecord | null> {

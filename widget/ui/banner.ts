@@ -51,7 +51,7 @@
  * @cssproperty --assent-font - Font family.
  * @cssproperty --assent-z - z-index.
  */
-import type { Controller } from "../controller";
+import type { Controller } from "../core/controller";
 import { ShadowElement, h } from "./dom";
 import { bannerStrings } from "./i18n/index";
 import { BASE_CSS, applyTheme } from "./styles";

@@ -15,7 +15,7 @@
  * @cssproperty --assent-accent - And the other `--assent-*` properties (see styles.ts).
  */
 import { LitElement, css, html, svg, unsafeCSS } from "lit";
-import type { Controller } from "../controller";
+import type { Controller } from "../core/controller";
 import type { OpenPreferences } from "./banner";
 import type { BannerStrings } from "./i18n/index";
 import { BASE_CSS, applyTheme } from "./styles";

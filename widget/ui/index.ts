@@ -5,8 +5,8 @@
  * (the last two are created here at once, in place, and upgraded by the chunk). None of these
  * functions throws: a failure is logged and, where the visitor asked for something, shown.
  */
-import type { Controller } from "../controller";
-import type { PlaceholderFactory } from "../script-gate";
+import type { Controller } from "../core/controller";
+import type { PlaceholderFactory } from "../core/script-gate";
 import type * as PreferencesChunk from "./preferences-entry";
 import { AssentBanner, type BannerMode } from "./banner";
 import { report } from "./dom";

@@ -4,7 +4,7 @@
  * strings and Lit; and the requests of identity across devices (../identity.ts).
  * The banner's strings come in from the main bundle, so every layer uses the same labels.
  */
-import type { Controller } from "../controller";
+import type { Controller } from "../core/controller";
 import type { OpenPreferences } from "./banner";
 import { AssentEmbedPlaceholder } from "./embed-placeholder";
 import { AssentFloatingButton } from "./floating-button";
@@ -12,9 +12,9 @@ import type { BannerStrings, UiStrings } from "./i18n/index";
 import { pick } from "./i18n/index";
 import { CHALLENGE } from "./i18n/challenge";
 import { PREFERENCES } from "./i18n/preferences";
-import { AssentPreferences } from "./preferences";
+import { AssentPreferences } from "./preferences/preferences";
 
-export { identify, pull } from "../identity";
+export { identify, pull } from "../core/identity";
 
 const define = (tag: string, element: CustomElementConstructor) => customElements.get(tag) || customElements.define(tag, element);
 

@@ -24,7 +24,7 @@
  * This module is plain strings and DOM: the main bundle (no Lit) and the lazily loaded
  * preference center (Lit, through `unsafeCSS`) share it.
  */
-import type { Controller } from "../controller";
+import type { Controller } from "../core/controller";
 
 /** The dark palette: for `scheme="dark"`, and for `scheme="system"` in a dark OS. */
 const DARK =

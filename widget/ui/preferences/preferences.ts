@@ -70,12 +70,13 @@
  * @cssproperty --assent-z - Unused by the dialog (it is in the top layer); listed for symmetry.
  */
 import { LitElement, type TemplateResult, css, html, nothing, unsafeCSS } from "lit";
-import type { Category, SiteTexts } from "../../worker/contract";
-import type { Controller } from "../controller";
-import { type ListStatus, listStatuses, subscribe } from "../subscriptions";
-import { type ChallengeState, ChallengeError, TurnstileChallenge } from "../turnstile";
-import type { UiStrings } from "./i18n/index";
-import { BASE_CSS, applyTheme } from "./styles";
+import type { Category, SiteTexts } from "../../../worker/contract";
+import type { Controller } from "../../core/controller";
+import { type ListStatus, listStatuses, subscribe } from "./subscriptions";
+import { type ChallengeState, ChallengeError, TurnstileChallenge } from "./turnstile";
+import { deleteData, exportData } from "./your-data-requests";
+import type { UiStrings } from "../i18n/index";
+import { BASE_CSS, applyTheme } from "../styles";
 
 /** Only http(s) links are rendered (site config is validated, this is a second fence). */
 const httpUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
@@ -728,7 +729,7 @@ export class AssentPreferences extends LitElement {
     if (this.busy || !this.controller) return;
     this.busy = true;
     try {
-      await this.controller.exportData();
+      await exportData(this.controller);
     } catch (err) {
       console.warn("assent: export failed", err);
       void this.announce(this.strings?.failed ?? "");
@@ -754,7 +755,7 @@ export class AssentPreferences extends LitElement {
     if (this.busy || !controller) return;
     this.busy = true;
     try {
-      await controller.deleteData();
+      await deleteData(controller);
       this._confirming = false;
       this._choices = controller.effectiveCategories();
       await this.announce(this.strings?.deleted ?? "");

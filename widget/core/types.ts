@@ -8,7 +8,7 @@ import type {
   ConsentModeType,
   ConsentSurface,
   Regime,
-} from "../worker/contract";
+} from "../../worker/contract";
 
 export type { BootstrapResponse, ConsentAction, ConsentModeType, ConsentSurface, Regime };
 

@@ -14,12 +14,12 @@
  * - Identity across devices (`identify`): the site's signed subject id makes this browser use the
  *   person's one visitor record; the newer of the local and the server's choice wins (R6.1).
  */
-import { type CategoryRule, applyRecord, expiresAt, lifetimeDays, regimeDefaults, resolveDecision, stillCounts } from "../shared/consent-rules";
-import { ApiFailure, eraseVisitor, fetchBootstrap, fetchExport, postDecision } from "./api-client";
+import { type CategoryRule, applyRecord, expiresAt, lifetimeDays, regimeDefaults, resolveDecision, stillCounts } from "../../shared/consent-rules";
+import { ApiClient } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
-import type * as IdentityChunk from "./identity";
 import { clearRecord, deleteCategoryStorage, readRecord, writeRecord } from "./storage";
+import { DecisionSync } from "./sync";
 import type {
   AssentChangeDetail,
   AssentEventMap,
@@ -31,10 +31,7 @@ import type {
   PendingSync,
   Regime,
 } from "./types";
-
-/** Retry delays for an unsynced decision: 2 s doubling to 5 min. */
-const RETRY_BASE_MS = 2_000;
-const RETRY_MAX_MS = 300_000;
+import type { Preferences } from "../../worker/contract";
 
 export interface ControllerOptions {
   siteId: string;
@@ -50,6 +47,12 @@ type Listener = () => void;
 /** Who a record belongs to: the visitor, its token, and the person (`identify`) if any. */
 export type Identity = Pick<LocalRecord, "subject" | "visitorId" | "token">;
 
+/** The lazily loaded requests of identity across devices (./identity.ts). */
+export interface IdentityModule {
+  identify(c: Controller, signed: string | null, subject: string): Promise<void>;
+  pull(c: Controller): Promise<boolean>;
+}
+
 /** Local "now": Date.now, which tests can fake with a clock. */
 const now = () => Date.now();
 
@@ -62,23 +65,25 @@ export class Controller {
   bootstrap: BootstrapResponse | null = null;
   /** The browser's GPC signal (`navigator.globalPrivacyControl`). */
   readonly navigatorGpc: boolean;
+  /** Every call to the Worker goes through this one client. */
+  readonly api: ApiClient;
   private placeholder: PlaceholderFactory = () => null;
   private listeners = new Set<Listener>();
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private syncing = false;
+  private readonly syncer = new DecisionSync(this);
   private bootstrapPromise: Promise<BootstrapResponse> | null = null;
-  /** @internal The person's visitor from `identify`, until a record exists to keep it (first decision). */
-  identity: Identity | undefined;
+  /** The person's visitor from `identify`, until a record exists to keep it (first decision). */
+  private identity: Identity | undefined;
   /** `identify` calls run one after another, so a repeated call finds the first one's result. */
   private identifying: Promise<void> = Promise.resolve();
-  /** Loads the lazily loaded chunk (set by the loader); identity's requests live there. */
-  chunk: (() => Promise<Pick<typeof IdentityChunk, "identify" | "pull">>) | undefined;
+  /** Loads identity's requests (set by the loader: they come with the UI, not the core). */
+  loadIdentity: (() => Promise<IdentityModule>) | undefined;
 
   constructor(options: ControllerOptions) {
     this.siteId = options.siteId;
     this.endpoint = options.endpoint;
     this.lang = options.lang;
     this.widgetVersion = options.widgetVersion;
+    this.api = new ApiClient(options.endpoint, options.siteId);
     this.navigatorGpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
     this.record = readRecord(this.siteId);
   }
@@ -160,7 +165,7 @@ export class Controller {
     if (!this.recordValid(record)) return false;
     updateConsentMode(record.consentMode, this.effectiveCategories(), this.gpc);
     void applyGates({ categories: this.effectiveCategories(), settled: true }, this.placeholder);
-    if (record.pending) this.scheduleSync(0);
+    if (record.pending) this.syncer.schedule(0);
     return true;
   }
 
@@ -177,7 +182,7 @@ export class Controller {
   /** Fetches bootstrap once (shared by every caller); `fresh` bypasses the HTTP cache. */
   ensureBootstrap(fresh = false): Promise<BootstrapResponse> {
     if (this.bootstrap) return Promise.resolve(this.bootstrap);
-    this.bootstrapPromise ??= fetchBootstrap(this.endpoint, this.siteId, this.lang, fresh).then(
+    this.bootstrapPromise ??= this.api.bootstrap(this.lang, fresh).then(
       (boot) => {
         this.bootstrap = boot;
         return boot;
@@ -207,7 +212,7 @@ export class Controller {
     if (!this.record) return true;
     // An identified browser also picks up a newer choice the person made on another device
     // (no extra request for anyone else).
-    if (this.record.subject && (await this.chunk?.().then((ui) => ui.pull(this), () => false))) return false;
+    if (this.record.subject && (await this.loadIdentity?.().then((m) => m.pull(this), () => false))) return false;
     if (this.recordValid()) {
       this.record = { ...this.record, checkedAt: new Date(now()).toISOString() };
       writeRecord(this.record);
@@ -287,8 +292,8 @@ export class Controller {
     return resolveDecision(this.bootstrap!.categories, action, choices, this.gpc).categories;
   }
 
-  /** A record of this decision (or notice) for the current bootstrap. @internal (also used by ./identity.ts) */
-  buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
+  /** A record of this decision (or notice) for the current bootstrap. */
+  private buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
     const boot = this.bootstrap!;
     const at = now();
     const days = lifetimeDays(kind, boot.categories, categories, boot.consent);
@@ -347,15 +352,14 @@ export class Controller {
     this.record = { ...record, pending };
     writeRecord(this.record);
     this.applyEffective(before, surface);
-    this.scheduleSync(0);
+    this.syncer.schedule(0);
   }
 
   /**
    * Applies the effective state after a change: one Consent Mode update, gated scripts and
    * embeds, clean-up of what withdrawn categories stored, and the change event.
-   * @internal (also used by ./identity.ts)
    */
-  applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
+  private applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
     const after = this.effectiveCategories();
     const mapping = this.record?.consentMode ?? Object.fromEntries((this.bootstrap?.categories ?? []).map((c) => [c.id, c.consentMode]));
     updateConsentMode(mapping, after, this.gpc);
@@ -369,133 +373,35 @@ export class Controller {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Sync with the Worker
+  // Sync with the Worker (./sync.ts)
   // -------------------------------------------------------------------------------------------
 
-  /** Stops retrying the pending decision (the record is going away). */
-  stopSync(): void {
-    clearTimeout(this.retryTimer);
+  /** Sends the pending decision now (e.g. back online). */
+  sync(): Promise<void> {
+    return this.syncer.run();
   }
 
-  private scheduleSync(delayMs: number): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.sync(), delayMs);
+  /** @internal The Worker answered a sync: announce it (surface "sync"). */
+  synced(): void {
+    this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
+    this.notify();
   }
 
-  /** Sends the pending decision; retries transient failures with backoff, forever. */
-  async sync(): Promise<void> {
-    const pending = this.record?.pending;
-    if (!pending || this.syncing) return;
-    this.syncing = true;
-    const token = this.record!.token;
-    try {
-      const res = await postDecision(this.endpoint, this.siteId, pending, token);
-      const current = this.record;
-      if (!current) return;
-      const same = current.pending?.idempotencyKey === pending.idempotencyKey;
-      // Never let the answer replace a newer local decision: only identity and receipt are
-      // taken over (the identity only if `identify` did not switch it meanwhile), and only the
-      // answered decision stops being pending.
-      this.record = {
-        ...current,
-        ...(current.token === token ? { visitorId: res.visitorId, token: res.token ?? token } : {}),
-        ...(same ? { receiptId: res.receipt.id, version: res.preferences.version } : {}),
-      };
-      if (same) delete this.record.pending;
-      writeRecord(this.record);
-      this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
-      this.notify();
-      if (this.record.pending) this.scheduleSync(0);
-    } catch (err) {
-      this.handleSyncFailure(pending, err, token);
-    } finally {
-      this.syncing = false;
-    }
-  }
-
-  private handleSyncFailure(pending: PendingSync, err: unknown, token: string | undefined): void {
-    const record = this.record;
-    if (!record?.pending || record.pending.idempotencyKey !== pending.idempotencyKey) {
-      if (record?.pending) this.scheduleSync(0);
-      return;
-    }
-    const failure = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", String(err));
-    if (failure.transient) {
-      record.pending.attempts += 1;
-      writeRecord(record);
-      const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (record.pending.attempts - 1));
-      this.scheduleSync(Math.max(backoff, (failure.retryAfterSeconds ?? 0) * 1000));
-      return;
-    }
-    if (failure.status === 401 && record.token) {
-      // identify() replaced the token while this request was on its way: send it again.
-      if (record.token !== token) return this.scheduleSync(0);
-      // The token is no longer accepted (expired, revoked, key rotated out): record as a new
-      // visitor, and let the next identify() find the person's record again.
-      delete record.token;
-      delete record.visitorId;
-      delete record.subject;
-      writeRecord(record);
-      this.scheduleSync(0);
-      return;
-    }
-    if (failure.code === "policy_changed") {
-      // The policy changed under the visitor: ask again with the new one.
-      this.bootstrap = null;
-      this.bootstrapPromise = null;
-      delete record.pending;
-      record.expiresAt = new Date(0).toISOString();
-      writeRecord(record);
-      this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
-      this.notify();
-      this.onPolicyChanged?.();
-      return;
-    }
-    // Refused for good (invalid request): keep the local decision, stop retrying.
-    console.warn(`assent: the Worker refused the decision (${failure.code}): ${failure.message}`);
-    delete record.pending;
+  /** @internal The Worker says the policy changed under the visitor: ask again with the new one. */
+  policyChanged(record: LocalRecord): void {
+    this.bootstrap = null;
+    this.bootstrapPromise = null;
+    record.expiresAt = new Date(0).toISOString();
     writeRecord(record);
+    this.synced();
+    this.onPolicyChanged?.();
   }
 
   /** Called when the Worker says the policy changed; the loader shows the banner again. */
   onPolicyChanged: (() => void) | undefined;
 
   // -------------------------------------------------------------------------------------------
-  // The visitor's data
-  // -------------------------------------------------------------------------------------------
-
-  /** Downloads the Worker's export of this visitor's data as a JSON file. */
-  async exportData(): Promise<void> {
-    const token = this.record?.token;
-    if (!token) throw new ApiFailure(404, "no_record", "Nothing is stored on the server yet.");
-    const blob = await fetchExport(this.endpoint, this.siteId, token);
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `assent-${this.siteId}-export.json`;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  }
-
-  /**
-   * Erases the visitor's data on the Worker and here. Optional categories go back to the
-   * regime's defaults at once; the banner asks again on the next page.
-   */
-  async deleteData(): Promise<void> {
-    const before = this.effectiveCategories();
-    const token = this.record?.token;
-    if (token) await eraseVisitor(this.endpoint, this.siteId, token);
-    clearTimeout(this.retryTimer);
-    clearRecord(this.siteId, this.record?.cookieMirror);
-    this.record = null;
-    this.identity = undefined;
-    this.applyEffective(before, "preferences");
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Identity across devices (the requests are in ./identity.ts, in the lazily loaded chunk)
+  // Identity across devices (the requests are in ./identity.ts, loaded with the UI)
   // -------------------------------------------------------------------------------------------
 
   /**
@@ -512,9 +418,77 @@ export class Controller {
         const [version, subject = "", , mac] = String(signed).split(".");
         if (signed !== null && (version != "id1" || !subject || !mac)) throw Error("identify() takes a signed identity (id1.…) or null");
         if (signed === null ? this.record?.subject || this.identity : this.record?.subject !== subject || !this.recordValid())
-          await (await this.chunk!()).identify(this, signed as string | null, subject);
+          await (await this.loadIdentity!()).identify(this, signed as string | null, subject);
       })
       .catch((err: unknown) => console.warn("assent: identify failed", err)));
+  }
+
+  /**
+   * Takes the person's stored choice `theirs` when it counts (the current policy, not expired)
+   * and is newer than this browser's valid decision; applied like any change, announced with
+   * surface "sync". A notice acknowledged here is no decision: any stored decision beats it.
+   * With `identity` (after POST /identify), this browser also switches to the person's visitor:
+   * kept for the first decision when nothing is here yet, else this browser's newer choice is
+   * recorded for them. Needs bootstrap. Returns true when their choice was adopted.
+   */
+  adopt(theirs: Preferences | null, identity?: Identity): boolean {
+    const local = this.recordValid() && this.record!.kind === "decision" ? this.record! : null;
+    if (
+      theirs &&
+      theirs.policyFingerprint === this.bootstrap!.policy.fingerprint &&
+      Date.parse(theirs.expiresAt) > now() &&
+      !(local && Date.parse(local.updatedAt) >= Date.parse(theirs.updatedAt))
+    ) {
+      const before = this.effectiveCategories();
+      this.record = {
+        ...this.buildRecord("decision", theirs.categories, theirs.action),
+        ...identity,
+        updatedAt: theirs.updatedAt,
+        expiresAt: theirs.expiresAt,
+        receiptId: theirs.receiptId,
+        version: theirs.version,
+      };
+      writeRecord(this.record);
+      this.applyEffective(before, "sync");
+      // GPC in this browser still wins over a grant made on another device (R2.3).
+      this.honorGpcOverRecord();
+      return true;
+    }
+    if (!identity) return false;
+    const current = this.record;
+    // Nothing here or there yet: the first decision will be recorded for the person.
+    if (!current) this.identity = identity;
+    else {
+      this.record = { ...current, ...identity };
+      // This browser's choice still counts and is newer than the person's (or they have none):
+      // record it for them, unless it already is their latest (the first device's own choice).
+      if (this.recordValid() && current.kind === "decision" && current.receiptId !== theirs?.receiptId)
+        this.decide(current.action === "accept_all" || current.action === "reject_all" ? current.action : "custom", "sync", current.categories);
+      else writeRecord(this.record);
+    }
+    return false;
+  }
+
+  /**
+   * Forgets the visitor on this browser: the record (and any identity kept for the first
+   * decision) goes, retrying stops, and optional categories go back to the regime's defaults at
+   * once. Returns the record that was forgotten, for the requests that follow (revoking its
+   * token, erasing its data).
+   */
+  forget(surface: ConsentSurface = "api"): LocalRecord | null {
+    const record = this.record;
+    this.identity = undefined;
+    const before = this.effectiveCategories();
+    this.syncer.stop();
+    clearRecord(this.siteId, record?.cookieMirror);
+    this.record = null;
+    this.applyEffective(before, surface);
+    return record;
+  }
+
+  /** Drops the identity kept for the first decision (`identify(null)` before any decision). */
+  forgetIdentity(): void {
+    this.identity = undefined;
   }
 
   // -------------------------------------------------------------------------------------------
