@@ -47,94 +47,82 @@ export class ApiClient {
   }
 
   /**
-   * The one request every call goes through: it adds the token as a Bearer header, sends a
-   * JSON body, and turns a failure into an ApiFailure with the problem's code.
-   */
-  async request<T>(path: string, { method, body, token, headers, keepalive }: CallOptions = {}): Promise<T> {
-    let res: Response;
-    try {
-      res = await fetch(this.url(path), {
-        method,
-        headers: {
-          ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
-          ...(token ? { Authorization: `Bearer ${token}` } : {}),
-          ...headers,
-        },
-        body: body !== undefined ? JSON.stringify(body) : undefined,
-        keepalive,
-        credentials: "omit",
-        mode: "cors",
-        cache: "no-store",
-      });
-    } catch (err) {
-      throw new ApiFailure(0, "network_error", err instanceof Error ? err.message : "network error");
-    }
-    if (res.ok) return (await res.json()) as T;
-    let problem: Partial<Problem> = {};
-    try {
-      problem = (await res.json()) as Problem;
-    } catch {
-      // not a problem document
-    }
-    const retryAfter = Number(res.headers.get("Retry-After"));
-    throw new ApiFailure(res.status, problem.code ?? `http_${res.status}`, problem.detail ?? res.statusText, retryAfter > 0 ? retryAfter : undefined);
-  }
-
-  /**
    * GET bootstrap, in the visitor's language when the site has it. It may come from the
    * browser's cache (private, max-age=60), except for the background policy check, which must
    * see the current fingerprint (`fresh`).
    */
   bootstrap(lang: string | null, fresh = false): Promise<BootstrapResponse> {
     const query = lang ? `?lang=${encodeURIComponent(lang)}` : "";
-    return fetch(this.url(`bootstrap${query}`), { credentials: "omit", mode: "cors", ...(fresh ? { cache: "no-store" as const } : {}) }).then(
-      async (res) => {
-        if (!res.ok) throw new ApiFailure(res.status, `http_${res.status}`, `bootstrap failed (${res.status})`);
-        return (await res.json()) as BootstrapResponse;
-      },
-      (err: unknown) => {
-        throw new ApiFailure(0, "network_error", err instanceof Error ? err.message : "network error");
-      },
-    );
-  }
-
-  /** POST a decision; the idempotency key makes a retry safe (recorded exactly once). */
-  postDecision(pending: PendingSync, token?: string): Promise<ConsentResponse> {
-    return this.request("consents", { method: "POST", body: pending.body, token, headers: { "Idempotency-Key": pending.idempotencyKey }, keepalive: true });
-  }
-
-  /** GET /me/export: the visitor's data as the Worker exports it. */
-  exportData(token: string): Promise<unknown> {
-    return this.request("me/export", { token });
-  }
-
-  /** DELETE /me: erases the visitor's state and proof on the Worker. */
-  erase(token: string): Promise<ErasureResponse> {
-    return this.request("me", { method: "DELETE", token });
-  }
-
-  /** GET /me: the person's stored choice (an identified browser's background check). */
-  me(token: string): Promise<Preferences> {
-    return this.request("me", { token });
-  }
-
-  /** POST /identify with the signed identity (and this browser's token, if any). */
-  identify(identity: string, token?: string): Promise<IdentifyResponse> {
-    return this.request("identify", { method: "POST", body: { identity }, token });
-  }
-
-  /** DELETE /identify: revokes this browser's token (the person's other devices keep theirs). */
-  unidentify(token: string): Promise<unknown> {
-    return this.request("identify", { method: "DELETE", token, keepalive: true });
-  }
-
-  /** POST /subscriptions: an email signup (its own consent, confirmed from the inbox). */
-  subscribe(body: Record<string, unknown>, token?: string): Promise<SubscriptionResponse> {
-    return this.request("subscriptions", { method: "POST", body, token });
-  }
-
-  /** GET /me/subscriptions: each list's status for this visitor. */
-  subscriptions(token: string): Promise<VisitorSubscriptions> {
-    return this.request("me/subscriptions", { token });
+    // A failure is a plain Error: nothing retries bootstrap on its own (the banner offers
+    // Retry), and the core need not carry the ApiFailure class for it.
+    return fetch(this.url(`bootstrap${query}`), { credentials: "omit", mode: "cors", ...(fresh ? { cache: "no-store" as const } : {}) }).then(async (res) => {
+      if (!res.ok) throw Error(`bootstrap failed (${res.status})`);
+      return (await res.json()) as BootstrapResponse;
+    });
   }
 }
+
+// Every other call is made only by a lazily loaded module (sync, identity, the preference
+// center): functions, not methods, so the core's bundle does not carry them.
+
+/**
+ * The one request every call goes through: it adds the token as a Bearer header, sends a
+ * JSON body, and turns a failure into an ApiFailure with the problem's code.
+ */
+export async function request<T>(api: ApiClient, path: string, { method, body, token, headers, keepalive }: CallOptions = {}): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(api.url(path), {
+      method,
+      headers: {
+        ...(body !== undefined ? { "Content-Type": "application/json" } : {}),
+        ...(token ? { Authorization: `Bearer ${token}` } : {}),
+        ...headers,
+      },
+      body: body !== undefined ? JSON.stringify(body) : undefined,
+      keepalive,
+      credentials: "omit",
+      mode: "cors",
+      cache: "no-store",
+    });
+  } catch (err) {
+    throw new ApiFailure(0, "network_error", err instanceof Error ? err.message : "network error");
+  }
+  if (res.ok) return (await res.json()) as T;
+  let problem: Partial<Problem> = {};
+  try {
+    problem = (await res.json()) as Problem;
+  } catch {
+    // not a problem document
+  }
+  const retryAfter = Number(res.headers.get("Retry-After"));
+  throw new ApiFailure(res.status, problem.code ?? `http_${res.status}`, problem.detail ?? res.statusText, retryAfter > 0 ? retryAfter : undefined);
+}
+
+
+/** POST a decision; the idempotency key makes a retry safe (recorded exactly once). */
+export const postDecision = (api: ApiClient, pending: PendingSync, token?: string) =>
+  request<ConsentResponse>(api, "consents", { method: "POST", body: pending.body, token, headers: { "Idempotency-Key": pending.idempotencyKey }, keepalive: true });
+
+/** GET /me/export: the visitor's data as the Worker exports it. */
+export const exportData = (api: ApiClient, token: string) => request<unknown>(api, "me/export", { token });
+
+/** DELETE /me: erases the visitor's state and proof on the Worker. */
+export const erase = (api: ApiClient, token: string) => request<ErasureResponse>(api, "me", { method: "DELETE", token });
+
+/** GET /me: the person's stored choice (an identified browser's background check). */
+export const fetchMe = (api: ApiClient, token: string) => request<Preferences>(api, "me", { token });
+
+/** POST /identify with the signed identity (and this browser's token, if any). */
+export const identify = (api: ApiClient, identity: string, token?: string) =>
+  request<IdentifyResponse>(api, "identify", { method: "POST", body: { identity }, token });
+
+/** DELETE /identify: revokes this browser's token (the person's other devices keep theirs). */
+export const unidentify = (api: ApiClient, token: string) => request<unknown>(api, "identify", { method: "DELETE", token, keepalive: true });
+
+/** POST /subscriptions: an email signup (its own consent, confirmed from the inbox). */
+export const subscribe = (api: ApiClient, body: Record<string, unknown>, token?: string) =>
+  request<SubscriptionResponse>(api, "subscriptions", { method: "POST", body, token });
+
+/** GET /me/subscriptions: each list's status for this visitor. */
+export const fetchSubscriptions = (api: ApiClient, token: string) => request<VisitorSubscriptions>(api, "me/subscriptions", { token });

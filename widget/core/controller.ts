@@ -14,12 +14,14 @@
  * - Identity across devices (`identify`): the site's signed subject id makes this browser use the
  *   person's one visitor record; the newer of the local and the server's choice wins (R6.1).
  */
-import { type CategoryRule, applyRecord, expiresAt, lifetimeDays, regimeDefaults, resolveDecision, stillCounts } from "../../shared/consent-rules";
+import { type CategoryRule, applyRecord, regimeDefaults, stillCounts } from "../../shared/consent-rules";
 import { ApiClient } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
 import { clearRecord, deleteCategoryStorage, readRecord, writeRecord } from "./storage";
-import { DecisionSync } from "./sync";
+import type * as SyncModule from "./sync";
+import type { DecisionSync } from "./sync";
+import type * as Decisions from "./decisions";
 import type {
   AssentChangeDetail,
   AssentEventMap,
@@ -31,7 +33,6 @@ import type {
   PendingSync,
   Regime,
 } from "./types";
-import type { Preferences } from "../../worker/contract";
 
 export interface ControllerOptions {
   siteId: string;
@@ -69,7 +70,10 @@ export class Controller {
   readonly api: ApiClient;
   private placeholder: PlaceholderFactory = () => null;
   private listeners = new Set<Listener>();
-  private readonly syncer = new DecisionSync(this);
+  /** The retry loop of a pending decision (./sync.ts, loaded when there is one). */
+  private syncer: DecisionSync | undefined;
+  /** Loads ./sync.ts (set by the loader: it comes only with a pending decision). */
+  loadSync: (() => Promise<typeof SyncModule>) | undefined;
   private bootstrapPromise: Promise<BootstrapResponse> | null = null;
   /** The person's visitor from `identify`, until a record exists to keep it (first decision). */
   private identity: Identity | undefined;
@@ -77,6 +81,8 @@ export class Controller {
   private identifying: Promise<void> = Promise.resolve();
   /** Loads identity's requests (set by the loader: they come with the UI, not the core). */
   loadIdentity: (() => Promise<IdentityModule>) | undefined;
+  /** Loads the code that makes decisions (./decisions.ts), likewise. */
+  loadDecisions: (() => Promise<typeof Decisions>) | undefined;
 
   constructor(options: ControllerOptions) {
     this.siteId = options.siteId;
@@ -165,7 +171,7 @@ export class Controller {
     if (!this.recordValid(record)) return false;
     updateConsentMode(record.consentMode, this.effectiveCategories(), this.gpc);
     void applyGates({ categories: this.effectiveCategories(), settled: true }, this.placeholder);
-    if (record.pending) this.syncer.schedule(0);
+    void this.sync();
     return true;
   }
 
@@ -233,126 +239,38 @@ export class Controller {
     if (regime === "opt-in") return "ask";
     const before = Object.fromEntries(boot.categories.map((c) => [c.id, c.required]));
     this.applyEffective(before, "load");
-    if (this.gpc && boot.categories.some((c) => c.saleOrSharing)) {
-      this.decide("custom", "gpc", this.effectiveCategories());
-      return "gpc-honored";
-    }
-    return "notice";
-  }
-
-  /**
-   * GPC now, after an earlier grant of a sale/sharing category: GPC wins and the change is
-   * recorded (R2.3). Called once bootstrap is known on a visit with a valid record.
-   */
-  honorGpcOverRecord(): boolean {
-    if (!this.gpc || !this.recordValid() || !this.bootstrap) return false;
-    const granted = this.bootstrap.categories.filter((c) => c.saleOrSharing && this.record!.categories[c.id]);
-    if (granted.length === 0) return false;
-    this.decide("custom", "gpc", this.effectiveCategories());
-    return true;
+    return this.gpc && boot.categories.some((c) => c.saleOrSharing) && (await this.loadDecisions!()).honorGpc(this, true) ? "gpc-honored" : "notice";
   }
 
   // -------------------------------------------------------------------------------------------
-  // Decisions
+  // Changes of record (decisions are made in ./decisions.ts, loaded when one is)
   // -------------------------------------------------------------------------------------------
 
-  acceptAll(surface: ConsentSurface = "banner"): void {
-    this.decide("accept_all", surface);
-  }
-
-  rejectAll(surface: ConsentSurface = "banner"): void {
-    this.decide("reject_all", surface);
-  }
-
-  /** Saves exactly the visible toggles (required categories are always on). */
-  save(choices: Record<string, boolean>, surface: ConsentSurface = "preferences"): void {
-    this.decide("custom", surface, choices);
-  }
-
-  /** Withdraws every optional category (R1.10). */
-  withdraw(surface: ConsentSurface = "preferences"): void {
-    this.decide("withdraw", surface);
-  }
-
   /**
-   * Outside opt-in regimes, "OK" on the notice: remembers that the notice was seen (no visitor
-   * id, nothing sent) so it is not shown again until the record expires or the policy changes.
+   * Takes `record` as this browser's: stored locally first (the UI can close at once), applied
+   * at once, and, when it carries a pending decision, sent to the Worker.
    */
-  acknowledge(): void {
-    const boot = this.bootstrap;
-    if (!boot) return;
+  adopt(record: LocalRecord, surface: AssentChangeDetail["surface"]): void {
     const before = this.effectiveCategories();
-    this.record = this.buildRecord("notice", this.effectiveCategories());
-    writeRecord(this.record);
-    this.applyEffective(before, "banner");
-  }
-
-  /** The categories a decision states, GPC applied. */
-  private resolve(action: ConsentAction, choices?: Record<string, boolean>): Record<string, boolean> {
-    return resolveDecision(this.bootstrap!.categories, action, choices, this.gpc).categories;
-  }
-
-  /** A record of this decision (or notice) for the current bootstrap. */
-  private buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
-    const boot = this.bootstrap!;
-    const at = now();
-    const days = lifetimeDays(kind, boot.categories, categories, boot.consent);
-    const { visitorId, token, subject } = this.record ?? this.identity ?? {};
-    return {
-      v: 1,
-      kind,
-      siteId: this.siteId,
-      categories,
-      ...(action ? { action } : {}),
-      gpc: this.gpc,
-      regime: boot.edge.regime,
-      fingerprint: boot.policy.fingerprint,
-      policyVersion: boot.policy.version,
-      updatedAt: new Date(at).toISOString(),
-      expiresAt: expiresAt(at, days).toISOString(),
-      checkedAt: new Date(at).toISOString(),
-      consentMode: Object.fromEntries(boot.categories.map((c) => [c.id, c.consentMode])),
-      required: boot.categories.filter((c) => c.required).map((c) => c.id),
-      saleOrSharing: boot.categories.filter((c) => c.saleOrSharing).map((c) => c.id),
-      waitForUpdateMs: boot.consentMode.waitForUpdateMs,
-      revalidateMinutes: boot.widget.revalidateMinutes,
-      floatingButton: boot.widget.floatingButton,
-      ...(boot.widget.cookieMirror ? { cookieMirror: boot.widget.cookieMirror } : {}),
-      storage: Object.fromEntries(boot.categories.map((c) => [c.id, c.storage.map((s) => ({ name: s.name, type: s.type, ...(s.domain ? { domain: s.domain } : {}) }))])),
-      // The visitor's identity (and the person it follows) survives new decisions and policy changes.
-      visitorId,
-      token,
-      subject,
-    };
-  }
-
-  /**
-   * Records a decision: locally first (the UI can close at once), applied at once, then sent
-   * to the Worker with a fresh idempotency key.
-   */
-  decide(action: ConsentAction, surface: ConsentSurface, choices?: Record<string, boolean>): void {
-    if (!this.bootstrap) throw new Error("assent: decide() before bootstrap");
-    const before = this.effectiveCategories();
-    const categories = this.resolve(action, choices);
-    const record = this.buildRecord("decision", categories, action);
-    const pending: PendingSync = {
-      idempotencyKey: crypto.randomUUID(),
-      body: {
-        action,
-        ...(action === "custom" ? { choices: categories } : {}),
-        policyFingerprint: this.bootstrap.policy.fingerprint,
-        locale: this.bootstrap.locale,
-        gpc: this.gpc,
-        widgetVersion: this.widgetVersion,
-        textHash: this.bootstrap.textHash,
-        surface,
-      },
-      attempts: 0,
-    };
-    this.record = { ...record, pending };
-    writeRecord(this.record);
+    this.record = record;
+    writeRecord(record);
     this.applyEffective(before, surface);
-    this.syncer.schedule(0);
+    void this.sync();
+  }
+
+  /** Whom a new record belongs to: this browser's visitor, or the person `identify` found. */
+  owner(): Identity {
+    const { visitorId, token, subject } = this.record ?? this.identity ?? {};
+    return { visitorId, token, subject };
+  }
+
+  /**
+   * This browser now follows `identity` (after `identify`): the record switches to it, or,
+   * with no record yet, the first decision will be recorded for the person.
+   */
+  setOwner(identity: Identity): void {
+    if (!this.record) this.identity = identity;
+    else writeRecord((this.record = { ...this.record, ...identity }));
   }
 
   /**
@@ -376,9 +294,13 @@ export class Controller {
   // Sync with the Worker (./sync.ts)
   // -------------------------------------------------------------------------------------------
 
-  /** Sends the pending decision now (e.g. back online). */
-  sync(): Promise<void> {
-    return this.syncer.run();
+  /**
+   * Sends the pending decision, if any, now (a decision, back online) or after `delayMs`; the
+   * code that sends and retries it (./sync.ts) is fetched only when there is one.
+   */
+  sync(delayMs = 0): Promise<void> {
+    if (!this.record?.pending) return Promise.resolve();
+    return this.loadSync!().then((m) => (this.syncer ??= new m.DecisionSync(this)).schedule(delayMs));
   }
 
   /** @internal The Worker answered a sync: announce it (surface "sync"). */
@@ -424,52 +346,6 @@ export class Controller {
   }
 
   /**
-   * Takes the person's stored choice `theirs` when it counts (the current policy, not expired)
-   * and is newer than this browser's valid decision; applied like any change, announced with
-   * surface "sync". A notice acknowledged here is no decision: any stored decision beats it.
-   * With `identity` (after POST /identify), this browser also switches to the person's visitor:
-   * kept for the first decision when nothing is here yet, else this browser's newer choice is
-   * recorded for them. Needs bootstrap. Returns true when their choice was adopted.
-   */
-  adopt(theirs: Preferences | null, identity?: Identity): boolean {
-    const local = this.recordValid() && this.record!.kind === "decision" ? this.record! : null;
-    if (
-      theirs &&
-      theirs.policyFingerprint === this.bootstrap!.policy.fingerprint &&
-      Date.parse(theirs.expiresAt) > now() &&
-      !(local && Date.parse(local.updatedAt) >= Date.parse(theirs.updatedAt))
-    ) {
-      const before = this.effectiveCategories();
-      this.record = {
-        ...this.buildRecord("decision", theirs.categories, theirs.action),
-        ...identity,
-        updatedAt: theirs.updatedAt,
-        expiresAt: theirs.expiresAt,
-        receiptId: theirs.receiptId,
-        version: theirs.version,
-      };
-      writeRecord(this.record);
-      this.applyEffective(before, "sync");
-      // GPC in this browser still wins over a grant made on another device (R2.3).
-      this.honorGpcOverRecord();
-      return true;
-    }
-    if (!identity) return false;
-    const current = this.record;
-    // Nothing here or there yet: the first decision will be recorded for the person.
-    if (!current) this.identity = identity;
-    else {
-      this.record = { ...current, ...identity };
-      // This browser's choice still counts and is newer than the person's (or they have none):
-      // record it for them, unless it already is their latest (the first device's own choice).
-      if (this.recordValid() && current.kind === "decision" && current.receiptId !== theirs?.receiptId)
-        this.decide(current.action === "accept_all" || current.action === "reject_all" ? current.action : "custom", "sync", current.categories);
-      else writeRecord(this.record);
-    }
-    return false;
-  }
-
-  /**
    * Forgets the visitor on this browser: the record (and any identity kept for the first
    * decision) goes, retrying stops, and optional categories go back to the regime's defaults at
    * once. Returns the record that was forgotten, for the requests that follow (revoking its
@@ -479,7 +355,7 @@ export class Controller {
     const record = this.record;
     this.identity = undefined;
     const before = this.effectiveCategories();
-    this.syncer.stop();
+    this.syncer?.stop();
     clearRecord(this.siteId, record?.cookieMirror);
     this.record = null;
     this.applyEffective(before, surface);

@@ -3,7 +3,8 @@
  * (`identity.js`, fetched only when `identify()` has work to do or an identified browser's
  * background check runs), never in `assent.js`. The controller keeps the check that needs no
  * request ("this browser already holds this person's valid record") and the state changes
- * (`adopt`, `forget`); this module only makes the requests and calls those.
+ * (`adopt`, `setOwner`, `forget`, through ./decisions.ts for a stored choice); this module only
+ * makes the requests and calls those.
  *
  * - `identify`: POST /identify with the signed identity (and this browser's token, so a first
  *   device's own choices become the person's), then `controller.adopt`: the newer choice wins
@@ -11,8 +12,9 @@
  * - `identify(null)`: forget the person on this browser (shared devices, logout).
  * - `pull`: the background revalidation of an identified browser: GET /me, adopt if newer.
  */
-import type { ApiFailure } from "./api-client";
+import { type ApiFailure, fetchMe, identify as postIdentity, postDecision, unidentify } from "./api-client";
 import type { Controller, Identity } from "./controller";
+import { adoptStored } from "./decisions";
 
 /** Runs `identify(signed)` for `subject` (its base64url part of the identity); `null` forgets. */
 export async function identify(c: Controller, signed: string | null, subject: string): Promise<void> {
@@ -22,7 +24,7 @@ export async function identify(c: Controller, signed: string | null, subject: st
   if (c.record?.subject && c.record.subject !== subject) forget(c);
   const boot = c.ensureBootstrap();
   boot.catch(() => undefined);
-  const res = await c.api.identify(signed, c.record?.token).catch((err: unknown) => {
+  const res = await postIdentity(c.api, signed, c.record?.token).catch((err: unknown) => {
     // For the console: the problem's stable code (invalid_identity, identity_expired …).
     // (Duck-typed: this module is bundled apart from the core's ApiFailure class.)
     const failure = err as Partial<ApiFailure>;
@@ -30,7 +32,7 @@ export async function identify(c: Controller, signed: string | null, subject: st
   });
   await boot;
   const identity: Identity = { subject, visitorId: res.visitorId, token: res.token };
-  c.adopt(res.preferences, identity);
+  adoptStored(c, res.preferences, identity);
 }
 
 /**
@@ -40,7 +42,7 @@ export async function identify(c: Controller, signed: string | null, subject: st
 export async function pull(c: Controller): Promise<boolean> {
   const token = c.record?.token;
   if (!token) return false;
-  return c.adopt(await c.api.me(token).catch(() => null));
+  return adoptStored(c, await fetchMe(c.api, token).catch(() => null));
 }
 
 /**
@@ -57,7 +59,7 @@ function forget(c: Controller): void {
   }
   const record = c.forget("api")!;
   const token = record.token;
-  const revoke = () => token && c.api.unidentify(token).catch(() => undefined);
-  if (record.pending) c.api.postDecision(record.pending, token).then(revoke, revoke);
+  const revoke = () => token && unidentify(c.api, token).catch(() => undefined);
+  if (record.pending) postDecision(c.api, record.pending, token).then(revoke, revoke);
   else void revoke();
 }

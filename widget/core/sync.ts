@@ -2,9 +2,11 @@
  * Sending a decision to the Worker: the local record is authoritative for this page (R6.1), so a
  * decision applies at once and is then sent with its idempotency key, retried with backoff
  * (2 s doubling to 5 min, or the Worker's Retry-After) until the Worker records it, once.
- * The controller owns the record; this module owns the timer and the retry rules.
+ * The controller owns the record; this module owns the timer and the retry rules. It is a
+ * lazily loaded module (`sync.js`): fetched with a decision, or when a returning visitor's
+ * record still has one pending.
  */
-import { ApiFailure, type ApiClient } from "./api-client";
+import { ApiFailure, type ApiClient, postDecision } from "./api-client";
 import { writeRecord } from "./storage";
 import type { LocalRecord, PendingSync } from "./types";
 
@@ -49,7 +51,7 @@ export class DecisionSync {
     this.busy = true;
     const token = host.record!.token;
     try {
-      const res = await host.api.postDecision(pending, token);
+      const res = await postDecision(host.api, pending, token);
       const current = host.record;
       if (!current) return;
       const same = current.pending?.idempotencyKey === pending.idempotencyKey;
@@ -79,7 +81,8 @@ export class DecisionSync {
       if (record?.pending) this.schedule(0);
       return;
     }
-    const failure = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", String(err));
+    // Duck-typed: the failure comes from the core's ApiClient, bundled apart from this module.
+    const failure = typeof (err as ApiFailure | undefined)?.status === "number" ? (err as ApiFailure) : new ApiFailure(0, "unknown", String(err));
     if (failure.transient) {
       record.pending.attempts += 1;
       writeRecord(record);

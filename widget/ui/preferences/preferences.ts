@@ -1,6 +1,6 @@
 /**
  * `<assent-preferences>`: the preference center, a native modal `<dialog>` (R8.1) in the lazily
- * loaded chunk `assent-preferences.js`.
+ * loaded chunk `preferences.js`, imported when the visitor opens it.
  *
  * - Named by its heading, in the same shadow root (`aria-labelledby`, R8.13). Focus moves to
  *   the heading on open and back to the opener on close; the page behind is inert (R8.2).
@@ -69,14 +69,15 @@
  * @cssproperty --assent-font - Font family.
  * @cssproperty --assent-z - Unused by the dialog (it is in the top layer); listed for symmetry.
  */
-import { LitElement, type TemplateResult, css, html, nothing, unsafeCSS } from "lit";
+import { LitElement, type TemplateResult, css, html, nothing } from "lit";
 import type { Category, SiteTexts } from "../../../worker/contract";
 import type { Controller } from "../../core/controller";
+import { acceptAll, rejectAll, save } from "../../core/decisions";
 import { type ListStatus, listStatuses, subscribe } from "./subscriptions";
 import { type ChallengeState, ChallengeError, TurnstileChallenge } from "./turnstile";
 import { deleteData, exportData } from "./your-data-requests";
 import type { UiStrings } from "../i18n/index";
-import { BASE_CSS, applyTheme } from "../styles";
+import { applyTheme, baseStyles } from "../styles";
 
 /** Only http(s) links are rendered (site config is validated, this is a second fence). */
 const httpUrl = (url: string | undefined) => (url && /^https?:\/\//i.test(url) ? url : undefined);
@@ -96,7 +97,7 @@ export class AssentPreferences extends LitElement {
   };
 
   static override styles = [
-    unsafeCSS(BASE_CSS),
+    baseStyles,
     css`
       :host {
         display: contents;
@@ -688,16 +689,16 @@ export class AssentPreferences extends LitElement {
       const visible = Object.fromEntries(
         boot.categories.map((c) => [c.id, c.required || (!(controller.gpc && c.saleOrSharing) && this._choices[c.id] === true)]),
       );
-      controller.save(visible, "preferences");
+      save(controller, visible, "preferences");
     });
   }
 
   private acceptAll(): void {
-    this.decide((controller) => controller.acceptAll("preferences"));
+    this.decide((controller) => acceptAll(controller, "preferences"));
   }
 
   private rejectAll(): void {
-    this.decide((controller) => controller.rejectAll("preferences"));
+    this.decide((controller) => rejectAll(controller, "preferences"));
   }
 
   /** Records a decision, closes the dialog and says so outside it. */

@@ -5,6 +5,7 @@
  * signup to this browser so the preference center can show each list's status.
  */
 import type { SubscriptionResponse } from "../../../worker/contract";
+import { fetchSubscriptions, subscribe as postSubscription } from "../../core/api-client";
 import type { Controller } from "../../core/controller";
 
 export type ListStatus = "none" | "pending" | "confirmed" | "unsubscribed";
@@ -20,7 +21,8 @@ export function subscribe(
   textVersion: string,
   turnstileToken?: string,
 ): Promise<SubscriptionResponse> {
-  return c.api.subscribe(
+  return postSubscription(
+    c.api,
     {
       email,
       lists,
@@ -38,5 +40,5 @@ export function subscribe(
 export async function listStatuses(c: Controller): Promise<Record<string, ListStatus>> {
   const token = c.record?.token;
   if (!token) return {};
-  return (await c.api.subscriptions(token)).lists;
+  return (await fetchSubscriptions(c.api, token)).lists;
 }

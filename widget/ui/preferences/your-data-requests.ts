@@ -2,14 +2,14 @@
  * "Your data" in the preference center: the visitor's export and erasure, through the
  * controller's API client (the token is added there) and, for erasure, `controller.forget`.
  */
-import { ApiFailure } from "../../core/api-client";
+import { ApiFailure, erase, exportData as fetchExport } from "../../core/api-client";
 import type { Controller } from "../../core/controller";
 
 /** Downloads the Worker's export of this visitor's data as a JSON file. */
 export async function exportData(c: Controller): Promise<void> {
   const token = c.record?.token;
   if (!token) throw new ApiFailure(404, "no_record", "Nothing is stored on the server yet.");
-  const doc = await c.api.exportData(token);
+  const doc = await fetchExport(c.api, token);
   const a = document.createElement("a");
   a.href = URL.createObjectURL(new Blob([JSON.stringify(doc, null, 2)], { type: "application/json" }));
   a.download = `assent-${c.siteId}-export.json`;
@@ -26,6 +26,6 @@ export async function exportData(c: Controller): Promise<void> {
  */
 export async function deleteData(c: Controller): Promise<void> {
   const token = c.record?.token;
-  if (token) await c.api.erase(token);
+  if (token) await erase(c.api, token);
   c.forget("preferences");
 }
