@@ -70,7 +70,12 @@ export function deepFocus(page: Page): Promise<DeepFocus> {
       id: el?.id ?? "",
       name: (el?.getAttribute("aria-label") ?? el?.textContent ?? "").trim().replace(/\s+/g, " "),
       part: el?.getAttribute("part") ?? null,
-      inOpenDialog: Boolean(el?.closest("dialog[open]")),
+      // Across shadow roots: a section of the dialog may be an element of its own.
+      inOpenDialog: (() => {
+        for (let n: Element | null = el; n; n = ((n.getRootNode() as ShadowRoot).host as Element | undefined) ?? null)
+          if (n.closest("dialog[open]")) return true;
+        return false;
+      })(),
     };
   });
 }

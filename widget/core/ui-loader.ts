@@ -109,6 +109,8 @@ export function whenIdle(fn: () => void, timeout = 5_000): void {
 }
 
 let banner: HTMLElement | undefined;
+/** True from the moment the banner is asked for until it closed (its module may still be on its way). */
+let bannerUp = false;
 let fab: HTMLElement | undefined;
 let fabRendering = false;
 
@@ -120,16 +122,21 @@ export function preloadBanner(c: Controller): void {
 
 /** Shows the first layer in `mode` (`undefined`: keeps what is shown), with the error line and Retry when `retry` is given. */
 function banner_(c: Controller, mode: BannerModule.BannerMode | undefined, retry?: () => void): void {
+  bannerUp = true;
+  if (fab) fab.hidden = true;
   withBody(async () => {
-    const [ui, ctx] = await Promise.all([load<typeof BannerModule>(c, "banner"), context(c)]);
+    const [ui, ctx] = await Promise.all([load<typeof BannerModule>(c, "banner"), context(c)]).catch((err: unknown) => {
+      bannerUp = false;
+      throw err;
+    });
     const el = ui.showBanner(ctx, mode, retry);
     if (el !== banner) {
       banner = el;
       el.addEventListener("assent-banner-closed", () => {
+        bannerUp = false;
         if (fab) renderFab(c);
       });
     }
-    if (fab) fab.hidden = true;
     // The UI is here now: blocked embeds get their placeholders while the visitor decides.
     if (mode) void c.refreshGates();
   });
@@ -152,7 +159,7 @@ export const showBannerError = (c: Controller, retry: () => void) => banner_(c, 
 export function mountFloatingButton(c: Controller): void {
   withBody(() => {
     const el = (fab ??= document.createElement("assent-floating-button"));
-    el.hidden = Boolean(banner?.isConnected);
+    el.hidden = bannerUp;
     if (!el.isConnected) document.body.append(el);
     if (!el.hidden) renderFab(c);
   });

@@ -7,10 +7,14 @@ import { type UiContext, define } from "../context";
 import { pick } from "../i18n/index";
 import { CHALLENGE } from "../i18n/challenge";
 import { PREFERENCES } from "../i18n/preferences/index";
+import { AssentEmailSignup } from "./email-signup";
 import { AssentPreferences } from "./preferences";
+import { AssentYourData } from "./your-data";
 
 /** Shows the one `<assent-preferences>` (created in the body on first use). */
 export async function showPreferences(context: UiContext, opener: Element | null): Promise<void> {
+  define("assent-email-signup", AssentEmailSignup);
+  define("assent-your-data", AssentYourData);
   define("assent-preferences", AssentPreferences);
   let el = document.querySelector("assent-preferences");
   if (!el) {
