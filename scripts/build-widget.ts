@@ -10,7 +10,8 @@
  *                                    identity.js, strings-<lang>.js, and the chunk-<hash>.js files
  *                                    they share (one copy of Lit)
  *   public/assent-manifest.json      version, paths and SRI (sha384) hashes of every file (R7.11)
- *   public/assent.d.ts               TypeScript declarations for `window.assent` and its events
+ *   public/assent.d.ts               TypeScript declarations for `window.assent` and its events,
+ *                                    generated from widget/public-api.ts
  *   public/README.md, public/docs/   the README and the documentation pages, linked from the
  *                                    demo site (served as text/plain, see public/_headers)
  *
@@ -118,6 +119,18 @@ function prune(dir: string, keep: Set<string>): void {
   for (const name of readdirSync(dir)) if (!keep.has(name)) rmSync(join(dir, name), { recursive: true, force: true });
 }
 
+/**
+ * /assent.d.ts, generated from widget/public-api.ts: the source the widget itself is typed
+ * with. It holds declarations only and imports nothing, so its text is a valid .d.ts as it is;
+ * the build stamps the version on it and checks that it stayed that way.
+ */
+export function publicDeclarations(): string {
+  const source = readFileSync(join(ROOT, "widget/public-api.ts"), "utf8");
+  if (/^\s*import\s/m.test(source) || /^\s*export\s+(const|let|function|class|default)\b/m.test(source))
+    throw new Error("widget/public-api.ts must hold declarations only and import nothing: it is served as /assent.d.ts");
+  return `// Assent ${pkg.version}: generated from widget/public-api.ts by scripts/build-widget.ts.\n${source}`;
+}
+
 /** Sort order of the manifest: the entry, the modules, the chunks. */
 const rank = (name: string) => (name === "assent.js" ? 0 : name.startsWith("chunk-") ? 2 : 1);
 
@@ -145,7 +158,7 @@ export async function buildWidget(): Promise<WidgetManifest> {
   // The lazily loaded chunk of earlier versions, at the root: gone (everything is versioned now).
   rmSync(join(OUT, "assent-preferences.js"), { force: true });
   writeAtomic(join(OUT, "assent-manifest.json"), `${JSON.stringify(manifest, null, 2)}\n`);
-  writeAtomic(join(OUT, "assent.d.ts"), readFileSync(join(ROOT, "widget/assent.d.ts")));
+  writeAtomic(join(OUT, "assent.d.ts"), publicDeclarations());
   // The demo site links the README, which links docs/*.md: serve both at the same relative
   // places so the README's links resolve.
   writeAtomic(join(OUT, "README.md"), readFileSync(join(ROOT, "README.md")));

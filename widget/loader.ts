@@ -12,6 +12,16 @@
  * request when it is valid; otherwise bootstrap and the banner (for an identified person, only
  * once it is known they decided on no other device). A second copy of the tag does nothing.
  * Nothing here may throw into the host page.
+ *
+ * Where things are (see docs/layout.md):
+ * - `core/`: headless, what every page view needs, bundled here into `assent.js`: the
+ *   controller (a small orchestrator), the local record, Consent Mode, gating, events and the
+ *   API client; plus the modules only a decision, a retry or an identification needs
+ *   (`decisions.ts`, `sync.ts`, `identity.ts`), loaded by `core/ui-loader.ts` when they are.
+ * - `ui/`: every piece of UI, a Lit element in a module of its own under `v/<version>/`,
+ *   imported by `core/ui-loader.ts` only when the page shows it (banner, floating button,
+ *   embed placeholder, preference center with its sections), with its strings per language.
+ * - `public-api.ts`: the public types, served as `/assent.d.ts`.
  */
 import { Controller } from "./core/controller";
 import type { AssentApi, AssentEventMap } from "./core/types";
