@@ -1,8 +1,11 @@
 /**
- * The widget's state and behaviour, with no UI: which categories are in effect, when the visitor
- * must be asked, recording decisions locally first and on the Worker after, and applying them
- * (Consent Mode, script gating, cookie clean-up, events). The Lit components only render what
- * this says and call its methods.
+ * The widget's state, with no UI: a small orchestrator. It knows which categories are in
+ * effect and when the visitor must be asked, and applies every change of record (Consent Mode,
+ * script gating, cookie clean-up, events). The rest is delegated: the consent rules to
+ * shared/consent-rules.ts, making a decision to ./decisions.ts, sending and retrying it to
+ * ./sync.ts, identity's requests to ./identity.ts (those three load only when needed), every
+ * call to the Worker to ./api-client.ts. Other modules change the record only through its
+ * methods (`adopt`, `setOwner`, `forget`); the Lit components render what it says.
  *
  * Rules it keeps:
  * - Nothing non-essential before a choice; no visitor id before the first decision (R1.1, R1.2).
@@ -323,7 +326,7 @@ export class Controller {
   onPolicyChanged: (() => void) | undefined;
 
   // -------------------------------------------------------------------------------------------
-  // Identity across devices (the requests are in ./identity.ts, loaded with the UI)
+  // Identity across devices (the requests are in ./identity.ts, loaded when needed)
   // -------------------------------------------------------------------------------------------
 
   /**

@@ -83,7 +83,11 @@ async function context(c: Controller, booted = false): Promise<UiContext> {
 }
 
 /** The code that makes decisions (./decisions.ts), for the API, GPC and the banner. */
-export const loadDecisions = (c: Controller) => load<typeof Decisions>(c, "decisions");
+export function loadDecisions(c: Controller): Promise<typeof Decisions> {
+  // A decision is sent right after it is made: its sending code comes at the same time.
+  load(c, "sync").catch(() => undefined);
+  return load(c, "decisions");
+}
 
 /** Sending and retrying a pending decision (./sync.ts), for `controller.loadSync`. */
 export const loadSync = (c: Controller) => load<typeof SyncModule>(c, "sync");
