@@ -64,10 +64,12 @@ function start(): void {
   const whenReady = () => new Promise<void>((resolve) => (ready ? resolve() : readyWaiters.push(resolve)));
 
   const showBanner = async () => {
-    // The banner's code and strings come while bootstrap is on its way.
+    // Bootstrap is asked for first (the Worker's slowest answer, and the one the banner's
+    // content needs), then the banner's code and strings, which come while it is on its way.
+    const settled = controller.settleWithoutRecord();
     preloadBanner(controller);
     try {
-      const mode = await controller.settleWithoutRecord();
+      const mode = await settled;
       mountBanner(controller, mode);
     } catch (err) {
       console.warn("assent: could not load the consent settings", err);
