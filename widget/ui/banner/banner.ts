@@ -177,11 +177,22 @@ export class AssentBanner extends LitElement {
     const button = (label: string, part: string, onclick: (e: Event) => void) =>
       html`<button type="button" part="button ${part}" @click=${this.guard(onclick)}>${label}</button>`;
     const open = (e: Event) => context.openPreferences(e.currentTarget as HTMLElement);
-    // The banner closes at once; the decision is recorded as soon as its code is here (it was
-    // asked for when the visitor reached for the banner, see `prefetch`).
-    const decide = (fn: (d: Decisions) => void) => () => {
-      context.decisions().then(fn).catch((err: unknown) => report("could not record the decision", err));
-      this.close();
+    // The decision is recorded, and the banner closes, as soon as the code that records it is
+    // here: it was asked for when the visitor reached for the banner (see `prefetch`). If it
+    // cannot be loaded, the banner stays and says so, and Retry makes the same choice again.
+    const decide = (fn: (d: Decisions) => void) => {
+      const run = () =>
+        void context.decisions().then(
+          (d) => {
+            fn(d);
+            this.close();
+          },
+          (err: unknown) => {
+            report("could not record the decision", err);
+            this.retry = run;
+          },
+        );
+      return run;
     };
     const actions =
       mode == "ask"
