@@ -71,6 +71,11 @@
  * @cssproperty --assent-radius - Corner radius.
  * @cssproperty --assent-font - Font family.
  * @cssproperty --assent-z - Unused by the dialog (it is in the top layer); listed for symmetry.
+ *
+ * @slot turnstile - The Turnstile container of the email signup (a light-DOM child, forwarded to `<assent-email-signup>`).
+ *
+ * @property controller - The widget's controller (set by ./index.ts).
+ * @property strings - The UI strings: the banner's (the same labels, R8.10) and the preference center's.
  */
 import { LitElement, type TemplateResult, html, nothing } from "lit";
 import type { Category, SiteTexts } from "../../../worker/contract";
