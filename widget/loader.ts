@@ -12,10 +12,20 @@
  * request when it is valid; otherwise bootstrap and the banner (for an identified person, only
  * once it is known they decided on no other device). A second copy of the tag does nothing.
  * Nothing here may throw into the host page.
+ *
+ * Where things are (see docs/layout.md):
+ * - `core/`: headless, what every page view needs, bundled here into `assent.js`: the
+ *   controller (a small orchestrator), the local record, Consent Mode, gating, events and the
+ *   API client; plus the modules only a decision, a retry or an identification needs
+ *   (`decisions.ts`, `sync.ts`, `identity.ts`), loaded by `core/ui-loader.ts` when they are.
+ * - `ui/`: every piece of UI, a Lit element in a module of its own under `v/<version>/`,
+ *   imported by `core/ui-loader.ts` only when the page shows it (banner, floating button,
+ *   embed placeholder, preference center with its sections), with its strings per language.
+ * - `public-api.ts`: the public types, served as `/assent.d.ts`.
  */
-import { Controller } from "./controller";
-import type { AssentApi, AssentEventMap } from "./types";
-import { loadChunk, mountBanner, mountFloatingButton, openPreferences, placeholder, showBannerError } from "./ui/index";
+import { Controller } from "./core/controller";
+import type { AssentApi, AssentEventMap } from "./core/types";
+import { loadDecisions, loadIdentity, loadSync, mountBanner, mountFloatingButton, openPreferences, placeholder, preloadBanner, showBannerError, whenIdle } from "./core/ui-loader";
 
 declare const __ASSENT_VERSION__: string;
 const VERSION = typeof __ASSENT_VERSION__ === "string" ? __ASSENT_VERSION__ : "dev";
@@ -25,13 +35,6 @@ function ownScript(): HTMLScriptElement | null {
   const current = document.currentScript;
   if (current instanceof HTMLScriptElement && current.dataset.site) return current;
   return document.querySelector<HTMLScriptElement>("script[data-site][src*='assent']");
-}
-
-/** Runs `fn` when the browser is idle (or soon), so background work never competes with the page. */
-function whenIdle(fn: () => void): void {
-  const ric = (window as Window & { requestIdleCallback?: (cb: () => void, o?: { timeout: number }) => number }).requestIdleCallback;
-  if (ric) ric(fn, { timeout: 5_000 });
-  else setTimeout(fn, 1_000);
 }
 
 function start(): void {
@@ -46,7 +49,9 @@ function start(): void {
   const lang = script.dataset.lang || document.documentElement.lang || navigator.language || null;
   const controller = new Controller({ siteId, endpoint, lang, widgetVersion: VERSION });
   controller.setPlaceholder(placeholder(controller));
-  controller.chunk = () => loadChunk(controller);
+  controller.loadIdentity = () => loadIdentity(controller);
+  controller.loadDecisions = () => loadDecisions(controller);
+  controller.loadSync = () => loadSync(controller);
 
   let ready = false;
   const readyWaiters: (() => void)[] = [];
@@ -59,8 +64,12 @@ function start(): void {
   const whenReady = () => new Promise<void>((resolve) => (ready ? resolve() : readyWaiters.push(resolve)));
 
   const showBanner = async () => {
+    // Bootstrap is asked for first (the Worker's slowest answer, and the one the banner's
+    // content needs), then the banner's code and strings, which come while it is on its way.
+    const settled = controller.settleWithoutRecord();
+    preloadBanner(controller);
     try {
-      const mode = await controller.settleWithoutRecord();
+      const mode = await settled;
       mountBanner(controller, mode);
     } catch (err) {
       console.warn("assent: could not load the consent settings", err);
@@ -78,12 +87,12 @@ function start(): void {
       await openPreferences(controller, document.activeElement);
     },
     acceptAll: async () => {
-      await controller.ensureBootstrap();
-      controller.acceptAll("api");
+      const [decisions] = await Promise.all([loadDecisions(controller), controller.ensureBootstrap()]);
+      decisions.acceptAll(controller, "api");
     },
     rejectAll: async () => {
-      await controller.ensureBootstrap();
-      controller.rejectAll("api");
+      const [decisions] = await Promise.all([loadDecisions(controller), controller.ensureBootstrap()]);
+      decisions.rejectAll(controller, "api");
     },
     identify: (signed) => controller.identify(signed).then(ask),
     on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void) {
@@ -118,13 +127,16 @@ function start(): void {
     // background at most every revalidateMinutes, and GPC over an old grant is recorded.
     markReady();
     if (identity) void api.identify(identity);
-    if (controller.revalidationDue() || (controller.navigatorGpc && controller.record?.saleOrSharing.some((id) => controller.record!.categories[id])))
+    /** GPC (the browser's, or the Sec-GPC header bootstrap saw) over a granted sale/sharing category. */
+    const gpcOverGrant = () => controller.gpc && controller.recordValid() && controller.record!.saleOrSharing.some((id) => controller.record!.categories[id]);
+    if (controller.revalidationDue() || gpcOverGrant())
       whenIdle(() => {
         controller
           .revalidate()
-          .then((changed) => {
+          .then(async (changed) => {
             if (changed) void showBanner();
-            else controller.honorGpcOverRecord();
+            // Only then is the code that records a decision fetched.
+            else if (gpcOverGrant()) (await loadDecisions(controller)).honorGpc(controller);
           })
           .catch((err: unknown) => console.warn("assent: background check failed", err));
       });

@@ -1,7 +1,7 @@
 /** Small helpers for the browser tests: the local record, the server's view of it. */
 import type { Page } from "@playwright/test";
 import type { ReceiptsResponse } from "../../worker/contract";
-import type { LocalRecord } from "../../widget/types";
+import type { LocalRecord } from "../../widget/core/types";
 
 /** The visitor's record in the page's localStorage, or null. */
 export function localRecord(page: Page, siteId = "demo"): Promise<LocalRecord | null> {
@@ -70,7 +70,12 @@ export function deepFocus(page: Page): Promise<DeepFocus> {
       id: el?.id ?? "",
       name: (el?.getAttribute("aria-label") ?? el?.textContent ?? "").trim().replace(/\s+/g, " "),
       part: el?.getAttribute("part") ?? null,
-      inOpenDialog: Boolean(el?.closest("dialog[open]")),
+      // Across shadow roots: a section of the dialog may be an element of its own.
+      inOpenDialog: (() => {
+        for (let n: Element | null = el; n; n = ((n.getRootNode() as ShadowRoot).host as Element | undefined) ?? null)
+          if (n.closest("dialog[open]")) return true;
+        return false;
+      })(),
     };
   });
 }

@@ -161,7 +161,11 @@ test("every focused control shows a visible focus ring with ≥ 3:1 contrast (R8
       let el: Element = document.activeElement!;
       while (el.shadowRoot?.activeElement) el = el.shadowRoot.activeElement;
       const style = getComputedStyle(el);
-      const surface = el.closest("dialog, [role=region]")!;
+      // The dialog or region around it, across shadow roots (a section may be an element of its own).
+      let surface: Element | null = null;
+      for (let n: Element | null = el; n && !surface; n = ((n.getRootNode() as ShadowRoot).host as Element | undefined) ?? null)
+        surface = n.closest("dialog, [role=region]");
+      surface = surface!;
       return {
         focusVisible: el.matches(":focus-visible"),
         style: style.outlineStyle,

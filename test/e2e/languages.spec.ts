@@ -2,9 +2,9 @@
  * The widget's language (R1.9, R8.10): a right-to-left language renders mirrored, and the
  * language is chosen by `data-lang` first, then the page's `<html lang>`, then the browser.
  */
-import { banner as ar } from "../../widget/ui/i18n/ar";
-import { banner as es } from "../../widget/ui/i18n/es";
-import { banner as fr } from "../../widget/ui/i18n/fr";
+import { banner as ar } from "../../widget/ui/i18n/banner/ar";
+import { banner as es } from "../../widget/ui/i18n/banner/es";
+import { banner as fr } from "../../widget/ui/i18n/banner/fr";
 import { expect, test } from "./fixtures";
 import { bannerOf, withoutPageLang } from "./helpers";
 

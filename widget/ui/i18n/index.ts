@@ -1,33 +1,30 @@
 /**
- * Picks the string table for a locale: its primary subtag ("de-CH" → de), English otherwise.
- * The banner's tables are here; the preference center's are in `./preferences`, so that each
- * bundle carries only its half.
+ * The widget's own wording, by language. Each bundle carries only what it says: the banner's
+ * strings are one small chunk per language (./banner/<lang>.ts, `strings-<lang>.js`), which
+ * the core imports in parallel with the UI and hands to every component; the preference
+ * center and the embed placeholder carry their tables for every language (./preferences/,
+ * ./challenge.ts), since they load only on demand.
  */
-import { banner as ar } from "./ar";
-import { banner as de } from "./de";
-import { banner as en } from "./en";
-import { banner as es } from "./es";
-import { banner as fr } from "./fr";
-import type { BannerStrings } from "./types";
+import { type Lang, langOf } from "../../core/languages";
 
-export type { BannerStrings, PreferencesStrings, UiStrings } from "./types";
+export type { BannerStrings, ChallengeStrings, PreferencesStrings, UiStrings } from "./types";
+export type { Lang } from "../../core/languages";
 
-/** The languages the widget's own controls are translated into. */
-export type Lang = "en" | "de" | "fr" | "es" | "ar";
-
-const BANNER: Record<Lang, BannerStrings> = { en, de, fr, es, ar };
+/**
+ * "Privacy choices" in every language: the floating button's accessible name, the error
+ * banner's label and the embed placeholder's settings button. Here, beside `pick`, so it
+ * travels with Lit in the chunk every component shares, and the floating button needs no
+ * strings file on a returning visit.
+ */
+export const PRIVACY_CHOICES: Record<Lang, string> = {
+  en: "Privacy choices",
+  de: "Datenschutz-Einstellungen",
+  fr: "Choix de confidentialité",
+  es: "Opciones de privacidad",
+  ar: "خيارات الخصوصية",
+};
 
 /** The entry of `tables` for `locale`'s primary subtag, or English. */
 export function pick<T>(tables: Record<Lang, T>, locale: string | null | undefined): T {
-  const primary = (locale ?? "").split("-")[0]!.toLowerCase();
-  return (tables as Partial<Record<string, T>>)[primary] ?? tables.en;
-}
-
-/**
- * The banner's strings for the visitor: the site texts' negotiated locale once bootstrap is
- * known (so the controls speak the language of the site wording beside them), else the
- * page's language.
- */
-export function bannerStrings(controller: { bootstrap: { locale: string } | null; lang: string | null }): BannerStrings {
-  return pick(BANNER, controller.bootstrap?.locale ?? controller.lang);
+  return tables[langOf(locale)];
 }

@@ -27,8 +27,6 @@ export interface BannerStrings {
   yourChoices: string;
   /** Closes a notice; never a grant. */
   ok: string;
-  /** The floating button's accessible name, the error banner's label, the placeholder's settings button. */
-  privacyChoices: string;
   /** Bootstrap or the preference center could not be loaded. */
   loadError: string;
   retry: string;

@@ -1,23 +1,5 @@
 /** Español. */
-import type { BannerStrings, PreferencesStrings } from "./types";
-
-export const banner: BannerStrings = {
-  $code: "es",
-  $dir: "ltr",
-  purposes: "Finalidades",
-  policy: "Política de privacidad",
-  cookiePolicy: "Política de cookies",
-  acceptAll: "Aceptar todo",
-  rejectAll: "Rechazar todo",
-  customize: "Personalizar",
-  doNotSell: "No vender ni compartir mi información personal",
-  yourChoices: "Tus opciones de privacidad",
-  ok: "Entendido",
-  privacyChoices: "Opciones de privacidad",
-  loadError: "No se pudo cargar tu configuración de privacidad.",
-  retry: "Reintentar",
-  dismiss: "Cerrar",
-};
+import type { PreferencesStrings } from "../types";
 
 export const preferences: PreferencesStrings = {
   load: "Cargar",

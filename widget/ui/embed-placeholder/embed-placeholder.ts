@@ -4,9 +4,9 @@
  * and offers "Load" (grants exactly those categories, recorded as an `embed` decision) and
  * "Privacy choices" (the preference center).
  *
- * The factory in ./index.ts creates the element at once, with the iframe's `class` (so the
+ * The core's factory (../../core/ui-loader.ts) creates the element at once, with the iframe's `class` (so the
  * page's own sizing of the embed applies) and its `width`/`height`, so nothing moves; this class
- * arrives with the lazily loaded chunk and upgrades it.
+ * arrives with its chunk (`embed-placeholder.js`) and upgrades it.
  *
  * @csspart placeholder - The box.
  * @csspart message - "This content from … needs your consent for: …".
@@ -16,17 +16,23 @@
  * @csspart choices - "Privacy choices".
  * @csspart status - Why the embed is still blocked (GPC, or the settings did not load).
  *
- * @cssproperty --assent-accent - And the other `--assent-*` properties (see styles.ts).
+ * @cssproperty --assent-accent - And the other `--assent-*` properties (see ../styles.ts).
+ *
+ * @property context - The controller, the banner strings and the way to the preference center (from the core).
+ * @property strings - Its own strings ("Load", the message), in the banner strings' language.
+ * @property src - The blocked embed's `data-src`.
+ * @property categories - The categories it needs.
  */
-import { LitElement, css, html, unsafeCSS } from "lit";
-import type { Controller } from "../controller";
-import type { OpenPreferences } from "./banner";
-import type { UiStrings } from "./i18n/index";
-import { BASE_CSS, applyTheme } from "./styles";
+import { LitElement, css, html, nothing } from "lit";
+import { save } from "../../core/decisions";
+import type { UiContext } from "../context";
+import { PRIVACY_CHOICES, type PreferencesStrings, pick } from "../i18n/index";
+
+import { applyTheme, baseStyles } from "../styles";
 
 export class AssentEmbedPlaceholder extends LitElement {
   static override properties = {
-    controller: { attribute: false },
+    context: { attribute: false },
     strings: { attribute: false },
     src: { attribute: false },
     categories: { attribute: false },
@@ -34,7 +40,7 @@ export class AssentEmbedPlaceholder extends LitElement {
   };
 
   static override styles = [
-    unsafeCSS(BASE_CSS),
+    baseStyles,
     css`
       :host {
         min-height: 10rem;
@@ -63,17 +69,14 @@ export class AssentEmbedPlaceholder extends LitElement {
     `,
   ];
 
-  declare controller: Controller | undefined;
-  declare strings: UiStrings | undefined;
+  declare context: UiContext | undefined;
+  declare strings: Pick<PreferencesStrings, "load" | "embed"> | undefined;
   /** The blocked embed's `data-src`. */
   declare src: string;
   /** The categories it needs. */
   declare categories: string[];
   /** Why it is still blocked after "Load". */
   declare private _status: string;
-
-  /** Opens the preference center (set by the chunk's entry). */
-  openPreferences: OpenPreferences | undefined;
 
   constructor() {
     super();
@@ -83,13 +86,13 @@ export class AssentEmbedPlaceholder extends LitElement {
   }
 
   override willUpdate(): void {
-    if (this.controller) applyTheme(this, this.controller);
+    if (this.context) applyTheme(this, this.context.controller);
   }
 
   override render() {
-    const controller = this.controller;
-    const s = this.strings;
-    if (!controller || !s) return html``;
+    const controller = this.context?.controller;
+    const s = this.strings && this.context && { ...this.context.strings, ...this.strings };
+    if (!controller || !s) return nothing;
     let host = "?";
     try {
       host = new URL(this.src, location.href).hostname || host;
@@ -103,7 +106,7 @@ export class AssentEmbedPlaceholder extends LitElement {
         <p part="message">${s.embed(host, new Intl.ListFormat(lang, { type: "conjunction" }).format(titles))}</p>
         <div part="actions" class="actions">
           <button type="button" part="button load" @click=${this.load}>${s.load}</button>
-          <button type="button" part="button choices" @click=${this.choices}>${s.privacyChoices}</button>
+          <button type="button" part="button choices" @click=${this.choices}>${pick(PRIVACY_CHOICES, s.$code)}</button>
         </div>
         <p part="status" class="status" role="status">${this._status}</p>
       </div>
@@ -112,13 +115,13 @@ export class AssentEmbedPlaceholder extends LitElement {
 
   /** Grants the embed's categories (after bootstrap, which a returning visitor may lack). */
   private async load(): Promise<void> {
-    const controller = this.controller;
-    const s = this.strings;
+    const controller = this.context?.controller;
+    const s = this.context?.strings;
     if (!controller || !s) return;
     this._status = "";
     try {
       await controller.ensureBootstrap();
-      controller.save({ ...controller.effectiveCategories(), ...Object.fromEntries(this.categories.map((id) => [id, true])) }, "embed");
+      save(controller, { ...controller.effectiveCategories(), ...Object.fromEntries(this.categories.map((id) => [id, true])) }, "embed");
       // Still blocked: GPC keeps a sale/sharing category off (R2.2), and the site's line says so.
       const effective = controller.effectiveCategories();
       if (this.categories.some((id) => !effective[id])) this._status = controller.bootstrap?.texts.gpcHonored ?? s.loadError;
@@ -129,7 +132,7 @@ export class AssentEmbedPlaceholder extends LitElement {
   }
 
   private choices(e: Event): void {
-    this.openPreferences?.(e.currentTarget as HTMLElement);
+    this.context?.openPreferences(e.currentTarget as HTMLElement);
   }
 }
 

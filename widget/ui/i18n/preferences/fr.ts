@@ -1,26 +1,8 @@
 /** Français. */
-import type { BannerStrings, PreferencesStrings } from "./types";
+import type { PreferencesStrings } from "../types";
 
 /** French counts 0 and 1 as singular. */
 const one = (n: number) => n < 2;
-
-export const banner: BannerStrings = {
-  $code: "fr",
-  $dir: "ltr",
-  purposes: "Finalités",
-  policy: "Politique de confidentialité",
-  cookiePolicy: "Politique relative aux cookies",
-  acceptAll: "Tout accepter",
-  rejectAll: "Tout refuser",
-  customize: "Personnaliser",
-  doNotSell: "Ne pas vendre ni partager mes informations personnelles",
-  yourChoices: "Vos choix en matière de confidentialité",
-  ok: "OK",
-  privacyChoices: "Choix de confidentialité",
-  loadError: "Impossible de charger vos paramètres de confidentialité.",
-  retry: "Réessayer",
-  dismiss: "Fermer",
-};
 
 export const preferences: PreferencesStrings = {
   load: "Charger",

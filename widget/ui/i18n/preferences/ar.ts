@@ -1,5 +1,5 @@
 /** العربية (right to left). Plural forms follow CLDR: zero, one, two, few, many, other. */
-import type { BannerStrings, PreferencesStrings } from "./types";
+import type { PreferencesStrings } from "../types";
 
 type Forms = Record<"zero" | "one" | "two" | "few" | "many" | "other", (n: string) => string>;
 const plural = (forms: Forms) => (n: number) =>
@@ -24,24 +24,6 @@ const items = /* @__PURE__ */ plural({
 
 /** Isolates a left-to-right value (a host name) inside right-to-left text. */
 const isolate = (s: string) => `\u2068${s}\u2069`;
-
-export const banner: BannerStrings = {
-  $code: "ar",
-  $dir: "rtl",
-  purposes: "الأغراض",
-  policy: "سياسة الخصوصية",
-  cookiePolicy: "سياسة ملفات تعريف الارتباط",
-  acceptAll: "قبول الكل",
-  rejectAll: "رفض الكل",
-  customize: "تخصيص",
-  doNotSell: "لا تبيعوا معلوماتي الشخصية ولا تشاركوها",
-  yourChoices: "خياراتك للخصوصية",
-  ok: "حسنًا",
-  privacyChoices: "خيارات الخصوصية",
-  loadError: "تعذّر تحميل إعدادات الخصوصية.",
-  retry: "إعادة المحاولة",
-  dismiss: "إغلاق",
-};
 
 export const preferences: PreferencesStrings = {
   load: "تحميل",

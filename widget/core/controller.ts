@@ -1,8 +1,11 @@
 /**
- * The widget's state and behaviour, with no UI: which categories are in effect, when the visitor
- * must be asked, recording decisions locally first and on the Worker after, and applying them
- * (Consent Mode, script gating, cookie clean-up, events). The Lit components only render what
- * this says and call its methods.
+ * The widget's state, with no UI: a small orchestrator. It knows which categories are in
+ * effect and when the visitor must be asked, and applies every change of record (Consent Mode,
+ * script gating, cookie clean-up, events). The rest is delegated: the consent rules to
+ * shared/consent-rules.ts, making a decision to ./decisions.ts, sending and retrying it to
+ * ./sync.ts, identity's requests to ./identity.ts (those three load only when needed), every
+ * call to the Worker to ./api-client.ts. Other modules change the record only through its
+ * methods (`adopt`, `setOwner`, `forget`); the Lit components render what it says.
  *
  * Rules it keeps:
  * - Nothing non-essential before a choice; no visitor id before the first decision (R1.1, R1.2).
@@ -14,12 +17,13 @@
  * - Identity across devices (`identify`): the site's signed subject id makes this browser use the
  *   person's one visitor record; the newer of the local and the server's choice wins (R6.1).
  */
-import { type CategoryRule, applyRecord, expiresAt, lifetimeDays, regimeDefaults, resolveDecision, stillCounts } from "../shared/consent-rules";
-import { ApiFailure, eraseVisitor, fetchBootstrap, fetchExport, postDecision } from "./api-client";
+import { type CategoryRule, applyRecord, regimeDefaults, stillCounts } from "../../shared/consent-rules";
+import { ApiClient } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
-import type * as IdentityChunk from "./identity";
 import { clearRecord, deleteCategoryStorage, readRecord, writeRecord } from "./storage";
+import type * as SyncModule from "./sync";
+import type { DecisionSync } from "./sync";
 import type {
   AssentChangeDetail,
   AssentEventMap,
@@ -31,10 +35,6 @@ import type {
   PendingSync,
   Regime,
 } from "./types";
-
-/** Retry delays for an unsynced decision: 2 s doubling to 5 min. */
-const RETRY_BASE_MS = 2_000;
-const RETRY_MAX_MS = 300_000;
 
 export interface ControllerOptions {
   siteId: string;
@@ -50,6 +50,21 @@ type Listener = () => void;
 /** Who a record belongs to: the visitor, its token, and the person (`identify`) if any. */
 export type Identity = Pick<LocalRecord, "subject" | "visitorId" | "token">;
 
+/** The lazily loaded requests of identity across devices (./identity.ts). */
+export interface IdentityModule {
+  identify(c: Controller, signed: string | null, subject: string): Promise<void>;
+  pull(c: Controller): Promise<boolean>;
+}
+
+/**
+ * The lazily loaded code that makes decisions (./decisions.ts), as far as the core calls it:
+ * declared here, like IdentityModule, so that module can depend on the controller without an
+ * import circle.
+ */
+export interface DecisionsModule {
+  honorGpc(c: Controller, settle?: boolean): boolean;
+}
+
 /** Local "now": Date.now, which tests can fake with a clock. */
 const now = () => Date.now();
 
@@ -62,23 +77,30 @@ export class Controller {
   bootstrap: BootstrapResponse | null = null;
   /** The browser's GPC signal (`navigator.globalPrivacyControl`). */
   readonly navigatorGpc: boolean;
+  /** Every call to the Worker goes through this one client. */
+  readonly api: ApiClient;
   private placeholder: PlaceholderFactory = () => null;
   private listeners = new Set<Listener>();
-  private retryTimer: ReturnType<typeof setTimeout> | undefined;
-  private syncing = false;
+  /** The retry loop of a pending decision (./sync.ts, loaded when there is one). */
+  private syncer: DecisionSync | undefined;
+  /** Loads ./sync.ts (set by the loader: it comes only with a pending decision). */
+  loadSync: (() => Promise<typeof SyncModule>) | undefined;
   private bootstrapPromise: Promise<BootstrapResponse> | null = null;
-  /** @internal The person's visitor from `identify`, until a record exists to keep it (first decision). */
-  identity: Identity | undefined;
+  /** The person's visitor from `identify`, until a record exists to keep it (first decision). */
+  private identity: Identity | undefined;
   /** `identify` calls run one after another, so a repeated call finds the first one's result. */
   private identifying: Promise<void> = Promise.resolve();
-  /** Loads the lazily loaded chunk (set by the loader); identity's requests live there. */
-  chunk: (() => Promise<Pick<typeof IdentityChunk, "identify" | "pull">>) | undefined;
+  /** Loads identity's requests (set by the loader: they come with the UI, not the core). */
+  loadIdentity: (() => Promise<IdentityModule>) | undefined;
+  /** Loads the code that makes decisions (./decisions.ts), likewise. */
+  loadDecisions: (() => Promise<DecisionsModule>) | undefined;
 
   constructor(options: ControllerOptions) {
     this.siteId = options.siteId;
     this.endpoint = options.endpoint;
     this.lang = options.lang;
     this.widgetVersion = options.widgetVersion;
+    this.api = new ApiClient(options.endpoint, options.siteId);
     this.navigatorGpc = (navigator as Navigator & { globalPrivacyControl?: boolean }).globalPrivacyControl === true;
     this.record = readRecord(this.siteId);
   }
@@ -160,7 +182,7 @@ export class Controller {
     if (!this.recordValid(record)) return false;
     updateConsentMode(record.consentMode, this.effectiveCategories(), this.gpc);
     void applyGates({ categories: this.effectiveCategories(), settled: true }, this.placeholder);
-    if (record.pending) this.scheduleSync(0);
+    void this.sync();
     return true;
   }
 
@@ -177,7 +199,7 @@ export class Controller {
   /** Fetches bootstrap once (shared by every caller); `fresh` bypasses the HTTP cache. */
   ensureBootstrap(fresh = false): Promise<BootstrapResponse> {
     if (this.bootstrap) return Promise.resolve(this.bootstrap);
-    this.bootstrapPromise ??= fetchBootstrap(this.endpoint, this.siteId, this.lang, fresh).then(
+    this.bootstrapPromise ??= this.api.bootstrap(this.lang, fresh).then(
       (boot) => {
         this.bootstrap = boot;
         return boot;
@@ -207,7 +229,7 @@ export class Controller {
     if (!this.record) return true;
     // An identified browser also picks up a newer choice the person made on another device
     // (no extra request for anyone else).
-    if (this.record.subject && (await this.chunk?.().then((ui) => ui.pull(this), () => false))) return false;
+    if (this.record.subject && (await this.loadIdentity?.().then((m) => m.pull(this), () => false))) return false;
     if (this.recordValid()) {
       this.record = { ...this.record, checkedAt: new Date(now()).toISOString() };
       writeRecord(this.record);
@@ -228,134 +250,45 @@ export class Controller {
     if (regime === "opt-in") return "ask";
     const before = Object.fromEntries(boot.categories.map((c) => [c.id, c.required]));
     this.applyEffective(before, "load");
-    if (this.gpc && boot.categories.some((c) => c.saleOrSharing)) {
-      this.decide("custom", "gpc", this.effectiveCategories());
-      return "gpc-honored";
-    }
-    return "notice";
-  }
-
-  /**
-   * GPC now, after an earlier grant of a sale/sharing category: GPC wins and the change is
-   * recorded (R2.3). Called once bootstrap is known on a visit with a valid record.
-   */
-  honorGpcOverRecord(): boolean {
-    if (!this.gpc || !this.recordValid() || !this.bootstrap) return false;
-    const granted = this.bootstrap.categories.filter((c) => c.saleOrSharing && this.record!.categories[c.id]);
-    if (granted.length === 0) return false;
-    this.decide("custom", "gpc", this.effectiveCategories());
-    return true;
+    return this.gpc && boot.categories.some((c) => c.saleOrSharing) && (await this.loadDecisions!()).honorGpc(this, true) ? "gpc-honored" : "notice";
   }
 
   // -------------------------------------------------------------------------------------------
-  // Decisions
+  // Changes of record (decisions are made in ./decisions.ts, loaded when one is)
   // -------------------------------------------------------------------------------------------
 
-  acceptAll(surface: ConsentSurface = "banner"): void {
-    this.decide("accept_all", surface);
-  }
-
-  rejectAll(surface: ConsentSurface = "banner"): void {
-    this.decide("reject_all", surface);
-  }
-
-  /** Saves exactly the visible toggles (required categories are always on). */
-  save(choices: Record<string, boolean>, surface: ConsentSurface = "preferences"): void {
-    this.decide("custom", surface, choices);
-  }
-
-  /** Withdraws every optional category (R1.10). */
-  withdraw(surface: ConsentSurface = "preferences"): void {
-    this.decide("withdraw", surface);
-  }
-
   /**
-   * Outside opt-in regimes, "OK" on the notice: remembers that the notice was seen (no visitor
-   * id, nothing sent) so it is not shown again until the record expires or the policy changes.
+   * Takes `record` as this browser's: stored locally first (the UI can close at once), applied
+   * at once, and, when it carries a pending decision, sent to the Worker.
    */
-  acknowledge(): void {
-    const boot = this.bootstrap;
-    if (!boot) return;
+  adopt(record: LocalRecord, surface: AssentChangeDetail["surface"]): void {
     const before = this.effectiveCategories();
-    this.record = this.buildRecord("notice", this.effectiveCategories());
-    writeRecord(this.record);
-    this.applyEffective(before, "banner");
-  }
-
-  /** The categories a decision states, GPC applied. */
-  private resolve(action: ConsentAction, choices?: Record<string, boolean>): Record<string, boolean> {
-    return resolveDecision(this.bootstrap!.categories, action, choices, this.gpc).categories;
-  }
-
-  /** A record of this decision (or notice) for the current bootstrap. @internal (also used by ./identity.ts) */
-  buildRecord(kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
-    const boot = this.bootstrap!;
-    const at = now();
-    const days = lifetimeDays(kind, boot.categories, categories, boot.consent);
-    const { visitorId, token, subject } = this.record ?? this.identity ?? {};
-    return {
-      v: 1,
-      kind,
-      siteId: this.siteId,
-      categories,
-      ...(action ? { action } : {}),
-      gpc: this.gpc,
-      regime: boot.edge.regime,
-      fingerprint: boot.policy.fingerprint,
-      policyVersion: boot.policy.version,
-      updatedAt: new Date(at).toISOString(),
-      expiresAt: expiresAt(at, days).toISOString(),
-      checkedAt: new Date(at).toISOString(),
-      consentMode: Object.fromEntries(boot.categories.map((c) => [c.id, c.consentMode])),
-      required: boot.categories.filter((c) => c.required).map((c) => c.id),
-      saleOrSharing: boot.categories.filter((c) => c.saleOrSharing).map((c) => c.id),
-      waitForUpdateMs: boot.consentMode.waitForUpdateMs,
-      revalidateMinutes: boot.widget.revalidateMinutes,
-      floatingButton: boot.widget.floatingButton,
-      ...(boot.widget.cookieMirror ? { cookieMirror: boot.widget.cookieMirror } : {}),
-      storage: Object.fromEntries(boot.categories.map((c) => [c.id, c.storage.map((s) => ({ name: s.name, type: s.type, ...(s.domain ? { domain: s.domain } : {}) }))])),
-      // The visitor's identity (and the person it follows) survives new decisions and policy changes.
-      visitorId,
-      token,
-      subject,
-    };
-  }
-
-  /**
-   * Records a decision: locally first (the UI can close at once), applied at once, then sent
-   * to the Worker with a fresh idempotency key.
-   */
-  decide(action: ConsentAction, surface: ConsentSurface, choices?: Record<string, boolean>): void {
-    if (!this.bootstrap) throw new Error("assent: decide() before bootstrap");
-    const before = this.effectiveCategories();
-    const categories = this.resolve(action, choices);
-    const record = this.buildRecord("decision", categories, action);
-    const pending: PendingSync = {
-      idempotencyKey: crypto.randomUUID(),
-      body: {
-        action,
-        ...(action === "custom" ? { choices: categories } : {}),
-        policyFingerprint: this.bootstrap.policy.fingerprint,
-        locale: this.bootstrap.locale,
-        gpc: this.gpc,
-        widgetVersion: this.widgetVersion,
-        textHash: this.bootstrap.textHash,
-        surface,
-      },
-      attempts: 0,
-    };
-    this.record = { ...record, pending };
-    writeRecord(this.record);
+    this.record = record;
+    writeRecord(record);
     this.applyEffective(before, surface);
-    this.scheduleSync(0);
+    void this.sync();
+  }
+
+  /** Whom a new record belongs to: this browser's visitor, or the person `identify` found. */
+  owner(): Identity {
+    const { visitorId, token, subject } = this.record ?? this.identity ?? {};
+    return { visitorId, token, subject };
+  }
+
+  /**
+   * This browser now follows `identity` (after `identify`): the record switches to it, or,
+   * with no record yet, the first decision will be recorded for the person.
+   */
+  setOwner(identity: Identity): void {
+    if (!this.record) this.identity = identity;
+    else writeRecord((this.record = { ...this.record, ...identity }));
   }
 
   /**
    * Applies the effective state after a change: one Consent Mode update, gated scripts and
    * embeds, clean-up of what withdrawn categories stored, and the change event.
-   * @internal (also used by ./identity.ts)
    */
-  applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
+  private applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
     const after = this.effectiveCategories();
     const mapping = this.record?.consentMode ?? Object.fromEntries((this.bootstrap?.categories ?? []).map((c) => [c.id, c.consentMode]));
     updateConsentMode(mapping, after, this.gpc);
@@ -369,133 +302,39 @@ export class Controller {
   }
 
   // -------------------------------------------------------------------------------------------
-  // Sync with the Worker
+  // Sync with the Worker (./sync.ts)
   // -------------------------------------------------------------------------------------------
 
-  /** Stops retrying the pending decision (the record is going away). */
-  stopSync(): void {
-    clearTimeout(this.retryTimer);
+  /**
+   * Sends the pending decision, if any, now (a decision, back online) or after `delayMs`; the
+   * code that sends and retries it (./sync.ts) is fetched only when there is one.
+   */
+  sync(delayMs = 0): Promise<void> {
+    if (!this.record?.pending) return Promise.resolve();
+    return this.loadSync!().then((m) => (this.syncer ??= new m.DecisionSync(this)).schedule(delayMs));
   }
 
-  private scheduleSync(delayMs: number): void {
-    clearTimeout(this.retryTimer);
-    this.retryTimer = setTimeout(() => void this.sync(), delayMs);
+  /** @internal The Worker answered a sync: announce it (surface "sync"). */
+  synced(): void {
+    this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
+    this.notify();
   }
 
-  /** Sends the pending decision; retries transient failures with backoff, forever. */
-  async sync(): Promise<void> {
-    const pending = this.record?.pending;
-    if (!pending || this.syncing) return;
-    this.syncing = true;
-    const token = this.record!.token;
-    try {
-      const res = await postDecision(this.endpoint, this.siteId, pending, token);
-      const current = this.record;
-      if (!current) return;
-      const same = current.pending?.idempotencyKey === pending.idempotencyKey;
-      // Never let the answer replace a newer local decision: only identity and receipt are
-      // taken over (the identity only if `identify` did not switch it meanwhile), and only the
-      // answered decision stops being pending.
-      this.record = {
-        ...current,
-        ...(current.token === token ? { visitorId: res.visitorId, token: res.token ?? token } : {}),
-        ...(same ? { receiptId: res.receipt.id, version: res.preferences.version } : {}),
-      };
-      if (same) delete this.record.pending;
-      writeRecord(this.record);
-      this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
-      this.notify();
-      if (this.record.pending) this.scheduleSync(0);
-    } catch (err) {
-      this.handleSyncFailure(pending, err, token);
-    } finally {
-      this.syncing = false;
-    }
-  }
-
-  private handleSyncFailure(pending: PendingSync, err: unknown, token: string | undefined): void {
-    const record = this.record;
-    if (!record?.pending || record.pending.idempotencyKey !== pending.idempotencyKey) {
-      if (record?.pending) this.scheduleSync(0);
-      return;
-    }
-    const failure = err instanceof ApiFailure ? err : new ApiFailure(0, "unknown", String(err));
-    if (failure.transient) {
-      record.pending.attempts += 1;
-      writeRecord(record);
-      const backoff = Math.min(RETRY_MAX_MS, RETRY_BASE_MS * 2 ** (record.pending.attempts - 1));
-      this.scheduleSync(Math.max(backoff, (failure.retryAfterSeconds ?? 0) * 1000));
-      return;
-    }
-    if (failure.status === 401 && record.token) {
-      // identify() replaced the token while this request was on its way: send it again.
-      if (record.token !== token) return this.scheduleSync(0);
-      // The token is no longer accepted (expired, revoked, key rotated out): record as a new
-      // visitor, and let the next identify() find the person's record again.
-      delete record.token;
-      delete record.visitorId;
-      delete record.subject;
-      writeRecord(record);
-      this.scheduleSync(0);
-      return;
-    }
-    if (failure.code === "policy_changed") {
-      // The policy changed under the visitor: ask again with the new one.
-      this.bootstrap = null;
-      this.bootstrapPromise = null;
-      delete record.pending;
-      record.expiresAt = new Date(0).toISOString();
-      writeRecord(record);
-      this.emit("assent-change", { state: this.state(), changed: [], surface: "sync" });
-      this.notify();
-      this.onPolicyChanged?.();
-      return;
-    }
-    // Refused for good (invalid request): keep the local decision, stop retrying.
-    console.warn(`assent: the Worker refused the decision (${failure.code}): ${failure.message}`);
-    delete record.pending;
+  /** @internal The Worker says the policy changed under the visitor: ask again with the new one. */
+  policyChanged(record: LocalRecord): void {
+    this.bootstrap = null;
+    this.bootstrapPromise = null;
+    record.expiresAt = new Date(0).toISOString();
     writeRecord(record);
+    this.synced();
+    this.onPolicyChanged?.();
   }
 
   /** Called when the Worker says the policy changed; the loader shows the banner again. */
   onPolicyChanged: (() => void) | undefined;
 
   // -------------------------------------------------------------------------------------------
-  // The visitor's data
-  // -------------------------------------------------------------------------------------------
-
-  /** Downloads the Worker's export of this visitor's data as a JSON file. */
-  async exportData(): Promise<void> {
-    const token = this.record?.token;
-    if (!token) throw new ApiFailure(404, "no_record", "Nothing is stored on the server yet.");
-    const blob = await fetchExport(this.endpoint, this.siteId, token);
-    const a = document.createElement("a");
-    a.href = URL.createObjectURL(blob);
-    a.download = `assent-${this.siteId}-export.json`;
-    a.hidden = true;
-    document.body.append(a);
-    a.click();
-    a.remove();
-    setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
-  }
-
-  /**
-   * Erases the visitor's data on the Worker and here. Optional categories go back to the
-   * regime's defaults at once; the banner asks again on the next page.
-   */
-  async deleteData(): Promise<void> {
-    const before = this.effectiveCategories();
-    const token = this.record?.token;
-    if (token) await eraseVisitor(this.endpoint, this.siteId, token);
-    clearTimeout(this.retryTimer);
-    clearRecord(this.siteId, this.record?.cookieMirror);
-    this.record = null;
-    this.identity = undefined;
-    this.applyEffective(before, "preferences");
-  }
-
-  // -------------------------------------------------------------------------------------------
-  // Identity across devices (the requests are in ./identity.ts, in the lazily loaded chunk)
+  // Identity across devices (the requests are in ./identity.ts, loaded when needed)
   // -------------------------------------------------------------------------------------------
 
   /**
@@ -512,9 +351,31 @@ export class Controller {
         const [version, subject = "", , mac] = String(signed).split(".");
         if (signed !== null && (version != "id1" || !subject || !mac)) throw Error("identify() takes a signed identity (id1.…) or null");
         if (signed === null ? this.record?.subject || this.identity : this.record?.subject !== subject || !this.recordValid())
-          await (await this.chunk!()).identify(this, signed as string | null, subject);
+          await (await this.loadIdentity!()).identify(this, signed as string | null, subject);
       })
       .catch((err: unknown) => console.warn("assent: identify failed", err)));
+  }
+
+  /**
+   * Forgets the visitor on this browser: the record (and any identity kept for the first
+   * decision) goes, retrying stops, and optional categories go back to the regime's defaults at
+   * once. Returns the record that was forgotten, for the requests that follow (revoking its
+   * token, erasing its data).
+   */
+  forget(surface: ConsentSurface = "api"): LocalRecord | null {
+    const record = this.record;
+    this.identity = undefined;
+    const before = this.effectiveCategories();
+    this.syncer?.stop();
+    clearRecord(this.siteId, record?.cookieMirror);
+    this.record = null;
+    this.applyEffective(before, surface);
+    return record;
+  }
+
+  /** Drops the identity kept for the first decision (`identify(null)` before any decision). */
+  forgetIdentity(): void {
+    this.identity = undefined;
   }
 
   // -------------------------------------------------------------------------------------------

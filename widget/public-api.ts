@@ -2,11 +2,12 @@
  * Assent: TypeScript declarations for site developers.
  *
  * Copy this file into your project (it is served beside the script as `/assent.d.ts`) or
- * reference it with `/// <reference path="assent.d.ts" />`. It imports nothing and mirrors the
+ * reference it with `/// <reference path="assent.d.ts" />`. It imports nothing and declares the
  * widget's public surface: `window.assent`, its state and the two DOM events.
  *
- * (In this repository it is compiled together with widget/types.ts, whose global declarations
- * it repeats: if the two ever differ, `tsc -b` fails.)
+ * (In this repository this is widget/public-api.ts, the source the widget itself is typed
+ * with: core/types.ts re-exports it, and `npm run build` generates /assent.d.ts from it
+ * (scripts/build-widget.ts), so the declarations cannot drift from the code.)
  *
  * @example
  * await new Promise((resolve) => (window.assent ? resolve(undefined) : document.addEventListener("assent-ready", resolve, { once: true })));

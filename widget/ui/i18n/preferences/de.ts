@@ -1,23 +1,5 @@
 /** Deutsch. */
-import type { BannerStrings, PreferencesStrings } from "./types";
-
-export const banner: BannerStrings = {
-  $code: "de",
-  $dir: "ltr",
-  purposes: "Zwecke",
-  policy: "Datenschutzerklärung",
-  cookiePolicy: "Cookie-Richtlinie",
-  acceptAll: "Alle akzeptieren",
-  rejectAll: "Alle ablehnen",
-  customize: "Anpassen",
-  doNotSell: "Meine personenbezogenen Daten nicht verkaufen oder weitergeben",
-  yourChoices: "Ihre Datenschutzoptionen",
-  ok: "OK",
-  privacyChoices: "Datenschutz-Einstellungen",
-  loadError: "Die Datenschutz-Einstellungen konnten nicht geladen werden.",
-  retry: "Erneut versuchen",
-  dismiss: "Schließen",
-};
+import type { PreferencesStrings } from "../types";
 
 export const preferences: PreferencesStrings = {
   load: "Laden",

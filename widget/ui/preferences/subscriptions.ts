@@ -4,13 +4,11 @@
  * nothing the banner does touches it (R0.2). The visitor token, when there is one, links the
  * signup to this browser so the preference center can show each list's status.
  */
-import type { SubscriptionResponse, VisitorSubscriptions } from "../worker/contract";
-import { call, siteUrl } from "./api-client";
-import type { Controller } from "./controller";
+import type { SubscriptionResponse } from "../../../worker/contract";
+import { fetchSubscriptions, subscribe as postSubscription } from "../../core/api-client";
+import type { Controller } from "../../core/controller";
 
 export type ListStatus = "none" | "pending" | "confirmed" | "unsubscribed";
-
-const url = (c: Controller, path: string) => siteUrl(c.endpoint, c.siteId, path);
 
 /**
  * Signs `email` up to `lists` (one confirmation message per list). `turnstileToken` is the
@@ -23,11 +21,9 @@ export function subscribe(
   textVersion: string,
   turnstileToken?: string,
 ): Promise<SubscriptionResponse> {
-  const token = c.record?.token;
-  return call<SubscriptionResponse>(url(c, "subscriptions"), {
-    method: "POST",
-    headers: { "Content-Type": "application/json", ...(token ? { Authorization: `Bearer ${token}` } : {}) },
-    body: JSON.stringify({
+  return postSubscription(
+    c.api,
+    {
       email,
       lists,
       textVersion,
@@ -35,14 +31,14 @@ export function subscribe(
       // The page, for the signup's proof; the Worker drops query and fragment.
       sourceUrl: location.origin + location.pathname,
       ...(turnstileToken ? { turnstileToken } : {}),
-    }),
-  });
+    },
+    c.record?.token,
+  );
 }
 
 /** Each list's status for this browser's visitor; empty before the first decision. */
 export async function listStatuses(c: Controller): Promise<Record<string, ListStatus>> {
   const token = c.record?.token;
   if (!token) return {};
-  const body = await call<VisitorSubscriptions>(url(c, "me/subscriptions"), { headers: { Authorization: `Bearer ${token}` } });
-  return body.lists;
+  return (await fetchSubscriptions(c.api, token)).lists;
 }

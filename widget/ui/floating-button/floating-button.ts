@@ -3,34 +3,40 @@
  * every page (R1.10), when the site turns it on (`widget.floatingButton`). Its accessible name
  * is "Privacy choices" in the visitor's language.
  *
- * ./index.ts creates the one element (and hides it while the banner is shown, so it never
- * covers it); this class arrives with the lazily loaded chunk, fetched when the page is idle,
- * and upgrades it. Clicking it opens the preference center from the chunk already loaded.
+ * The core (../../core/ui-loader.ts) creates the one element, hidden while the banner is shown
+ * so it never covers it, and imports this chunk (`floating-button.js`, with Lit) once the page
+ * is idle; its name comes with it (../i18n/privacy-choices.ts), so no strings file is fetched.
+ * It never pulls in the preference center, which loads on the click.
  *
  * @csspart button - The button.
  * @csspart icon - Its icon.
  *
  * @cssproperty --assent-fab-inset - Distance from the bottom and inline-start edges. Default: 1rem.
  * @cssproperty --assent-z - z-index. Default: 2147483000.
- * @cssproperty --assent-accent - And the other `--assent-*` properties (see styles.ts).
+ * @cssproperty --assent-accent - And the other `--assent-*` properties (see ../styles.ts).
+ *
+ * @property context - The controller and the way to the preference center (from the core).
  */
-import { LitElement, css, html, svg, unsafeCSS } from "lit";
-import type { Controller } from "../controller";
-import type { OpenPreferences } from "./banner";
-import type { BannerStrings } from "./i18n/index";
-import { BASE_CSS, applyTheme } from "./styles";
+import { LitElement, css, html, nothing, svg } from "lit";
+import { dirOf, langOf } from "../../core/languages";
+import type { UiContext } from "../context";
+import { PRIVACY_CHOICES } from "../i18n/index";
+
+import { applyTheme, themeStyles } from "../theme";
 
 /** A shield with a check mark (drawn for Assent). */
 const ICON = svg`<path fill-rule="evenodd" d="M12 2 4 5.2v5.9c0 5 3.4 9.6 8 10.9 4.6-1.3 8-5.9 8-10.9V5.2Zm-1.4 14.6-4-4 1.4-1.4 2.6 2.6 5.6-5.6 1.4 1.4Z" />`;
 
+/** What the floating button needs of the core: no strings (its one label comes with it). */
+export type FloatingButtonContext = Pick<UiContext, "controller" | "openPreferences">;
+
 export class AssentFloatingButton extends LitElement {
   static override properties = {
-    controller: { attribute: false },
-    strings: { attribute: false },
+    context: { attribute: false },
   };
 
   static override styles = [
-    unsafeCSS(BASE_CSS),
+    themeStyles,
     css`
       :host {
         position: fixed;
@@ -55,33 +61,30 @@ export class AssentFloatingButton extends LitElement {
     `,
   ];
 
-  declare controller: Controller | undefined;
-  declare strings: BannerStrings | undefined;
-
-  /** Opens the preference center (set by the chunk's entry). */
-  openPreferences: OpenPreferences | undefined;
+  declare context: FloatingButtonContext | undefined;
 
   override willUpdate(): void {
-    const s = this.strings;
-    if (this.controller) applyTheme(this, this.controller);
-    if (s) {
-      this.lang = this.controller?.bootstrap?.locale ?? s.$code;
-      this.dir = this.controller?.bootstrap?.dir ?? s.$dir;
-    }
+    const context = this.context;
+    if (!context) return;
+    const boot = context.controller.bootstrap;
+    const lang = langOf(boot?.locale ?? context.controller.lang);
+    applyTheme(this, context.controller);
+    this.lang = boot?.locale ?? lang;
+    this.dir = boot?.dir ?? dirOf(lang);
   }
 
   override render() {
-    const s = this.strings;
-    if (!s) return html``;
+    if (!this.context) return nothing;
+    const label = PRIVACY_CHOICES[langOf(this.lang)];
     return html`
-      <button type="button" part="button" aria-label=${s.privacyChoices} title=${s.privacyChoices} @click=${this.open}>
+      <button type="button" part="button" aria-label=${label} title=${label} @click=${this.open}>
         <svg part="icon" viewBox="0 0 24 24" aria-hidden="true">${ICON}</svg>
       </button>
     `;
   }
 
   private open(e: Event): void {
-    this.openPreferences?.(e.currentTarget as HTMLElement);
+    this.context?.openPreferences(e.currentTarget as HTMLElement);
   }
 }
 

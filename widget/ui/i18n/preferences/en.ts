@@ -1,23 +1,5 @@
 /** English (the fallback for every language without a table). */
-import type { BannerStrings, PreferencesStrings } from "./types";
-
-export const banner: BannerStrings = {
-  $code: "en",
-  $dir: "ltr",
-  purposes: "Purposes",
-  policy: "Privacy policy",
-  cookiePolicy: "Cookie policy",
-  acceptAll: "Accept all",
-  rejectAll: "Reject all",
-  customize: "Customize",
-  doNotSell: "Do Not Sell or Share My Personal Information",
-  yourChoices: "Your Privacy Choices",
-  ok: "OK",
-  privacyChoices: "Privacy choices",
-  loadError: "Your privacy settings could not be loaded.",
-  retry: "Retry",
-  dismiss: "Dismiss",
-};
+import type { PreferencesStrings } from "../types";
 
 export const preferences: PreferencesStrings = {
   load: "Load",

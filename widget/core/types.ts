@@ -8,9 +8,10 @@ import type {
   ConsentModeType,
   ConsentSurface,
   Regime,
-} from "../worker/contract";
+} from "../../worker/contract";
 
 export type { BootstrapResponse, ConsentAction, ConsentModeType, ConsentSurface, Regime };
+import type { AssentRegime, AssentSurface } from "../public-api";
 
 /** A decision not yet confirmed by the Worker: retried with the same key until it is. */
 export interface PendingSync {
@@ -76,60 +77,20 @@ export interface LocalRecord {
   pending?: PendingSync;
 }
 
-/** The consent state as the page sees it: a copy, safe to keep or change. */
-export interface AssentState {
-  siteId: string;
-  /** True once the visitor decided (or acknowledged a notice) and it still counts. */
-  decided: boolean;
-  categories: Record<string, boolean>;
-  gpc: boolean;
-  regime: Regime | null;
-  receiptId: string | null;
-  /** True while a decision waits to be recorded by the Worker. */
-  pendingSync: boolean;
-  updatedAt: string | null;
-  expiresAt: string | null;
-}
+// The public surface (AssentState, AssentChangeDetail, AssentEventMap, AssentApi and the
+// global declarations of window.assent and the two events) is declared once, in
+// ../public-api.ts, which becomes the served /assent.d.ts.
+export type { AssentApi, AssentChangeDetail, AssentEventMap, AssentRegime, AssentState, AssentSurface } from "../public-api";
 
-/** `assent-change` detail: the new state and which categories changed. */
-export interface AssentChangeDetail {
-  state: AssentState;
-  changed: string[];
-  surface: ConsentSurface | "load" | "sync";
-}
-
-/** Events `assent.on()` and the DOM carry. */
-export interface AssentEventMap {
-  "assent-ready": AssentState;
-  "assent-change": AssentChangeDetail;
-}
-
-/** `window.assent`. */
-export interface AssentApi {
-  readonly version: string;
-  /** A copy of the current state. */
-  get(): AssentState;
-  /** Opens the preference center; resolves when it is shown. */
-  open(): Promise<void>;
-  acceptAll(): Promise<void>;
-  rejectAll(): Promise<void>;
-  /** Listens to `assent-ready` / `assent-change`; returns a function that stops listening. */
-  on<K extends keyof AssentEventMap>(event: K, fn: (detail: AssentEventMap[K]) => void): () => void;
-  /**
-   * Ties this browser to a person the site's backend signed (`id1.…`), so their choice follows
-   * them across devices; `null` (on logout) removes their record from this browser. Never rejects.
-   */
-  identify(signed: string | null): Promise<void>;
-}
+/** The contract's names and the public ones must be the same sets (a compile-time check). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+type Assert<T extends true> = T;
+export type PublicTypesMatchContract = [Assert<Same<Regime, AssentRegime>>, Assert<Same<ConsentSurface | "load" | "sync", AssentSurface>>];
 
 declare global {
   interface Window {
-    assent?: AssentApi;
+    /** Google's Consent Mode queue and function (the widget creates them when the page has none). */
     dataLayer?: unknown[];
     gtag?: (...args: unknown[]) => void;
-  }
-  interface GlobalEventHandlersEventMap {
-    "assent-ready": CustomEvent<AssentState>;
-    "assent-change": CustomEvent<AssentChangeDetail>;
   }
 }

@@ -1,0 +1,20 @@
+/** العربية (right to left). Plural forms follow CLDR: zero, one, two, few, many, other. Banner strings: a lazily loaded chunk of its own
+ * (`strings-ar.js`), fetched in parallel with the banner when the page is in this language. */
+import type { BannerStrings } from "../types";
+
+export const banner: BannerStrings = {
+  $code: "ar",
+  $dir: "rtl",
+  purposes: "الأغراض",
+  policy: "سياسة الخصوصية",
+  cookiePolicy: "سياسة ملفات تعريف الارتباط",
+  acceptAll: "قبول الكل",
+  rejectAll: "رفض الكل",
+  customize: "تخصيص",
+  doNotSell: "لا تبيعوا معلوماتي الشخصية ولا تشاركوها",
+  yourChoices: "خياراتك للخصوصية",
+  ok: "حسنًا",
+  loadError: "تعذّر تحميل إعدادات الخصوصية.",
+  retry: "إعادة المحاولة",
+  dismiss: "إغلاق",
+};

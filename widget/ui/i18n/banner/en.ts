@@ -1,0 +1,20 @@
+/** English (the fallback for every language without a table). Banner strings: a lazily loaded chunk of its own
+ * (`strings-en.js`), fetched in parallel with the banner when the page is in this language. */
+import type { BannerStrings } from "../types";
+
+export const banner: BannerStrings = {
+  $code: "en",
+  $dir: "ltr",
+  purposes: "Purposes",
+  policy: "Privacy policy",
+  cookiePolicy: "Cookie policy",
+  acceptAll: "Accept all",
+  rejectAll: "Reject all",
+  customize: "Customize",
+  doNotSell: "Do Not Sell or Share My Personal Information",
+  yourChoices: "Your Privacy Choices",
+  ok: "OK",
+  loadError: "Your privacy settings could not be loaded.",
+  retry: "Retry",
+  dismiss: "Dismiss",
+};
