@@ -83,10 +83,13 @@ export async function measureOnce(browser: Browser, server: PageServer, c: Conte
       await cdp.send("Emulation.setCPUThrottlingRate", { rate: THROTTLE_RATE });
     }
     const why = () => (pageErrors.length ? ` (the page said: ${pageErrors.slice(0, 3).join("; ")})` : "");
-    await page.goto(new URL(c.page, server.origin).href, { waitUntil: "load", timeout: 30_000 });
-    await page
-      .waitForFunction("window.__bench.visibleAt !== null", undefined, { polling: 25, timeout: 15_000 })
+    // Nothing of Playwright's runs in the page until the banner is visible (see the probe).
+    const visible = page
+      .waitForEvent("console", { predicate: (msg) => msg.text() === "__bench:visible", timeout: 15_000 })
       .catch(() => Promise.reject(new Error(`no visible "${ACCEPT}" button within 15 s${why()}`)));
+    visible.catch(() => undefined); // awaited below; a failed navigation must not leave it unhandled
+    await page.goto(new URL(c.page, server.origin).href, { waitUntil: "load", timeout: 30_000 });
+    await visible;
     await page.getByRole("button", { name: ACCEPT, exact: true }).click({ timeout: 10_000 });
     const done = `window.__bench.persistedAt !== null${c.receipt ? " && window.__bench.receiptAt !== null" : ""}`;
     await page
