@@ -23,7 +23,7 @@ import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { basename, join } from "node:path";
 import { type Metafile, build } from "esbuild";
-import { LANGS } from "../widget/core/languages";
+import { LANGS } from "../shared/languages";
 import { ROOT } from "./util";
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
@@ -53,7 +53,7 @@ export const UI_ENTRIES: Record<string, string> = {
   decisions: "widget/core/decisions.ts",
   identity: "widget/core/identity.ts",
   sync: "widget/core/sync.ts",
-  ...Object.fromEntries(LANGS.map((lang) => [`strings-${lang}`, `widget/ui/i18n/banner/${lang}.ts`])),
+  ...Object.fromEntries(LANGS.map((lang) => [`strings-${lang}`, `shared/banner-strings/${lang}.ts`])),
 };
 
 /** The widget's files exactly as `buildWidget` writes them to public/v/<version>/, in memory. */

@@ -15,14 +15,11 @@ export const BUDGETS_GZIP = {
   returning: 6_656,
   /** The same with the floating button: plus its module and its chunks (Lit). */
   returningWithButton: 13_312,
-  /** A first visit until the banner shows: the core, the banner, its chunks and the strings. */
+  /** A first visit until the banner shows: the core, the banner and its chunks (its labels come with bootstrap). */
   firstVisit: 15_360,
 } as const;
 
 export type BudgetName = keyof typeof BUDGETS_GZIP;
-
-/** The strings chunk the sets count: English (the other languages are the same size or smaller, but Arabic). */
-const STRINGS = "strings-en.js";
 
 /** A module and everything importing it fetches. */
 const withDeps = (build: WidgetBuild, file: string) => [file, ...(build.deps[file] ?? [])];
@@ -33,7 +30,7 @@ export function budgetSets(build: WidgetBuild): Record<BudgetName, string[]> {
     returning: ["assent.js"],
     // The floating button's one label comes with it: no strings file.
     returningWithButton: [...new Set(["assent.js", ...withDeps(build, "floating-button.js")])],
-    firstVisit: [...new Set(["assent.js", ...withDeps(build, "banner.js"), STRINGS])],
+    firstVisit: [...new Set(["assent.js", ...withDeps(build, "banner.js")])],
   };
 }
 

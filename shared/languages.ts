@@ -1,10 +1,12 @@
 /**
  * The languages the widget's own controls are translated into, and how a locale picks one:
- * its primary subtag ("de-CH" → de), English otherwise. The core needs only this to ask for
- * the right strings chunk (`strings-<lang>.js`); the tables are in ../ui/i18n/.
+ * its primary subtag ("de-CH" → de), English otherwise. Shared: the Worker picks the
+ * first-layer labels it sends with bootstrap by the same rule the widget picks its strings
+ * chunk (`strings-<lang>.js`) and its preference-center tables by. The tables are in
+ * ./banner-strings/ and widget/ui/i18n/.
  */
 
-/** The languages the widget's controls speak (each has a table in ui/i18n/banner/ and ui/i18n/preferences/). */
+/** The languages the widget's controls speak (each has a table in ./banner-strings/ and widget/ui/i18n/preferences/). */
 export const LANGS = ["en", "de", "fr", "es", "ar"] as const;
 export type Lang = (typeof LANGS)[number];
 

@@ -64,10 +64,11 @@ function start(): void {
   const whenReady = () => new Promise<void>((resolve) => (ready ? resolve() : readyWaiters.push(resolve)));
 
   const showBanner = async () => {
-    // Bootstrap is asked for first (the Worker's slowest answer, and the one the banner's
-    // content needs), then the banner's code and strings, which come while it is on its way.
-    const settled = controller.settleWithoutRecord();
+    // The banner's code first (more bytes to fetch and compile than bootstrap's, which is the
+    // Worker's quick answer from a cached config and brings the banner's texts and labels), then
+    // bootstrap: both on their way at once.
     preloadBanner(controller);
+    const settled = controller.settleWithoutRecord();
     try {
       const mode = await settled;
       mountBanner(controller, mode);

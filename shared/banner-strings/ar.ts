@@ -1,6 +1,6 @@
-/** العربية (right to left). Plural forms follow CLDR: zero, one, two, few, many, other. Banner strings: a lazily loaded chunk of its own
- * (`strings-ar.js`), fetched in parallel with the banner when the page is in this language. */
-import type { BannerStrings } from "../types";
+/** العربية (right to left). Plural forms follow CLDR: zero, one, two, few, many, other. Sent with bootstrap, and built into
+ * `strings-ar.js` for the pages that need the labels without it (./types.ts). */
+import type { BannerStrings } from "./types";
 
 export const banner: BannerStrings = {
   $code: "ar",

@@ -1,6 +1,6 @@
-/** Deutsch. Banner strings: a lazily loaded chunk of its own
- * (`strings-de.js`), fetched in parallel with the banner when the page is in this language. */
-import type { BannerStrings } from "../types";
+/** Deutsch. Sent with bootstrap, and built into
+ * `strings-de.js` for the pages that need the labels without it (./types.ts). */
+import type { BannerStrings } from "./types";
 
 export const banner: BannerStrings = {
   $code: "de",

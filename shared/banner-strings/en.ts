@@ -1,6 +1,6 @@
-/** English (the fallback for every language without a table). Banner strings: a lazily loaded chunk of its own
- * (`strings-en.js`), fetched in parallel with the banner when the page is in this language. */
-import type { BannerStrings } from "../types";
+/** English (the fallback for every language without a table). Sent with bootstrap, and built into
+ * `strings-en.js` for the pages that need the labels without it (./types.ts). */
+import type { BannerStrings } from "./types";
 
 export const banner: BannerStrings = {
   $code: "en",

@@ -1,6 +1,6 @@
-/** Français. Banner strings: a lazily loaded chunk of its own
- * (`strings-fr.js`), fetched in parallel with the banner when the page is in this language. */
-import type { BannerStrings } from "../types";
+/** Français. Sent with bootstrap, and built into
+ * `strings-fr.js` for the pages that need the labels without it (./types.ts). */
+import type { BannerStrings } from "./types";
 
 export const banner: BannerStrings = {
   $code: "fr",

@@ -17,6 +17,10 @@ test("shows the banner and does nothing non-essential before a choice", async ({
   expect(apiCalls.map((r) => `${r.method()} ${new URL(r.url()).pathname}`)).toEqual(["GET /v1/sites/demo/bootstrap"]);
   expect(requests.some((r) => new URL(r.url()).pathname === "/assent.js")).toBe(true);
   expect(requests.every((r) => r.headers().cookie === undefined)).toBe(true);
+  // The banner's labels came with bootstrap: no strings file, and nothing of the preference center.
+  const widgetFiles = requests.map((r) => new URL(r.url()).pathname).filter((path) => path.startsWith("/v/"));
+  expect(widgetFiles.some((path) => path.endsWith("/banner.js"))).toBe(true);
+  expect(widgetFiles.filter((path) => /\/(strings-[a-z]+|preferences)\.js$/.test(path))).toEqual([]);
 
   const storage = await page.evaluate(() => ({
     keys: Object.keys(localStorage),

@@ -2,9 +2,9 @@
  * The widget's language (R1.9, R8.10): a right-to-left language renders mirrored, and the
  * language is chosen by `data-lang` first, then the page's `<html lang>`, then the browser.
  */
-import { banner as ar } from "../../widget/ui/i18n/banner/ar";
-import { banner as es } from "../../widget/ui/i18n/banner/es";
-import { banner as fr } from "../../widget/ui/i18n/banner/fr";
+import { banner as ar } from "../../shared/banner-strings/ar";
+import { banner as es } from "../../shared/banner-strings/es";
+import { banner as fr } from "../../shared/banner-strings/fr";
 import { expect, test } from "./fixtures";
 import { bannerOf, withoutPageLang } from "./helpers";
 
@@ -64,6 +64,17 @@ test.describe("a German browser", () => {
     await banner.getByRole("button", { name: fr.customize }).click();
     await expect(page.getByRole("dialog")).toHaveAttribute("lang", "fr");
     await expect(page.getByRole("dialog").getByRole("switch", { name: "Données d’utilisation" })).not.toBeChecked();
+  });
+
+  test("with bootstrap unreachable, the error line still speaks the page's language (its strings file)", async ({ page, assent }) => {
+    const files: string[] = [];
+    page.on("request", (r) => files.push(new URL(r.url()).pathname));
+    await page.route("**/v1/sites/demo/bootstrap*", (route) => route.abort("connectionrefused"));
+    await page.goto(new URL("/demo/lang-es", assent.worker.url).href);
+    const banner = bannerOf(page);
+    await expect(banner.getByRole("status")).toHaveText(es.loadError);
+    await expect(banner.getByRole("button", { name: es.retry })).toBeVisible();
+    expect(files.filter((f) => /\/strings-[a-z]+\.js$/.test(f)).map((f) => f.split("/").pop())).toEqual(["strings-es.js"]);
   });
 
   test("without data-lang, the page's <html lang> beats the browser's language", async ({ page, assent }) => {

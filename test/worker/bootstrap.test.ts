@@ -4,7 +4,10 @@
  * one visitor's answer reach another.
  */
 import { describe, expect, it } from "vitest";
-import type { BootstrapResponse } from "../../worker/contract";
+import { banner as arLabels } from "../../shared/banner-strings/ar";
+import { banner as deLabels } from "../../shared/banner-strings/de";
+import { banner as enLabels } from "../../shared/banner-strings/en";
+import { BootstrapResponse } from "../../worker/contract";
 import { textHash } from "../../worker/consent/fingerprint";
 import { ORIGIN, call, expectProblem, freshSite } from "./helpers";
 
@@ -29,6 +32,7 @@ describe("GET bootstrap", () => {
     expect(body.locales.sort()).toEqual(["ar", "de", "en", "es", "fr"]);
     expect(body.dir).toBe("ltr");
     expect(body.texts).toEqual(site.config.texts.en);
+    expect(body.strings).toEqual(enLabels);
     expect(body.textHash).toBe(site.textHash);
     expect(body.categories).toEqual(site.config.categories);
     expect(body.communications).toEqual(site.config.communications);
@@ -43,6 +47,22 @@ describe("GET bootstrap", () => {
     expect(body.consentMode).toEqual({ waitForUpdateMs: 500 });
     expect(body.theme).toEqual(site.config.theme);
     expect(body.edge).toEqual({ regime: "opt-in", jurisdiction: null, country: null, gpc: false });
+    // The contract describes what is sent, down to the widget's labels.
+    expect(BootstrapResponse.strict().safeParse(body).success).toBe(true);
+  });
+
+  it("carries the widget's own labels in the negotiated language, so a first visit fetches no strings file", async () => {
+    const site = await freshSite();
+    const de = (await (await bootstrap(site.id, {}, "?lang=de-CH")).json()) as BootstrapResponse;
+    expect(de.locale).toBe("de");
+    expect(de.strings).toEqual(deLabels);
+    const ar = (await (await bootstrap(site.id, { headers: { "Accept-Language": "ar-EG" } })).json()) as BootstrapResponse;
+    expect(ar.strings).toEqual(arLabels);
+    expect(ar.strings.$dir).toBe("rtl");
+    // The labels follow the site texts' language, not the one asked for: no mixed banner.
+    const ja = (await (await bootstrap(site.id, { headers: { "Accept-Language": "ja" } })).json()) as BootstrapResponse;
+    expect(ja.locale).toBe("en");
+    expect(ja.strings).toEqual(enLabels);
   });
 
   it("?lang=de selects the German texts and their hash", async () => {

@@ -85,7 +85,11 @@ export class Controller {
   private syncer: DecisionSync | undefined;
   /** Loads ./sync.ts (set by the loader: it comes only with a pending decision). */
   loadSync: (() => Promise<typeof SyncModule>) | undefined;
-  private bootstrapPromise: Promise<BootstrapResponse> | null = null;
+  /**
+   * The bootstrap request on its way (or answered), null when none is: read by code that can
+   * use bootstrap but need not ask for it (the UI's labels). Set only by `ensureBootstrap`.
+   */
+  bootstrapPromise: Promise<BootstrapResponse> | null = null;
   /** The person's visitor from `identify`, until a record exists to keep it (first decision). */
   private identity: Identity | undefined;
   /** `identify` calls run one after another, so a repeated call finds the first one's result. */

@@ -4,8 +4,8 @@
  * page needs it. The core never imports UI code, only its types, so `assent.js` carries no Lit.
  *
  *   banner.js             the first layer: when the visitor must be asked or informed
- *   strings-<lang>.js     the controls' wording in the visitor's language, with the banner, the
- *                         preference center and the embed placeholder
+ *   strings-<lang>.js     the first layer's labels, only when bootstrap (which carries them)
+ *                         is not there: its error line, a returning visit's embed placeholders
  *   floating-button.js    the floating button: once the page is idle, never with the banner
  *   preferences.js        the preference center: when the visitor opens it
  *   embed-placeholder.js  placeholders for blocked embeds: when a page has one
@@ -20,14 +20,15 @@
  */
 import type * as BannerModule from "../ui/banner/index";
 import type { UiContext } from "../ui/context";
+import type { BannerStrings } from "../ui/i18n/index";
 import type * as EmbedModule from "../ui/embed-placeholder/index";
 import type * as FloatingButtonModule from "../ui/floating-button/index";
-import type * as StringsModule from "../ui/i18n/banner/en";
+import type * as StringsModule from "../../shared/banner-strings/en";
 import type * as PreferencesModule from "../ui/preferences/index";
 import type { Controller, IdentityModule } from "./controller";
 import type * as Decisions from "./decisions";
 import type * as SyncModule from "./sync";
-import { langOf } from "./languages";
+import { langOf } from "../../shared/languages";
 import type { PlaceholderFactory } from "./script-gate";
 
 declare const __ASSENT_VERSION__: string;
@@ -68,17 +69,20 @@ function importOnce(c: Controller, file: string): Promise<unknown> {
   return module;
 }
 
-/** The strings chunk for `locale` (the site texts' negotiated one once known, else the page's). */
-const strings = (c: Controller, locale = c.bootstrap?.locale ?? c.lang) =>
-  load<typeof StringsModule>(c, `strings-${langOf(locale)}`).then((m) => m.banner);
+/**
+ * The first layer's labels: bootstrap's (in the negotiated language), waiting for it when it is
+ * on its way; else, when there is none (it failed, or a returning visit never asked), the
+ * strings chunk of the page's language.
+ */
+async function strings(c: Controller): Promise<BannerStrings> {
+  const boot = c.bootstrap ?? (await c.bootstrapPromise?.catch(() => null));
+  if (boot) return boot.strings;
+  return (await load<typeof StringsModule>(c, `strings-${langOf(c.lang)}`)).banner;
+}
 
-/** What every UI module is called with; `booted` waits for bootstrap (and its language) first. */
+/** What every UI module is called with; `booted` waits for bootstrap first. */
 async function context(c: Controller, booted = false): Promise<UiContext> {
-  if (booted) {
-    // The page's language in parallel with bootstrap; the negotiated one after it, if it differs.
-    void strings(c).catch(() => undefined);
-    await c.ensureBootstrap();
-  }
+  if (booted) await c.ensureBootstrap();
   return { controller: c, strings: await strings(c), openPreferences: (el) => void openPreferences(c, el), decisions: () => loadDecisions(c) };
 }
 
@@ -118,10 +122,9 @@ let bannerUp = false;
 let fab: HTMLElement | undefined;
 let fabRendering = false;
 
-/** Starts fetching the banner's code and strings (call it in parallel with bootstrap). */
+/** Starts fetching the banner's code (call it in parallel with bootstrap, which brings its labels). */
 export function preloadBanner(c: Controller): void {
   load(c, "banner").catch(() => undefined);
-  strings(c).catch(() => undefined);
 }
 
 /** Shows the first layer in `mode` (`undefined`: keeps what is shown), with the error line and Retry when `retry` is given. */

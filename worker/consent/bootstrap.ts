@@ -1,10 +1,11 @@
 /**
  * GET /v1/sites/{siteId}/bootstrap: the site config resolved for this visitor (language,
- * wording, categories, policy fingerprint, theme) and the edge decision (regime, jurisdiction,
+ * wording, the widget's own labels in that language, categories, policy fingerprint, theme) and the edge decision (regime, jurisdiction,
  * GPC). Reads one site config (usually from the isolate's memo) and nothing per visitor.
  */
 import { Hono } from "hono";
 import * as z from "zod";
+import { bannerStringsFor } from "../../shared/banner-strings/index";
 import { type BootstrapResponse, Locale } from "../contract";
 import { ApiError } from "../lib/errors";
 import type { SiteEnv } from "../middleware/site";
@@ -27,6 +28,7 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     locales,
     dir: localeDirection(locale),
     texts,
+    strings: bannerStringsFor(locale),
     textHash: textHashes[locale]!,
     categories: config.categories,
     // A child-directed site collects no addresses (R9.9): the widget shows no signup.

@@ -2,6 +2,7 @@
  * GET /v1/sites/{siteId}/bootstrap: the site config resolved for one visitor, and the edge decision.
  */
 import * as z from "zod";
+import type { BannerStrings as BannerStringsShape } from "../../shared/banner-strings/types";
 import { Locale, SiteId } from "./ids";
 import { Category, CommunicationList, Regime, SiteTexts } from "./site-config";
 
@@ -15,12 +16,37 @@ export const EdgeDecision = z.object({
 });
 export type EdgeDecision = z.infer<typeof EdgeDecision>;
 
+/**
+ * The widget's own first-layer labels in the visitor's language (shared/banner-strings/): sent
+ * with bootstrap so a first visit fetches no strings file before its banner. Checked against
+ * the shared TypeScript type, so the two cannot drift apart.
+ */
+export const BannerStrings = z.object({
+  $code: z.string(),
+  $dir: z.enum(["ltr", "rtl"]),
+  purposes: z.string(),
+  policy: z.string(),
+  cookiePolicy: z.string(),
+  acceptAll: z.string(),
+  rejectAll: z.string(),
+  customize: z.string(),
+  doNotSell: z.string(),
+  yourChoices: z.string(),
+  ok: z.string(),
+  loadError: z.string(),
+  retry: z.string(),
+  dismiss: z.string(),
+}) satisfies z.ZodType<BannerStringsShape>;
+export type BannerStrings = z.infer<typeof BannerStrings>;
+
 export const BootstrapResponse = z.object({
   site: z.object({ id: SiteId, name: z.string() }),
   locale: Locale,
   locales: z.array(Locale),
   dir: z.enum(["ltr", "rtl"]),
   texts: SiteTexts,
+  /** The widget's own labels (buttons, links, error line) in `locale`'s language. */
+  strings: BannerStrings,
   /** Hash of the wording in `texts`; the widget echoes it in its decision. */
   textHash: z.string(),
   categories: z.array(Category),

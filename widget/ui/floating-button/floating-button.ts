@@ -18,7 +18,7 @@
  * @property context - The controller and the way to the preference center (from the core).
  */
 import { LitElement, css, html, nothing, svg } from "lit";
-import { dirOf, langOf } from "../../core/languages";
+import { dirOf, langOf } from "../../../shared/languages";
 import type { UiContext } from "../context";
 import { PRIVACY_CHOICES } from "../i18n/index";
 

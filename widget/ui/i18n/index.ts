@@ -1,14 +1,15 @@
 /**
- * The widget's own wording, by language. Each bundle carries only what it says: the banner's
- * strings are one small chunk per language (./banner/<lang>.ts, `strings-<lang>.js`), which
- * the core imports in parallel with the UI and hands to every component; the preference
- * center and the embed placeholder carry their tables for every language (./preferences/,
- * ./challenge.ts), since they load only on demand.
+ * The widget's own wording, by language. Each bundle carries only what it says: the first
+ * layer's labels come with bootstrap in the visitor's language (shared/banner-strings/, also
+ * built into one `strings-<lang>.js` chunk per language for the pages that need them without
+ * bootstrap), and the core hands them to every component; the preference center and the embed
+ * placeholder carry their tables for every language (./preferences/, ./challenge.ts), since
+ * they load only on demand.
  */
-import { type Lang, langOf } from "../../core/languages";
+import { type Lang, langOf } from "../../../shared/languages";
 
 export type { BannerStrings, ChallengeStrings, PreferencesStrings, UiStrings } from "./types";
-export type { Lang } from "../../core/languages";
+export type { Lang } from "../../../shared/languages";
 
 /**
  * "Privacy choices" in every language: the floating button's accessible name, the error

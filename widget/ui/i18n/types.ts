@@ -3,35 +3,13 @@
  * title and description, purposes, vendors, lists, the GPC line) is not here: it comes from
  * `bootstrap.texts` in the negotiated language.
  *
- * Split in two so each bundle carries only its half: the banner's strings ship in `assent.js`,
- * the preference center's in its lazily loaded chunk. Plurals are functions.
+ * Split in two so each bundle carries only its half: the first layer's labels are shared with
+ * the Worker, which sends them with bootstrap (shared/banner-strings/); the preference center's
+ * are here, in its lazily loaded chunk. Plurals are functions.
  */
+import type { BannerStrings } from "../../../shared/banner-strings/types";
 
-/** Strings of the first layer and the floating button (main bundle). */
-export interface BannerStrings {
-  /** The table's BCP 47 code and writing direction. */
-  $code: string;
-  $dir: "ltr" | "rtl";
-  /** Label of the purpose list on the first layer. */
-  purposes: string;
-  /** The privacy policy and cookie policy links. */
-  policy: string;
-  cookiePolicy: string;
-  /** The three equal choices (R1.3); the preference center uses the same labels (R8.10). */
-  acceptAll: string;
-  rejectAll: string;
-  customize: string;
-  /** The one-click US opt-out (R2.5). */
-  doNotSell: string;
-  /** Opens the preference center from the opt-out notice (R2.5). */
-  yourChoices: string;
-  /** Closes a notice; never a grant. */
-  ok: string;
-  /** Bootstrap or the preference center could not be loaded. */
-  loadError: string;
-  retry: string;
-  dismiss: string;
-}
+export type { BannerStrings };
 
 /** Strings of the lazily loaded chunk: the preference center and the embed placeholder. */
 export interface PreferencesStrings {
