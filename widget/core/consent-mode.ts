@@ -3,17 +3,7 @@
  * site's tags could send; each decision is followed by exactly one `update` carrying all seven
  * types. Assent is not a Google-certified CMP and never claims to be (R3.8).
  */
-import type { ConsentModeType } from "./types";
-
-export const CONSENT_MODE_TYPES: readonly ConsentModeType[] = [
-  "ad_storage",
-  "ad_user_data",
-  "ad_personalization",
-  "analytics_storage",
-  "functionality_storage",
-  "personalization_storage",
-  "security_storage",
-];
+import { CONSENT_MODE_TYPES, type ConsentModeType } from "../../shared/consent-mode-types";
 
 const AD_TYPES = new Set<ConsentModeType>(["ad_storage", "ad_user_data", "ad_personalization"]);
 

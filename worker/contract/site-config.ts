@@ -2,20 +2,13 @@
  * Site configuration: the JSON document in the SITES namespace (scripts/sites.ts writes it).
  */
 import * as z from "zod";
+import { CONSENT_MODE_TYPES } from "../../shared/consent-mode-types";
 import { contrastRatio } from "../lib/contrast";
 import { hexColor, httpUrl, isoDate, text } from "./fields";
 import { ConfigLocale, Origin, SiteId, Slug } from "./ids";
 
 /** The seven Google Consent Mode v2 types (R3.1). */
-export const ConsentModeType = z.enum([
-  "ad_storage",
-  "ad_user_data",
-  "ad_personalization",
-  "analytics_storage",
-  "functionality_storage",
-  "personalization_storage",
-  "security_storage",
-]);
+export const ConsentModeType = z.enum(CONSENT_MODE_TYPES);
 export type ConsentModeType = z.infer<typeof ConsentModeType>;
 
 /** One cookie or storage entry a category may set, with its lifetime (R0.1, CJEU Planet49). */
