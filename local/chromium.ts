@@ -4,8 +4,9 @@
  * internet (and nothing can).
  *
  * The search is a pure function (`findChromium`) so its decisions can be tested without the
- * file system; `locateChromium` runs it against the real one. Everything here is synchronous
- * and costs a few `stat` calls, because playwright.config.ts imports it in every test worker.
+ * file system; `locateChromium` runs it against the real one. Everything here is synchronous,
+ * because playwright.config.ts imports it in every test worker: a few `stat` calls, and one read
+ * of Playwright's bundle (about 50 ms) for its list of disabled features (`CHROMIUM_ARGS`).
  */
 import { accessSync, constants, readFileSync, statSync } from "node:fs";
 import { createRequire } from "node:module";
