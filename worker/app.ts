@@ -6,8 +6,10 @@
  * - `/v1/sites/{siteId}/admin/...`: the site owner API (API key, no CORS, no-store)
  * - `/v1/sites/{siteId}/...`: the browser-facing per-site API (site loaded, CORS, writes guarded)
  * - `/e/...`, `/u/...`, `/dev/outbox`: the pages people reach from an email
+ * - `/console/...`: the site owner's console (worker/console/), the only place a cookie is set
  */
 import { Hono } from "hono";
+import { consoleApp } from "./console";
 import { bootstrapRoutes, consentAdminRoutes, consentRoutes, identifyRoutes, meRoutes } from "./consent";
 import { emailAdminRoutes, emailPages, subscriptionRoutes } from "./email";
 import type { AppEnv } from "./env";
@@ -40,13 +42,17 @@ const siteApp = new Hono<SiteEnv>()
   .route("/", identifyRoutes)
   .route("/", subscriptionRoutes);
 
+/** `/console` and what is under it: the console's own paths, and no visitor's. */
+const isConsolePath = (path: string) => path === "/console" || path.startsWith("/console/");
+
 // Not strict about a trailing slash: `…/admin/webhooks/` is `…/admin/webhooks`.
 export const app = new Hono<AppEnv>({ strict: false })
   .use(async function baseHeaders(c, next) {
     await next();
     c.header("X-Content-Type-Options", "nosniff");
-    // Nothing in Assent sets cookies (R7.1); make sure nothing ever does.
-    c.res.headers.delete("Set-Cookie");
+    // Visitors never get a cookie from Assent (R7.1); make sure nothing else ever sets one. The
+    // console's session cookie (Path=/console, worker/console/auth.ts) is the one exception.
+    if (!isConsolePath(new URL(c.req.url).pathname)) c.res.headers.delete("Set-Cookie");
   })
   // After the response: webhook deliveries for whatever this request queued.
   .use(deliverQueuedWebhooks)
@@ -55,6 +61,7 @@ export const app = new Hono<AppEnv>({ strict: false })
   // (API key, no Origin, no CORS), and its routes answer every /admin path themselves.
   .route("/v1/sites/:siteId/admin", adminApp)
   .route("/v1/sites/:siteId", siteApp)
+  .route("/console", consoleApp)
   .route("/", emailPages);
 
 app.notFound((c) =>

@@ -52,6 +52,21 @@ declare global {
       TURNSTILE_SECRET_KEY?: string;
       /** Turnstile siteverify URL; tests point it at a local fake. Default Cloudflare's. */
       TURNSTILE_VERIFY_URL?: string;
+      /**
+       * Cloudflare Access in front of /console (worker/console/access.ts): the team's https
+       * origin, e.g. https://acme.cloudflareaccess.com. Set together with ACCESS_AUD; unset, the
+       * console uses one-time sign-in links.
+       */
+      ACCESS_TEAM_DOMAIN?: string;
+      /** The Access application's audience (AUD) tag. */
+      ACCESS_AUD?: string;
+      /** Optional: Access's signing keys as a JWK Set (JSON) instead of fetching them; tests use it. */
+      ACCESS_JWKS?: string;
+      /**
+       * Sender of the console's sign-in emails ("email me a link"); unset, the console offers
+       * no such form and links come from `npm run sites -- console-link`.
+       */
+      CONSOLE_MAIL_FROM?: string;
       /** "true" only in local development: enables /dev/outbox. Never set in production. */
       DEV_MODE?: string;
     }

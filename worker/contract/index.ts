@@ -9,8 +9,8 @@
  *
  * Sections: ids (identifiers), site-config (the SITES document), bootstrap, consents
  * (decisions), me (the visitor's own data), email (lists), admin (site owner API), identity
- * (across devices), webhooks, problem (errors). Schema helpers live in fields.ts, and logic the
- * schemas use (the WCAG contrast check) in worker/lib/.
+ * (across devices), webhooks, console (the site owner's console), problem (errors). Schema
+ * helpers live in fields.ts, and logic the schemas use (the WCAG contrast check) in worker/lib/.
  */
 export * from "./ids";
 export * from "./site-config";
@@ -21,4 +21,5 @@ export * from "./email";
 export * from "./admin";
 export * from "./identity";
 export * from "./webhooks";
+export * from "./console";
 export * from "./problem";

@@ -7,7 +7,7 @@
  * the scope being `site:{siteId}` (or `any` for limits across sites). The action keeps the
  * buckets of different endpoints apart (a visitor's decisions do not use up their erasure), the
  * kind says who is counted: a visitor, a network (`ipPrefix`, never stored), a confirmation
- * link, an address hash or an API key.
+ * link, an address hash, an API key or a console account (its email).
  */
 import type { Context, MiddlewareHandler } from "hono";
 import type { Env } from "../env";
@@ -23,7 +23,19 @@ export const RATE_LIMIT_RETRY_AFTER_SECONDS = 10;
 export const MAX_IP_CHARS = 45;
 
 /** What a limited request does; one bucket per action. */
-export type RateLimitAction = "decision" | "erase" | "identify" | "logout" | "signup" | "confirm" | "unsubscribe" | "admin" | "admin-auth";
+export type RateLimitAction =
+  | "decision"
+  | "erase"
+  | "identify"
+  | "logout"
+  | "signup"
+  | "confirm"
+  | "unsubscribe"
+  | "admin"
+  | "admin-auth"
+  | "console-sign-in"
+  | "console-link-email"
+  | "console";
 
 /** Who is counted: exactly one of these. */
 export type RateLimitSubject =
@@ -31,7 +43,8 @@ export type RateLimitSubject =
   | { network: string }
   | { link: string }
   | { address: string }
-  | { apiKey: string };
+  | { apiKey: string }
+  | { account: string };
 
 /** The one builder of limiter keys (see the module comment). `siteId` null: a limit across sites. */
 export function rateLimitKey(siteId: string | null, action: RateLimitAction, subject: RateLimitSubject): string {
