@@ -9,75 +9,20 @@
  * `list` shows ids, labels and dates only: never a secret or a hash.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { resolve } from "node:path";
 import { ApiKeyId, SiteId } from "../worker/contract";
-import { siteKey } from "../worker/sites/keys";
 import { CliError } from "./cli-error";
-import { runWrangler } from "./util";
+import { type StoreTarget, execute, siteExists, where } from "./wrangler-store";
+
+/** Where a key command reads and writes: the local database (or --persist-to), or the deployed one. */
+export type KeyTarget = StoreTarget;
 
 /** Labels are for humans; this charset has no quote, backslash or semicolon. */
 const LABEL = /^[A-Za-z0-9 ._:@()+-]{1,64}$/;
-
-export interface KeyTarget {
-  remote: boolean;
-  persistTo?: string;
-}
 
 /** A new secret, its hash and its public id. */
 export function newApiKey(): { id: string; secret: string; hash: string } {
   const secret = `ask_${randomBytes(32).toString("base64url")}`;
   return { id: `ak_${randomBytes(6).toString("hex")}`, secret, hash: createHash("sha256").update(secret).digest("hex") };
-}
-
-function wrangler(args: string[], target: KeyTarget, extraEnv: Record<string, string> = {}): string {
-  const full = ["d1", ...args, "LEDGER", target.remote ? "--remote" : "--local"];
-  if (target.persistTo && !target.remote) full.push("--persist-to", resolve(target.persistTo));
-  const run = runWrangler(full, extraEnv);
-  if (run.status !== 0) throw new CliError(`wrangler d1 ${args[0]} failed:\n${(run.stderr || run.stdout || "").trim()}`);
-  return run.stdout;
-}
-
-/**
- * Runs one SQL statement and returns the rows it answered. Local wrangler reports no change
- * count, so a statement that must say what it changed uses `RETURNING`.
- */
-function execute(sql: string, target: KeyTarget): unknown[] {
-  // The local database may be new: bring it to the schema `npm start` uses first. CI=true skips
-  // wrangler's confirmation prompt. The deployed database is migrated by the deploy, not here.
-  if (!target.remote) wrangler(["migrations", "apply"], target, { CI: "true" });
-  const out = wrangler(["execute", "--json", "--command", sql], target);
-  try {
-    const answers = JSON.parse(out) as { results?: unknown[] }[];
-    return answers.flatMap((a) => a.results ?? []);
-  } catch {
-    throw new CliError(`wrangler d1 execute answered something unexpected:\n${out.trim()}`);
-  }
-}
-
-/** What wrangler 4.x prints on stdout, with exit code 0, for a KV key that does not exist. */
-const KV_MISSING = "Value not found";
-
-/** Which store a target names, for messages. */
-function where(target: KeyTarget): string {
-  return target.remote ? "deployed" : "local";
-}
-
-/**
- * Whether SITES (of the same target as the database: local, --persist-to, or --remote) holds a
- * config for the site, read with `wrangler kv key get` as `push` writes it with `kv key put`.
- */
-function siteExists(siteId: string, target: KeyTarget): boolean {
-  const args = ["kv", "key", "get", siteKey(siteId), "--binding", "SITES", target.remote ? "--remote" : "--local"];
-  if (target.persistTo && !target.remote) args.push("--persist-to", resolve(target.persistTo));
-  const run = runWrangler(args);
-  if (run.status !== 0) throw new CliError(`wrangler kv key get failed:\n${(run.stderr || run.stdout || "").trim()}`);
-  const out = run.stdout.trim();
-  if (out === KV_MISSING) return false;
-  try {
-    return (JSON.parse(out) as { id?: unknown }).id === siteId;
-  } catch {
-    throw new CliError(`wrangler kv key get answered something unexpected:\n${out}`);
-  }
 }
 
 /** Creates a key for a site and returns what to print (the only time the secret is shown). */

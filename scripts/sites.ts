@@ -6,12 +6,16 @@
  *   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
  *   npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
  *   npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]
+ *   npm run sites -- console-grant <siteId> <email> owner|viewer [--remote] [--persist-to <dir>]
+ *   npm run sites -- console-link <email> [--origin <url>] [--remote] [--persist-to <dir>]
  *
  * `push` validates the file against the contract and only then writes it, normalized (defaults
  * filled in), to the SITES namespace: local KV (the store `npm start` / `wrangler dev` use) by
  * default, the deployed namespace with --remote. An invalid file is reported with every problem
  * and its path, and nothing is written. The write goes through `wrangler kv key put`, so local
- * and remote use the same, supported path. `key` manages the site owner API keys (scripts/api-keys.ts).
+ * and remote use the same, supported path. `key` manages the site owner API keys (scripts/api-keys.ts);
+ * `console-grant` and `console-link` who may use the console and how they get in
+ * (scripts/console-cli.ts).
  */
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
@@ -21,6 +25,7 @@ import { SiteConfig } from "../worker/contract";
 import { siteKey } from "../worker/sites/keys";
 import { createKey, listKeys, revokeKey } from "./api-keys";
 import { CliError } from "./cli-error";
+import { LINK_VALID_FOR, LOCAL_ORIGIN, createConsoleLink, grantRole } from "./console-cli";
 import { ROOT, runWrangler } from "./util";
 
 export { CliError };
@@ -30,11 +35,20 @@ const USAGE = `Usage:
   npm run sites -- push <file.json> [--remote] [--persist-to <dir>]
   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
   npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
-  npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]`;
+  npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]
+  npm run sites -- console-grant <siteId> <email> owner|viewer [--remote] [--persist-to <dir>]
+  npm run sites -- console-link <email> [--origin <url>] [--remote] [--persist-to <dir>]`;
 
-/** Splits `--remote`, `--persist-to <dir>` and (when allowed) `--label <text>`; throws usage on anything else. */
-function options(rest: string[], allowed: string[]): { remote: boolean; persistTo?: string; label?: string } {
-  const out: { remote: boolean; persistTo?: string; label?: string } = { remote: false };
+interface Options {
+  remote: boolean;
+  persistTo?: string;
+  label?: string;
+  origin?: string;
+}
+
+/** Splits `--remote`, `--persist-to <dir>` and (when allowed) `--label <text>`, `--origin <url>`; throws usage on anything else. */
+function options(rest: string[], allowed: string[]): Options {
+  const out: Options = { remote: false };
   for (let i = 0; i < rest.length; i++) {
     const arg = rest[i]!;
     if (!allowed.includes(arg)) throw new CliError(USAGE, 2);
@@ -43,6 +57,7 @@ function options(rest: string[], allowed: string[]): { remote: boolean; persistT
       const value = rest[++i];
       if (value === undefined) throw new CliError(USAGE, 2);
       if (arg === "--persist-to") out.persistTo = value;
+      else if (arg === "--origin") out.origin = value;
       else out.label = value;
     }
   }
@@ -62,6 +77,24 @@ function keyCommand([action, id, ...rest]: string[]): number {
   }
   if (action === "list" && id) {
     console.log(listKeys(id, options(rest, ["--remote", "--persist-to"])));
+    return 0;
+  }
+  throw new CliError(USAGE, 2);
+}
+
+/** `console-grant <siteId> <email> <role>` / `console-link <email>`. */
+function consoleCommand([command, ...args]: string[]): number {
+  if (command === "console-grant" && args.length >= 3) {
+    const [siteId, email, role, ...rest] = args as [string, string, string, ...string[]];
+    console.log(grantRole(siteId, email, role, options(rest, ["--remote", "--persist-to"])));
+    return 0;
+  }
+  if (command === "console-link" && args.length >= 1) {
+    const [email, ...rest] = args as [string, ...string[]];
+    const opts = options(rest, ["--remote", "--persist-to", "--origin"]);
+    if (opts.remote && !opts.origin) throw new CliError("With --remote, say where the Worker is: --origin https://consent.example.com");
+    console.log(createConsoleLink(email, opts.origin ?? LOCAL_ORIGIN, opts));
+    console.error(`One-time sign-in link for ${email}: it works once, for ${LINK_VALID_FOR}.`);
     return 0;
   }
   throw new CliError(USAGE, 2);
@@ -110,6 +143,7 @@ export function main(argv: string[]): number {
   try {
     const [command, file, ...rest] = argv;
     if (command === "key") return keyCommand(argv.slice(1));
+    if (command === "console-grant" || command === "console-link") return consoleCommand(argv);
     if (!command || !file || !["validate", "push"].includes(command)) throw new CliError(USAGE, 2);
     const remote = rest.includes("--remote");
     const persistAt = rest.indexOf("--persist-to");

@@ -5,7 +5,9 @@
  * 3. validates and pushes the demo site config (examples/sites/demo.json) to local KV;
  * 4. builds the widget, runs `wrangler dev` on http://127.0.0.1:8787 and, once it answers, serves
  *    the same demo pages from a second origin, http://127.0.0.1:8788, and prints the URLs;
- * 5. plays the per-minute cron (webhook deliveries) every minute, since Miniflare runs no crons.
+ * 5. plays the per-minute cron (webhook deliveries) every minute, since Miniflare runs no crons;
+ * 6. makes the local owner (LOCAL_OWNER) an owner of the demo site and prints a one-time sign-in
+ *    link to the console on a line that starts with `Console:`.
  * `ASSENT_GEO=US-CA npm start` makes every request look as if it came from that place.
  * State persists in .wrangler/state between runs (`npm start -- --persist-to <dir>` keeps it in
  * another directory, e.g. a fresh one: the README tour's test does that); Ctrl-C stops it.
@@ -14,10 +16,13 @@ import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { resolve } from "node:path";
 import { createSecondOrigin } from "../local/second-origin";
 import { buildWidget } from "./build-widget";
+import { LINK_VALID_FOR, createConsoleLink, grantRole } from "./console-cli";
 import { main as sites } from "./sites";
 import { ROOT, devCfEnv, ensureDevVars, offlineEnv } from "./util";
 
 const HOST = "http://127.0.0.1:8787";
+/** The local owner of every site `npm start` loads, for the console's sign-in link. */
+export const LOCAL_OWNER = "owner@example.com";
 
 function step(title: string, args: string[], env = offlineEnv()): void {
   console.log(`▸ ${title}`);
@@ -62,6 +67,9 @@ async function start(): Promise<void> {
   step("Applying D1 migrations to the local ledger", ["wrangler", "d1", "migrations", "apply", "LEDGER", "--local", ...persistArgs], offlineEnv({ CI: "true" }));
   console.log("▸ Pushing the demo site (examples/sites/demo.json)");
   if (sites(["push", "examples/sites/demo.json", ...persistArgs]) !== 0) throw new Error("pushing the demo site failed");
+  // Before wrangler dev holds the database: the console's local owner and their way in.
+  console.log(`▸ The console's local owner: ${grantRole("demo", LOCAL_OWNER, "owner", { remote: false, persistTo })}`);
+  const consoleLink = createConsoleLink(LOCAL_OWNER, HOST, { remote: false, persistTo });
 
   console.log("▸ Starting wrangler dev");
   const geo = process.env.ASSENT_GEO;
@@ -93,6 +101,10 @@ async function start(): Promise<void> {
     Email outbox:     ${HOST}/dev/outbox
   Webhook deliveries run every minute, as the deployed cron would.
   Press Ctrl-C to stop.
+
+Console: ${consoleLink}
+  (a one-time sign-in link for ${LOCAL_OWNER}, owner of the demo site; it works once, for ${LINK_VALID_FOR}.
+   Another: npm run sites -- console-link ${LOCAL_OWNER}${persistTo ? ` --persist-to ${persistTo}` : ""})
 `);
 }
 

@@ -2,13 +2,15 @@
  * The console without Cloudflare Access: one-time sign-in links, sessions, the Origin check,
  * and what a signed-out or signed-in person can reach.
  */
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
+import { app } from "../../worker/app";
 import { describe, expect, it } from "vitest";
 import { createSession } from "../../worker/console/store";
 import type { ConsoleMe } from "../../worker/contract";
 import { sha256Hex } from "../../worker/lib/sha256";
 import { auditRows, consoleCall, freshEmail, grant, linkToken, postSignIn, signIn } from "./console-helpers";
-import { BASE, call, expectProblem, freshSite } from "./helpers";
+import { BASE, call, expectProblem, freshSite, randomIp } from "./helpers";
 
 describe("one-time sign-in links", () => {
   it("the link's page signs nobody in; its button does, once, with a strict session cookie", async () => {
@@ -153,5 +155,50 @@ describe("visitors", () => {
     const res = await call(`/v1/sites/${site.id}/bootstrap`, { headers: { Origin: BASE, Cookie: "assent_console=" + "D".repeat(43) } });
     expect(res.status).toBe(200);
     expect(res.headers.get("Set-Cookie")).toBeNull();
+  });
+});
+
+describe("email me a link", () => {
+  /** The app with CONSOLE_MAIL_FROM set (the outbox mailer, as in development). */
+  async function requestLink(email: string, from: string | null = "console@example.com"): Promise<Response> {
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`${BASE}/console/sign-in/email`, {
+        method: "POST",
+        redirect: "manual",
+        headers: { Origin: BASE, "Content-Type": "application/x-www-form-urlencoded", "CF-Connecting-IP": randomIp() },
+        body: new URLSearchParams({ email }).toString(),
+      }),
+      { ...env, CONSOLE_MAIL_FROM: from ?? undefined },
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    return res;
+  }
+  const outbox = async (to: string) =>
+    (await env.LEDGER.prepare(`SELECT from_address, subject, text_body FROM outbox WHERE to_address = ?1`).bind(to).all<{ from_address: string; subject: string; text_body: string }>()).results;
+
+  it("sends a working link to a member, and answers a stranger the same without sending anything", async () => {
+    const site = await freshSite();
+    const member = freshEmail();
+    const stranger = freshEmail("stranger");
+    await grant(site.id, member, "viewer");
+
+    const [a, b] = [await requestLink(member.toUpperCase()), await requestLink(stranger)];
+    expect([a.status, b.status]).toEqual([200, 200]);
+    const [pageA, pageB] = [await a.text(), await b.text()];
+    expect(pageA.replace(member, "X")).toBe(pageB.replace(stranger, "X"));
+
+    expect(await outbox(stranger)).toEqual([]);
+    const [message] = await outbox(member);
+    expect(message).toMatchObject({ from_address: "console@example.com", subject: "Your sign-in link for the Assent console" });
+    const token = /\/console\/sign-in\?token=([A-Za-z0-9_-]{43})/.exec(message!.text_body)![1]!;
+    expect((await postSignIn(token)).status).toBe(303);
+  });
+
+  it("is not offered when no sender is configured, and refuses what is not an address", async () => {
+    await expectProblem(await requestLink(freshEmail(), null), 404, "not_found");
+    const res = await requestLink("not an address");
+    expect(res.status).toBe(400);
   });
 });

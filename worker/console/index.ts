@@ -19,7 +19,7 @@ import { consolePage, consoleShell } from "./pages";
 import { signInRoutes } from "./sign-in";
 
 export { makeSignInLink } from "./sign-in";
-export { expiredConsoleRows } from "./store";
+export { purgeConsoleData } from "./store";
 
 export const consoleApp = new Hono<ConsoleEnv>({ strict: false })
   .use(noStore, consoleUser, sameOrigin)

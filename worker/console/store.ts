@@ -245,11 +245,15 @@ export async function writeAudit(env: Env, a: AuditInput, now: Date): Promise<vo
   await storage("console audit write", () => auditStatement(env, a, now.toISOString()).run());
 }
 
-/** Statements of the retention job: links and sessions a day past their end. */
-export function expiredConsoleRows(env: Env, now: Date): D1PreparedStatement[] {
+/**
+ * The retention job's step (worker/scheduled/retention.ts): links and sessions a day past
+ * their end, at most `batch` of each. The audit log is kept: it is the record of who changed what.
+ */
+export async function purgeConsoleData(env: Env, now: Date, batch: number): Promise<{ links: number; sessions: number }> {
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000).toISOString();
-  return [
-    env.LEDGER.prepare(`DELETE FROM console_links WHERE expires_at < ?1`).bind(dayAgo),
-    env.LEDGER.prepare(`DELETE FROM console_sessions WHERE expires_at < ?1`).bind(dayAgo),
-  ];
+  const purge = await runNamedBatch(env.LEDGER, "console purge", [
+    ["links", [env.LEDGER.prepare(`DELETE FROM console_links WHERE rowid IN (SELECT rowid FROM console_links WHERE expires_at < ?1 LIMIT ?2)`).bind(dayAgo, batch)]],
+    ["sessions", [env.LEDGER.prepare(`DELETE FROM console_sessions WHERE rowid IN (SELECT rowid FROM console_sessions WHERE expires_at < ?1 LIMIT ?2)`).bind(dayAgo, batch)]],
+  ]);
+  return { links: purge.changes("links"), sessions: purge.changes("sessions") };
 }

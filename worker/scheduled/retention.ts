@@ -11,6 +11,7 @@
  * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | worker/webhooks/store.ts |
  * | token revocations | until every token they refuse has expired | worker/consent/store/revocations.ts |
  * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | worker/consent/store/kv-records.ts |
+ * | console sign-in links and sessions | 1 day past their end (the console's audit log is kept) | worker/console/store.ts |
  *
  * Each step deletes at most PURGE_BATCH rows per kind in one statement (D1 does the work, not
  * the Worker's CPU), and a run takes at most `maxSteps` steps per kind: the daily run more, the
@@ -18,6 +19,7 @@
  * long. Kinds that are done stop early; an empty step costs an index lookup.
  */
 import { purgeKeptRecords } from "../consent/store/kv-records";
+import { purgeConsoleData } from "../console/store";
 import { purgeExpired } from "../consent/store/ledger";
 import { purgeRevocations } from "../consent/store/revocations";
 import { purgeEmailData } from "../email/store";
@@ -39,12 +41,14 @@ export interface RetentionRun {
   webhookEvents: number;
   revocations: number;
   keptRecords: number;
+  consoleLinks: number;
+  consoleSessions: number;
   backlog: boolean;
 }
 
 /** Runs up to `maxSteps` steps of every kind of purge. */
 export async function runRetention(env: Env, now: Date, maxSteps: number): Promise<RetentionRun> {
-  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, backlog: false };
+  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, backlog: false };
   const kinds: (() => Promise<boolean>)[] = [
     async () => {
       const n = await purgeExpired(env, now, PURGE_BATCH);
@@ -72,6 +76,12 @@ export async function runRetention(env: Env, now: Date, maxSteps: number): Promi
       const n = await purgeKeptRecords(env, now, PURGE_BATCH);
       run.keptRecords += n;
       return n === PURGE_BATCH;
+    },
+    async () => {
+      const n = await purgeConsoleData(env, now, PURGE_BATCH);
+      run.consoleLinks += n.links;
+      run.consoleSessions += n.sessions;
+      return n.links === PURGE_BATCH || n.sessions === PURGE_BATCH;
     },
   ];
   for (const step of kinds) {

@@ -1,0 +1,76 @@
+/**
+ * The CLIs' way to the stores `npm start` and a deployed Worker use: D1 statements through
+ * `wrangler d1 execute` and SITES reads through `wrangler kv key get`, local by default (or in
+ * `--persist-to <dir>`), the deployed ones with `--remote`. Used by the API-key and console
+ * commands of `npm run sites`.
+ */
+import { resolve } from "node:path";
+import { siteKey } from "../worker/sites/keys";
+import { CliError } from "./cli-error";
+import { runWrangler } from "./util";
+
+/** Local (optionally in another directory) or deployed. */
+export interface StoreTarget {
+  remote: boolean;
+  persistTo?: string;
+}
+
+function wrangler(args: string[], target: StoreTarget, extraEnv: Record<string, string> = {}): string {
+  const full = ["d1", ...args, "LEDGER", target.remote ? "--remote" : "--local"];
+  if (target.persistTo && !target.remote) full.push("--persist-to", resolve(target.persistTo));
+  const run = runWrangler(full, extraEnv);
+  if (run.status !== 0) throw new CliError(`wrangler d1 ${args[0]} failed:\n${(run.stderr || run.stdout || "").trim()}`);
+  return run.stdout;
+}
+
+/**
+ * Runs one SQL statement and returns the rows it answered. Local wrangler reports no change
+ * count, so a statement that must say what it changed uses `RETURNING`.
+ */
+export function execute(sql: string, target: StoreTarget): unknown[] {
+  // The local database may be new: bring it to the schema `npm start` uses first. CI=true skips
+  // wrangler's confirmation prompt. The deployed database is migrated by the deploy, not here.
+  if (!target.remote) wrangler(["migrations", "apply"], target, { CI: "true" });
+  const out = wrangler(["execute", "--json", "--command", sql], target);
+  try {
+    const answers = JSON.parse(out) as { results?: unknown[] }[];
+    return answers.flatMap((a) => a.results ?? []);
+  } catch {
+    throw new CliError(`wrangler d1 execute answered something unexpected:\n${out.trim()}`);
+  }
+}
+
+/** What wrangler 4.x prints on stdout, with exit code 0, for a KV key that does not exist. */
+const KV_MISSING = "Value not found";
+
+/** Which store a target names, for messages. */
+export function where(target: StoreTarget): string {
+  return target.remote ? "deployed" : "local";
+}
+
+/**
+ * Whether SITES (of the same target as the database: local, --persist-to, or --remote) holds a
+ * config for the site, read with `wrangler kv key get` as `push` writes it with `kv key put`.
+ */
+export function siteExists(siteId: string, target: StoreTarget): boolean {
+  const args = ["kv", "key", "get", siteKey(siteId), "--binding", "SITES", target.remote ? "--remote" : "--local"];
+  if (target.persistTo && !target.remote) args.push("--persist-to", resolve(target.persistTo));
+  const run = runWrangler(args);
+  if (run.status !== 0) throw new CliError(`wrangler kv key get failed:\n${(run.stderr || run.stdout || "").trim()}`);
+  const out = run.stdout.trim();
+  if (out === KV_MISSING) return false;
+  try {
+    return (JSON.parse(out) as { id?: unknown }).id === siteId;
+  } catch {
+    throw new CliError(`wrangler kv key get answered something unexpected:\n${out}`);
+  }
+}
+
+/**
+ * Text as an SQL string literal: single quotes doubled. Only for values a zod schema already
+ * accepted (ids, addresses); control characters are refused outright.
+ */
+export function sqlText(value: string): string {
+  if (/[\x00-\x1f\x7f]/.test(value)) throw new CliError("A value with control characters cannot be stored.");
+  return `'${value.replaceAll("'", "''")}'`;
+}
