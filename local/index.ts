@@ -18,7 +18,8 @@ import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
-import { SiteConfig, type SiteConfigInput } from "../worker/contract";
+import { type ConsoleRole, SiteConfig, type SiteConfigInput } from "../worker/contract";
+import { consoleAccess } from "./console";
 import { siteKey } from "../worker/sites/keys";
 
 /** The repository root (this file lives in local/). */
@@ -76,6 +77,10 @@ export interface LocalAssent {
    * Default: the per-minute webhook cron, now; pass a later `at` to make retries due.
    */
   runCron(options?: { cron?: string; at?: Date }): Promise<void>;
+  /** Gives `email` a role on a site in the console (as `npm run sites -- console-grant`). */
+  grantConsole(siteId: string, email: string, role: ConsoleRole): Promise<void>;
+  /** A one-time sign-in link to the console (as `npm run sites -- console-link`); ten minutes, once. */
+  consoleLink(email: string): Promise<string>;
   /** Stops workerd and removes the bundle (and in-memory data). */
   dispose(): Promise<void>;
 }
@@ -200,11 +205,14 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
       const worker = await mf.getWorker();
       await worker.scheduled({ cron, scheduledTime: at });
     };
+    const { grantConsole, consoleLink } = consoleAccess(await mf.getD1Database("LEDGER"), url.origin);
     return {
       url,
       mf,
       pushSite,
       runCron,
+      grantConsole,
+      consoleLink,
       dispose: async () => {
         await mf.dispose();
         rmSync(buildDir, { recursive: true, force: true });

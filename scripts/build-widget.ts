@@ -14,6 +14,8 @@
  *                                    generated from widget/public-api.ts
  *   public/README.md, public/docs/   the README and the documentation pages, linked from the
  *                                    demo site (served as text/plain, see public/_headers)
+ *   public/console/v/<version>/      the console's app (scripts/build-console.ts), loaded only
+ *                                    by /console
  *
  * Two esbuild passes: the UI first (ESM, `splitting: true`, so Lit and shared code are chunks of
  * their own), then the core (IIFE), with each UI module's chunk list written in so the core
@@ -24,6 +26,7 @@ import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync
 import { basename, join } from "node:path";
 import { type Metafile, build } from "esbuild";
 import { LANGS } from "../shared/languages";
+import { buildConsole } from "./build-console";
 import { ROOT } from "./util";
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
@@ -166,6 +169,8 @@ export async function buildWidget(): Promise<WidgetManifest> {
   const pages = readdirSync(join(ROOT, "docs")).filter((f) => f.endsWith(".md"));
   for (const page of pages) writeAtomic(join(OUT, "docs", page), readFileSync(join(ROOT, "docs", page)));
   prune(join(OUT, "docs"), new Set(pages));
+  // The console's app (its own bundle; never part of the widget).
+  await buildConsole();
   return manifest;
 }
 

@@ -12,7 +12,7 @@ import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
 const REPO = resolve(dirname(fileURLToPath(import.meta.url)), "../..");
-const ROOTS = ["worker", "shared", "widget"];
+const ROOTS = ["worker", "shared", "widget", "console"];
 const WORKER_ROOT_FILES = ["app.ts", "env.ts", "index.ts", "worker-configuration.d.ts"];
 
 /** Every .ts file under `dir`, repository-relative. */
@@ -68,10 +68,24 @@ function cycles(graph: Map<string, string[]>): string[][] {
 }
 
 describe("the source layout", () => {
-  it("has no import cycles in worker/, shared/ and widget/", () => {
+  it("has no import cycles in worker/, shared/, widget/ and console/", () => {
     const graph = importGraph();
     expect(graph.size).toBeGreaterThan(50);
     expect(cycles(graph).map((c) => c.join(" → "))).toEqual([]);
+  });
+
+  it("keeps the console and the widget apart: neither imports the other, and the console takes only types from the Worker", () => {
+    const graph = importGraph();
+    const edges = [...graph].flatMap(([from, tos]) => tos.map((to) => [from, to] as const));
+    expect(edges.filter(([from, to]) => from.startsWith("widget/") && to.startsWith("console/"))).toEqual([]);
+    expect(edges.filter(([from, to]) => from.startsWith("console/") && to.startsWith("widget/"))).toEqual([]);
+    expect(edges.some(([from]) => from.startsWith("console/"))).toBe(true);
+    for (const file of sources("console")) {
+      const text = readFileSync(join(REPO, file), "utf8");
+      // Every import of worker/ code is `import type`: the console's bundle carries no zod.
+      const valueImports = [...text.matchAll(/^import\s+(?!type\b)[^;]*from\s+["'](\.{1,2}\/[^"']*worker\/[^"']*)["']/gm)].map((m) => m[1]);
+      expect(valueImports, file).toEqual([]);
+    }
   });
 
   it("finds a cycle when there is one (the check itself works)", () => {

@@ -13,7 +13,10 @@ import { ASSENT_VERSION } from "../lib/version";
 const HEADERS = {
   "Content-Type": "text/html; charset=utf-8",
   "Cache-Control": "no-store",
-  "Referrer-Policy": "no-referrer",
+  // Not no-referrer: under it, Chromium sends `Origin: null` with the page's own form POSTs,
+  // which the Origin check refuses. same-origin still keeps the sign-in link's token (in the
+  // URL) from ever reaching another site as a Referer.
+  "Referrer-Policy": "same-origin",
   "X-Frame-Options": "DENY",
   "Content-Security-Policy":
     "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",

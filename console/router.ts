@@ -1,0 +1,37 @@
+/**
+ * The console's pages, addressed by the URL's hash (`#/sites/demo/members`), so the Worker
+ * serves one shell at /console and the back button, bookmarks and reloads all work.
+ */
+
+/** Where the console is. */
+export type Route =
+  | { page: "sites" }
+  | { page: "members"; siteId: string }
+  | { page: "audit"; siteId: string }
+  | { page: "account" }
+  | { page: "not-found"; hash: string };
+
+/** The route of a hash (`location.hash`). */
+export function parseRoute(hash: string): Route {
+  const path = hash.replace(/^#/, "") || "/";
+  if (path === "/" || path === "/sites") return { page: "sites" };
+  if (path === "/account") return { page: "account" };
+  const site = /^\/sites\/([a-z0-9-]{1,48})\/(members|audit)$/.exec(path);
+  if (site) return { page: site[2] as "members" | "audit", siteId: site[1]! };
+  return { page: "not-found", hash: path };
+}
+
+/** The hash of a route, for links. */
+export function href(route: Route): string {
+  switch (route.page) {
+    case "sites":
+      return "#/";
+    case "account":
+      return "#/account";
+    case "members":
+    case "audit":
+      return `#/sites/${route.siteId}/${route.page}`;
+    default:
+      return "#/";
+  }
+}

@@ -1,0 +1,132 @@
+/**
+ * The site owner's console in Chromium: signing in with a one-time link (and not twice), what
+ * a signed-out browser sees, an owner adding a member and finding it in the audit log, what a
+ * viewer cannot do, sign-out, keyboard use, 320 px, and axe on every page, light and dark.
+ */
+import AxeBuilder from "@axe-core/playwright";
+import type { Page } from "@playwright/test";
+import { expect, test } from "./fixtures";
+
+const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
+let counter = 0;
+const freshEmail = (name: string) => `${name}-${Date.now()}-${++counter}@example.com`;
+
+async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
+  expect(results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`), what).toEqual([]);
+}
+
+/** Opens a sign-in link and presses its button; lands on the console. */
+async function signIn(page: Page, link: string): Promise<void> {
+  await page.goto(link);
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await expect(page).toHaveURL(/\/console$/);
+  await expect(page.getByRole("heading", { level: 1, name: "Your sites" })).toBeVisible();
+}
+
+test.describe("the console", () => {
+  test("an owner signs in with a link, adds a viewer, and finds the change in the audit log", async ({ page, assent }) => {
+    const owner = freshEmail("owner");
+    const viewer = freshEmail("viewer");
+    await assent.worker.grantConsole("demo", owner, "owner");
+    const link = await assent.worker.consoleLink(owner);
+
+    // The link's page is accessible too, and signing in is a button, not the GET.
+    await page.goto(link);
+    await expectNoAxeViolations(page, "sign-in page");
+    await signIn(page, link);
+    await expect(page.getByRole("rowheader", { name: /Assent demo shop|demo/ })).toBeVisible();
+    await expectNoAxeViolations(page, "sites");
+
+    await page.getByRole("link", { name: /^Members of / }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /^Members of / })).toBeFocused();
+    await page.getByLabel("Email address").fill(viewer);
+    await page.getByLabel("Role").selectOption("viewer");
+    await page.getByRole("button", { name: "Add", exact: true }).click();
+    await expect(page.getByRole("status")).toHaveText(`${viewer} is now a viewer.`);
+    await expect(page.getByRole("rowheader", { name: viewer })).toBeVisible();
+    await expectNoAxeViolations(page, "members");
+
+    // A refused change is shown, and changes nothing: the last owner cannot step down.
+    await page.getByRole("button", { name: `Make ${owner} a viewer` }).click();
+    await expect(page.getByText(/A site needs an owner/).first()).toBeVisible();
+
+    await page.getByRole("link", { name: "Sites" }).click();
+    await page.getByRole("link", { name: /^Audit log of / }).click();
+    const added = page.getByRole("row").filter({ hasText: "added a member" }).filter({ hasText: viewer });
+    await expect(added).toHaveCount(1);
+    await expect(added).toContainText(owner);
+    await expectNoAxeViolations(page, "audit log");
+
+    await page.getByRole("link", { name: "Account" }).click();
+    await expect(page.getByText("signed in with a link").first()).toBeVisible();
+    await expectNoAxeViolations(page, "account");
+  });
+
+  test("a used link is refused; a signed-out browser gets the sign-in page and no data", async ({ page, assent }) => {
+    const owner = freshEmail("owner");
+    await assent.worker.grantConsole("demo", owner, "owner");
+    const link = await assent.worker.consoleLink(owner);
+    await signIn(page, link);
+
+    // The same link in a fresh browser: refused.
+    const other = await page.context().browser()!.newContext();
+    const second = await other.newPage();
+    await second.goto(link);
+    await second.getByRole("button", { name: "Sign in" }).click();
+    await expect(second.getByRole("heading", { level: 1 })).toHaveText("This sign-in link cannot be used");
+    // Signed out: the console's address leads to the sign-in page; its API answers 401.
+    await second.goto(new URL("/console", assent.worker.url).href);
+    await expect(second).toHaveURL(/\/console\/sign-in$/);
+    const api = await second.request.get(new URL("/console/api/me", assent.worker.url).href);
+    expect(api.status()).toBe(401);
+    expect(await api.text()).not.toContain(owner);
+    await other.close();
+  });
+
+  test("a viewer sees members but gets no way to change them", async ({ page, assent }) => {
+    const viewer = freshEmail("viewer");
+    await assent.worker.grantConsole("demo", viewer, "viewer");
+    await signIn(page, await assent.worker.consoleLink(viewer));
+    await page.getByRole("link", { name: /^Members of / }).click();
+    await expect(page.getByRole("rowheader", { name: viewer })).toBeVisible();
+    await expect(page.getByRole("heading", { name: "Add a member" })).toHaveCount(0);
+    await expect(page.getByRole("button", { name: /^Remove/ })).toHaveCount(0);
+    // And the API refuses what the page does not offer.
+    const res = await page.evaluate(async (email) => {
+      const r = await fetch(`/console/api/sites/demo/members/${encodeURIComponent(email)}`, {
+        method: "PUT",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ role: "owner" }),
+      });
+      return { status: r.status, body: (await r.json()) as { code: string } };
+    }, viewer);
+    expect(res).toEqual({ status: 403, body: expect.objectContaining({ code: "owner_only" }) });
+  });
+
+  test("sign-out ends the session; the keyboard reaches everything; 320 px and dark mode hold", async ({ page, assent }) => {
+    const owner = freshEmail("owner");
+    await assent.worker.grantConsole("demo", owner, "owner");
+    await page.setViewportSize({ width: 320, height: 640 });
+    await page.emulateMedia({ colorScheme: "dark" });
+    await signIn(page, await assent.worker.consoleLink(owner));
+    const overflow = () => page.evaluate(() => document.documentElement.scrollWidth - document.documentElement.clientWidth);
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await expectNoAxeViolations(page, "sites, dark, 320 px");
+
+    // Keyboard only: the navigation first.
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Sites" })).toBeFocused();
+    await page.keyboard.press("Tab");
+    await expect(page.getByRole("link", { name: "Account" })).toBeFocused();
+    await page.keyboard.press("Enter");
+    await expect(page.getByRole("heading", { level: 1, name: "Your account" })).toBeFocused();
+    expect(await overflow()).toBeLessThanOrEqual(0);
+    await expectNoAxeViolations(page, "account, dark, 320 px");
+
+    await page.getByRole("button", { name: "Sign out", exact: true }).click();
+    await expect(page).toHaveURL(/\/console\/sign-in$/);
+    await page.goto(new URL("/console", assent.worker.url).href);
+    await expect(page).toHaveURL(/\/console\/sign-in$/);
+  });
+});
