@@ -189,4 +189,23 @@ describe("README five-minute tour, against a fresh npm start", () => {
     // The page says the terminal shows what the job deleted: the tour's data is all recent.
     expect(await server!.shows("retention: deleted 0 receipts"), server!.output).toBe(true);
   });
+
+  it("prints a Console: line whose one-time link signs the local owner in, once", async () => {
+    const line = server!.output.split("\n").find((l) => l.startsWith("Console: "));
+    expect(line, server!.output).toMatch(/^Console: http:\/\/127\.0\.0\.1:8787\/console\/sign-in\?token=[A-Za-z0-9_-]{43}$/);
+    const link = new URL(line!.slice("Console: ".length));
+    const signIn = () =>
+      fetch(new URL("/console/sign-in", link), {
+        method: "POST",
+        redirect: "manual",
+        headers: { Origin: link.origin, "Content-Type": "application/x-www-form-urlencoded" },
+        body: new URLSearchParams({ token: link.searchParams.get("token")! }),
+      });
+    const res = await signIn();
+    expect(res.status).toBe(303);
+    const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
+    const me = (await (await fetch(new URL("/console/api/me", link), { headers: { Cookie: cookie } })).json()) as { email: string; sites: { id: string; role: string }[] };
+    expect(me).toMatchObject({ email: "owner@example.com", sites: [{ id: "demo", role: "owner" }] });
+    expect((await signIn()).status).toBe(400);
+  });
 });
