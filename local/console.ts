@@ -3,10 +3,11 @@
  * sign-in link, written to the Worker's D1 as `npm run sites -- console-grant|console-link`
  * write them (scripts/console-cli.ts) and as the Worker reads them (worker/console/store.ts):
  * the link's token is returned once, only its SHA-256 is stored, and it works once within ten
- * minutes.
+ * minutes. And a pushed config recorded as a version of its site, as the CLI's `push` does.
  */
 import { createHash, randomBytes } from "node:crypto";
-import { ConsoleEmail, type ConsoleRole } from "../worker/contract";
+import { policyFingerprint } from "../worker/consent/fingerprint";
+import { ConsoleEmail, type ConsoleRole, type SiteConfig } from "../worker/contract";
 import { canonicalJson } from "../worker/lib/canonical-json";
 import type { LocalD1 } from "./index";
 
@@ -44,4 +45,17 @@ export function consoleAccess(db: LocalD1, origin: string) {
       return `${origin}/console/sign-in?token=${token}`;
     },
   };
+}
+
+/** Records `config` as the next version of its site, unless the latest version is this document. */
+export async function recordVersion(db: LocalD1, config: SiteConfig): Promise<void> {
+  const hash = createHash("sha256").update(canonicalJson(config)).digest("hex");
+  await db
+    .prepare(
+      `INSERT INTO site_versions (site_id, version, config, config_hash, fingerprint, published_by, published_at, source)
+       SELECT ?1, COALESCE(MAX(version), 0) + 1, ?2, ?3, ?4, 'cli', ?5, 'cli' FROM site_versions WHERE site_id = ?1
+       HAVING (SELECT config_hash FROM site_versions WHERE site_id = ?1 ORDER BY version DESC LIMIT 1) IS NOT ?3`,
+    )
+    .bind(config.id, JSON.stringify(config), hash, await policyFingerprint(config), new Date().toISOString())
+    .run();
 }

@@ -19,7 +19,7 @@ import { build } from "esbuild";
 import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { type ConsoleRole, SiteConfig, type SiteConfigInput } from "../worker/contract";
-import { consoleAccess } from "./console";
+import { consoleAccess, recordVersion } from "./console";
 import { siteKey } from "../worker/sites/keys";
 
 /** The repository root (this file lives in local/). */
@@ -70,7 +70,10 @@ export interface LocalAssent {
   url: URL;
   /** The Miniflare instance, for direct access to bindings (`getKVNamespace`, `getD1Database`). */
   mf: Miniflare;
-  /** Validates and writes a site config to local KV (the same as `npm run sites -- push`). */
+  /**
+   * Validates and writes a site config to local KV and records it as a version of its site
+   * (the same as `npm run sites -- push`).
+   */
   pushSite(config: SiteConfigInput | string): Promise<SiteConfig>;
   /**
    * Runs the Worker's scheduled handler as a cron trigger would (Miniflare runs none by itself).
@@ -195,9 +198,11 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
     const url = await mf.ready;
     await applyMigrations(await mf.getD1Database("LEDGER"));
     const sitesKv = await mf.getKVNamespace("SITES");
+    const db = await mf.getD1Database("LEDGER");
     const pushSite = async (source: SiteConfigInput | string) => {
       const config = loadSiteConfig(source);
       await sitesKv.put(siteKey(config.id), JSON.stringify(config));
+      await recordVersion(db, config);
       return config;
     };
     for (const site of options.sites ?? [DEMO_SITE]) await pushSite(site);
@@ -205,7 +210,7 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
       const worker = await mf.getWorker();
       await worker.scheduled({ cron, scheduledTime: at });
     };
-    const { grantConsole, consoleLink } = consoleAccess(await mf.getD1Database("LEDGER"), url.origin);
+    const { grantConsole, consoleLink } = consoleAccess(db, url.origin);
     return {
       url,
       mf,

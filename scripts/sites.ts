@@ -26,6 +26,10 @@ import { siteKey } from "../worker/sites/keys";
 import { createKey, listKeys, revokeKey } from "./api-keys";
 import { CliError } from "./cli-error";
 import { LINK_VALID_FOR, LOCAL_ORIGIN, createConsoleLink, grantRole } from "./console-cli";
+import { execute, sqlText } from "./wrangler-store";
+import { policyFingerprint } from "../worker/consent/fingerprint";
+import { canonicalJson } from "../worker/lib/canonical-json";
+import { createHash } from "node:crypto";
 import { ROOT, runWrangler } from "./util";
 
 export { CliError };
@@ -122,6 +126,26 @@ export function readSiteConfig(file: string): SiteConfig {
   return parsed.data;
 }
 
+/**
+ * Records a pushed config as a version of its site (the console's history), unless the latest
+ * version is this very document (npm start pushes the demo on every start). `by` is "cli".
+ */
+async function recordVersion(config: SiteConfig, target: { remote: boolean; persistTo?: string }): Promise<number | null> {
+  const json = JSON.stringify(config);
+  const hash = createHash("sha256").update(canonicalJson(config)).digest("hex");
+  const fingerprint = await policyFingerprint(config);
+  const id = sqlText(config.id);
+  const rows = execute(
+    `INSERT INTO site_versions (site_id, version, config, config_hash, fingerprint, published_by, published_at, source)
+     SELECT ${id}, COALESCE(MAX(version), 0) + 1, ${sqlText(json)}, '${hash}', '${fingerprint}', 'cli', ${sqlText(new Date().toISOString())}, 'cli'
+     FROM site_versions WHERE site_id = ${id}
+     HAVING (SELECT config_hash FROM site_versions WHERE site_id = ${id} ORDER BY version DESC LIMIT 1) IS NOT '${hash}'
+     RETURNING version`,
+    { remote: target.remote, ...(target.persistTo ? { persistTo: target.persistTo } : {}) },
+  ) as { version: number }[];
+  return rows[0]?.version ?? null;
+}
+
 /** Writes a validated config to SITES with wrangler. */
 function push(config: SiteConfig, { remote, persistTo }: { remote: boolean; persistTo?: string }): void {
   const dir = mkdtempSync(join(tmpdir(), "assent-site-"));
@@ -138,8 +162,8 @@ function push(config: SiteConfig, { remote, persistTo }: { remote: boolean; pers
   }
 }
 
-/** Runs the CLI with argv (without node and script); returns the exit code. */
-export function main(argv: string[]): number {
+/** Runs the CLI with argv (without node and script); resolves to the exit code. */
+export async function main(argv: string[]): Promise<number> {
   try {
     const [command, file, ...rest] = argv;
     if (command === "key") return keyCommand(argv.slice(1));
@@ -157,6 +181,13 @@ export function main(argv: string[]): number {
     }
     push(config, { remote, persistTo });
     console.log(`Pushed site "${config.id}" to ${remote ? "the deployed" : "the local"} SITES namespace.`);
+    try {
+      const version = await recordVersion(config, { remote, ...(persistTo ? { persistTo } : {}) });
+      if (version !== null) console.log(`Recorded as version ${version} of "${config.id}" (the console's history).`);
+    } catch (err) {
+      console.error(`The config is live, but it could not be recorded in the console's history: ${err instanceof Error ? err.message : String(err)}`);
+      return 1;
+    }
     return 0;
   } catch (err) {
     if (err instanceof CliError) {
@@ -169,4 +200,4 @@ export function main(argv: string[]): number {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(ROOT, "scripts/sites.ts")) process.exit(main(process.argv.slice(2)));
+if (process.argv[1] && resolve(process.argv[1]) === resolve(ROOT, "scripts/sites.ts")) void main(process.argv.slice(2)).then((code) => process.exit(code));

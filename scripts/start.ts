@@ -66,7 +66,7 @@ async function start(): Promise<void> {
   // CI=true skips wrangler's interactive confirmation; the local database is ours to migrate.
   step("Applying D1 migrations to the local ledger", ["wrangler", "d1", "migrations", "apply", "LEDGER", "--local", ...persistArgs], offlineEnv({ CI: "true" }));
   console.log("▸ Pushing the demo site (examples/sites/demo.json)");
-  if (sites(["push", "examples/sites/demo.json", ...persistArgs]) !== 0) throw new Error("pushing the demo site failed");
+  if ((await sites(["push", "examples/sites/demo.json", ...persistArgs])) !== 0) throw new Error("pushing the demo site failed");
   // Before wrangler dev holds the database: the console's local owner and their way in.
   console.log(`▸ The console's local owner: ${grantRole("demo", LOCAL_OWNER, "owner", { remote: false, persistTo })}`);
   const consoleLink = createConsoleLink(LOCAL_OWNER, HOST, { remote: false, persistTo });

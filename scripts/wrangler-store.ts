@@ -4,7 +4,9 @@
  * `--persist-to <dir>`), the deployed ones with `--remote`. Used by the API-key and console
  * commands of `npm run sites`.
  */
-import { resolve } from "node:path";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
 import { siteKey } from "../worker/sites/keys";
 import { CliError } from "./cli-error";
 import { runWrangler } from "./util";
@@ -31,7 +33,18 @@ export function execute(sql: string, target: StoreTarget): unknown[] {
   // The local database may be new: bring it to the schema `npm start` uses first. CI=true skips
   // wrangler's confirmation prompt. The deployed database is migrated by the deploy, not here.
   if (!target.remote) wrangler(["migrations", "apply"], target, { CI: "true" });
-  const out = wrangler(["execute", "--json", "--command", sql], target);
+  // A long statement (a whole site config) goes through a file: a command line has a limit.
+  let out: string;
+  if (sql.length > 16_000) {
+    const dir = mkdtempSync(join(tmpdir(), "assent-sql-"));
+    try {
+      const file = join(dir, "statement.sql");
+      writeFileSync(file, sql);
+      out = wrangler(["execute", "--json", "--file", file], target, { CI: "true" });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  } else out = wrangler(["execute", "--json", "--command", sql], target);
   try {
     const answers = JSON.parse(out) as { results?: unknown[] }[];
     return answers.flatMap((a) => a.results ?? []);

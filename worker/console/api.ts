@@ -9,6 +9,8 @@
  * - `PUT  /sites/{siteId}/members/{email}` `{ role }`: add a member or change a role (owner).
  * - `DELETE /sites/{siteId}/members/{email}`: remove a member (owner).
  *
+ * - the configuration, its versions and new sites: ./config-api.ts.
+ *
  * A site is never left without an owner: the last owner cannot be removed or made a viewer
  * (409 `last_owner`). Every change writes its audit row in the same transaction.
  */
@@ -21,6 +23,7 @@ import { sha256Hex } from "../lib/sha256";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
+import { configApi } from "./config-api";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
 /** The fingerprint the audit log keeps of a thing: SHA-256 of its canonical JSON. */
@@ -45,6 +48,7 @@ const lastOwner = () =>
   new ApiError(409, "last_owner", "A site needs an owner", { detail: "Make someone else an owner first; the last owner cannot be removed or made a viewer." });
 
 export const consoleApi = new Hono<ConsoleEnv>()
+  .route("/", configApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);

@@ -4,7 +4,8 @@
  * - access.ts: Cloudflare Access JWT verification (jose), when the console is behind Access
  * - auth.ts: who is signed in (Access or session cookie), the Origin check, roles per site
  * - sign-in.ts: one-time sign-in links, sessions, sign-out
- * - api.ts: the JSON API the console's Lit app (console/) calls
+ * - api.ts: the JSON API the console's Lit app (console/) calls: who is signed in, members,
+ *   the audit log; config-api.ts: the configuration, its versions, new sites
  * - pages.ts: the server-rendered pages and the app's shell
  * - store.ts: every D1 statement about members, links, sessions and the audit log
  *
@@ -13,6 +14,7 @@
 import { Hono } from "hono";
 import { ApiError } from "../lib/errors";
 import { noStore } from "../middleware/no-store";
+import { consoleSizeGuard } from "../middleware/size-guard";
 import { consoleApi } from "./api";
 import { type ConsoleEnv, consoleUser, requireUser, sameOrigin, usesAccess } from "./auth";
 import { consolePage, consoleShell } from "./pages";
@@ -22,7 +24,7 @@ export { makeSignInLink } from "./sign-in";
 export { purgeConsoleData } from "./store";
 
 export const consoleApp = new Hono<ConsoleEnv>({ strict: false })
-  .use(noStore, consoleUser, sameOrigin)
+  .use(noStore, consoleSizeGuard, consoleUser, sameOrigin)
   .route("/", signInRoutes)
   .use("/api/*", requireUser)
   .route("/api", consoleApi)

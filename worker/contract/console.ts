@@ -3,7 +3,8 @@
  * its sign-in pages. Who may do what is in worker/console/roles.ts.
  */
 import * as z from "zod";
-import { SiteId } from "./ids";
+import { text } from "./fields";
+import { Origin, SiteId } from "./ids";
 
 /** A console user's address: how they sign in (link or Cloudflare Access) and are shown. Lower-cased. */
 export const ConsoleEmail = z
@@ -73,3 +74,67 @@ export interface ConsoleAuditPage {
 
 /** The site id in a console path. */
 export const ConsoleSitePath = z.object({ siteId: SiteId });
+
+/** A config hash: SHA-256 of the normalized document's canonical JSON, hex. */
+export const ConfigHash = z.string().regex(/^[0-9a-f]{64}$/, "a config hash is 64 hex digits");
+
+/** POST /console/api/sites/{siteId}/config/check: a draft to validate and compare. */
+export const ConsoleConfigCheckInput = z.strictObject({ config: z.unknown() });
+
+/**
+ * PUT /console/api/sites/{siteId}/config: publish a draft. `basedOn` is the hash of the latest
+ * version the editor loaded (null: the site had none); another publish in between is a 409.
+ */
+export const ConsolePublishInput = z.strictObject({ config: z.unknown(), basedOn: ConfigHash.nullable() });
+
+/** POST /console/api/sites/{siteId}/versions/{version}/rollback. */
+export const ConsoleRollbackInput = z.strictObject({ basedOn: ConfigHash.nullable() });
+
+/** A version number in a path. */
+export const VersionNumber = z.coerce.number().int().min(1).max(1_000_000_000);
+
+/** POST /console/api/sites: a new site from the template (the demo site's config). */
+export const ConsoleCreateSiteInput = z.strictObject({ id: SiteId, name: text(100), origin: Origin });
+export type ConsoleCreateSiteInput = z.infer<typeof ConsoleCreateSiteInput>;
+
+/** One reason a change is material (worker/consent/material-change.ts). */
+export interface ConsoleMaterialReason {
+  subject: "category" | "vendor" | "storage" | "list" | "regimes" | "revision";
+  change: "added" | "removed" | "changed";
+  name: string;
+  fields?: string[];
+}
+
+/** What the console learns of a draft before publishing it. */
+export interface ConsoleDraftCheck {
+  valid: true;
+  /** The document as it would be stored (defaults filled in). */
+  config: unknown;
+  configHash: string;
+  fingerprint: string;
+  liveFingerprint: string;
+  changed: boolean;
+  material: { changes: boolean; reasons: ConsoleMaterialReason[] };
+}
+
+/** GET /console/api/sites/{siteId}/config: the live document and the version it is. */
+export interface ConsoleLiveConfig {
+  config: unknown;
+  configHash: string;
+  fingerprint: string;
+  /** The latest recorded version (null: none yet); `basedOn` for the next publish. */
+  latest: { version: number; configHash: string } | null;
+  /** The live document is not the latest version (it was written outside the console and the CLI). */
+  outOfSync: boolean;
+}
+
+/** A published version, as listed. */
+export interface ConsoleVersion {
+  version: number;
+  configHash: string;
+  fingerprint: string;
+  publishedBy: string;
+  publishedAt: string;
+  source: "console" | "rollback" | "cli" | "create";
+  restoredFrom: number | null;
+}

@@ -17,3 +17,16 @@ export const sizeGuard = bodyLimit({
     });
   },
 });
+
+/** Largest console request body: a whole site configuration with every locale's wording. */
+export const MAX_CONSOLE_BODY_BYTES = 512 * 1024;
+
+/** The console's body cap (site configs are far larger than any visitor's request). */
+export const consoleSizeGuard = bodyLimit({
+  maxSize: MAX_CONSOLE_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "body_too_large", "The request body is too large", {
+      detail: `Console requests are limited to ${MAX_CONSOLE_BODY_BYTES / 1024} KB.`,
+    });
+  },
+});
