@@ -1,8 +1,8 @@
 /**
  * `<assent-console>`: the site owner's console, a Lit app served at /console by the Worker
  * (worker/console/pages.ts) for a signed-in person only. It loads who is signed in, then shows
- * the page the URL's hash names (./router.ts): the sites, a site's members, a site's audit
- * log, the person's account. Its code never reaches a visitor's page: it is built on its own
+ * the page the URL's hash names (./router.ts): the sites (and a new one), a site's
+ * configuration, its versions, its members and its audit log, the person's account. Its code never reaches a visitor's page: it is built on its own
  * (scripts/build-console.ts) and only /console loads it.
  *
  * Parts of the page: the header with the navigation (two links, so no skip link: a fragment
@@ -15,8 +15,10 @@ import type { ConsoleMe } from "../worker/contract";
 import { api } from "./api";
 import "./pages/account";
 import "./pages/site-audit";
+import "./pages/site-config";
 import "./pages/site-list";
 import "./pages/site-members";
+import "./pages/site-versions";
 import { type Route, href, parseRoute } from "./router";
 import { shared } from "./styles";
 
@@ -93,7 +95,7 @@ export class AssentConsole extends LitElement {
     const site = "siteId" in r ? me.sites.find((s) => s.id === r.siteId) : undefined;
     switch (r.page) {
       case "sites":
-        return html`<console-site-list .sites=${me.sites}></console-site-list>`;
+        return html`<console-site-list .sites=${me.sites} @site-created=${() => void this.load()}></console-site-list>`;
       case "account":
         return html`<console-account .me=${me}></console-account>`;
       case "members":
@@ -102,6 +104,10 @@ export class AssentConsole extends LitElement {
           : this.notFound();
       case "audit":
         return site ? html`<console-site-audit .site=${site}></console-site-audit>` : this.notFound();
+      case "config":
+        return site ? html`<console-site-config .site=${site} @config-published=${() => void this.load()}></console-site-config>` : this.notFound();
+      case "versions":
+        return site ? html`<console-site-versions .site=${site} @config-published=${() => void this.load()}></console-site-versions>` : this.notFound();
       default:
         return this.notFound();
     }

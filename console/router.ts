@@ -3,11 +3,14 @@
  * serves one shell at /console and the back button, bookmarks and reloads all work.
  */
 
+/** The pages of one site. */
+export const SITE_PAGES = ["config", "versions", "members", "audit"] as const;
+export type SitePage = (typeof SITE_PAGES)[number];
+
 /** Where the console is. */
 export type Route =
   | { page: "sites" }
-  | { page: "members"; siteId: string }
-  | { page: "audit"; siteId: string }
+  | { page: SitePage; siteId: string }
   | { page: "account" }
   | { page: "not-found"; hash: string };
 
@@ -16,8 +19,8 @@ export function parseRoute(hash: string): Route {
   const path = hash.replace(/^#/, "") || "/";
   if (path === "/" || path === "/sites") return { page: "sites" };
   if (path === "/account") return { page: "account" };
-  const site = /^\/sites\/([a-z0-9-]{1,48})\/(members|audit)$/.exec(path);
-  if (site) return { page: site[2] as "members" | "audit", siteId: site[1]! };
+  const site = /^\/sites\/([a-z0-9-]{1,48})\/([a-z]+)$/.exec(path);
+  if (site && (SITE_PAGES as readonly string[]).includes(site[2]!)) return { page: site[2] as SitePage, siteId: site[1]! };
   return { page: "not-found", hash: path };
 }
 
@@ -28,10 +31,9 @@ export function href(route: Route): string {
       return "#/";
     case "account":
       return "#/account";
-    case "members":
-    case "audit":
-      return `#/sites/${route.siteId}/${route.page}`;
-    default:
+    case "not-found":
       return "#/";
+    default:
+      return `#/sites/${route.siteId}/${route.page}`;
   }
 }

@@ -129,4 +129,95 @@ test.describe("the console", () => {
     await page.goto(new URL("/console", assent.worker.url).href);
     await expect(page).toHaveURL(/\/console\/sign-in$/);
   });
+
+  test("edit the banner title in the form, publish, and see it in bootstrap; a new category gets the material warning; roll back", async ({ page, assent }) => {
+    const owner = freshEmail("owner");
+    await assent.pushDemo();
+    await assent.worker.grantConsole("demo", owner, "owner");
+    await signIn(page, await assent.worker.consoleLink(owner));
+    const bootstrapTitle = async () =>
+      ((await (await fetch(new URL("/v1/sites/demo/bootstrap?lang=en", assent.worker.url), { headers: { Origin: assent.worker.url.origin } })).json()) as { texts: { banner: { title: string } } }).texts.banner.title;
+    const before = await bootstrapTitle();
+
+    await page.getByRole("link", { name: /^Configuration of / }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /^Configuration of / })).toBeFocused();
+    await expectNoAxeViolations(page, "configuration form");
+    const title = page.getByLabel("Banner title").first();
+    await title.fill("Your privacy, your call");
+    await page.getByRole("button", { name: "Review and publish" }).click();
+    const review = page.getByRole("region", { name: /^Publish as version \d+\?$/ });
+    await expect(review).toContainText("Nobody will be asked again");
+    await expectNoAxeViolations(page, "review");
+    await review.getByRole("button", { name: /^Publish version/ }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/^Published version \d+\.$/);
+    expect(await bootstrapTitle()).toBe("Your privacy, your call");
+
+    // A problem is shown at its field, and nothing is published.
+    await title.fill("");
+    await page.getByRole("button", { name: "Check" }).click();
+    await expect(page.getByRole("status").first()).toContainText("1 problem");
+    await expect(title).toHaveAttribute("aria-invalid", "true");
+    await page.getByRole("button", { name: "Discard changes" }).click();
+
+    // A new category, in the raw JSON view: the warning names it.
+    await page.getByRole("button", { name: "JSON" }).click();
+    const json = page.getByLabel(/The configuration as JSON/);
+    const doc = JSON.parse(await json.inputValue()) as { categories: unknown[]; texts: Record<string, { categories: Record<string, unknown> }> };
+    doc.categories.push({ id: "ads", vendors: [], storage: [] });
+    for (const t of Object.values(doc.texts)) t.categories.ads = { title: "Ads", description: "Advertising." };
+    await json.fill(JSON.stringify(doc, null, 2));
+    await page.getByRole("button", { name: "Review and publish" }).click();
+    await expect(review).toContainText("every visitor who has decided will be asked again");
+    await expect(review).toContainText("Category “ads” added");
+    await page.getByRole("button", { name: "Cancel" }).click();
+    await page.getByRole("button", { name: "Discard changes" }).click();
+
+    // Roll back to the version before the edit.
+    await page.getByRole("link", { name: "Sites" }).click();
+    await page.getByRole("link", { name: /^Versions of / }).click();
+    const rows = page.getByRole("row");
+    await expect(rows.filter({ hasText: "(live)" })).toHaveCount(1);
+    await page.getByRole("button", { name: "Compare" }).click();
+    await expect(page.getByRole("region", { name: "Differences" })).toContainText("texts.en.banner.title");
+    await expectNoAxeViolations(page, "versions");
+    const previous = page.getByRole("button", { name: /^Roll back to \d+$/ }).first();
+    await previous.click();
+    await page.getByRole("region", { name: /^Make version \d+ live again\?$/ }).getByRole("button", { name: /^Roll back to version/ }).click();
+    await expect(page.getByRole("status").first()).toContainText("is live again");
+    expect(await bootstrapTitle()).toBe(before);
+  });
+
+  test("a viewer can check a draft but gets no publish or rollback", async ({ page, assent }) => {
+    const viewer = freshEmail("viewer");
+    await assent.worker.grantConsole("demo", viewer, "viewer");
+    await signIn(page, await assent.worker.consoleLink(viewer));
+    await page.getByRole("link", { name: /^Configuration of / }).click();
+    await expect(page.getByRole("button", { name: "Check" })).toBeVisible();
+    await expect(page.getByRole("button", { name: "Review and publish" })).toHaveCount(0);
+    await page.getByRole("button", { name: "Check" }).click();
+    await expect(page.getByRole("status").first()).toContainText("valid");
+    await page.getByRole("link", { name: "Sites" }).click();
+    await page.getByRole("link", { name: /^Versions of / }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /^Versions of / })).toBeVisible();
+    await expect(page.getByRole("button", { name: /^Roll back/ })).toHaveCount(0);
+  });
+
+  test("creates a site from the template and becomes its owner", async ({ page, assent }) => {
+    const owner = freshEmail("owner");
+    await assent.worker.grantConsole("demo", owner, "owner");
+    await signIn(page, await assent.worker.consoleLink(owner));
+    const id = `shop-${Date.now().toString(36)}`;
+    await page.getByLabel("Site id").fill(id);
+    await page.getByLabel("Name").fill("The Shop");
+    await page.getByLabel("Website address").fill("https://shop.example");
+    await page.getByRole("button", { name: "Create the site" }).click();
+    await expect(page.getByRole("status").first()).toContainText(`Created the site “${id}”`);
+    await expect(page.getByRole("row").filter({ hasText: "The Shop" })).toContainText("owner");
+    // The same id again: refused at the field.
+    await page.getByLabel("Site id").fill(id);
+    await page.getByLabel("Name").fill("Again");
+    await page.getByLabel("Website address").fill("https://again.example");
+    await page.getByRole("button", { name: "Create the site" }).click();
+    await expect(page.getByLabel("Site id")).toHaveAttribute("aria-invalid", "true");
+  });
 });

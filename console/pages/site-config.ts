@@ -1,0 +1,242 @@
+/**
+ * `<console-site-config>`: edit a site's configuration and publish it.
+ *
+ * The draft starts as the live document. It is edited in a form drawn from the contract's
+ * schema (`<console-config-form>`) or as raw JSON, two views of the same draft. "Check" has the
+ * Worker validate it with the schema the CLI uses and shows every problem at its field; "Review
+ * and publish" (owners) then says, before anything is written, whether the policy fingerprint
+ * changes and why (every visitor will be asked again), or that nobody will be asked again.
+ * A publish carries the hash of the version the draft started from, so a colleague's publish
+ * in between is refused (409) instead of overwritten.
+ *
+ * Properties: `site` ({ id, name, role }).
+ * Events: `config-published` (the app reloads the site's name).
+ */
+import { LitElement, css, html, nothing } from "lit";
+import type { ConsoleDraftCheck, ConsoleLiveConfig, ConsoleMaterialReason, ConsoleMe } from "../../worker/contract";
+import { ConsoleApiError, api } from "../api";
+import { type ConsoleConfigForm, type JsonSchema } from "../config-form";
+import "../config-form";
+import { shared } from "../styles";
+
+/** A material reason in words. */
+export function reasonText(r: ConsoleMaterialReason): string {
+  const what = { category: "Category", vendor: "Vendor", storage: "Cookie or storage item", list: "Email list", regimes: "The regime rules", revision: "The material revision" }[r.subject];
+  if (r.subject === "regimes") return "The rules for which regime applies where changed";
+  if (r.subject === "revision") return `The material revision was changed (${r.name.replace("materialRevision ", "")})`;
+  if (r.change === "changed") return `${what} “${r.name}”: ${r.fields?.join(", ")} changed`;
+  return `${what} “${r.name}” ${r.change}`;
+}
+
+let schemaCache: Promise<JsonSchema> | null = null;
+
+export class ConsoleSiteConfig extends LitElement {
+  static override styles = [
+    shared,
+    css`
+      .views { display: flex; gap: 0.5rem; margin: 1rem 0; flex-wrap: wrap; }
+      .views button[aria-pressed="true"] { background: var(--c-accent); color: var(--c-on-accent); }
+      textarea.json { width: 100%; min-height: 30rem; box-sizing: border-box; font: 0.9rem/1.4 ui-monospace, monospace; padding: 0.5rem; border: 1px solid var(--c-border); border-radius: 6px; background: var(--c-bg); color: var(--c-fg); }
+      .panel { border: 2px solid var(--c-border); border-radius: 8px; padding: 0.75rem 1rem; margin: 1rem 0; }
+      .panel.warn { border-color: var(--c-danger); }
+      .actions { display: flex; gap: 0.75rem; flex-wrap: wrap; margin: 1rem 0; position: sticky; bottom: 0; background: var(--c-bg); padding: 0.5rem 0; border-top: 1px solid var(--c-border); }
+      ul.problems button { background: none; border: none; color: var(--c-accent); text-decoration: underline; padding: 0; min-height: 24px; font-weight: 400; text-align: start; }
+    `,
+  ];
+
+  static override properties = {
+    site: { attribute: false },
+    live: { state: true },
+    schema: { state: true },
+    view: { state: true },
+    jsonText: { state: true },
+    jsonError: { state: true },
+    errors: { state: true },
+    checked: { state: true },
+    confirming: { state: true },
+    status: { state: true },
+    busy: { state: true },
+  };
+
+  declare site: ConsoleMe["sites"][number];
+  declare live: ConsoleLiveConfig | null;
+  declare schema: JsonSchema | null;
+  declare view: "form" | "json";
+  declare jsonText: string;
+  declare jsonError: string;
+  declare errors: { path: string; message: string }[];
+  declare checked: ConsoleDraftCheck | null;
+  declare confirming: boolean;
+  declare status: string;
+  declare busy: boolean;
+  /** The draft, edited in place by the form. */
+  private draft: Record<string, unknown> = {};
+
+  constructor() {
+    super();
+    this.live = null;
+    this.schema = null;
+    this.view = "form";
+    this.jsonText = "";
+    this.jsonError = "";
+    this.errors = [];
+    this.checked = null;
+    this.confirming = false;
+    this.status = "";
+    this.busy = false;
+  }
+
+  override willUpdate(changed: Map<string, unknown>): void {
+    if (changed.has("site")) void this.load();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      schemaCache ??= api<JsonSchema>("/schema/site-config");
+      const [live, schema] = await Promise.all([api<ConsoleLiveConfig>(`/sites/${this.site.id}/config`), schemaCache]);
+      this.schema = schema;
+      this.live = live;
+      this.draft = structuredClone(live.config) as Record<string, unknown>;
+      this.jsonText = JSON.stringify(this.draft, null, 2);
+      this.errors = [];
+      this.checked = null;
+      this.confirming = false;
+    } catch (err) {
+      this.status = err instanceof Error ? err.message : String(err);
+    }
+  }
+
+  private edited(): void {
+    this.checked = null;
+    this.confirming = false;
+    if (this.view === "form") this.jsonText = JSON.stringify(this.draft, null, 2);
+  }
+
+  private onJson(text: string): void {
+    this.jsonText = text;
+    try {
+      const parsed = JSON.parse(text) as unknown;
+      if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("the document must be a JSON object");
+      this.draft = parsed as Record<string, unknown>;
+      this.jsonError = "";
+    } catch (err) {
+      this.jsonError = `Not valid JSON: ${err instanceof Error ? err.message : String(err)}. The form shows the last valid version.`;
+    }
+    this.edited();
+  }
+
+  /** Asks the Worker; true when the draft is valid (then `checked` says what it changes). */
+  private async check(): Promise<boolean> {
+    if (this.jsonError) {
+      this.status = "Fix the JSON first.";
+      return false;
+    }
+    this.busy = true;
+    try {
+      this.checked = await api<ConsoleDraftCheck>(`/sites/${this.site.id}/config/check`, { method: "POST", body: { config: this.draft } });
+      this.errors = [];
+      this.status = this.checked.changed ? "The draft is valid." : "The draft is valid, and the same as what is live.";
+      return true;
+    } catch (err) {
+      this.checked = null;
+      if (err instanceof ConsoleApiError && err.problem.code === "invalid_config") {
+        this.errors = err.problem.errors ?? [{ path: "(root)", message: err.problem.detail }];
+        this.status = `The draft has ${this.errors.length === 1 ? "1 problem" : `${this.errors.length} problems`}; each is shown at its field.`;
+      } else this.status = err instanceof Error ? err.message : String(err);
+      return false;
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private async review(): Promise<void> {
+    if ((await this.check()) && this.checked?.changed) {
+      this.confirming = true;
+      await this.updateComplete;
+      this.renderRoot.querySelector<HTMLElement>("#review")?.focus();
+    }
+  }
+
+  private async publish(): Promise<void> {
+    this.busy = true;
+    try {
+      const r = await api<{ version: number | null; changed: boolean }>(`/sites/${this.site.id}/config`, {
+        method: "PUT",
+        body: { config: this.draft, basedOn: this.live?.latest?.configHash ?? null },
+      });
+      await this.load();
+      this.status = r.changed ? `Published version ${r.version}.` : "Nothing to publish: the draft is what is live.";
+      this.dispatchEvent(new CustomEvent("config-published", { bubbles: true, composed: true }));
+    } catch (err) {
+      this.confirming = false;
+      this.status =
+        err instanceof ConsoleApiError && err.problem.code === "version_conflict"
+          ? "Someone published a newer version while you were editing. Reload to start from it (your changes here are not kept)."
+          : err instanceof ConsoleApiError
+            ? `${err.problem.title}: ${err.problem.detail}`
+            : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private focusProblem(path: string): void {
+    this.view = "form";
+    void this.updateComplete.then(() => this.renderRoot.querySelector<ConsoleConfigForm>("console-config-form")?.focusPath(path));
+  }
+
+  private reviewPanel() {
+    const c = this.checked!;
+    const next = (this.live?.latest?.version ?? 0) + 1;
+    return html`<section id="review" tabindex="-1" class="panel ${c.material.changes ? "warn" : ""}" aria-labelledby="review-title">
+      <h2 id="review-title">Publish as version ${next}?</h2>
+      ${c.material.changes
+        ? html`<p><strong>This is a material change: every visitor who has decided will be asked again</strong>, because the policy fingerprint changes
+            (<code>${c.liveFingerprint}</code> → <code>${c.fingerprint}</code>):</p>
+            <ul>${c.material.reasons.map((r) => html`<li>${reasonText(r)}</li>`)}</ul>`
+        : html`<p><strong>Nobody will be asked again:</strong> only wording, colours, languages or widget options change; the policy fingerprint stays <code>${c.fingerprint}</code>.</p>`}
+      <div class="row">
+        <button type="button" ?disabled=${this.busy} @click=${() => void this.publish()}>Publish version ${next}</button>
+        <button type="button" class="secondary" @click=${() => (this.confirming = false)}>Cancel</button>
+      </div>
+    </section>`;
+  }
+
+  override render() {
+    const name = this.site.name ?? this.site.id;
+    const owner = this.site.role === "owner";
+    if (!this.live || !this.schema) return html`<h1 tabindex="-1">Configuration of ${name}</h1><p role="status">${this.status || "Loading…"}</p>`;
+    return html`
+      <h1 tabindex="-1">Configuration of ${name}</h1>
+      <p class="muted">Live: ${this.live.latest ? `version ${this.live.latest.version}` : "not yet recorded as a version"}, policy fingerprint <code>${this.live.fingerprint}</code>.
+        ${owner ? "" : "You are a viewer: you can check a draft, not publish it."}</p>
+      ${this.live.outOfSync ? html`<p class="error">The live configuration differs from the latest recorded version: it was written outside the console and the command line.</p>` : nothing}
+      <p role="status" aria-live="polite">${this.status}</p>
+      ${this.errors.length
+        ? html`<div class="panel warn"><h2>Problems</h2><ul class="problems">${this.errors.map(
+            (e) => html`<li><button type="button" @click=${() => this.focusProblem(e.path)}>${e.path}</button>: ${e.message}</li>`,
+          )}</ul></div>`
+        : nothing}
+      <div class="views" role="group" aria-label="View">
+        <button type="button" class="secondary" aria-pressed=${this.view === "form" ? "true" : "false"} ?disabled=${!!this.jsonError}
+          @click=${() => (this.view = "form")}>Form</button>
+        <button type="button" class="secondary" aria-pressed=${this.view === "json" ? "true" : "false"}
+          @click=${() => ((this.jsonText = JSON.stringify(this.draft, null, 2)), (this.view = "json"))}>JSON</button>
+      </div>
+      ${this.view === "form"
+        ? html`<console-config-form .schema=${this.schema} .value=${this.draft} .errors=${this.errors} @draft-input=${() => this.edited()}></console-config-form>`
+        : html`<label for="json">The configuration as JSON (the same document <code>npm run sites -- push</code> takes)</label>
+            <textarea id="json" class="json" spellcheck="false" .value=${this.jsonText} aria-invalid=${this.jsonError ? "true" : "false"}
+              aria-describedby=${this.jsonError ? "json-error" : nothing} @input=${(e: Event) => this.onJson((e.target as HTMLTextAreaElement).value)}></textarea>
+            ${this.jsonError ? html`<p class="error" id="json-error">${this.jsonError}</p>` : nothing}`}
+      ${this.confirming && this.checked ? this.reviewPanel() : nothing}
+      <div class="actions">
+        <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.check()}>Check</button>
+        ${owner ? html`<button type="button" ?disabled=${this.busy} @click=${() => void this.review()}>Review and publish</button>` : nothing}
+        <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.load().then(() => (this.status = "Reloaded the live configuration."))}>Discard changes</button>
+      </div>
+    `;
+  }
+}
+
+customElements.define("console-site-config", ConsoleSiteConfig);
