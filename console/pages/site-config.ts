@@ -7,7 +7,9 @@
  * and publish" (owners) then says, before anything is written, whether the policy fingerprint
  * changes and why (every visitor will be asked again), or that nobody will be asked again.
  * A publish carries the hash of the version the draft started from, so a colleague's publish
- * in between is refused (409) instead of overwritten.
+ * in between is refused (409) instead of overwritten. "Preview" shows the draft in the real
+ * widget (an iframe of worker/console/preview.ts), in any language, as a visitor in the EU, in
+ * California, with Global Privacy Control, light or dark, banner or preference center.
  *
  * Properties: `site` ({ id, name, role }).
  * Events: `config-published` (the app reloads the site's name).
@@ -41,6 +43,7 @@ export class ConsoleSiteConfig extends LitElement {
       .panel.warn { border-color: var(--c-danger); }
       .actions { display: flex; gap: 0.75rem; flex-wrap: wrap; margin: 1rem 0; position: sticky; bottom: 0; background: var(--c-bg); padding: 0.5rem 0; border-top: 1px solid var(--c-border); }
       ul.problems button { background: none; border: none; color: var(--c-accent); text-decoration: underline; padding: 0; min-height: 24px; font-weight: 400; text-align: start; }
+      iframe { width: 100%; height: 36rem; border: 2px solid var(--c-border); border-radius: 8px; background: #fff; }
     `,
   ];
 
@@ -56,6 +59,7 @@ export class ConsoleSiteConfig extends LitElement {
     confirming: { state: true },
     status: { state: true },
     busy: { state: true },
+    preview: { state: true },
   };
 
   declare site: ConsoleMe["sites"][number];
@@ -69,6 +73,8 @@ export class ConsoleSiteConfig extends LitElement {
   declare confirming: boolean;
   declare status: string;
   declare busy: boolean;
+  /** The live preview: the id of the draft it shows (null: none yet, or the draft changed since) and what it simulates. */
+  declare preview: { id: string | null; src: string; mode: string; lang: string; scheme: string; view: string };
   /** The draft, edited in place by the form. */
   private draft: Record<string, unknown> = {};
 
@@ -84,6 +90,7 @@ export class ConsoleSiteConfig extends LitElement {
     this.confirming = false;
     this.status = "";
     this.busy = false;
+    this.preview = { id: null, src: "", mode: "opt-in", lang: "", scheme: "light", view: "banner" };
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
@@ -109,6 +116,7 @@ export class ConsoleSiteConfig extends LitElement {
   private edited(): void {
     this.checked = null;
     this.confirming = false;
+    this.preview = { ...this.preview, id: null };
     if (this.view === "form") this.jsonText = JSON.stringify(this.draft, null, 2);
   }
 
@@ -180,6 +188,62 @@ export class ConsoleSiteConfig extends LitElement {
     }
   }
 
+  /** Shows the draft in the real widget: stores it (once per version of the draft), then points the iframe at it. */
+  private async showPreview(): Promise<void> {
+    if (this.jsonError) {
+      this.status = "Fix the JSON first.";
+      return;
+    }
+    this.busy = true;
+    try {
+      let id = this.preview.id;
+      if (!id) {
+        id = (await api<{ id: string }>(`/sites/${this.site.id}/previews`, { method: "POST", body: { config: this.draft } })).id;
+        this.errors = [];
+      }
+      const { mode, lang, scheme, view } = this.preview;
+      const query = new URLSearchParams({ mode, scheme, view, ...(lang ? { lang } : {}) });
+      this.preview = { ...this.preview, id, src: `/console/preview/${id}?${query}` };
+      this.status = "The preview shows the draft.";
+    } catch (err) {
+      if (err instanceof ConsoleApiError && err.problem.code === "invalid_config") {
+        this.errors = err.problem.errors ?? [];
+        this.status = "The draft has problems; fix them to preview it.";
+      } else this.status = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private previewSelect(key: "mode" | "lang" | "scheme" | "view", label: string, options: [string, string][]) {
+    return html`<div class="field"><label for="pv-${key}">${label}</label>
+      <select id="pv-${key}" @change=${(e: Event) => {
+        this.preview = { ...this.preview, [key]: (e.target as HTMLSelectElement).value };
+        if (this.preview.src) void this.showPreview();
+      }}>${options.map(([value, text]) => html`<option .value=${value} ?selected=${this.preview[key] === value}>${text}</option>`)}</select></div>`;
+  }
+
+  private previewSection() {
+    const locales = Object.keys((this.draft.texts as Record<string, unknown> | undefined) ?? {});
+    return html`<section aria-labelledby="preview-title">
+      <h2 id="preview-title">Preview</h2>
+      <p class="muted">The real widget showing this draft, before anything is published. Decisions made in it are not recorded.</p>
+      <div class="row">
+        ${this.previewSelect("mode", "Visitor", [
+          ["opt-in", "In the EU (opt-in)"],
+          ["opt-out", "In California (opt-out)"],
+          ["gpc", "In California, with Global Privacy Control"],
+          ["notice", "Where only a notice is needed"],
+        ])}
+        ${this.previewSelect("lang", "Language", [["", "The default"], ...locales.map((l): [string, string] => [l, l])])}
+        ${this.previewSelect("scheme", "Colours", [["light", "Light"], ["dark", "Dark"]])}
+        ${this.previewSelect("view", "View", [["banner", "The banner"], ["preferences", "The preference center"]])}
+        <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.showPreview()}>${this.preview.src ? "Update the preview" : "Show the preview"}</button>
+      </div>
+      ${this.preview.src ? html`<iframe title="Preview of the draft in the widget" src=${this.preview.src}></iframe>` : nothing}
+    </section>`;
+  }
+
   private focusProblem(path: string): void {
     this.view = "form";
     void this.updateComplete.then(() => this.renderRoot.querySelector<ConsoleConfigForm>("console-config-form")?.focusPath(path));
@@ -217,7 +281,7 @@ export class ConsoleSiteConfig extends LitElement {
             (e) => html`<li><button type="button" @click=${() => this.focusProblem(e.path)}>${e.path}</button>: ${e.message}</li>`,
           )}</ul></div>`
         : nothing}
-      <div class="views" role="group" aria-label="View">
+      <div class="views" role="group" aria-label="Edit as">
         <button type="button" class="secondary" aria-pressed=${this.view === "form" ? "true" : "false"} ?disabled=${!!this.jsonError}
           @click=${() => (this.view = "form")}>Form</button>
         <button type="button" class="secondary" aria-pressed=${this.view === "json" ? "true" : "false"}
@@ -229,6 +293,7 @@ export class ConsoleSiteConfig extends LitElement {
             <textarea id="json" class="json" spellcheck="false" .value=${this.jsonText} aria-invalid=${this.jsonError ? "true" : "false"}
               aria-describedby=${this.jsonError ? "json-error" : nothing} @input=${(e: Event) => this.onJson((e.target as HTMLTextAreaElement).value)}></textarea>
             ${this.jsonError ? html`<p class="error" id="json-error">${this.jsonError}</p>` : nothing}`}
+      ${this.previewSection()}
       ${this.confirming && this.checked ? this.reviewPanel() : nothing}
       <div class="actions">
         <button type="button" class="secondary" ?disabled=${this.busy} @click=${() => void this.check()}>Check</button>

@@ -131,6 +131,8 @@ test.describe("the console", () => {
   });
 
   test("edit the banner title in the form, publish, and see it in bootstrap; a new category gets the material warning; roll back", async ({ page, assent }) => {
+    // axe over the whole configuration form (every field of a site config) takes seconds.
+    test.setTimeout(120_000);
     const owner = freshEmail("owner");
     await assent.pushDemo();
     await assent.worker.grantConsole("demo", owner, "owner");
@@ -144,6 +146,17 @@ test.describe("the console", () => {
     await expectNoAxeViolations(page, "configuration form");
     const title = page.getByLabel("Banner title").first();
     await title.fill("Your privacy, your call");
+
+    // The live preview: the real widget shows the draft before anything is published.
+    await page.getByRole("button", { name: "Show the preview" }).click();
+    const preview = page.frameLocator('iframe[title="Preview of the draft in the widget"]');
+    await expect(preview.locator("assent-banner").getByText("Your privacy, your call")).toBeVisible();
+    expect(await bootstrapTitle()).toBe(before);
+    // As a Californian with Global Privacy Control, in the preference center: GPC is honoured.
+    await page.getByLabel("Visitor", { exact: true }).selectOption("gpc");
+    await page.getByLabel("View", { exact: true }).selectOption("preferences");
+    await expect(preview.getByRole("dialog")).toContainText("Global Privacy Control");
+
     await page.getByRole("button", { name: "Review and publish" }).click();
     const review = page.getByRole("region", { name: /^Publish as version \d+\?$/ });
     await expect(review).toContainText("Nobody will be asked again");

@@ -74,7 +74,7 @@ describe("the scheduled retention job", () => {
     expect(remaining).toEqual([...kept, real.receipt.id]);
     for (const id of expired) expect(remaining).not.toContain(id);
     expect(logged).toHaveBeenCalledWith(
-      expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations, \d+ kept-record marks, \d+ console links, \d+ console sessions$/),
+      expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations, \d+ kept-record marks, \d+ console links, \d+ console sessions, \d+ console previews$/),
     );
   });
 
@@ -187,7 +187,7 @@ describe("a backlog larger than one run (the job used to stop at 5,000 rows a da
     expect(await ids("SELECT subject AS id FROM token_revocations WHERE site_id = ?")).toEqual(["t:live"]);
   });
 
-  it("console sign-in links and sessions go a day after they ended; the console's audit log stays", async () => {
+  it("console sign-in links, sessions and previews go a day after they ended; the console's audit log stays", async () => {
     const now = Date.now();
     const tag = crypto.randomUUID().slice(0, 8);
     const link = (hash: string, expiresAt: string) =>
@@ -198,12 +198,17 @@ describe("a backlog larger than one run (the job used to stop at 5,000 rows a da
       env.LEDGER.prepare(`INSERT INTO console_sessions (id_hash, email, created_at, expires_at) VALUES (?1, 'o@example.com', ?2, ?3)`).bind(`${tag}-${hash}`, iso(now - 2 * DAY_MS), expiresAt).run();
     await session("old", iso(now - DAY_MS - 60_000));
     await session("live", iso(now + 60_000));
+    const preview = (hash: string, expiresAt: string) =>
+      env.LEDGER.prepare(`INSERT INTO console_previews (id_hash, site_id, config, created_by, created_at, expires_at) VALUES (?1, 'demo', '{}', 'o@example.com', ?2, ?3)`).bind(`${tag}-${hash}`, iso(now - 2 * DAY_MS), expiresAt).run();
+    await preview("old", iso(now - DAY_MS - 60_000));
+    await preview("live", iso(now + 60_000));
     await env.LEDGER.prepare(`INSERT INTO console_audit (site_id, actor, action, at) VALUES (NULL, ?1, 'session.sign_in', ?2)`).bind(`${tag}@example.com`, iso(now - 400 * DAY_MS)).run();
 
     await runScheduledJob();
     const ids = async (sql: string) => (await env.LEDGER.prepare(sql).bind(`${tag}-%`).all<{ id: string }>()).results.map((r) => r.id);
     expect(await ids("SELECT token_hash AS id FROM console_links WHERE token_hash LIKE ?")).toEqual([`${tag}-recent`]);
     expect(await ids("SELECT id_hash AS id FROM console_sessions WHERE id_hash LIKE ?")).toEqual([`${tag}-live`]);
+    expect(await ids("SELECT id_hash AS id FROM console_previews WHERE id_hash LIKE ?")).toEqual([`${tag}-live`]);
     const audit = await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM console_audit WHERE actor = ?1`).bind(`${tag}@example.com`).first<{ n: number }>();
     expect(audit?.n).toBe(1);
   });

@@ -6,28 +6,26 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { bannerStringsFor } from "../../shared/banner-strings/index";
-import { type BootstrapResponse, Locale } from "../contract";
+import { type BootstrapResponse, type EdgeDecision, Locale } from "../contract";
 import { ApiError } from "../lib/errors";
 import type { SiteEnv } from "../middleware/site";
+import type { LoadedSite } from "../sites/store";
 import { edgeDecision, localeDirection, negotiateLocale } from "./policy";
 
-const BootstrapQuery = z.object({ lang: Locale.optional() });
+export const BootstrapQuery = z.object({ lang: Locale.optional() });
 
-export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) => {
-  const query = BootstrapQuery.safeParse(c.req.query());
-  if (!query.success)
-    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "lang must be a BCP 47 tag such as en or de-CH." });
-  const { config, fingerprint, textHashes } = c.get("site");
+/**
+ * The bootstrap document of `site` in `locale` (one of its locales) for an edge decision: what
+ * the route answers, and what the console's preview of a draft answers (worker/console/preview.ts).
+ */
+export function bootstrapBody({ config, fingerprint, textHashes }: LoadedSite, locale: string, edge: EdgeDecision): BootstrapResponse {
   const locales = Object.keys(config.texts);
-  const locale = negotiateLocale(locales, config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
-  const texts = config.texts[locale]!;
-  const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
-  const body: BootstrapResponse = {
+  return {
     site: { id: config.id, name: config.name },
     locale,
     locales,
     dir: localeDirection(locale),
-    texts,
+    texts: config.texts[locale]!,
     strings: bannerStringsFor(locale),
     textHash: textHashes[locale]!,
     categories: config.categories,
@@ -49,8 +47,18 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     ...(config.turnstile && !config.childDirected && config.email && config.communications.length > 0
       ? { turnstile: { siteKey: config.turnstile.siteKey, action: config.turnstile.action } }
       : {}),
-    edge: edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC")),
+    edge,
   };
+}
+
+export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) => {
+  const query = BootstrapQuery.safeParse(c.req.query());
+  if (!query.success)
+    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "lang must be a BCP 47 tag such as en or de-CH." });
+  const site = c.get("site");
+  const locale = negotiateLocale(Object.keys(site.config.texts), site.config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
+  const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
+  const body = bootstrapBody(site, locale, edgeDecision(site.config.regimes, cf ?? {}, c.req.header("Sec-GPC")));
   // Private: the answer depends on the visitor's location, which no Vary header can name, so
   // shared caches must not keep it. Browsers may reuse it briefly for the same language, GPC
   // signal and origin.

@@ -24,6 +24,7 @@ import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { configApi } from "./config-api";
+import { previewApi } from "./preview";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
 /** The fingerprint the audit log keeps of a thing: SHA-256 of its canonical JSON. */
@@ -49,6 +50,7 @@ const lastOwner = () =>
 
 export const consoleApi = new Hono<ConsoleEnv>()
   .route("/", configApi)
+  .route("/", previewApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);

@@ -6,6 +6,7 @@
  * - sign-in.ts: one-time sign-in links, sessions, sign-out
  * - api.ts: the JSON API the console's Lit app (console/) calls: who is signed in, members,
  *   the audit log; config-api.ts: the configuration, its versions, new sites
+ * - preview.ts: the live preview of a draft in the real widget
  * - pages.ts: the server-rendered pages and the app's shell
  * - store.ts: every D1 statement about members, links, sessions and the audit log
  *
@@ -18,6 +19,7 @@ import { consoleSizeGuard } from "../middleware/size-guard";
 import { consoleApi } from "./api";
 import { type ConsoleEnv, consoleUser, requireUser, sameOrigin, usesAccess } from "./auth";
 import { consolePage, consoleShell } from "./pages";
+import { previewRoutes } from "./preview";
 import { signInRoutes } from "./sign-in";
 
 export { makeSignInLink } from "./sign-in";
@@ -26,6 +28,7 @@ export { purgeConsoleData } from "./store";
 export const consoleApp = new Hono<ConsoleEnv>({ strict: false })
   .use(noStore, consoleSizeGuard, consoleUser, sameOrigin)
   .route("/", signInRoutes)
+  .route("/preview", previewRoutes)
   .use("/api/*", requireUser)
   .route("/api", consoleApi)
   .all("/api/*", (c) => {

@@ -12,6 +12,8 @@ import { storage } from "../lib/errors";
 export const LINK_TTL_MS = 10 * 60_000;
 /** How long a console session lasts; it is not extended by use. */
 export const SESSION_TTL_MS = 8 * 60 * 60_000;
+/** How long a draft can be previewed. */
+export const PREVIEW_TTL_MS = 60 * 60_000;
 
 // ---- Members -----------------------------------------------------------------------------------
 
@@ -198,6 +200,27 @@ export async function revokeSessions(env: Env, email: string, idHash: string | n
   return r.changes("revoke");
 }
 
+// ---- Previews ---------------------------------------------------------------------------------
+
+/** Stores a validated draft to preview, under the hash of its id; returns when it ends. */
+export async function createPreview(env: Env, idHash: string, siteId: string, config: unknown, by: string, now: Date): Promise<string> {
+  const expiresAt = new Date(now.getTime() + PREVIEW_TTL_MS).toISOString();
+  await storage("console preview write", () =>
+    env.LEDGER.prepare(`INSERT INTO console_previews (id_hash, site_id, config, created_by, created_at, expires_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)`)
+      .bind(idHash, siteId, JSON.stringify(config), by, now.toISOString(), expiresAt)
+      .run(),
+  );
+  return expiresAt;
+}
+
+/** A live preview's site and draft, or null. */
+export async function findPreview(env: Env, idHash: string, now: Date): Promise<{ siteId: string; config: unknown } | null> {
+  const row = await storage("console preview read", () =>
+    env.LEDGER.prepare(`SELECT site_id, config FROM console_previews WHERE id_hash = ?1 AND expires_at > ?2`).bind(idHash, now.toISOString()).first<{ site_id: string; config: string }>(),
+  );
+  return row ? { siteId: row.site_id, config: JSON.parse(row.config) as unknown } : null;
+}
+
 // ---- Audit log ---------------------------------------------------------------------------------
 
 interface AuditRow {
@@ -246,14 +269,15 @@ export async function writeAudit(env: Env, a: AuditInput, now: Date): Promise<vo
 }
 
 /**
- * The retention job's step (worker/scheduled/retention.ts): links and sessions a day past
+ * The retention job's step (worker/scheduled/retention.ts): links, sessions and previews a day past
  * their end, at most `batch` of each. The audit log is kept: it is the record of who changed what.
  */
-export async function purgeConsoleData(env: Env, now: Date, batch: number): Promise<{ links: number; sessions: number }> {
+export async function purgeConsoleData(env: Env, now: Date, batch: number): Promise<{ links: number; sessions: number; previews: number }> {
   const dayAgo = new Date(now.getTime() - 24 * 60 * 60_000).toISOString();
   const purge = await runNamedBatch(env.LEDGER, "console purge", [
     ["links", [env.LEDGER.prepare(`DELETE FROM console_links WHERE rowid IN (SELECT rowid FROM console_links WHERE expires_at < ?1 LIMIT ?2)`).bind(dayAgo, batch)]],
     ["sessions", [env.LEDGER.prepare(`DELETE FROM console_sessions WHERE rowid IN (SELECT rowid FROM console_sessions WHERE expires_at < ?1 LIMIT ?2)`).bind(dayAgo, batch)]],
+    ["previews", [env.LEDGER.prepare(`DELETE FROM console_previews WHERE rowid IN (SELECT rowid FROM console_previews WHERE expires_at < ?1 LIMIT ?2)`).bind(dayAgo, batch)]],
   ]);
-  return { links: purge.changes("links"), sessions: purge.changes("sessions") };
+  return { links: purge.changes("links"), sessions: purge.changes("sessions"), previews: purge.changes("previews") };
 }

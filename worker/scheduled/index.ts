@@ -22,12 +22,12 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
   ctx.waitUntil(
     runRetention(env, now, steps).then((r) => {
-      const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords + r.consoleLinks + r.consoleSessions;
+      const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords + r.consoleLinks + r.consoleSessions + r.consolePreviews;
       if (deleted > 0 || controller.cron !== WEBHOOK_CRON)
         console.log(
           `retention: deleted ${r.receipts} receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
             `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations, ` +
-            `${r.keptRecords} kept-record marks, ${r.consoleLinks} console links, ${r.consoleSessions} console sessions` +
+            `${r.keptRecords} kept-record marks, ${r.consoleLinks} console links, ${r.consoleSessions} console sessions, ${r.consolePreviews} console previews` +
             (r.backlog ? "; more next run" : ""),
         );
     }),

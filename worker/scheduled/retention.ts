@@ -11,7 +11,7 @@
  * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | worker/webhooks/store.ts |
  * | token revocations | until every token they refuse has expired | worker/consent/store/revocations.ts |
  * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | worker/consent/store/kv-records.ts |
- * | console sign-in links and sessions | 1 day past their end (the console's audit log is kept) | worker/console/store.ts |
+ * | console sign-in links, sessions and previews | 1 day past their end (the console's audit log is kept) | worker/console/store.ts |
  *
  * Each step deletes at most PURGE_BATCH rows per kind in one statement (D1 does the work, not
  * the Worker's CPU), and a run takes at most `maxSteps` steps per kind: the daily run more, the
@@ -43,12 +43,13 @@ export interface RetentionRun {
   keptRecords: number;
   consoleLinks: number;
   consoleSessions: number;
+  consolePreviews: number;
   backlog: boolean;
 }
 
 /** Runs up to `maxSteps` steps of every kind of purge. */
 export async function runRetention(env: Env, now: Date, maxSteps: number): Promise<RetentionRun> {
-  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, backlog: false };
+  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, consolePreviews: 0, backlog: false };
   const kinds: (() => Promise<boolean>)[] = [
     async () => {
       const n = await purgeExpired(env, now, PURGE_BATCH);
@@ -81,7 +82,8 @@ export async function runRetention(env: Env, now: Date, maxSteps: number): Promi
       const n = await purgeConsoleData(env, now, PURGE_BATCH);
       run.consoleLinks += n.links;
       run.consoleSessions += n.sessions;
-      return n.links === PURGE_BATCH || n.sessions === PURGE_BATCH;
+      run.consolePreviews += n.previews;
+      return n.links === PURGE_BATCH || n.sessions === PURGE_BATCH || n.previews === PURGE_BATCH;
     },
   ];
   for (const step of kinds) {
