@@ -5,8 +5,12 @@
  * pages from public/ as static assets, on a free loopback port), opens the demo page in headless
  * Chromium (found as `npm test` finds it: local/chromium.ts) through playwright-core, and writes
  *
- *   docs/images/banner.png        a first visit: the banner is showing
- *   docs/images/preferences.png   the preference center, opened with "Customize"
+ *   docs/images/banner.png             a first visit: the banner is showing
+ *   docs/images/preferences.png        the preference center, opened with "Customize"
+ *   docs/images/console-sites.png      the console: your sites
+ *   docs/images/console-preview.png    the console: a draft in the live preview
+ *   docs/images/console-review.png     the console: the review of a material change
+ *   docs/images/console-versions.png   the console: two versions compared
  *
  * at a 1100×700 viewport, light colour scheme, reduced motion (no half-finished animation).
  * Everything stays on loopback; nothing is left running.
@@ -60,10 +64,54 @@ async function main(): Promise<void> {
     await page.evaluate(FONTS_READY);
     await shoot(page, "preferences.png");
     await context.close();
+    await consoleShots(browser, assent);
   } finally {
     await browser?.close();
     await assent?.dispose();
   }
+}
+
+/** The console, signed in as the demo site's owner, with a draft edited in its pages. */
+async function consoleShots(browser: Browser, assent: LocalAssent): Promise<void> {
+  await assent.grantConsole("demo", "owner@example.com", "owner");
+  await assent.grantConsole("demo", "analyst@example.com", "viewer");
+  const context = await browser.newContext({ viewport: VIEWPORT, colorScheme: "light", reducedMotion: "reduce", locale: "en-US" });
+  const page = await context.newPage();
+  await page.goto(await assent.consoleLink("owner@example.com"));
+  await page.getByRole("button", { name: "Sign in" }).click();
+  await page.getByRole("heading", { level: 1, name: "Your sites" }).waitFor();
+  await shoot(page, "console-sites.png");
+
+  await page.getByRole("link", { name: /^Configuration of / }).click();
+  await page.getByLabel("Banner title").first().fill("Your privacy, your choice");
+  await page.getByRole("button", { name: "Show the preview" }).click();
+  const frame = page.frameLocator("iframe");
+  await frame.getByRole("button", { name: "Accept all" }).waitFor({ state: "visible" });
+  await page.getByRole("heading", { name: "Preview" }).evaluate((h) => h.scrollIntoView({ block: "start" }));
+  await shoot(page, "console-preview.png");
+
+  // Publish the wording, then a material change to review: a new category, in the JSON view.
+  await page.getByRole("button", { name: "Review and publish" }).click();
+  await page.getByRole("button", { name: /^Publish version/ }).click();
+  await page.getByText(/^Published version/).waitFor();
+  await page.getByRole("button", { name: "JSON" }).click();
+  const json = page.getByLabel(/The configuration as JSON/);
+  const doc = JSON.parse(await json.inputValue()) as { categories: unknown[]; texts: Record<string, { categories: Record<string, unknown> }> };
+  doc.categories.push({ id: "ads", saleOrSharing: true, vendors: [], storage: [{ name: "_ads_id", type: "cookie", durationDays: 90 }] });
+  for (const t of Object.values(doc.texts)) t.categories.ads = { title: "Advertising", description: "Ads based on your visits." };
+  await json.fill(JSON.stringify(doc, null, 2));
+  await page.getByRole("button", { name: "Review and publish" }).click();
+  const review = page.getByRole("region", { name: /^Publish as version/ });
+  await review.waitFor();
+  await review.evaluate((r) => r.scrollIntoView({ block: "center" }));
+  await shoot(page, "console-review.png");
+
+  await page.getByRole("button", { name: "Cancel" }).click();
+  await page.goto(new URL("/console#/sites/demo/versions", assent.url).href);
+  await page.getByRole("button", { name: "Compare" }).click();
+  await page.getByRole("region", { name: "Differences" }).waitFor();
+  await shoot(page, "console-versions.png");
+  await context.close();
 }
 
 async function shoot(page: Page, name: string): Promise<void> {
