@@ -16,6 +16,11 @@ const ACTIONS: Record<string, string> = {
   "member.role": "changed a member's role",
   "member.remove": "removed a member",
   "member.grant": "gave a role (command line)",
+  "site.create": "created the site",
+  "config.publish": "published a configuration",
+  "config.rollback": "rolled the configuration back",
+  "config.publish_failed": "tried to publish; the configuration store refused (nothing changed)",
+  "ledger.export": "exported the proof ledger",
 };
 
 const short = (fp: string | null) => (fp ? html`<code title=${fp}>${fp.slice(0, 12)}</code>` : html`<span class="muted">none</span>`);
@@ -56,7 +61,7 @@ export class ConsoleSiteAudit extends LitElement {
   override render() {
     return html`
       <h1 tabindex="-1">Audit log of ${this.site.name ?? this.site.id}</h1>
-      <p class="muted">Every change made to this site through the console or the command line: who, what, when, and fingerprints of the thing before and after.</p>
+      <p class="muted">Every change made to this site through the console or the command line, and every export of its ledger: who, what, when, and fingerprints of the thing before and after.</p>
       ${this.failure ? html`<p class="error" role="alert">${this.failure}</p>` : nothing}
       ${this.entries === null
         ? html`<p role="status">Loading…</p>`

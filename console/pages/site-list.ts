@@ -14,6 +14,7 @@ import { shared } from "../styles";
 const PAGES = [
   ["config", "Configuration"],
   ["versions", "Versions"],
+  ["ledger", "Proof ledger"],
   ["members", "Members"],
   ["audit", "Audit log"],
 ] as const;

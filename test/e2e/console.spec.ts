@@ -5,7 +5,9 @@
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
+import { readFileSync } from "node:fs";
 import { expect, test } from "./fixtures";
+import { syncedRecord } from "./helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 let counter = 0;
@@ -232,5 +234,34 @@ test.describe("the console", () => {
     await page.getByLabel("Website address").fill("https://again.example");
     await page.getByRole("button", { name: "Create the site" }).click();
     await expect(page.getByLabel("Site id")).toHaveAttribute("aria-invalid", "true");
+  });
+
+  test("a decision made through the widget is in the ledger search, and the CSV export has its receipt id", async ({ page, browser, assent }) => {
+    // A visitor accepts on the demo site.
+    const visitor = await browser.newContext();
+    const site = await visitor.newPage();
+    await site.goto(assent.worker.url.href);
+    await site.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+    const record = await syncedRecord(site);
+    await visitor.close();
+
+    const owner = freshEmail("owner");
+    await assent.worker.grantConsole("demo", owner, "owner");
+    await signIn(page, await assent.worker.consoleLink(owner));
+    await page.getByRole("link", { name: /^Proof ledger of / }).click();
+    await page.getByLabel("Receipt id").fill(record.receiptId!);
+    await page.getByRole("button", { name: "Search", exact: true }).click();
+    await expect(page.getByRole("status").first()).toHaveText("1 decision found.");
+    await page.getByRole("button", { name: `Open receipt ${record.receiptId}` }).click();
+    const receipt = page.getByRole("region", { name: /^Receipt / });
+    await expect(receipt).toContainText(record.visitorId!);
+    await expect(receipt).toContainText("accept_all");
+    await expectNoAxeViolations(page, "ledger");
+
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "Download the export" }).click()]);
+    expect(download.suggestedFilename()).toMatch(/^assent-demo-ledger-.+\.csv$/);
+    const csv = readFileSync(await download.path(), "utf8");
+    expect(csv.split("\r\n")[0]).toMatch(/^receiptId,recordedAt,visitorId,/);
+    expect(csv).toContain(`${record.receiptId},`);
   });
 });

@@ -9,7 +9,8 @@
  * - `PUT  /sites/{siteId}/members/{email}` `{ role }`: add a member or change a role (owner).
  * - `DELETE /sites/{siteId}/members/{email}`: remove a member (owner).
  *
- * - the configuration, its versions and new sites: ./config-api.ts.
+ * - the configuration, its versions and new sites: ./config-api.ts; the live preview:
+ *   ./preview.ts; the proof ledger's search and export: ./ledger-api.ts.
  *
  * A site is never left without an owner: the last owner cannot be removed or made a viewer
  * (409 `last_owner`). Every change writes its audit row in the same transaction.
@@ -24,6 +25,7 @@ import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { configApi } from "./config-api";
+import { ledgerApi } from "./ledger-api";
 import { previewApi } from "./preview";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
@@ -51,6 +53,7 @@ const lastOwner = () =>
 export const consoleApi = new Hono<ConsoleEnv>()
   .route("/", configApi)
   .route("/", previewApi)
+  .route("/", ledgerApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);

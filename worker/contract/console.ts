@@ -3,8 +3,11 @@
  * its sign-in pages. Who may do what is in worker/console/roles.ts.
  */
 import * as z from "zod";
+import { ConsentAction } from "./consents";
 import { text } from "./fields";
-import { Origin, SiteId } from "./ids";
+import { Subject } from "./identity";
+import { Origin, SiteId, Uuid } from "./ids";
+import { Regime } from "./site-config";
 
 /** A console user's address: how they sign in (link or Cloudflare Access) and are shown. Lower-cased. */
 export const ConsoleEmail = z
@@ -138,3 +141,41 @@ export interface ConsoleVersion {
   source: "console" | "rollback" | "cli" | "create";
   restoredFrom: number | null;
 }
+
+/** A receipt id as the ledger makes them (`rcpt_` and 30 base-36 digits). */
+export const ReceiptId = z.string().regex(/^rcpt_[0-9a-z]{30}$/, "a receipt id is rcpt_ and 30 digits or letters");
+
+/** A time bound of a ledger query: a date (midnight UTC) or an ISO 8601 instant, as ISO 8601. */
+const TimeBound = z.union([z.iso.date().transform((d) => `${d}T00:00:00.000Z`), z.iso.datetime().transform((t) => new Date(t).toISOString())]);
+
+/** A page cursor of the ledger search: `<recordedAt>~<seq>`. */
+export const LedgerCursorParam = z
+  .string()
+  .max(64)
+  .regex(/^\d{4}-\d{2}-\d{2}T[\d:.]+Z~\d{1,15}$/, "not a cursor this API made")
+  .transform((c) => {
+    const [recordedAt, seq] = c.split("~") as [string, string];
+    return { recordedAt, seq: Number(seq) };
+  });
+
+/** GET /console/api/sites/{siteId}/ledger: search, newest first. */
+export const ConsoleLedgerQuery = z.strictObject({
+  receipt: ReceiptId.optional(),
+  visitor: Uuid.optional(),
+  subject: Subject.optional(),
+  from: TimeBound.optional(),
+  to: TimeBound.optional(),
+  action: ConsentAction.optional(),
+  regime: Regime.optional(),
+  cursor: LedgerCursorParam.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+
+/** The longest date range one export covers. */
+export const MAX_EXPORT_DAYS = 366;
+
+/** GET /console/api/sites/{siteId}/ledger/export: a date range, as CSV or JSON Lines. */
+export const ConsoleLedgerExportQuery = z
+  .strictObject({ from: TimeBound, to: TimeBound, format: z.enum(["csv", "jsonl"]).default("csv") })
+  .refine((q) => q.from < q.to, { message: "from must be before to", path: ["to"] })
+  .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_EXPORT_DAYS * 86_400_000, { message: `an export covers at most ${MAX_EXPORT_DAYS} days`, path: ["to"] });

@@ -43,7 +43,7 @@ export interface DecisionRecord {
   retainUntil: string;
 }
 
-interface LedgerRow {
+export interface LedgerRow {
   seq: number;
   receipt_id: string;
   site_id: string;
@@ -79,7 +79,7 @@ export interface StoredDecision {
   requestHash: string;
 }
 
-function toStored(row: LedgerRow): StoredDecision {
+export function toStored(row: LedgerRow): StoredDecision {
   return {
     version: row.seq,
     requestHash: row.request_hash,

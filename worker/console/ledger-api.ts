@@ -1,0 +1,136 @@
+/**
+ * The proof ledger in the console, under /console/api (any role on the site):
+ *
+ * - `GET /sites/{siteId}/ledger?receipt=&visitor=&subject=&from=&to=&action=&regime=&cursor=&limit=`:
+ *   decisions newest first, a page at a time (`next` is the cursor of the next page).
+ * - `GET /sites/{siteId}/ledger/receipts/{receiptId}`: one receipt with every recorded field.
+ * - `GET /sites/{siteId}/ledger/export?from=&to=&format=csv|jsonl`: every decision recorded in
+ *   [from, to), oldest first, as CSV or JSON Lines, streamed: the body is produced a page of
+ *   EXPORT_PAGE rows at a time as the client reads it, so a million rows never sit in the
+ *   Worker's memory. Each export is in the audit log (who exported which range).
+ *
+ * The ledger holds no IP address and no full user agent; what is exported is what the proof
+ * holds (pseudonymous visitor ids, coarse location, browser family).
+ */
+import { Hono } from "hono";
+import type * as z from "zod";
+import type { StoredDecision } from "../consent/store/ledger";
+import { type LedgerCursor, findReceipt, ledgerRange, searchLedger } from "../consent/store/ledger-search";
+import { ConsoleLedgerExportQuery, ConsoleLedgerQuery, ReceiptId } from "../contract";
+import { ApiError, invalidBody } from "../lib/errors";
+import { type ConsoleEnv, requireRole } from "./auth";
+import { writeAudit } from "./store";
+
+/** Rows read from D1 per page of an export. */
+export const EXPORT_PAGE = 1000;
+
+/** The columns of an export, in order. */
+export const EXPORT_COLUMNS = [
+  "receiptId",
+  "recordedAt",
+  "visitorId",
+  "action",
+  "surface",
+  "categories",
+  "policyVersion",
+  "policyLastUpdated",
+  "policyFingerprint",
+  "textHash",
+  "widgetVersion",
+  "locale",
+  "regime",
+  "jurisdiction",
+  "country",
+  "gpc",
+  "gpcApplied",
+  "uaFamily",
+  "prevId",
+  "expiresAt",
+] as const;
+
+/** A decision as the export and the receipt view show it. */
+export function receiptOf(d: StoredDecision): Record<(typeof EXPORT_COLUMNS)[number], unknown> & { version: number } {
+  const { id, siteId: _site, ...rest } = d.receipt;
+  return { receiptId: id, ...rest, version: d.version };
+}
+
+/**
+ * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break. A text that a
+ * spreadsheet would run as a formula (= + - @ at the start) gets a leading apostrophe, so an
+ * export opened in a spreadsheet runs nothing a site's wording put there.
+ */
+export function csvField(value: unknown): string {
+  let text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
+  if (/^[=+\-@\t\r]/.test(text) && typeof value === "string") text = `'${text}`;
+  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
+}
+
+/** The export's body: pages of the range, read from D1 only as the client reads. */
+function exportStream(env: ConsoleEnv["Bindings"], siteId: string, q: z.infer<typeof ConsoleLedgerExportQuery>): ReadableStream<Uint8Array> {
+  const encoder = new TextEncoder();
+  let cursor: LedgerCursor | null = null;
+  let started = false;
+  let done = false;
+  return new ReadableStream<Uint8Array>(
+    {
+      async pull(controller) {
+        if (done) return controller.close();
+        let text = "";
+        if (!started && q.format === "csv") text += `${EXPORT_COLUMNS.join(",")}\r\n`;
+        started = true;
+        const page = await ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE);
+        for (const { decision } of page) {
+          const r = receiptOf(decision);
+          text += q.format === "csv" ? `${EXPORT_COLUMNS.map((c) => csvField(r[c])).join(",")}\r\n` : `${JSON.stringify(r)}\n`;
+        }
+        if (page.length < EXPORT_PAGE) done = true;
+        else cursor = page[page.length - 1]!.cursor;
+        if (text) controller.enqueue(encoder.encode(text));
+        if (done) controller.close();
+      },
+    },
+    { highWaterMark: 0 },
+  );
+}
+
+export const ledgerApi = new Hono<ConsoleEnv>()
+  .get("/sites/:siteId/ledger", requireRole("viewer"), async (c) => {
+    const q = ConsoleLedgerQuery.safeParse(c.req.query());
+    if (!q.success) throw invalidBody(q.error, "invalid_query");
+    const { cursor, limit, receipt, visitor, subject, ...rest } = q.data;
+    const entries = await searchLedger(
+      c.env,
+      c.req.param("siteId"),
+      { ...rest, ...(receipt ? { receiptId: receipt } : {}), ...(visitor ? { visitorId: visitor } : {}), ...(subject ? { subject } : {}) },
+      cursor ?? null,
+      limit,
+    );
+    const last = entries.length === limit ? entries[entries.length - 1]!.cursor : null;
+    return c.json({ entries: entries.map((e) => receiptOf(e.decision)), next: last ? `${last.recordedAt}~${last.seq}` : null });
+  })
+  .get("/sites/:siteId/ledger/receipts/:receiptId", requireRole("viewer"), async (c) => {
+    const id = ReceiptId.safeParse(c.req.param("receiptId"));
+    if (!id.success) throw invalidBody(id.error, "invalid_path");
+    const found = await findReceipt(c.env, c.req.param("siteId"), id.data);
+    if (!found) throw new ApiError(404, "not_found", "Not found", { detail: "This site has no decision with this receipt id (it may have been erased or be past its retention)." });
+    return c.json(receiptOf(found));
+  })
+  .get("/sites/:siteId/ledger/export", requireRole("viewer"), async (c) => {
+    const q = ConsoleLedgerExportQuery.safeParse(c.req.query());
+    if (!q.success) throw invalidBody(q.error, "invalid_query");
+    const siteId = c.req.param("siteId");
+    const user = c.get("user")!;
+    await writeAudit(
+      c.env,
+      { siteId, actor: user.email, action: "ledger.export", target: `${q.data.from}..${q.data.to} (${q.data.format})`, beforeFingerprint: null, afterFingerprint: null },
+      new Date(),
+    );
+    const name = `assent-${siteId}-ledger-${q.data.from.slice(0, 10)}-${q.data.to.slice(0, 10)}.${q.data.format === "csv" ? "csv" : "jsonl"}`;
+    return new Response(exportStream(c.env, siteId, q.data), {
+      headers: {
+        "Content-Type": q.data.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+        "Content-Disposition": `attachment; filename="${name}"`,
+        "Cache-Control": "no-store",
+      },
+    });
+  });
