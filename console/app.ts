@@ -2,8 +2,8 @@
  * `<assent-console>`: the site owner's console, a Lit app served at /console by the Worker
  * (worker/console/pages.ts) for a signed-in person only. It loads who is signed in, then shows
  * the page the URL's hash names (./router.ts): the sites (and a new one), a site's
- * configuration, its versions, its proof ledger, its members and its audit log, the person's
- * account. Its code never reaches a visitor's page: it is built on its own
+ * configuration, its versions, its proof ledger, its API keys and webhooks, its members and its
+ * audit log, the person's account. Its code never reaches a visitor's page: it is built on its own
  * (scripts/build-console.ts) and only /console loads it.
  *
  * Parts of the page: the header with the navigation (two links, so no skip link: a fragment
@@ -17,6 +17,7 @@ import { api } from "./api";
 import "./pages/account";
 import "./pages/site-audit";
 import "./pages/site-config";
+import "./pages/site-integrations";
 import "./pages/site-ledger";
 import "./pages/site-list";
 import "./pages/site-members";
@@ -108,6 +109,8 @@ export class AssentConsole extends LitElement {
         return site ? html`<console-site-audit .site=${site}></console-site-audit>` : this.notFound();
       case "config":
         return site ? html`<console-site-config .site=${site} @config-published=${() => void this.load()}></console-site-config>` : this.notFound();
+      case "integrations":
+        return site ? html`<console-site-integrations .site=${site}></console-site-integrations>` : this.notFound();
       case "ledger":
         return site ? html`<console-site-ledger .site=${site}></console-site-ledger>` : this.notFound();
       case "versions":

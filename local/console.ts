@@ -18,7 +18,7 @@ export function consoleAccess(db: LocalD1, origin: string) {
     async grantConsole(siteId: string, email: string, role: ConsoleRole): Promise<void> {
       const address = ConsoleEmail.parse(email);
       const now = new Date().toISOString();
-      // The audit row's fingerprints are the console's (worker/console/api.ts `fingerprint`).
+      // The audit row's fingerprints are the console's (worker/console/fingerprint.ts).
       const fp = (r: string) => createHash("sha256").update(canonicalJson({ siteId, email: address, role: r })).digest("hex");
       const before = await db.prepare(`SELECT role FROM console_members WHERE site_id = ?1 AND email = ?2`).bind(siteId, address).first<{ role: string }>();
       if (before?.role === role) return;

@@ -37,7 +37,7 @@ export function grantRole(siteId: string, rawEmail: string, rawRole: string, tar
   if (!siteExists(siteId, target))
     throw new CliError(`No site "${siteId}" in the ${where(target)} SITES namespace: push its config first. Nobody was given a role.`);
   const now = new Date().toISOString();
-  // The audit row's fingerprints are the console's (worker/console/api.ts `fingerprint`).
+  // The audit row's fingerprints are the console's (worker/console/fingerprint.ts).
   const fp = (r: string) => createHash("sha256").update(canonicalJson({ siteId, email: address, role: r })).digest("hex");
   const before = execute(`SELECT role FROM console_members WHERE site_id = ${sqlText(siteId)} AND email = ${sqlText(address)}`, target) as { role: string }[];
   if (before[0]?.role === role.data) return `${address} is already ${role.data === "owner" ? "an owner" : "a viewer"} of site "${siteId}" (${where(target)} database).`;

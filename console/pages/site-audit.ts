@@ -21,6 +21,12 @@ const ACTIONS: Record<string, string> = {
   "config.rollback": "rolled the configuration back",
   "config.publish_failed": "tried to publish; the configuration store refused (nothing changed)",
   "ledger.export": "exported the proof ledger",
+  "key.create": "created an API key",
+  "key.revoke": "revoked an API key",
+  "webhook.add": "added a webhook endpoint",
+  "webhook.delete": "deleted a webhook endpoint",
+  "webhook.test": "sent a test event",
+  "webhook.redeliver": "queued failed deliveries again",
 };
 
 const short = (fp: string | null) => (fp ? html`<code title=${fp}>${fp.slice(0, 12)}</code>` : html`<span class="muted">none</span>`);

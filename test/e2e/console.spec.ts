@@ -6,6 +6,8 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
 import { syncedRecord } from "./helpers";
 
@@ -263,5 +265,52 @@ test.describe("the console", () => {
     const csv = readFileSync(await download.path(), "utf8");
     expect(csv.split("\r\n")[0]).toMatch(/^receiptId,recordedAt,visitorId,/);
     expect(csv).toContain(`${record.receiptId},`);
+  });
+
+  test("API keys and webhooks: a key's secret shown once and revoked; a test event delivered to an endpoint", async ({ page, assent }) => {
+    const received: string[] = [];
+    const server = createServer((req, res) => {
+      let body = "";
+      req.on("data", (c: Buffer) => (body += c.toString()));
+      req.on("end", () => {
+        received.push(body);
+        res.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((r) => server.listen(0, "127.0.0.1", r));
+    try {
+      const owner = freshEmail("owner");
+      await assent.worker.grantConsole("demo", owner, "owner");
+      await signIn(page, await assent.worker.consoleLink(owner));
+      await page.getByRole("link", { name: /^API keys and webhooks of / }).click();
+
+      await page.getByLabel("Label of a new key").fill("Newsletter tool");
+      await page.getByRole("button", { name: "Create a key" }).click();
+      const secret = (await page.locator("code.secret").textContent())!;
+      expect(secret).toMatch(/^ask_[A-Za-z0-9_-]{43}$/);
+      const subscribers = () => fetch(new URL("/v1/sites/demo/admin/lists/blog/subscribers", assent.worker.url), { headers: { Authorization: `Bearer ${secret}` } });
+      expect((await subscribers()).status).toBe(200);
+      await page.getByRole("button", { name: "I have stored it" }).click();
+      await expect(page.locator("code.secret")).toHaveCount(0);
+      await expectNoAxeViolations(page, "API keys and webhooks");
+      const keyRow = page.getByRole("row").filter({ hasText: "Newsletter tool" });
+      await keyRow.getByRole("button", { name: /^Revoke/ }).click();
+      await expect(keyRow).toContainText("revoked");
+      expect((await subscribers()).status).toBe(401);
+
+      const hook = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`;
+      await page.getByLabel("Endpoint URL (https)").fill(hook);
+      await page.getByRole("button", { name: "Add the endpoint" }).click();
+      await page.getByRole("button", { name: "Send a test event" }).click();
+      await expect.poll(() => received.some((b) => b.includes('"webhook.test"')), { timeout: 10_000 }).toBe(true);
+      await expect(async () => {
+        await page.getByRole("button", { name: "Delivery log" }).click();
+        await expect(page.getByRole("region", { name: `Deliveries to ${hook}` })).toContainText("delivered", { timeout: 1_000 });
+      }).toPass({ timeout: 10_000 });
+      await page.getByRole("button", { name: `Delete ${hook}` }).click();
+      await expect(page.getByText("No webhook endpoints yet.")).toBeVisible();
+    } finally {
+      server.close();
+    }
   });
 });

@@ -10,27 +10,26 @@
  * - `DELETE /sites/{siteId}/members/{email}`: remove a member (owner).
  *
  * - the configuration, its versions and new sites: ./config-api.ts; the live preview:
- *   ./preview.ts; the proof ledger's search and export: ./ledger-api.ts.
+ *   ./preview.ts; the proof ledger's search and export: ./ledger-api.ts; API keys and webhook
+ *   endpoints: ./integrations-api.ts.
  *
  * A site is never left without an owner: the last owner cannot be removed or made a viewer
  * (409 `last_owner`). Every change writes its audit row in the same transaction.
  */
 import { Hono } from "hono";
 import { ConsoleAuditQuery, ConsoleEmail, ConsoleMemberInput, type ConsoleMe } from "../contract";
-import { canonicalJson } from "../lib/canonical-json";
 import { ApiError, invalidBody } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
-import { sha256Hex } from "../lib/sha256";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { configApi } from "./config-api";
+import { fingerprint } from "./fingerprint";
+import { integrationsApi } from "./integrations-api";
 import { ledgerApi } from "./ledger-api";
 import { previewApi } from "./preview";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
-/** The fingerprint the audit log keeps of a thing: SHA-256 of its canonical JSON. */
-export const fingerprint = (value: unknown): Promise<string> => sha256Hex(canonicalJson(value));
 
 /** The site's display name, or null when its config is gone or cannot be read. */
 async function siteName(env: ConsoleEnv["Bindings"], siteId: string): Promise<string | null> {
@@ -54,6 +53,7 @@ export const consoleApi = new Hono<ConsoleEnv>()
   .route("/", configApi)
   .route("/", previewApi)
   .route("/", ledgerApi)
+  .route("/", integrationsApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);

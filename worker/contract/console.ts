@@ -179,3 +179,6 @@ export const ConsoleLedgerExportQuery = z
   .strictObject({ from: TimeBound, to: TimeBound, format: z.enum(["csv", "jsonl"]).default("csv") })
   .refine((q) => q.from < q.to, { message: "from must be before to", path: ["to"] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_EXPORT_DAYS * 86_400_000, { message: `an export covers at most ${MAX_EXPORT_DAYS} days`, path: ["to"] });
+
+/** POST /console/api/sites/{siteId}/keys: a label for a new API key (the CLI's charset). */
+export const ConsoleApiKeyCreate = z.strictObject({ label: z.string().regex(/^[A-Za-z0-9 ._:@()+-]{1,64}$/, "a label is 1–64 of letters, digits, spaces and . _ : @ ( ) + -") });
