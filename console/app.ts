@@ -2,7 +2,7 @@
  * `<assent-console>`: the site owner's console, a Lit app served at /console by the Worker
  * (worker/console/pages.ts) for a signed-in person only. It loads who is signed in, then shows
  * the page the URL's hash names (./router.ts): the sites (and a new one), a site's
- * configuration, its versions, its proof ledger, its API keys and webhooks, its members and its
+ * configuration, its versions, its proof ledger, its email lists, its API keys and webhooks, its members and its
  * audit log, the person's account. Its code never reaches a visitor's page: it is built on its own
  * (scripts/build-console.ts) and only /console loads it.
  *
@@ -20,6 +20,7 @@ import "./pages/site-config";
 import "./pages/site-integrations";
 import "./pages/site-ledger";
 import "./pages/site-list";
+import "./pages/site-lists";
 import "./pages/site-members";
 import "./pages/site-versions";
 import { type Route, href, parseRoute } from "./router";
@@ -111,6 +112,8 @@ export class AssentConsole extends LitElement {
         return site ? html`<console-site-config .site=${site} @config-published=${() => void this.load()}></console-site-config>` : this.notFound();
       case "integrations":
         return site ? html`<console-site-integrations .site=${site}></console-site-integrations>` : this.notFound();
+      case "lists":
+        return site ? html`<console-site-lists .site=${site}></console-site-lists>` : this.notFound();
       case "ledger":
         return site ? html`<console-site-ledger .site=${site}></console-site-ledger>` : this.notFound();
       case "versions":

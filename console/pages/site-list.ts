@@ -15,6 +15,7 @@ const PAGES = [
   ["config", "Configuration"],
   ["versions", "Versions"],
   ["ledger", "Proof ledger"],
+  ["lists", "Email lists"],
   ["integrations", "API keys and webhooks"],
   ["members", "Members"],
   ["audit", "Audit log"],

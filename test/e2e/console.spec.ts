@@ -313,4 +313,18 @@ test.describe("the console", () => {
       server.close();
     }
   });
+
+  test("email lists: counts per list, looking up an address, the export link for owners", async ({ page, assent }) => {
+    const owner = freshEmail("owner");
+    await assent.worker.grantConsole("demo", owner, "owner");
+    await signIn(page, await assent.worker.consoleLink(owner));
+    await page.getByRole("link", { name: /^Email lists of / }).click();
+    const table = page.getByRole("region", { name: "Email lists" });
+    await expect(table.getByRole("rowheader")).toHaveCount(2);
+    await expect(table.getByRole("link", { name: /^Download the confirmed subscribers of / })).toHaveCount(2);
+    await page.getByLabel("Email address").fill("nobody-here@example.com");
+    await page.getByRole("button", { name: "Look up" }).click();
+    await expect(page.getByRole("status").first()).toHaveText("Nothing is on record about nobody-here@example.com.");
+    await expectNoAxeViolations(page, "email lists");
+  });
 });

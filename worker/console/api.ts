@@ -11,7 +11,7 @@
  *
  * - the configuration, its versions and new sites: ./config-api.ts; the live preview:
  *   ./preview.ts; the proof ledger's search and export: ./ledger-api.ts; API keys and webhook
- *   endpoints: ./integrations-api.ts.
+ *   endpoints: ./integrations-api.ts; email lists: ./lists-api.ts.
  *
  * A site is never left without an owner: the last owner cannot be removed or made a viewer
  * (409 `last_owner`). Every change writes its audit row in the same transaction.
@@ -27,6 +27,7 @@ import { configApi } from "./config-api";
 import { fingerprint } from "./fingerprint";
 import { integrationsApi } from "./integrations-api";
 import { ledgerApi } from "./ledger-api";
+import { listsApi } from "./lists-api";
 import { previewApi } from "./preview";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
@@ -54,6 +55,7 @@ export const consoleApi = new Hono<ConsoleEnv>()
   .route("/", previewApi)
   .route("/", ledgerApi)
   .route("/", integrationsApi)
+  .route("/", listsApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);

@@ -529,6 +529,30 @@ export async function confirmedPage(env: Env, siteId: string, listId: string, af
   return results;
 }
 
+/** How many addresses of a list are in each state (the console's email lists page). */
+export interface ListCounts {
+  confirmed: number;
+  unsubscribed: number;
+  /** Live signup requests: asked, not confirmed yet, link still working. */
+  pending: number;
+  /** Addresses that objected: never mailed on this list again unless they confirm afresh. */
+  suppressed: number;
+}
+
+/** Counts per list of a site, in one batch; lists with nothing on record are all zeros. */
+export async function listCounts(env: Env, siteId: string, listIds: string[], now: Date): Promise<Record<string, ListCounts>> {
+  const batch = await runNamedBatch(env.LEDGER, "subscription counts", [
+    ["subs", [env.LEDGER.prepare(`SELECT list_id, status, COUNT(*) AS n FROM subscriptions WHERE site_id = ?1 GROUP BY list_id, status`).bind(siteId)]],
+    ["pending", [env.LEDGER.prepare(`SELECT list_id, COUNT(*) AS n FROM signup_requests WHERE site_id = ?1 AND used_at IS NULL AND expires_at > ?2 GROUP BY list_id`).bind(siteId, now.toISOString())]],
+    ["suppressed", [env.LEDGER.prepare(`SELECT list_id, COUNT(*) AS n FROM suppressions WHERE site_id = ?1 GROUP BY list_id`).bind(siteId)]],
+  ]);
+  const out: Record<string, ListCounts> = Object.fromEntries(listIds.map((id) => [id, { confirmed: 0, unsubscribed: 0, pending: 0, suppressed: 0 }]));
+  for (const r of batch.rows<{ list_id: string; status: "confirmed" | "unsubscribed"; n: number }>("subs")) if (out[r.list_id]) out[r.list_id]![r.status] = r.n;
+  for (const r of batch.rows<{ list_id: string; n: number }>("pending")) if (out[r.list_id]) out[r.list_id]!.pending = r.n;
+  for (const r of batch.rows<{ list_id: string; n: number }>("suppressed")) if (out[r.list_id]) out[r.list_id]!.suppressed = r.n;
+  return out;
+}
+
 /**
  * One step of the retention job for email data: deletes up to `batch` signup requests past
  * their expiry and up to `batch` throttle entries older than a day. Returns how many of each.
