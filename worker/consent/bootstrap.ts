@@ -3,13 +3,14 @@
  * wording, the widget's own labels in that language, categories, policy fingerprint, theme) and the edge decision (regime, jurisdiction,
  * GPC). Reads one site config (usually from the isolate's memo) and nothing per visitor.
  */
-import { Hono } from "hono";
+import { type Context, Hono } from "hono";
 import * as z from "zod";
 import { bannerStringsFor } from "../../shared/banner-strings/index";
 import { type BootstrapResponse, type EdgeDecision, Locale } from "../contract";
 import { ApiError } from "../lib/errors";
 import type { SiteEnv } from "../middleware/site";
 import type { LoadedSite } from "../sites/store";
+import { type StatsKey, countImpression } from "./store/stats";
 import { edgeDecision, localeDirection, negotiateLocale } from "./policy";
 
 export const BootstrapQuery = z.object({ lang: Locale.optional() });
@@ -51,6 +52,20 @@ export function bootstrapBody({ config, fingerprint, textHashes }: LoadedSite, l
   };
 }
 
+/**
+ * Counts a banner impression for the console's charts after the response (worker/consent/store/stats.ts).
+ * A returning visitor's background check asks with `cache: "no-store"`, which makes the browser
+ * send `Cache-Control: no-cache`: that one is not an impression, so it is not counted.
+ */
+function countImpressionAfter(c: Context<SiteEnv>, key: StatsKey): void {
+  if (/no-cache|no-store/i.test(c.req.header("Cache-Control") ?? "")) return;
+  try {
+    c.executionCtx.waitUntil(countImpression(c.env, key));
+  } catch {
+    // No execution context (a direct app.fetch in a test): nothing to count after.
+  }
+}
+
 export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) => {
   const query = BootstrapQuery.safeParse(c.req.query());
   if (!query.success)
@@ -59,6 +74,7 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
   const locale = negotiateLocale(Object.keys(site.config.texts), site.config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
   const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
   const body = bootstrapBody(site, locale, edgeDecision(site.config.regimes, cf ?? {}, c.req.header("Sec-GPC")));
+  countImpressionAfter(c, { siteId: site.config.id, day: new Date().toISOString().slice(0, 10), regime: body.edge.regime, country: body.edge.country, locale });
   // Private: the answer depends on the visitor's location, which no Vary header can name, so
   // shared caches must not keep it. Browsers may reuse it briefly for the same language, GPC
   // signal and origin.

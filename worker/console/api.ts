@@ -11,7 +11,8 @@
  *
  * - the configuration, its versions and new sites: ./config-api.ts; the live preview:
  *   ./preview.ts; the proof ledger's search and export: ./ledger-api.ts; API keys and webhook
- *   endpoints: ./integrations-api.ts; email lists: ./lists-api.ts.
+ *   endpoints: ./integrations-api.ts; email lists: ./lists-api.ts; what visitors chose:
+ *   ./stats-api.ts.
  *
  * A site is never left without an owner: the last owner cannot be removed or made a viewer
  * (409 `last_owner`). Every change writes its audit row in the same transaction.
@@ -28,6 +29,7 @@ import { fingerprint } from "./fingerprint";
 import { integrationsApi } from "./integrations-api";
 import { ledgerApi } from "./ledger-api";
 import { listsApi } from "./lists-api";
+import { statsApi } from "./stats-api";
 import { previewApi } from "./preview";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
@@ -56,6 +58,7 @@ export const consoleApi = new Hono<ConsoleEnv>()
   .route("/", ledgerApi)
   .route("/", integrationsApi)
   .route("/", listsApi)
+  .route("/", statsApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);
