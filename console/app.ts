@@ -2,7 +2,7 @@
  * `<assent-console>`: the site owner's console, a Lit app served at /console by the Worker
  * (worker/console/pages.ts) for a signed-in person only. It loads who is signed in, then shows
  * the page the URL's hash names (./router.ts): the sites (and a new one), a site's
- * configuration, its versions, its proof ledger, its email lists, its API keys and webhooks, its members and its
+ * configuration, its versions, what its visitors chose, its proof ledger, its email lists, its API keys and webhooks, its members and its
  * audit log, the person's account. Its code never reaches a visitor's page: it is built on its own
  * (scripts/build-console.ts) and only /console loads it.
  *
@@ -22,6 +22,7 @@ import "./pages/site-ledger";
 import "./pages/site-list";
 import "./pages/site-lists";
 import "./pages/site-members";
+import "./pages/site-stats";
 import "./pages/site-versions";
 import { type Route, href, parseRoute } from "./router";
 import { shared } from "./styles";
@@ -112,6 +113,8 @@ export class AssentConsole extends LitElement {
         return site ? html`<console-site-config .site=${site} @config-published=${() => void this.load()}></console-site-config>` : this.notFound();
       case "integrations":
         return site ? html`<console-site-integrations .site=${site}></console-site-integrations>` : this.notFound();
+      case "stats":
+        return site ? html`<console-site-stats .site=${site}></console-site-stats>` : this.notFound();
       case "lists":
         return site ? html`<console-site-lists .site=${site}></console-site-lists>` : this.notFound();
       case "ledger":

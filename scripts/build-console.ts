@@ -34,6 +34,8 @@ export async function buildConsole(): Promise<string> {
     legalComments: "none",
     tsconfig: join(ROOT, "tsconfig.widget.json"),
     outfile: join(tmp, "app.js"),
+    // Third-party CSS (uPlot's) is adopted into shadow roots as text: see console/css.d.ts.
+    loader: { ".css": "text" },
     logLevel: "warning",
   });
   // The preview page's own script (a classic script, run before assent.js).

@@ -14,6 +14,7 @@ import { shared } from "../styles";
 const PAGES = [
   ["config", "Configuration"],
   ["versions", "Versions"],
+  ["stats", "What visitors chose"],
   ["ledger", "Proof ledger"],
   ["lists", "Email lists"],
   ["integrations", "API keys and webhooks"],

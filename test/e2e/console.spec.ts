@@ -327,4 +327,46 @@ test.describe("the console", () => {
     await expect(page.getByRole("status").first()).toHaveText("Nothing is on record about nobody-here@example.com.");
     await expectNoAxeViolations(page, "email lists");
   });
+
+  test("decisions made through the widget appear in what visitors chose: cards, charts and CSV; fewer than 10 is not shown", async ({ page, browser, assent }) => {
+    test.setTimeout(90_000);
+    const siteId = `stats-${Date.now().toString(36)}`;
+    // A page of the site's own, with the one tag (no request interception: Playwright turns the
+    // HTTP cache off when it intercepts, and a no-cache bootstrap is a returning visitor's check).
+    const pageServer = createServer((_req, res) =>
+      res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(
+        `<!doctype html><html lang="en"><head><title>Stats test</title></head><body><main><h1>Stats test</h1></main><script src="${assent.worker.url.origin}/assent.js" data-site="${siteId}"></script></body></html>`,
+      ),
+    );
+    await new Promise<void>((r) => pageServer.listen(0, "127.0.0.1", r));
+    const pageOrigin = `http://127.0.0.1:${(pageServer.address() as AddressInfo).port}`;
+    const config = JSON.parse(readFileSync("examples/sites/demo.json", "utf8")) as { id: string; allowedOrigins: string[] };
+    await assent.worker.pushSite({ ...config, id: siteId, allowedOrigins: [pageOrigin] } as never);
+    const owner = freshEmail("owner");
+    await assent.worker.grantConsole(siteId, owner, "owner");
+    const visit = async (button: string) => {
+      const context = await browser.newContext();
+      const p = await context.newPage();
+      await p.goto(pageOrigin);
+      await p.locator("assent-banner").getByRole("button", { name: button }).click();
+      await p.waitForFunction((key) => Boolean(JSON.parse(localStorage.getItem(key) ?? "{}").receiptId), `assent:v1:${siteId}`);
+      await context.close();
+    };
+    for (let i = 0; i < 3; i++) await visit("Reject all");
+    await signIn(page, await assent.worker.consoleLink(owner));
+    await page.goto(new URL(`/console#/sites/${siteId}/stats`, assent.worker.url).href);
+    const cards = page.getByRole("list", { name: "Totals" });
+    await expect(cards.getByRole("listitem").filter({ hasText: "Decisions" })).toContainText("fewer than 10");
+    for (let i = 0; i < 10; i++) await visit("Accept all");
+    await page.getByRole("button", { name: "Show", exact: true }).click();
+    await expect(cards.getByRole("listitem").filter({ hasText: /^Decisions/ })).toContainText("13");
+    await expect(cards.getByRole("listitem").filter({ hasText: "Banners shown" })).toContainText("13");
+    await expect(page.locator("console-chart").first().locator("canvas")).toHaveCount(1);
+    await expectNoAxeViolations(page, "what visitors chose");
+    const [download] = await Promise.all([page.waitForEvent("download"), page.getByRole("link", { name: "By regime as CSV" }).click()]);
+    const csv = readFileSync(await download.path(), "utf8").split("\r\n");
+    // 13 shown, 13 decided (none left unanswered), 10 accept all, 3 reject all (fewer than 10).
+    expect(csv[1]).toBe("opt-in,13,13,0,10,<10,0,0,10,0,0");
+    pageServer.close();
+  });
 });
