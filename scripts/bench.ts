@@ -8,12 +8,13 @@
  *
  *   npm run bench
  *   BENCH_SECONDS=10 BENCH_CONNECTIONS=20 BENCH_RUNS=11 npm run bench
- *   BENCH_ONLY=widget npm run bench         (one section by name: worker, widget, headers)
+ *   BENCH_ONLY=widget npm run bench         (one section by name: worker, widget, headers, console)
  *
  * Sections: the Worker API (scripts/bench/worker.ts; BENCH_SECONDS, BENCH_CONNECTIONS) and the
  * widget's bytes and first-visit timings in headless Chromium (scripts/bench/widget.ts;
- * BENCH_RUNS, default 7), and the header parsers on adversarial 64 KB values
- * (scripts/bench/headers.ts).
+ * BENCH_RUNS, default 7), the header parsers on adversarial 64 KB values
+ * (scripts/bench/headers.ts), and the console's 90-day figures of a site with a million
+ * decisions and its ledger export's rows per second (scripts/bench/console.ts).
  *
  * It reports and does not fail on slow numbers alone. The exit code is 1 when the bench itself
  * is broken (for example more than 1 % failed requests, or a contender that cannot be measured),
@@ -24,12 +25,13 @@
  */
 import { relative } from "node:path";
 import { type BenchSection, type BenchSettings, benchSettings, printSection, writeRaw } from "./bench/common";
+import { runConsoleBench } from "./bench/console";
 import { runHeadersBench } from "./bench/headers";
 import { runWidgetBench } from "./bench/widget";
 import { runWorkerBench } from "./bench/worker";
 import { ROOT, offlineEnv } from "./util";
 
-const SECTIONS: ((settings: BenchSettings) => Promise<BenchSection>)[] = [runWorkerBench, runWidgetBench, runHeadersBench];
+const SECTIONS: ((settings: BenchSettings) => Promise<BenchSection>)[] = [runWorkerBench, runWidgetBench, runHeadersBench, runConsoleBench];
 
 async function main(): Promise<number> {
   // No telemetry, update checks or request.cf downloads: the bench stays on loopback.
