@@ -4,7 +4,9 @@
  * it shows. The canvas is decoration for screen readers (`aria-hidden`): the same numbers are in
  * the table beside every chart, and in its CSV. Counts not shown ("fewer than 10") are gaps.
  *
- * Properties: `caption`, `days` (YYYY-MM-DD), `series` ({ label, values, color }[]).
+ * Properties: `caption`, `series` ({ label, values, color }[]), and either `days` (YYYY-MM-DD:
+ * a line chart over time) or `groups` (labels such as regimes or countries: a bar chart of the
+ * first series).
  */
 import { LitElement, css, html, unsafeCSS } from "lit";
 import uPlot from "uplot";
@@ -30,9 +32,11 @@ export class ConsoleChart extends LitElement {
       .plot { min-height: 220px; }
     `,
   ];
-  static override properties = { caption: {}, days: { attribute: false }, series: { attribute: false } };
+  static override properties = { caption: {}, days: { attribute: false }, groups: { attribute: false }, series: { attribute: false } };
   declare caption: string;
   declare days: string[];
+  /** Category labels: when set, a bar chart of `series` per group instead of a line over days. */
+  declare groups: string[] | null;
   declare series: ChartSeries[];
   private plot: uPlot | null = null;
   private resize: ResizeObserver | null = null;
@@ -41,6 +45,7 @@ export class ConsoleChart extends LitElement {
     super();
     this.caption = "";
     this.days = [];
+    this.groups = null;
     this.series = [];
   }
 
@@ -54,17 +59,27 @@ export class ConsoleChart extends LitElement {
     this.plot?.destroy();
     const width = Math.max(260, target.clientWidth);
     const axis = { stroke: this.dark ? "#b6bcc6" : "#4b5563", grid: { stroke: this.dark ? "#2a3038" : "#e5e7eb" } };
+    const groups = this.groups;
+    // Bars of one series per group (a bar chart shows one figure: several would overlap).
+    const bars = uPlot.paths.bars!({ size: [0.6, 64] });
     this.plot = new uPlot(
       {
         width,
         height: 220,
         legend: { show: false },
         cursor: { show: false },
-        scales: { x: { time: true } },
-        axes: [axis, axis],
-        series: [{}, ...this.series.map((s) => ({ label: s.label, stroke: s.color[this.dark ? 1 : 0], width: 2, spanGaps: false }))],
+        scales: groups ? { x: { time: false, range: [-0.6, groups.length - 0.4] } } : { x: { time: true } },
+        axes: groups ? [{ ...axis, splits: () => groups.map((_, g) => g), values: () => groups }, axis] : [axis, axis],
+        series: [
+          {},
+          ...this.series.map((s) => ({
+            label: s.label,
+            stroke: s.color[this.dark ? 1 : 0],
+            ...(groups ? { fill: s.color[this.dark ? 1 : 0], paths: bars, points: { show: false } } : { width: 2, spanGaps: false }),
+          })),
+        ],
       },
-      [this.days.map((d) => Date.parse(d) / 1000), ...this.series.map((s) => s.values)],
+      [groups ? groups.map((_, g) => g) : this.days.map((d) => Date.parse(d) / 1000), ...this.series.map((s) => s.values)],
       target,
     );
     this.plot.root.setAttribute("aria-hidden", "true");

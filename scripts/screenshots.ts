@@ -7,10 +7,10 @@
  *
  *   docs/images/banner.png             a first visit: the banner is showing
  *   docs/images/preferences.png        the preference center, opened with "Customize"
- *   docs/images/console-sites.png      the console: your sites
  *   docs/images/console-preview.png    the console: a draft in the live preview
  *   docs/images/console-review.png     the console: the review of a material change
  *   docs/images/console-versions.png   the console: two versions compared
+ *   docs/images/console-stats.png      the console: what visitors chose, over sample counts
  *
  * at a 1100×700 viewport, light colour scheme, reduced motion (no half-finished animation).
  * Everything stays on loopback; nothing is left running.
@@ -80,7 +80,6 @@ async function consoleShots(browser: Browser, assent: LocalAssent): Promise<void
   await page.goto(await assent.consoleLink("owner@example.com"));
   await page.getByRole("button", { name: "Sign in" }).click();
   await page.getByRole("heading", { level: 1, name: "Your sites" }).waitFor();
-  await shoot(page, "console-sites.png");
 
   await page.getByRole("link", { name: /^Configuration of / }).click();
   await page.getByLabel("Banner title").first().fill("Your privacy, your choice");
@@ -111,6 +110,30 @@ async function consoleShots(browser: Browser, assent: LocalAssent): Promise<void
   await page.getByRole("button", { name: "Compare" }).click();
   await page.getByRole("region", { name: "Differences" }).waitFor();
   await shoot(page, "console-versions.png");
+
+  // What visitors chose needs days of counts: sample counters, written straight to D1 (the
+  // caption in the README says so), 30 days of a site with EU and US visitors.
+  const db = await assent.mf.getD1Database("LEDGER");
+  const day = (offset: number) => new Date(Date.now() + offset * 86_400_000).toISOString().slice(0, 10);
+  for (let i = -29; i <= 0; i++) {
+    const shown = 240 + Math.round(80 * Math.sin(i / 4));
+    const [accept, reject, custom] = [Math.round(shown * 0.45), Math.round(shown * 0.3), Math.round(shown * 0.08)];
+    const rows: [string, string, string, string, number][] = [
+      ["opt-in", "DE", "de", "impression", shown],
+      ["opt-in", "DE", "de", "decision:accept_all", accept],
+      ["opt-in", "DE", "de", "decision:reject_all", reject],
+      ["opt-in", "DE", "de", "decision:custom", custom],
+      ["opt-in", "DE", "de", "granted:usage", accept + Math.round(custom / 3)],
+      ["opt-out", "US", "en", "impression", 60],
+      ["opt-out", "US", "en", "decision:accept_all", 12],
+      ["opt-out", "US", "en", "gpc", 11],
+    ];
+    for (const [regime, country, locale, metric, n] of rows)
+      await db.prepare("INSERT INTO stats_daily (site_id, day, regime, country, locale, metric, n) VALUES ('demo', ?1, ?2, ?3, ?4, ?5, ?6)").bind(day(i), regime, country, locale, metric, n).run();
+  }
+  await page.goto(new URL("/console#/sites/demo/stats", assent.url).href);
+  await page.locator("console-chart").first().locator("canvas").waitFor();
+  await shoot(page, "console-stats.png");
   await context.close();
 }
 

@@ -84,13 +84,17 @@ export class ConsoleSiteStats extends LitElement {
     return `/console/api/sites/${this.site.id}/stats/export?from=${this.from}&to=${this.to}&view=${view}`;
   }
 
-  private table(label: string, head: string, rows: (Figures & { key: string })[], view: string) {
+  private table(label: string, head: string, rows: (Figures & { key: string })[], view: string, chart = true) {
     const cats = this.stats!.categories;
     return html`<h2>${label}</h2>
+      ${chart && rows.length > 0
+        ? html`<console-chart caption="Decisions ${label.toLowerCase()}" .groups=${rows.map((r) => r.key)}
+            .series=${[{ label: "Decisions", values: rows.map((r) => r.decisions), color: ["#1d4ed8", "#93b4ff"] }]}></console-chart>`
+        : nothing}
       ${rows.length === 0
         ? html`<p>Nothing counted in this range.</p>`
         : html`<div class="table-wrap" tabindex="0" role="region" aria-label=${label}><table>
-            <thead><tr><th scope="col">${head}</th><th scope="col">Impressions</th><th scope="col">Decisions</th><th scope="col">Accept all</th><th scope="col">Reject all</th><th scope="col">Custom</th>
+            <thead><tr><th scope="col">${head}</th><th scope="col">Banners shown</th><th scope="col">Decisions</th><th scope="col">Accept all</th><th scope="col">Reject all</th><th scope="col">Custom</th>
               ${cats.map((c) => html`<th scope="col">Granted ${c}</th>`)}<th scope="col">With GPC</th></tr></thead>
             <tbody>${rows.map(
               (r) => html`<tr><th scope="row">${r.key}</th><td>${count(r.impressions)}</td><td>${count(r.decisions)}</td><td>${count(r.actions.accept_all)}</td>
@@ -133,7 +137,7 @@ export class ConsoleSiteStats extends LitElement {
                 { label: "Custom", values: s.daily.map((d) => d.actions.custom), color: ["#6d28d9", "#c4b5fd"] },
               ]}></console-chart>
             <details><summary>The numbers per day</summary>
-              ${this.table("Per day", "Day", s.daily.map(({ day, ...f }) => ({ key: day, ...f })), "daily")}
+              ${this.table("Per day", "Day", s.daily.map(({ day, ...f }) => ({ key: day, ...f })), "daily", false)}
             </details>
             ${this.table("By regime", "Regime", s.regime, "regime")}
             ${this.table("By country", "Country", s.country, "country")}
