@@ -15,9 +15,10 @@
 import { Hono } from "hono";
 import type * as z from "zod";
 import type { StoredDecision } from "../consent/store/ledger";
-import { type LedgerCursor, findReceipt, ledgerRange, searchLedger } from "../consent/store/ledger-search";
+import { type LedgerCursor, type LedgerEntry, findReceipt, ledgerRange, searchLedger } from "../consent/store/ledger-search";
 import { ConsoleLedgerExportQuery, ConsoleLedgerQuery, ReceiptId } from "../contract";
 import { ApiError, invalidBody } from "../lib/errors";
+import { pagedStream } from "../lib/paged-stream";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { writeAudit } from "./store";
 
@@ -67,30 +68,16 @@ export function csvField(value: unknown): string {
 
 /** The export's body: pages of the range, read from D1 only as the client reads. */
 function exportStream(env: ConsoleEnv["Bindings"], siteId: string, q: z.infer<typeof ConsoleLedgerExportQuery>): ReadableStream<Uint8Array> {
-  const encoder = new TextEncoder();
-  let cursor: LedgerCursor | null = null;
-  let started = false;
-  let done = false;
-  return new ReadableStream<Uint8Array>(
-    {
-      async pull(controller) {
-        if (done) return controller.close();
-        let text = "";
-        if (!started && q.format === "csv") text += `${EXPORT_COLUMNS.join(",")}\r\n`;
-        started = true;
-        const page = await ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE);
-        for (const { decision } of page) {
-          const r = receiptOf(decision);
-          text += q.format === "csv" ? `${EXPORT_COLUMNS.map((c) => csvField(r[c])).join(",")}\r\n` : `${JSON.stringify(r)}\n`;
-        }
-        if (page.length < EXPORT_PAGE) done = true;
-        else cursor = page[page.length - 1]!.cursor;
-        if (text) controller.enqueue(encoder.encode(text));
-        if (done) controller.close();
-      },
+  return pagedStream<LedgerEntry, LedgerCursor>({
+    head: q.format === "csv" ? `${EXPORT_COLUMNS.join(",")}\r\n` : "",
+    pageSize: EXPORT_PAGE,
+    next: (cursor) => ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE),
+    cursorOf: (last) => last.cursor,
+    encode: ({ decision }) => {
+      const r = receiptOf(decision);
+      return q.format === "csv" ? `${EXPORT_COLUMNS.map((c) => csvField(r[c])).join(",")}\r\n` : `${JSON.stringify(r)}\n`;
     },
-    { highWaterMark: 0 },
-  );
+  });
 }
 
 export const ledgerApi = new Hono<ConsoleEnv>()

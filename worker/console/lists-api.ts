@@ -17,6 +17,7 @@ import { Slug } from "../contract";
 import { emailHash, normalizeEmail } from "../email/address";
 import { addressState, confirmedPage, listCounts } from "../email/store";
 import { ApiError } from "../lib/errors";
+import { pagedStream } from "../lib/paged-stream";
 import { parseJsonBody } from "../lib/json-body";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
@@ -52,26 +53,13 @@ export const listsApi = new Hono<ConsoleEnv>()
     if (!list) throw new ApiError(404, "unknown_list", "No such email list", { detail: `This site has no list "${listId.slice(0, 40)}".` });
     const user = c.get("user")!;
     await writeAudit(c.env, { siteId: config.id, actor: user.email, action: "list.export", target: list.id, beforeFingerprint: null, afterFingerprint: null }, new Date());
-    const encoder = new TextEncoder();
-    let after = "";
-    let started = false;
-    let done = false;
-    const body = new ReadableStream<Uint8Array>(
-      {
-        async pull(controller) {
-          if (done) return controller.close();
-          let text = started ? "" : "email,confirmedAt,textVersion,locale,sourceUrl\r\n";
-          started = true;
-          const rows = await confirmedPage(c.env, config.id, list.id, after, EXPORT_PAGE);
-          for (const r of rows) text += `${[r.email, r.confirmed_at ?? r.created_at, r.text_version, r.locale, r.source_url].map(csvField).join(",")}\r\n`;
-          if (rows.length < EXPORT_PAGE) done = true;
-          else after = rows[rows.length - 1]!.id;
-          controller.enqueue(encoder.encode(text));
-          if (done) controller.close();
-        },
-      },
-      { highWaterMark: 0 },
-    );
+    const body = pagedStream({
+      head: "email,confirmedAt,textVersion,locale,sourceUrl\r\n",
+      pageSize: EXPORT_PAGE,
+      next: (after: string | null) => confirmedPage(c.env, config.id, list.id, after ?? "", EXPORT_PAGE),
+      cursorOf: (last) => last.id,
+      encode: (r) => `${[r.email, r.confirmed_at ?? r.created_at, r.text_version, r.locale, r.source_url].map(csvField).join(",")}\r\n`,
+    });
     return new Response(body, {
       headers: {
         "Content-Type": "text/csv; charset=utf-8",

@@ -43,15 +43,8 @@ export async function listMembers(env: Env, siteId: string): Promise<ConsoleMemb
   return results.map((r) => ({ email: r.email, role: r.role, addedAt: r.added_at, addedBy: r.added_by }));
 }
 
-/** One audit row to write together with the change it records. */
-export interface AuditInput {
-  siteId: string | null;
-  actor: string;
-  action: string;
-  target: string | null;
-  beforeFingerprint: string | null;
-  afterFingerprint: string | null;
-}
+/** One audit row to write together with the change it records (its id and time come from the write). */
+export type AuditInput = Omit<ConsoleAuditEntry, "id" | "at">;
 
 function auditStatement(env: Env, a: AuditInput, at: string): D1PreparedStatement {
   return env.LEDGER.prepare(
