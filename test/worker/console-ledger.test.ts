@@ -5,7 +5,8 @@
  */
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
-import { EXPORT_COLUMNS, EXPORT_PAGE, csvField } from "../../worker/console/ledger-api";
+import { EXPORT_COLUMNS, EXPORT_PAGE } from "../../worker/console/ledger-api";
+import { csvField } from "../../worker/lib/csv";
 import { auditRows, consoleCall, freshEmail, grant, signIn } from "./console-helpers";
 import { expectProblem, freshSite, newVisitor } from "./helpers";
 

@@ -18,6 +18,7 @@ import type { StoredDecision } from "../consent/store/ledger";
 import { type LedgerCursor, type LedgerEntry, findReceipt, ledgerRange, searchLedger } from "../consent/store/ledger-search";
 import { ConsoleLedgerExportQuery, ConsoleLedgerQuery, ReceiptId } from "../contract";
 import { ApiError, invalidBody } from "../lib/errors";
+import { csvField } from "../lib/csv";
 import { pagedStream } from "../lib/paged-stream";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { writeAudit } from "./store";
@@ -53,17 +54,6 @@ export const EXPORT_COLUMNS = [
 export function receiptOf(d: StoredDecision): Record<(typeof EXPORT_COLUMNS)[number], unknown> & { version: number } {
   const { id, siteId: _site, ...rest } = d.receipt;
   return { receiptId: id, ...rest, version: d.version };
-}
-
-/**
- * One CSV field (RFC 4180): quoted when it holds a quote, comma or line break. A text that a
- * spreadsheet would run as a formula (= + - @ at the start) gets a leading apostrophe, so an
- * export opened in a spreadsheet runs nothing a site's wording put there.
- */
-export function csvField(value: unknown): string {
-  let text = value === null || value === undefined ? "" : typeof value === "object" ? JSON.stringify(value) : String(value);
-  if (/^[=+\-@\t\r]/.test(text) && typeof value === "string") text = `'${text}`;
-  return /[",\r\n]/.test(text) ? `"${text.replaceAll('"', '""')}"` : text;
 }
 
 /** The export's body: pages of the range, read from D1 only as the client reads. */

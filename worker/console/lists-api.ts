@@ -22,7 +22,7 @@ import { parseJsonBody } from "../lib/json-body";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
-import { csvField } from "./ledger-api";
+import { csvField } from "../lib/csv";
 import { writeAudit } from "./store";
 
 /** Subscribers read per page of an export. */

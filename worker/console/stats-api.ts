@@ -19,7 +19,7 @@ import { type StatsSum, readStats } from "../consent/store/stats";
 import { invalidBody } from "../lib/errors";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
-import { csvField } from "./ledger-api";
+import { csvField } from "../lib/csv";
 
 /** Counts below this (and above 0) are not shown. */
 export const SMALL_COUNT = 10;
