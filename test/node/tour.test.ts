@@ -14,6 +14,8 @@ import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { chromium } from "playwright-core";
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../local/chromium";
 import { ROOT } from "../../local/index";
 
 const HOST = "127.0.0.1";
@@ -190,22 +192,31 @@ describe("README five-minute tour, against a fresh npm start", () => {
     expect(await server!.shows("retention: deleted 0 receipts"), server!.output).toBe(true);
   });
 
-  it("prints a Console: line whose one-time link signs the local owner in, once", async () => {
+  it("prints a Console: line whose one-time link signs the local owner in, in Chromium, once", async () => {
     const line = server!.output.split("\n").find((l) => l.startsWith("Console: "));
     expect(line, server!.output).toMatch(/^Console: http:\/\/127\.0\.0\.1:8787\/console\/sign-in\?token=[A-Za-z0-9_-]{43}$/);
     const link = new URL(line!.slice("Console: ".length));
-    const signIn = () =>
-      fetch(new URL("/console/sign-in", link), {
-        method: "POST",
-        redirect: "manual",
-        headers: { Origin: link.origin, "Content-Type": "application/x-www-form-urlencoded" },
-        body: new URLSearchParams({ token: link.searchParams.get("token")! }),
-      });
-    const res = await signIn();
-    expect(res.status).toBe(303);
-    const cookie = res.headers.get("Set-Cookie")!.split(";")[0]!;
-    const me = (await (await fetch(new URL("/console/api/me", link), { headers: { Cookie: cookie } })).json()) as { email: string; sites: { id: string; role: string }[] };
-    expect(me).toMatchObject({ email: "owner@example.com", sites: [{ id: "demo", role: "owner" }] });
-    expect((await signIn()).status).toBe(400);
+    // The newcomer's way: open the printed link in a browser and press Sign in.
+    const browser = await chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+    try {
+      const page = await browser.newPage();
+      await page.goto(link.href);
+      await page.getByRole("button", { name: "Sign in" }).click();
+      await page.getByRole("heading", { level: 1, name: "Your sites" }).waitFor({ timeout: 15_000 });
+      const demo = page.getByRole("row").filter({ hasText: "Penguin Softphone" });
+      expect(await demo.textContent()).toContain("owner");
+    } finally {
+      await browser.close();
+    }
+    // Used: the same link again gets no session.
+    const again = await fetch(new URL("/console/sign-in", link), {
+      method: "POST",
+      redirect: "manual",
+      headers: { Origin: link.origin, "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ token: link.searchParams.get("token")! }),
+    });
+    expect(again.status).toBe(400);
+    expect(again.headers.get("Set-Cookie")).toBeNull();
   });
+
 });

@@ -43,10 +43,14 @@ describe("API keys in the console", () => {
     await expectProblem(await consoleCall(o, `/api/sites/${site.id}/keys/${key.id}`, { method: "DELETE" }), 404, "not_found");
     await expectProblem(await consoleCall(o, `/api/sites/${site.id}/keys/nope`, { method: "DELETE" }), 422, "invalid_path");
     await expectProblem(await consoleCall(o, `/api/sites/${site.id}/keys`, { method: "POST", body: JSON.stringify({ label: "<script>" }) }), 422, "invalid_body");
-    expect((await auditRows(site.id)).filter((r) => r.action.startsWith("key.")).map((r) => [r.action, r.actor, r.target])).toEqual([
+    const keyAudit = (await auditRows(site.id)).filter((r) => r.action.startsWith("key."));
+    expect(keyAudit.map((r) => [r.action, r.actor, r.target])).toEqual([
       ["key.create", owner, key.id],
       ["key.revoke", owner, key.id],
     ]);
+    // The revocation starts from the list the creation ended with.
+    expect(keyAudit[1]!.before_fp).toBe(keyAudit[0]!.after_fp);
+    expect(keyAudit[1]!.after_fp).not.toBe(keyAudit[1]!.before_fp);
   });
 
   it("an owner of one site cannot revoke another site's key, even knowing its id", async () => {

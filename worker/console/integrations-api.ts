@@ -9,8 +9,8 @@
  *   behind the console's sign-in instead of an API key: add, list, delete, delivery log,
  *   redeliver, test event. Not a copy: one module answers both.
  *
- * Every change writes an audit row: keys by id; webhook changes with the fingerprints of the
- * site's endpoint list (ids, URLs, event types; never secrets) before and after.
+ * Every change writes an audit row with the fingerprints of the site's key list (ids, labels,
+ * revoked or not) or endpoint list (ids, URLs, event types; never secrets) before and after.
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
@@ -26,6 +26,11 @@ import { listEndpoints } from "../webhooks/store";
 import { fingerprint } from "./fingerprint";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { writeAudit } from "./store";
+
+/** The key list as the audit log fingerprints it: ids, labels and whether each is revoked. */
+async function keysFingerprint(env: ConsoleEnv["Bindings"], siteId: string): Promise<string> {
+  return fingerprint((await listApiKeys(env, siteId)).map((k) => ({ id: k.id, label: k.label, revoked: k.revokedAt !== null })));
+}
 
 /** The endpoint list as the audit log fingerprints it: no secrets. */
 async function endpointsFingerprint(env: ConsoleEnv["Bindings"], siteId: string): Promise<string> {
@@ -63,8 +68,9 @@ export const integrationsApi = new Hono<ConsoleEnv>()
     await enforceRateLimit(c.env, rateLimitKey(null, "console", { account: user.email }));
     const siteId = c.req.param("siteId");
     const { label } = await parseJsonBody(c.req.raw, ConsoleApiKeyCreate);
+    const before = await keysFingerprint(c.env, siteId);
     const key = await createApiKey(c.env, siteId, label, new Date());
-    await writeAudit(c.env, { siteId, actor: user.email, action: "key.create", target: key.id, beforeFingerprint: null, afterFingerprint: null }, new Date());
+    await writeAudit(c.env, { siteId, actor: user.email, action: "key.create", target: key.id, beforeFingerprint: before, afterFingerprint: await keysFingerprint(c.env, siteId) }, new Date());
     return c.json({ id: key.id, label, secret: key.secret }, 201);
   })
   .delete("/sites/:siteId/keys/:keyId", requireRole("owner"), async (c) => {
@@ -73,9 +79,10 @@ export const integrationsApi = new Hono<ConsoleEnv>()
     const siteId = c.req.param("siteId");
     const keyId = ApiKeyId.safeParse(c.req.param("keyId"));
     if (!keyId.success) throw invalidBody(keyId.error, "invalid_path");
+    const before = await keysFingerprint(c.env, siteId);
     if (!(await revokeApiKey(c.env, siteId, keyId.data, new Date())))
       throw new ApiError(404, "not_found", "Not found", { detail: "This site has no live key with this id." });
-    await writeAudit(c.env, { siteId, actor: user.email, action: "key.revoke", target: keyId.data, beforeFingerprint: null, afterFingerprint: null }, new Date());
+    await writeAudit(c.env, { siteId, actor: user.email, action: "key.revoke", target: keyId.data, beforeFingerprint: before, afterFingerprint: await keysFingerprint(c.env, siteId) }, new Date());
     return c.body(null, 204);
   })
   // (Hono's `/*` matches the bare path too: one registration guards both.)
