@@ -22,6 +22,7 @@ export default defineConfig({
                 TOKEN_KEY_CURRENT: "k2:test-current-secret-0123456789abcdefghijklmnop",
                 TOKEN_KEY_PREVIOUS: "k1:test-previous-secret-0123456789abcdefghijklmno",
                 SITE_CACHE_SECONDS: "0",
+                STATS_FLUSH_SECONDS: "0",
                 EMAIL_HASH_KEY: "test-email-hash-key-0123456789abcdefghijklmnop",
                 SITE_SECRET_KEY: "test-site-secret-key-0123456789abcdefghijklmnop",
                 MAIL_PROVIDER: "outbox",

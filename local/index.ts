@@ -63,6 +63,8 @@ export interface LocalAssentOptions {
   assets?: string;
   /** Seconds a site config is memoized in the Worker; default 0 so pushed changes apply at once. */
   siteCacheSeconds?: number;
+  /** Seconds the Worker adds up banner impressions before writing them; default 0 (counted at once). */
+  statsFlushSeconds?: number;
 }
 
 export interface LocalAssent {
@@ -180,6 +182,7 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
       MAIL_PROVIDER: "outbox",
       DEV_MODE: "true",
       SITE_CACHE_SECONDS: String(options.siteCacheSeconds ?? 0),
+      STATS_FLUSH_SECONDS: String(options.statsFlushSeconds ?? 0),
       ...(options.turnstileSecretKey ? { TURNSTILE_SECRET_KEY: options.turnstileSecretKey } : {}),
       ...(options.turnstileVerifyUrl ? { TURNSTILE_VERIFY_URL: options.turnstileVerifyUrl } : {}),
     },

@@ -67,6 +67,11 @@ declare global {
        * no such form and links come from `npm run sites -- console-link`.
        */
       CONSOLE_MAIL_FROM?: string;
+      /**
+       * Seconds an isolate adds up banner impressions in memory before writing them
+       * (worker/consent/store/stats.ts); default 10; "0" writes at every bootstrap (tests).
+       */
+      STATS_FLUSH_SECONDS?: string;
       /** "true" only in local development: enables /dev/outbox. Never set in production. */
       DEV_MODE?: string;
     }

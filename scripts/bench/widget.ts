@@ -128,7 +128,7 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
   let browser: Browser | undefined;
   try {
     // The write rate limit is raised: every run is a new visitor from 127.0.0.1.
-    assent = await createLocalAssent({ sites: [], rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds });
+    assent = await createLocalAssent({ sites: [], rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds, statsFlushSeconds: 10 });
     server = await startPageServer(assent.url.origin, texts);
     config.allowedOrigins = [...new Set([server.origin, ...config.allowedOrigins])];
     await assent.pushSite(config);

@@ -88,7 +88,8 @@ async function countPrefs(assent: LocalAssent, siteId: string): Promise<number> 
 export async function runWorkerBench(settings: BenchSettings = benchSettings()): Promise<BenchSection> {
   const siteCacheSeconds = deployedSiteCacheSeconds();
   const storage = mkdtempSync(`${existsSync("/dev/shm") ? "/dev/shm" : tmpdir()}/assent-bench-`);
-  const assent = await createLocalAssent({ rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds, persist: storage });
+  // Impressions added up as deployed (worker/consent/store/stats.ts), not written per bootstrap.
+  const assent = await createLocalAssent({ rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds, statsFlushSeconds: 10, persist: storage });
   // Errors end up in `finally`; on Ctrl-C, Miniflare's own exit hook stops workerd.
   try {
     return await benchAgainst(assent, settings, siteCacheSeconds, storage);

@@ -53,16 +53,19 @@ export function bootstrapBody({ config, fingerprint, textHashes }: LoadedSite, l
 }
 
 /**
- * Counts a banner impression for the console's charts after the response (worker/consent/store/stats.ts).
- * A returning visitor's background check asks with `cache: "no-store"`, which makes the browser
- * send `Cache-Control: no-cache`: that one is not an impression, so it is not counted.
+ * Counts a banner impression for the console's charts (worker/consent/store/stats.ts: in
+ * memory, written after a response now and then). A returning visitor's background check asks
+ * with `cache: "no-store"`, which makes the browser send `Cache-Control: no-cache`: that one is
+ * not an impression, so it is not counted.
  */
 function countImpressionAfter(c: Context<SiteEnv>, key: StatsKey): void {
   if (/no-cache|no-store/i.test(c.req.header("Cache-Control") ?? "")) return;
+  const write = countImpression(c.env, key);
+  if (!write) return;
   try {
-    c.executionCtx.waitUntil(countImpression(c.env, key));
+    c.executionCtx.waitUntil(write);
   } catch {
-    // No execution context (a direct app.fetch in a test): nothing to count after.
+    // No execution context (a direct app.fetch in a test): the write runs on its own.
   }
 }
 

@@ -10,7 +10,6 @@ import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../../contr
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../../email/store";
 import type { Env } from "../../env";
 import { runNamedBatch } from "../../lib/d1-batch";
-import { decisionMetrics, decisionStatsStatement } from "./stats";
 import { storage } from "../../lib/errors";
 import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
@@ -200,18 +199,6 @@ export async function recordDecision(
     webhook,
     ["lists", token ? [visitorListsStatement(env, d.siteId, d.visitorId, now)] : []],
     ["kept", token ? [keptStatement(env, d.siteId, d.visitorId)] : []],
-    // The console's daily counters, in the same transaction, only if this insert created the row.
-    [
-      "stats",
-      [
-        decisionStatsStatement(
-          env,
-          { siteId: d.siteId, day: d.recordedAt.slice(0, 10), regime: d.regime, country: d.country, locale: d.locale },
-          decisionMetrics(d),
-          d.receiptId,
-        ),
-      ],
-    ],
   ]);
   const revoked = batch.rows<{ reason: RevocationReason }>("revoked")[0]?.reason ?? null;
   if (revoked) return { stored: null, created: false, webhooksQueued: 0, lists: {}, kept: false, revoked };

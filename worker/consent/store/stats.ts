@@ -3,11 +3,16 @@
  * statement that writes or reads them. A counter is a row per site × day × regime × country ×
  * locale × metric holding a number; nothing in it identifies anyone.
  *
- * - A banner impression is counted after bootstrap's response (`countImpression`, in
- *   waitUntil), so counting never slows the banner down; a failed count is logged, not retried.
- * - A decision's counters go in the decision's own D1 batch (`decisionStatsStatement`), guarded
- *   by "this batch created the receipt", so a replay or a refused token counts nothing and a
- *   decision is never recorded without being counted, nor counted without being recorded.
+ * - Banner impressions are added up in the isolate's memory and written after a response
+ *   (`countImpression`, in waitUntil), at most once per STATS_FLUSH_SECONDS (default 10) per
+ *   isolate, as one batch of upserts: a bootstrap costs a counter increment, not a D1 write,
+ *   so counting never slows the banner down nor fills D1's write queue. The price: what an
+ *   isolate counted in its last window is lost if it is evicted before its next request, and a
+ *   failed flush is logged, not retried (impressions are an estimate; decisions are exact).
+ * - A decision is counted by the trigger `ledger_counts` (migrations/0012), inside the INSERT
+ *   of its ledger row: a replay or a refused token inserts nothing and counts nothing, and a
+ *   decision is never recorded without being counted, nor counted without being recorded. The
+ *   decision's batch has no statement more for it.
  *
  * Write rate: every counter is an upsert of one row, and rows of the same day and dimensions
  * are the same row, which D1 (one SQLite primary) writes one at a time. A single busy site
@@ -28,41 +33,37 @@ export interface StatsKey {
   locale: string;
 }
 
-const UPSERT = `ON CONFLICT (site_id, day, regime, country, locale, metric) DO UPDATE SET n = n + 1`;
-
-/** Counts one banner impression. Never throws: counting must not fail a page. */
-export async function countImpression(env: Env, k: StatsKey): Promise<void> {
-  try {
-    await env.LEDGER.prepare(`INSERT INTO stats_daily (site_id, day, regime, country, locale, metric, n) VALUES (?1, ?2, ?3, ?4, ?5, 'impression', 1) ${UPSERT}`)
-      .bind(k.siteId, k.day, k.regime, k.country ?? "", k.locale)
-      .run();
-  } catch (err) {
-    console.error(`stats: an impression of ${k.siteId} was not counted`, err instanceof Error ? err.message : err);
-  }
-}
-
-/** The metrics one decision adds to. */
-export function decisionMetrics(d: { action: string; categories: Record<string, boolean>; gpc: boolean; gpcApplied: boolean }): string[] {
-  return [
-    `decision:${d.action}`,
-    ...Object.entries(d.categories)
-      .filter(([, on]) => on)
-      .map(([id]) => `granted:${id}`),
-    ...(d.gpc ? ["gpc"] : []),
-    ...(d.gpcApplied ? ["gpc_applied"] : []),
-  ];
-}
+/** Impressions counted in this isolate and not yet written, by their dimensions. */
+const pending = new Map<string, { key: StatsKey; n: number }>();
+let lastFlush = 0;
+/** Distinct dimension sets kept in memory at most; a flush is forced beyond it. */
+const MAX_PENDING_KEYS = 500;
 
 /**
- * The statement that counts a decision, for the decision's own batch: one upsert per metric
- * (from a JSON array, in one statement), only when the batch created the receipt `receiptId`.
+ * Counts one banner impression in memory, and returns the write of what is pending when it is
+ * due (the window passed, or too many distinct dimensions), else null. Never throws.
  */
-export function decisionStatsStatement(env: Env, k: StatsKey, metrics: string[], receiptId: string): D1PreparedStatement {
-  return env.LEDGER.prepare(
-    `INSERT INTO stats_daily (site_id, day, regime, country, locale, metric, n)
-     SELECT ?1, ?2, ?3, ?4, ?5, m.value, 1 FROM json_each(?6) AS m
-     WHERE EXISTS (SELECT 1 FROM ledger WHERE site_id = ?1 AND receipt_id = ?7) ${UPSERT}`,
-  ).bind(k.siteId, k.day, k.regime, k.country ?? "", k.locale, JSON.stringify(metrics), receiptId);
+export function countImpression(env: Env, k: StatsKey, now = Date.now()): Promise<void> | null {
+  const id = `${k.siteId}\u0000${k.day}\u0000${k.regime}\u0000${k.country ?? ""}\u0000${k.locale}`;
+  const entry = pending.get(id);
+  if (entry) entry.n++;
+  else pending.set(id, { key: k, n: 1 });
+  const windowMs = Number(env.STATS_FLUSH_SECONDS ?? "10") * 1000;
+  if (now - lastFlush < windowMs && pending.size < MAX_PENDING_KEYS) return null;
+  lastFlush = now;
+  const batch = [...pending.values()];
+  pending.clear();
+  return env.LEDGER.batch(
+    batch.map(({ key, n }) =>
+      env.LEDGER.prepare(
+        `INSERT INTO stats_daily (site_id, day, regime, country, locale, metric, n) VALUES (?1, ?2, ?3, ?4, ?5, 'impression', ?6)
+         ON CONFLICT (site_id, day, regime, country, locale, metric) DO UPDATE SET n = n + excluded.n`,
+      ).bind(key.siteId, key.day, key.regime, key.country ?? "", key.locale, n),
+    ),
+  ).then(
+    () => undefined,
+    (err: unknown) => console.error(`stats: ${batch.reduce((t, b) => t + b.n, 0)} impressions were not counted`, err instanceof Error ? err.message : err),
+  );
 }
 
 /** A sum of counters: its group (a day, a regime, a country or a locale), the metric, the total. */
