@@ -93,7 +93,7 @@ async function consoleShots(browser: Browser, assent: LocalAssent): Promise<void
   await page.getByRole("button", { name: "Review and publish" }).click();
   await page.getByRole("button", { name: /^Publish version/ }).click();
   await page.getByText(/^Published version/).waitFor();
-  await page.getByRole("button", { name: "JSON" }).click();
+  await page.getByRole("button", { name: "JSON", exact: true }).click();
   const json = page.getByLabel(/The configuration as JSON/);
   const doc = JSON.parse(await json.inputValue()) as { categories: unknown[]; texts: Record<string, { categories: Record<string, unknown> }> };
   doc.categories.push({ id: "ads", saleOrSharing: true, vendors: [], storage: [{ name: "_ads_id", type: "cookie", durationDays: 90 }] });

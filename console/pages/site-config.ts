@@ -2,7 +2,8 @@
  * `<console-site-config>`: edit a site's configuration and publish it.
  *
  * The draft starts as the live document. It is edited in a form drawn from the contract's
- * schema (`<console-config-form>`) or as raw JSON, two views of the same draft. "Check" has the
+ * schema (`<console-config-form>`), as raw JSON, or both side by side: views of the same
+ * draft, each edit in one shown at once in the other. "Check" has the
  * Worker validate it with the schema the CLI uses and shows every problem at its field; "Review
  * and publish" (owners) then says, before anything is written, whether the policy fingerprint
  * changes and why (every visitor will be asked again), or that nobody will be asked again.
@@ -38,6 +39,9 @@ export class ConsoleSiteConfig extends LitElement {
     css`
       .views { display: flex; gap: 0.5rem; margin: 1rem 0; flex-wrap: wrap; }
       .views button[aria-pressed="true"] { background: var(--c-accent); color: var(--c-on-accent); }
+      .both { display: grid; grid-template-columns: minmax(0, 1fr) minmax(0, 1fr); gap: 1rem; align-items: start; }
+      .both textarea.json { position: sticky; top: 0.5rem; min-height: 40rem; }
+      @media (max-width: 60rem) { .both { grid-template-columns: minmax(0, 1fr); } }
       textarea.json { width: 100%; min-height: 30rem; box-sizing: border-box; font: 0.9rem/1.4 ui-monospace, monospace; padding: 0.5rem; border: 1px solid var(--c-border); border-radius: 6px; background: var(--c-bg); color: var(--c-fg); }
       .panel { border: 2px solid var(--c-border); border-radius: 8px; padding: 0.75rem 1rem; margin: 1rem 0; }
       .panel.warn { border-color: var(--c-danger); }
@@ -65,7 +69,7 @@ export class ConsoleSiteConfig extends LitElement {
   declare site: ConsoleMe["sites"][number];
   declare live: ConsoleLiveConfig | null;
   declare schema: JsonSchema | null;
-  declare view: "form" | "json";
+  declare view: "form" | "json" | "both";
   declare jsonText: string;
   declare jsonError: string;
   declare errors: { path: string; message: string }[];
@@ -117,11 +121,16 @@ export class ConsoleSiteConfig extends LitElement {
     this.checked = null;
     this.confirming = false;
     this.preview = { ...this.preview, id: null };
-    if (this.view === "form") this.jsonText = JSON.stringify(this.draft, null, 2);
+    // The form changed the draft: the JSON shows it (when the JSON was typed, it is the JSON already).
+    if (this.view !== "json" && !this.typing) this.jsonText = JSON.stringify(this.draft, null, 2);
   }
+
+  /** True while an edit comes from the JSON text area (its text is kept as typed). */
+  private typing = false;
 
   private onJson(text: string): void {
     this.jsonText = text;
+    this.typing = true;
     try {
       const parsed = JSON.parse(text) as unknown;
       if (typeof parsed !== "object" || parsed === null || Array.isArray(parsed)) throw new Error("the document must be a JSON object");
@@ -131,6 +140,7 @@ export class ConsoleSiteConfig extends LitElement {
       this.jsonError = `Not valid JSON: ${err instanceof Error ? err.message : String(err)}. The form shows the last valid version.`;
     }
     this.edited();
+    this.typing = false;
   }
 
   /** Asks the Worker; true when the draft is valid (then `checked` says what it changes). */
@@ -282,17 +292,28 @@ export class ConsoleSiteConfig extends LitElement {
           )}</ul></div>`
         : nothing}
       <div class="views" role="group" aria-label="Edit as">
-        <button type="button" class="secondary" aria-pressed=${this.view === "form" ? "true" : "false"} ?disabled=${!!this.jsonError}
-          @click=${() => (this.view = "form")}>Form</button>
-        <button type="button" class="secondary" aria-pressed=${this.view === "json" ? "true" : "false"}
-          @click=${() => ((this.jsonText = JSON.stringify(this.draft, null, 2)), (this.view = "json"))}>JSON</button>
+        ${(
+          [
+            ["form", "Form"],
+            ["both", "Form and JSON side by side"],
+            ["json", "JSON"],
+          ] as const
+        ).map(
+          ([view, label]) => html`<button type="button" class="secondary" aria-pressed=${this.view === view ? "true" : "false"}
+            ?disabled=${view !== "json" && !!this.jsonError} @click=${() => ((this.jsonText = JSON.stringify(this.draft, null, 2)), (this.view = view))}>${label}</button>`,
+        )}
       </div>
-      ${this.view === "form"
-        ? html`<console-config-form .schema=${this.schema} .value=${this.draft} .errors=${this.errors} @draft-input=${() => this.edited()}></console-config-form>`
-        : html`<label for="json">The configuration as JSON (the same document <code>npm run sites -- push</code> takes)</label>
-            <textarea id="json" class="json" spellcheck="false" .value=${this.jsonText} aria-invalid=${this.jsonError ? "true" : "false"}
-              aria-describedby=${this.jsonError ? "json-error" : nothing} @input=${(e: Event) => this.onJson((e.target as HTMLTextAreaElement).value)}></textarea>
-            ${this.jsonError ? html`<p class="error" id="json-error">${this.jsonError}</p>` : nothing}`}
+      <div class=${this.view === "both" ? "both" : ""}>
+        ${this.view !== "json"
+          ? html`<console-config-form .schema=${this.schema} .value=${this.draft} .errors=${this.errors} @draft-input=${() => this.edited()}></console-config-form>`
+          : nothing}
+        ${this.view !== "form"
+          ? html`<div><label for="json">The configuration as JSON (the same document <code>npm run sites -- push</code> takes)</label>
+              <textarea id="json" class="json" spellcheck="false" .value=${this.jsonText} aria-invalid=${this.jsonError ? "true" : "false"}
+                aria-describedby=${this.jsonError ? "json-error" : nothing} @input=${(e: Event) => this.onJson((e.target as HTMLTextAreaElement).value)}></textarea>
+              ${this.jsonError ? html`<p class="error" id="json-error">${this.jsonError}</p>` : nothing}</div>`
+          : nothing}
+      </div>
       ${this.previewSection()}
       ${this.confirming && this.checked ? this.reviewPanel() : nothing}
       <div class="actions">

@@ -178,6 +178,12 @@ test.describe("the console", () => {
     await expect(page.getByRole("status").first()).toHaveText(/^Published version \d+\.$/);
     expect(await bootstrapTitle()).toBe("Your privacy, your call");
 
+    // Form and JSON side by side: an edit in one shows in the other at once.
+    await page.getByRole("button", { name: "Form and JSON side by side" }).click();
+    await title.fill("Side by side");
+    await expect(page.getByLabel(/The configuration as JSON/)).toHaveValue(/"title": "Side by side"/);
+    await page.getByRole("button", { name: "Form", exact: true }).click();
+
     // A problem is shown at its field, and nothing is published.
     await title.fill("");
     await page.getByRole("button", { name: "Check" }).click();
@@ -186,7 +192,7 @@ test.describe("the console", () => {
     await page.getByRole("button", { name: "Discard changes" }).click();
 
     // A new category, in the raw JSON view: the warning names it.
-    await page.getByRole("button", { name: "JSON" }).click();
+    await page.getByRole("button", { name: "JSON", exact: true }).click();
     const json = page.getByLabel(/The configuration as JSON/);
     const doc = JSON.parse(await json.inputValue()) as { categories: unknown[]; texts: Record<string, { categories: Record<string, unknown> }> };
     doc.categories.push({ id: "ads", vendors: [], storage: [] });
