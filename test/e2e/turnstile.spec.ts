@@ -275,7 +275,10 @@ withAssent("no Turnstile secret on the Worker: the signup fails closed, and cons
     await dialog.getByRole("checkbox", { name: "Blog updates" }).check();
     await page.waitForFunction(() => ((window as unknown as { __fakeTurnstile?: FakeLog }).__fakeTurnstile?.issued ?? 0) >= 1);
     await dialog.getByRole("textbox", { name: "Email address" }).fill(email);
+    // The Worker's answer first (on a loaded CI machine it has taken over 5 s), then what the form says of it.
+    const answer = page.waitForResponse((r) => r.request().method() === "POST" && new URL(r.url()).pathname.endsWith("/subscriptions"), { timeout: 20_000 });
     await dialog.getByRole("button", { name: "Sign up" }).click();
+    expect((await answer).status()).toBe(503);
     await expect(dialog.getByText("The security check is unavailable right now", { exact: false })).toBeVisible();
     expect(posts[0]!.turnstileToken).toBe("fake-token-1");
     expect((await outbox(assent.worker.url)).some((m) => m.to_address === email)).toBe(false);

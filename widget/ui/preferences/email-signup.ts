@@ -50,6 +50,8 @@ export class AssentEmailSignup extends LitElement {
   declare private _picked: Record<string, boolean>;
   /** The section's own status line. */
   declare private _message: string;
+  /** The message the Turnstile challenge's own state put up (cleared when it is solved). */
+  private challengeSaid = "";
   /** Turnstile on the signup: "off" until the visitor starts using the form (R6.11). */
   declare private _challenge: ChallengeState | "off";
   /** The rendered Turnstile widget, and its light-DOM container (slotted into the form). */
@@ -167,6 +169,7 @@ export class AssentEmailSignup extends LitElement {
       this._message = s.checkInbox(email);
     } catch (err) {
       console.warn("assent: signup failed", err);
+      this.challengeSaid = "";
       const code = (err as { code?: unknown }).code;
       this._message =
         err instanceof ChallengeError
@@ -200,9 +203,12 @@ export class AssentEmailSignup extends LitElement {
       if (this.challenge !== challenge) return;
       this._challenge = state;
       const s = this.strings;
-      if (state === "error") this._message = s?.challengeUnavailable ?? "";
-      else if (state === "solved" && (this._message === s?.challengeUnavailable || this._message === s?.challengeNeeded))
-        this._message = "";
+      if (state === "error") this._message = this.challengeSaid = s?.challengeUnavailable ?? "";
+      // A new token clears only what the challenge itself said: never the Worker's answer to the
+      // last attempt (the widget is reset after every attempt, and its next token can arrive
+      // just after that answer is shown).
+      else if (state === "solved" && this._message !== "" && (this._message === this.challengeSaid || this._message === s?.challengeNeeded))
+        this._message = this.challengeSaid = "";
     });
     this.challenge = challenge;
     this._challenge = "loading";
