@@ -190,6 +190,8 @@ test.describe("the console", () => {
     await expect(page.getByRole("status").first()).toContainText("1 problem");
     await expect(title).toHaveAttribute("aria-invalid", "true");
     await page.getByRole("button", { name: "Discard changes" }).click();
+    // Discarding reloads the live document: wait for it, or the JSON below would be the old draft.
+    await expect(page.getByRole("status").first()).toHaveText("Reloaded the live configuration.");
 
     // A new category, in the raw JSON view: the warning names it.
     await page.getByRole("button", { name: "JSON", exact: true }).click();
