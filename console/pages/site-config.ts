@@ -279,9 +279,14 @@ export class ConsoleSiteConfig extends LitElement {
   override render() {
     const name = this.site.name ?? this.site.id;
     const owner = this.site.role === "owner";
-    if (!this.live || !this.schema) return html`<h1 tabindex="-1">Configuration of ${name}</h1><p role="status">${this.status || "Loading…"}</p>`;
+    // One heading element whether loaded or not: the app focuses it after a navigation, and a
+    // heading replaced when the data arrives would drop that focus.
+    return html`<h1 tabindex="-1">Configuration of ${name}</h1>${this.live && this.schema ? this.body(owner) : html`<p role="status">${this.status || "Loading…"}</p>`}`;
+  }
+
+  private body(owner: boolean) {
+    if (!this.live) return nothing;
     return html`
-      <h1 tabindex="-1">Configuration of ${name}</h1>
       <p class="muted">Live: ${this.live.latest ? `version ${this.live.latest.version}` : "not yet recorded as a version"}, policy fingerprint <code>${this.live.fingerprint}</code>.
         ${owner ? "" : "You are a viewer: you can check a draft, not publish it."}</p>
       ${this.live.outOfSync ? html`<p class="error">The live configuration differs from the latest recorded version: it was written outside the console and the command line.</p>` : nothing}

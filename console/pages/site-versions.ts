@@ -105,10 +105,14 @@ export class ConsoleSiteVersions extends LitElement {
   override render() {
     const name = this.site.name ?? this.site.id;
     const owner = this.site.role === "owner";
-    if (!this.versions) return html`<h1 tabindex="-1">Versions of ${name}</h1><p role="status">${this.status || "Loading…"}</p>`;
+    // One heading element whether loaded or not (the app focuses it after a navigation).
+    return html`<h1 tabindex="-1">Versions of ${name}</h1>${this.versions ? this.body(owner) : html`<p role="status">${this.status || "Loading…"}</p>`}`;
+  }
+
+  private body(owner: boolean) {
+    if (!this.versions) return nothing;
     const live = this.versions[0]?.version;
     return html`
-      <h1 tabindex="-1">Versions of ${name}</h1>
       <p role="status" aria-live="polite">${this.status}</p>
       ${this.versions.length === 0
         ? html`<p>No version is recorded yet. Publishing from the Configuration page, or <code>npm run sites -- push</code>, records one.</p>`
