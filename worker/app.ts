@@ -6,6 +6,7 @@
  * - `/v1/sites/{siteId}/admin/...`: the site owner API (API key, no CORS, no-store)
  * - `/v1/sites/{siteId}/...`: the browser-facing per-site API (site loaded, CORS, writes guarded)
  * - `/e/...`, `/u/...`, `/dev/outbox`: the pages people reach from an email
+ * - `/r/{siteId}/...`: the privacy rights pages (worker/rights/pages.ts)
  * - `/console/...`: the site owner's console (worker/console/), the only place a cookie is set
  */
 import { Hono } from "hono";
@@ -16,6 +17,7 @@ import type { AppEnv } from "./env";
 import { ApiError, problemResponse, renderError } from "./lib/errors";
 import { ASSENT_VERSION } from "./lib/version";
 import { type AdminEnv, type SiteEnv, apiKeyAuth, noStore, siteCors, siteLoader, writeGuard } from "./middleware";
+import { rightsAdminRoutes, rightsPages, rightsRoutes } from "./rights";
 import { deliverQueuedWebhooks, webhookAdminRoutes } from "./webhooks";
 
 /**
@@ -28,6 +30,7 @@ const adminApp = new Hono<AdminEnv>()
   .route("/", consentAdminRoutes)
   .route("/", emailAdminRoutes)
   .route("/webhooks", webhookAdminRoutes)
+  .route("/rights", rightsAdminRoutes)
   // Nothing under /admin falls through to the browser-facing routes and their CORS.
   .all("*", (c) => {
     throw new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` });
@@ -40,7 +43,8 @@ const siteApp = new Hono<SiteEnv>()
   .route("/", consentRoutes)
   .route("/", meRoutes)
   .route("/", identifyRoutes)
-  .route("/", subscriptionRoutes);
+  .route("/", subscriptionRoutes)
+  .route("/", rightsRoutes);
 
 /** `/console` and what is under it: the console's own paths, and no visitor's. */
 const isConsolePath = (path: string) => path === "/console" || path.startsWith("/console/");
@@ -62,7 +66,8 @@ export const app = new Hono<AppEnv>({ strict: false })
   .route("/v1/sites/:siteId/admin", adminApp)
   .route("/v1/sites/:siteId", siteApp)
   .route("/console", consoleApp)
-  .route("/", emailPages);
+  .route("/", emailPages)
+  .route("/", rightsPages);
 
 app.notFound((c) =>
   problemResponse(c, new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` })),

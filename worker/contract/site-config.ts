@@ -33,6 +33,15 @@ export const Vendor = z.strictObject({
   thirdParty: z.boolean(),
   /** How long the vendor keeps the data, in days (R0.1 "retention"). */
   retentionDays: z.int().min(0).max(36500),
+  /**
+   * The vendor receives personal information for *its own* direct marketing: it is named, with
+   * its postal address, in the site's "Shine the Light" answers (R9.7). Not material.
+   */
+  directMarketing: z.boolean().default(false),
+  /** The vendor's postal address (required for a direct-marketing vendor of a disclosure-mode site). */
+  postalAddress: text(300).optional(),
+  /** The categories of personal information disclosed to it, e.g. "email address" (Shine the Light). */
+  personalInformation: z.array(text(80)).max(20).default([]),
 });
 export type Vendor = z.infer<typeof Vendor>;
 
@@ -215,6 +224,51 @@ export const TurnstileSettings = z.strictObject({
 });
 export type TurnstileSettings = z.infer<typeof TurnstileSettings>;
 
+/** The privacy laws whose deadlines a site's rights requests follow (R9.6). */
+export const PrivacyLaw = z.enum(["gdpr", "ccpa"]);
+
+/** Whether an IANA time zone name is one the runtime knows. */
+function knownTimeZone(name: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: name });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Privacy rights requests (R9, worker/rights/): the rights page `/r/{siteId}`, who hears of
+ * requests, and the calendar their deadlines follow. Not material: never changes the fingerprint.
+ */
+export const RightsSettings = z.strictObject({
+  /** Where the site owner is told of new requests and reminded of due dates; default `email.replyTo`. */
+  contactEmail: z.email().max(254).optional(),
+  /** The laws whose deadlines apply; with several, the strictest date wins. */
+  laws: z.array(PrivacyLaw).min(1).max(2).default(["gdpr", "ccpa"]),
+  /** The time zone due dates are counted in (IANA name). */
+  timeZone: z.string().max(64).refine(knownTimeZone, "an IANA time zone such as America/Los_Angeles").default("UTC"),
+  /** Days that are not business days besides weekends (YYYY-MM-DD). */
+  holidays: z.array(isoDate).max(200).default([]),
+  /** California: a "Your California Privacy Rights" section and link, Shine the Light, minors' removal (R9.7, R9.8). */
+  california: z.boolean().default(false),
+  /**
+   * How the site meets Shine the Light (R9.7): `disclosure` answers requests with the vendors
+   * marked `directMarketing`; `optout-exemption` says the site lets customers opt out of such
+   * disclosures instead (Civ. Code 1798.83(c)(2)). Required when `california` is on.
+   */
+  shineTheLightMode: z.enum(["disclosure", "optout-exemption"]).optional(),
+  /**
+   * Close access and deletion requests as soon as Assent has fulfilled them. Leave off (the
+   * default) when the site holds personal data elsewhere: the request then stays in the owner's
+   * queue until they have done their part.
+   */
+  completeAutomatically: z.boolean().default(false),
+  /** Remind the owner this many days before a request is due. */
+  remindDaysBefore: z.int().min(1).max(30).default(5),
+});
+export type RightsSettings = z.infer<typeof RightsSettings>;
+
 /** An array, or [] for anything else (for rules that read a possibly malformed document). */
 const list = (value: unknown): unknown[] => (Array.isArray(value) ? value : []);
 /** An object, or {} for anything else. */
@@ -244,6 +298,8 @@ export const SiteConfig = z
     turnstile: TurnstileSettings.optional(),
     /** A site directed to children under 13: no email capture at all (COPPA, R9.9). */
     childDirected: z.boolean().default(false),
+    /** Privacy rights requests (R9). */
+    rights: RightsSettings.prefault({}),
   })
   // Cross-field rules. They run even when a field is malformed, so a site owner sees every
   // problem of a file at once, not the next one after each fix: the document is read through
@@ -268,6 +324,17 @@ export const SiteConfig = z
       if (new Set(listIds).size !== listIds.length) issue(["communications"], "a list id appears twice");
       if (listIds.length > 0 && !site.email)
         issue(["email"], "a site with communications lists needs email settings (sender, postal address)");
+      const rights = record(site.rights);
+      if (rights.california === true && rights.shineTheLightMode === undefined)
+        issue(["rights", "shineTheLightMode"], 'a site with California rights on says how it meets Shine the Light: "disclosure" or "optout-exemption"');
+      if (rights.shineTheLightMode === "disclosure")
+        categories.forEach((c, i) =>
+          list(c.vendors).forEach((raw, j) => {
+            const v = record(raw);
+            if (v.directMarketing === true && typeof v.postalAddress !== "string")
+              issue(["categories", i, "vendors", j, "postalAddress"], "a vendor that receives data for its own direct marketing needs its postal address (Shine the Light)");
+          }),
+        );
       const texts = record(site.texts);
       if (typeof site.defaultLocale === "string" && !(site.defaultLocale in texts))
         issue(["texts"], `texts for the default locale "${site.defaultLocale}" are missing`);

@@ -6,6 +6,7 @@
 import * as z from "zod";
 import { ConsentAction, ConsentSurface } from "./consents";
 import { param } from "./fields";
+import { RightsRequestEventData } from "./rights";
 import { Regime } from "./site-config";
 
 /** Every event type. `webhook.test` is only sent on request, to one endpoint. */
@@ -15,6 +16,13 @@ export const WebhookEventType = z.enum([
   "subscription.pending",
   "subscription.confirmed",
   "subscription.unsubscribed",
+  "rights.request.received",
+  "rights.request.verified",
+  "rights.request.in_progress",
+  "rights.request.extended",
+  "rights.request.completed",
+  "rights.request.denied",
+  "rights.request.not_verified",
   "webhook.test",
 ]);
 export type WebhookEventType = z.infer<typeof WebhookEventType>;
@@ -32,7 +40,7 @@ export const WebhookEndpointCreate = z.strictObject({
   events: z
     .array(z.union([WebhookEventType.exclude(["webhook.test"]), z.literal("*")]))
     .min(1)
-    .max(10)
+    .max(20)
     .default(["*"]),
   description: z.string().max(200).optional(),
 });
@@ -138,7 +146,7 @@ export const WebhookEvent = z.object({
   type: WebhookEventType,
   siteId: z.string(),
   createdAt: z.string(),
-  data: z.union([ConsentUpdatedData, ConsentErasedData, SubscriptionChangedData, z.object({ endpointId: z.string() })]),
+  data: z.union([ConsentUpdatedData, ConsentErasedData, SubscriptionChangedData, RightsRequestEventData, z.object({ endpointId: z.string() })]),
 });
 export type WebhookEvent = z.infer<typeof WebhookEvent>;
 export type ConsentUpdatedData = z.infer<typeof ConsentUpdatedData>;

@@ -24,7 +24,7 @@ import type { Env } from "../env";
 import { runNamedBatch } from "../lib/d1-batch";
 import { storage } from "../lib/errors";
 import { subscriptionChangedEvent } from "../webhooks/events";
-import { outboxPart, withdrawStatements } from "../webhooks/outbox";
+import { outboxPart, redactAddressStatements, withdrawStatements } from "../webhooks/outbox";
 
 export type SubscriptionStatus = "pending" | "confirmed" | "unsubscribed";
 export type EventSource = "preferences" | "email_link" | "one_click" | "api";
@@ -563,4 +563,136 @@ export async function purgeEmailData(env: Env, now: Date, batch: number): Promis
     ["sends", [env.LEDGER.prepare(`DELETE FROM confirmation_sends WHERE rowid IN (SELECT rowid FROM confirmation_sends WHERE sent_at < ?1 LIMIT ?2)`).bind(iso(now.getTime() - DAY_MS), batch)]],
   ]);
   return { requests: purge.changes("requests"), sends: purge.changes("sends") };
+}
+
+/** One step of an address's email history (hash-keyed proof rows). */
+export interface AddressEvent {
+  list_id: string;
+  kind: string;
+  text_version: string | null;
+  source: string;
+  at: string;
+}
+
+/**
+ * Everything the email feature holds about one address on a site, for a verified access request
+ * (R9.1): its subscriptions (with the wording version each was given for), its signup requests,
+ * its history, its suppressions and the browsers linked to it. One batch.
+ */
+export async function addressRecords(
+  env: Env,
+  siteId: string,
+  emailHash: string,
+): Promise<{ subscriptions: SubscriptionRow[]; requests: SignupRequestRow[]; events: AddressEvent[]; suppressions: { list_id: string; reason: string; created_at: string }[]; visitorIds: string[] }> {
+  const batch = await runNamedBatch(env.LEDGER, "subscription read", [
+    ["subscriptions", [env.LEDGER.prepare(`SELECT * FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at, list_id`).bind(siteId, emailHash)]],
+    ["requests", [env.LEDGER.prepare(`SELECT * FROM signup_requests WHERE site_id = ?1 AND email_hash = ?2 ORDER BY created_at, list_id`).bind(siteId, emailHash)]],
+    ["events", [env.LEDGER.prepare(`SELECT list_id, kind, text_version, source, at FROM subscription_events WHERE site_id = ?1 AND email_hash = ?2 ORDER BY seq`).bind(siteId, emailHash)]],
+    ["suppressions", [env.LEDGER.prepare(`SELECT list_id, reason, created_at FROM suppressions WHERE site_id = ?1 AND email_hash = ?2 ORDER BY list_id`).bind(siteId, emailHash)]],
+    ["links", [env.LEDGER.prepare(`SELECT DISTINCT visitor_id FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2 ORDER BY visitor_id`).bind(siteId, emailHash)]],
+  ]);
+  return {
+    subscriptions: batch.rows<SubscriptionRow>("subscriptions"),
+    requests: batch.rows<SignupRequestRow>("requests"),
+    events: batch.rows<AddressEvent>("events"),
+    suppressions: batch.rows<{ list_id: string; reason: string; created_at: string }>("suppressions"),
+    visitorIds: batch.rows<{ visitor_id: string }>("links").map((r) => r.visitor_id),
+  };
+}
+
+/**
+ * Erases an address from a site's email data (a verified deletion request, R9.2; a parent's
+ * request, R9.9), in one batch: the site owner's `subscription.unsubscribed` (reason "erase",
+ * with the address while the row still has it) for each list it was on; a suppression on
+ * **every** list of the site, so no import or stranger's signup can add it again (only the
+ * keyed hash stays, R5.7); then its subscriptions, signup requests, links and history deleted.
+ * Earlier webhook events naming the address are removed first. Idempotent: a second run
+ * deletes nothing and queues nothing.
+ */
+export async function eraseAddress(env: Env, siteId: string, emailHash: string, listIds: string[], at: string): Promise<{ subscriptionsDeleted: number; webhooksQueued: number }> {
+  const { results: lists } = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT list_id FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 AND status = 'confirmed'`).bind(siteId, emailHash).all<{ list_id: string }>(),
+  );
+  const batch = await runNamedBatch(env.LEDGER, "address erasure", [
+    ["redact", redactAddressStatements(env, siteId, emailHash)],
+    outboxPart(
+      "webhook",
+      env,
+      lists.map(({ list_id }) => {
+        const key = [siteId, list_id, emailHash];
+        return {
+          event: subscriptionChangedEvent("subscription.unsubscribed", siteId, at, {
+            list: list_id, status: "unsubscribed", email: null, visitorId: null, textVersion: null, source: "api", reason: "erase", at,
+          }),
+          emailHash,
+          fills: [{ path: "$.data.email", sql: `(SELECT email FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ?)`, binds: key }],
+          when: { sql: `EXISTS (SELECT 1 FROM subscriptions WHERE site_id = ? AND list_id = ? AND email_hash = ? AND status = 'confirmed')`, binds: key },
+        };
+      }),
+    ),
+    [
+      "suppressions",
+      [...new Set(listIds)].map((listId) =>
+        env.LEDGER.prepare(`INSERT INTO suppressions (site_id, list_id, email_hash, reason, created_at) VALUES (?1, ?2, ?3, 'erase', ?4) ON CONFLICT DO NOTHING`).bind(siteId, listId, emailHash, at),
+      ),
+    ],
+    ["subscriptions", [env.LEDGER.prepare(`DELETE FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2`).bind(siteId, emailHash)]],
+    ["requests", [env.LEDGER.prepare(`DELETE FROM signup_requests WHERE site_id = ?1 AND email_hash = ?2`).bind(siteId, emailHash)]],
+    ["links", [env.LEDGER.prepare(`DELETE FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2`).bind(siteId, emailHash)]],
+    ["events", [env.LEDGER.prepare(`DELETE FROM subscription_events WHERE site_id = ?1 AND email_hash = ?2`).bind(siteId, emailHash)]],
+  ]);
+  return { subscriptionsDeleted: batch.changes("subscriptions"), webhooksQueued: batch.changes("webhook") };
+}
+
+/**
+ * Moves an address's confirmed subscriptions to a new address whose owner just confirmed it by
+ * its own link (a correction request, R9.3): each list the old address is confirmed on gets a
+ * confirmed subscription for the new one (same wording version, language and page; a
+ * suppression of the new address on that list is lifted, as a confirmation lifts it), with its
+ * proof event, its `subscription.confirmed` webhook and the browsers linked to the old address.
+ * The caller then unsubscribes the old address from those lists. Returns the lists moved.
+ */
+export async function moveSubscriptions(env: Env, siteId: string, from: string, to: { email: string; emailHash: string }, at: string): Promise<{ lists: string[]; webhooksQueued: number }> {
+  const { results } = await storage("subscription read", () =>
+    env.LEDGER.prepare(`SELECT * FROM subscriptions WHERE site_id = ?1 AND email_hash = ?2 AND status = 'confirmed' ORDER BY list_id`).bind(siteId, from).all<SubscriptionRow>(),
+  );
+  if (results.length === 0) return { lists: [], webhooksQueued: 0 };
+  const batch = await runNamedBatch(env.LEDGER, "subscription move", [
+    ["proof", results.map((s) => eventStatement(env, { siteId, listId: s.list_id, emailHash: to.emailHash, kind: "confirm", textVersion: s.text_version, source: "email_link", at }))],
+    ["suppression", results.map((s) => env.LEDGER.prepare(`DELETE FROM suppressions WHERE site_id = ?1 AND list_id = ?2 AND email_hash = ?3`).bind(siteId, s.list_id, to.emailHash))],
+    [
+      "subscription",
+      results.map((s) =>
+        env.LEDGER.prepare(
+          `INSERT INTO subscriptions (id, site_id, list_id, email, email_hash, status, text_version, locale, source_url, created_at, confirmed_at)
+           VALUES (?1, ?2, ?3, ?4, ?5, 'confirmed', ?6, ?7, ?8, ?9, ?9)
+           ON CONFLICT (site_id, list_id, email_hash) DO UPDATE SET status = 'confirmed', email = excluded.email,
+             text_version = excluded.text_version, locale = excluded.locale, source_url = excluded.source_url,
+             confirmed_at = excluded.confirmed_at, unsubscribed_at = NULL`,
+        ).bind(`sub_${crypto.randomUUID().replaceAll("-", "")}`, siteId, s.list_id, to.email, to.emailHash, s.text_version, s.locale, s.source_url, at),
+      ),
+    ],
+    [
+      "links",
+      [
+        env.LEDGER.prepare(
+          `INSERT INTO subscription_links (site_id, list_id, email_hash, visitor_id, linked_at)
+           SELECT site_id, list_id, ?3, visitor_id, ?4 FROM subscription_links WHERE site_id = ?1 AND email_hash = ?2
+           ON CONFLICT DO NOTHING`,
+        ).bind(siteId, from, to.emailHash, at),
+      ],
+    ],
+    outboxPart(
+      "webhook",
+      env,
+      results.map((s) => ({
+        event: subscriptionChangedEvent("subscription.confirmed", siteId, at, {
+          list: s.list_id, status: "confirmed", email: to.email, visitorId: null, textVersion: s.text_version, source: "email_link", reason: null, at,
+        }),
+        emailHash: to.emailHash,
+        when: { sql: "1", binds: [] },
+      })),
+    ),
+  ]);
+  return { lists: results.map((s) => s.list_id), webhooksQueued: batch.changes("webhook") };
 }

@@ -35,7 +35,8 @@ export type RateLimitAction =
   | "admin-auth"
   | "console-sign-in"
   | "console-link-email"
-  | "console";
+  | "console"
+  | "rights";
 
 /** Who is counted: exactly one of these. */
 export type RateLimitSubject =

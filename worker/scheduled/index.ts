@@ -1,9 +1,10 @@
 /**
  * worker/scheduled: the cron jobs (wrangler.toml `[triggers]`): webhook delivery and its
- * retries (worker/webhooks/deliver.ts) and the retention job (retention.ts), which deletes
- * what is past its retention period.
+ * retries (worker/webhooks/deliver.ts), the retention job (retention.ts), which deletes
+ * what is past its retention period, and the rights requests' reminders (worker/rights/jobs.ts).
  */
 import type { Env } from "../env";
+import { runRightsJobs } from "../rights/jobs";
 import { WEBHOOK_CRON, deliverDue } from "../webhooks/deliver";
 import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
 
@@ -20,14 +21,23 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   });
   ctx.waitUntil(webhooks);
   const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
+  // Rights requests: expired verifications, reminders and overdue flags (worker/rights/jobs.ts).
+  ctx.waitUntil(
+    // Their webhook events go out with the next minute's deliveries.
+    runRightsJobs(env, now, controller.cron === WEBHOOK_CRON ? 20 : 500).then((r) => {
+      if (r.notVerified + r.reminded + r.overdue > 0)
+        console.log(`rights: ${r.notVerified} not verified, ${r.reminded} owners reminded, ${r.overdue} overdue`);
+    }),
+  );
   ctx.waitUntil(
     runRetention(env, now, steps).then((r) => {
-      const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords + r.consoleLinks + r.consoleSessions + r.consolePreviews;
+      const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords + r.consoleLinks + r.consoleSessions + r.consolePreviews + r.rightsRequests + r.rightsLinks;
       if (deleted > 0 || controller.cron !== WEBHOOK_CRON)
         console.log(
           `retention: deleted ${r.receipts} receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
             `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations, ` +
-            `${r.keptRecords} kept-record marks, ${r.consoleLinks} console links, ${r.consoleSessions} console sessions, ${r.consolePreviews} console previews` +
+            `${r.keptRecords} kept-record marks, ${r.consoleLinks} console links, ${r.consoleSessions} console sessions, ${r.consolePreviews} console previews, ` +
+            `${r.rightsRequests} rights requests, ${r.rightsLinks} rights links` +
             (r.backlog ? "; more next run" : ""),
         );
     }),

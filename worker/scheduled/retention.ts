@@ -12,6 +12,8 @@
  * | token revocations | until every token they refuse has expired | worker/consent/store/revocations.ts |
  * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | worker/consent/store/kv-records.ts |
  * | console sign-in links, sessions and previews | 1 day past their end (the console's audit log is kept) | worker/console/store.ts |
+ * | rights requests and their history (R9.5) | LOG_RETENTION_DAYS (24 months) after they closed | worker/rights/store.ts |
+ * | rights links (verification, download, new address) | 1 day past their expiry | worker/rights/store.ts |
  *
  * Each step deletes at most PURGE_BATCH rows per kind in one statement (D1 does the work, not
  * the Worker's CPU), and a run takes at most `maxSteps` steps per kind: the daily run more, the
@@ -24,6 +26,7 @@ import { purgeExpired } from "../consent/store/ledger";
 import { purgeRevocations } from "../consent/store/revocations";
 import { purgeEmailData } from "../email/store";
 import type { Env } from "../env";
+import { purgeRightsData } from "../rights/store";
 import { purgeWebhookEvents } from "../webhooks/store";
 
 /** Rows of one kind deleted by one statement. */
@@ -44,12 +47,14 @@ export interface RetentionRun {
   consoleLinks: number;
   consoleSessions: number;
   consolePreviews: number;
+  rightsRequests: number;
+  rightsLinks: number;
   backlog: boolean;
 }
 
 /** Runs up to `maxSteps` steps of every kind of purge. */
 export async function runRetention(env: Env, now: Date, maxSteps: number): Promise<RetentionRun> {
-  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, consolePreviews: 0, backlog: false };
+  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, consolePreviews: 0, rightsRequests: 0, rightsLinks: 0, backlog: false };
   const kinds: (() => Promise<boolean>)[] = [
     async () => {
       const n = await purgeExpired(env, now, PURGE_BATCH);
@@ -84,6 +89,12 @@ export async function runRetention(env: Env, now: Date, maxSteps: number): Promi
       run.consoleSessions += n.sessions;
       run.consolePreviews += n.previews;
       return n.links === PURGE_BATCH || n.sessions === PURGE_BATCH || n.previews === PURGE_BATCH;
+    },
+    async () => {
+      const n = await purgeRightsData(env, now, PURGE_BATCH);
+      run.rightsRequests += n.requests;
+      run.rightsLinks += n.links;
+      return n.requests === PURGE_BATCH || n.links === PURGE_BATCH;
     },
   ];
   for (const step of kinds) {

@@ -5,7 +5,7 @@
  * only the database knows at that moment (a subject id, an address before it is forgotten) are
  * left null here and filled in by the outbox's SQL fills.
  */
-import type { ConsentAction, ConsentSurface, ConsentUpdatedData, Regime, SubscriptionChangedData, WebhookEvent } from "../contract";
+import type { ConsentAction, ConsentSurface, ConsentUpdatedData, Regime, RightsRequestEventData, SubscriptionChangedData, WebhookEvent } from "../contract";
 
 /** A new event id: `evt_` and 16 random bytes, hex. */
 export function newEventId(): string {
@@ -68,6 +68,14 @@ export function subscriptionChangedEvent(
   at: string,
   data: SubscriptionChangedData,
 ): WebhookEvent & { data: SubscriptionChangedData } {
+  return { id: newEventId(), type, siteId, createdAt: at, data };
+}
+
+/** The `rights.request.*` event types, one per transition of a request (worker/rights/). */
+export type RightsEventType = Extract<WebhookEvent["type"], `rights.request.${string}`>;
+
+/** A `rights.request.*` event; `email` is filled in by SQL while the request still holds it. */
+export function rightsRequestEvent(type: RightsEventType, siteId: string, at: string, data: RightsRequestEventData): WebhookEvent & { data: RightsRequestEventData } {
   return { id: newEventId(), type, siteId, createdAt: at, data };
 }
 

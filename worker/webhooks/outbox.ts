@@ -102,6 +102,19 @@ export function redactStatements(env: Env, siteId: string, visitorId: string, em
 }
 
 /**
+ * The statements an address's erasure runs first (worker/email/store.ts `eraseAddress`): every
+ * event of the site that concerns the address is deleted with its deliveries, except those an
+ * erasure made (reason "erase"), which tell the site owner what to erase on their side.
+ */
+export function redactAddressStatements(env: Env, siteId: string, emailHash: string): D1PreparedStatement[] {
+  const named = `SELECT id FROM webhook_events WHERE site_id = ?1 AND email_hash = ?2 AND COALESCE(json_extract(payload, '$.data.reason'), '') != 'erase'`;
+  return [
+    env.LEDGER.prepare(`DELETE FROM webhook_deliveries WHERE event_id IN (${named})`).bind(siteId, emailHash),
+    env.LEDGER.prepare(`DELETE FROM webhook_events WHERE id IN (${named})`).bind(siteId, emailHash),
+  ];
+}
+
+/**
  * The statements that take back one queued event (a signup whose message could not be sent):
  * its deliveries, then the event.
  */

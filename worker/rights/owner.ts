@@ -1,0 +1,116 @@
+/**
+ * What a site owner does with rights requests, shared by the admin API (worker/rights/api.ts)
+ * and the console: read the queue, open a request, and move it on — start, extend (the
+ * requester is told why and the new date, as GDPR 12(3) and CCPA 7021(b) require), complete
+ * (the requester is told, with the owner's note), deny (the requester is told the basis).
+ *
+ * Every change is one guarded batch (worker/rights/store.ts): of two owners acting at once,
+ * one wins and the other gets 409 `request_changed`.
+ */
+import type { RightsQueueQuery, RightsRequest, RightsRequestList, SiteConfig } from "../contract";
+import type { Env } from "../env";
+import { mailerFor } from "../email/mailer";
+import { ApiError } from "../lib/errors";
+import { localDate } from "./deadlines";
+import { canMail, noticeMessage } from "./messages";
+import { type RightsRow, type Transition, TRANSITION_FROM, findRightsRequest, listRightsRequests, noteRequest, requestHistory, toRightsRequest, transitionRequest } from "./store";
+
+/** Today in the site's time zone (deadlines are calendar dates there). */
+export const siteToday = (site: SiteConfig, now: Date) => localDate(now, site.rights.timeZone);
+
+const notFound = () => new ApiError(404, "request_not_found", "No such request", { detail: "This site has no rights request with that id." });
+
+/** A queue cursor: the last row's receipt time and id. */
+const encodeCursor = (r: RightsRow) => `${r.received_at}~${r.id}`;
+function decodeCursor(cursor: string | undefined): { receivedAt: string; id: string } | undefined {
+  if (cursor === undefined) return undefined;
+  const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~(rr_[0-9a-f]{24})$/.exec(cursor);
+  if (!m) throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "cursor comes from a previous page's `next`." });
+  return { receivedAt: m[1]!, id: m[2]! };
+}
+
+/** One page of the queue, newest first. */
+export async function rightsQueue(env: Env, site: SiteConfig, q: RightsQueueQuery, now: Date): Promise<RightsRequestList> {
+  const today = siteToday(site, now);
+  const rows = await listRightsRequests(env, site.id, {
+    ...(q.type ? { type: q.type } : {}),
+    status: q.due === "overdue" && q.status === "active" ? "active" : q.status,
+    ...(q.due ? { dueBy: q.due === "overdue" ? previousDay(today) : q.due } : {}),
+    limit: q.limit + 1,
+    ...(q.cursor ? { after: decodeCursor(q.cursor)! } : {}),
+  });
+  const page = rows.slice(0, q.limit);
+  return { requests: page.map((r) => toRightsRequest(r, today)), next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
+}
+
+function previousDay(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
+}
+
+/** One request with its history. */
+export async function rightsRequest(env: Env, site: SiteConfig, id: string, now: Date): Promise<RightsRequest> {
+  const row = await findRightsRequest(env, site.id, id);
+  if (!row) throw notFound();
+  return { ...toRightsRequest(row, siteToday(site, now)), events: await requestHistory(env, site.id, id) };
+}
+
+/** What the owner does. */
+export type OwnerAction =
+  | { kind: "in_progress"; note?: string }
+  | { kind: "extended"; reason: string }
+  | { kind: "completed"; note?: string }
+  | { kind: "denied"; basis: string; note?: string };
+
+/** Applies an owner's action (see the module comment); the request as it is afterwards. */
+export async function actOnRequest(env: Env, site: SiteConfig, id: string, action: OwnerAction, actor: string, now: Date): Promise<{ request: RightsRequest; webhooksQueued: number }> {
+  const row = await findRightsRequest(env, site.id, id);
+  if (!row) throw notFound();
+  const today = siteToday(site, now);
+  if (!TRANSITION_FROM[action.kind].includes(row.status))
+    throw new ApiError(409, "request_changed", "The request cannot do that now", { detail: `It is ${row.status.replaceAll("_", " ")}.` });
+  let t: Transition;
+  switch (action.kind) {
+    case "in_progress":
+      t = { kind: "in_progress", note: action.note ?? null };
+      break;
+    case "extended": {
+      if (!toRightsRequest(row, today).canExtend || !row.extendable_to)
+        throw new ApiError(409, "extension_unavailable", "This request cannot be extended", {
+          detail: row.extended_to
+            ? "It was extended already; the law allows one extension."
+            : row.extendable_to
+              ? `An extension had to be taken by ${row.extend_notice_by}.`
+              : "The law gives no extension for this kind of request.",
+        });
+      t = { kind: "extended", reason: action.reason, extendedTo: row.extendable_to };
+      break;
+    }
+    case "completed":
+      t = { kind: "completed", outcome: "fulfilled", note: action.note ?? null };
+      break;
+    case "denied":
+      t = { kind: "denied", basis: action.basis, note: action.note ?? null };
+      break;
+  }
+  // The address is read before the change: closing a request clears it.
+  const to = row.email;
+  const { changed, webhooksQueued } = await transitionRequest(env, row, t, actor, now.toISOString());
+  if (!changed) throw new ApiError(409, "request_changed", "The request changed meanwhile", { detail: "Reload it and try again." });
+  if (to && canMail(site) && t.kind !== "in_progress") {
+    const notice =
+      t.kind === "extended"
+        ? ({ kind: "extended", reason: t.reason, date: t.extendedTo } as const)
+        : t.kind === "denied"
+          ? ({ kind: "denied", basis: t.basis } as const)
+          : ({ kind: "completed", note: action.kind === "completed" ? (action.note ?? null) : null } as const);
+    // The change stands whatever the mailer does; the history says whether the requester was told.
+    const sent = await mailerFor(env)
+      .send(noticeMessage(site, to, row.locale, notice))
+      .then(
+        () => true,
+        (err: unknown) => (console.error(`notice for ${row.id} failed: ${err instanceof Error ? err.name : "unexpected error"}`), false),
+      );
+    await noteRequest(env, row, sent ? "requester_notified" : "requester_notice_failed", "assent", t.kind, now.toISOString());
+  }
+  return { request: await rightsRequest(env, site, id, now), webhooksQueued };
+}
