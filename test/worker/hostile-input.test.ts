@@ -34,11 +34,13 @@ const STABLE_CODES = new Set([
   "unknown_webhook", "unknown_list", "policy_changed", "too_many_webhooks", "body_too_large", "unsupported_media_type", "invalid_body",
   "unknown_category", "necessary_required", "missing_category", "choices_contradict_action", "idempotency_key_reused",
   "text_version_mismatch", "invalid_webhook_url", "rate_limited", "email_quota_exceeded",
+  "request_type_unavailable", "request_not_found", "request_changed", "extension_unavailable",
 ]);
 
 const TABLES = [
   "ledger", "erasures", "subscriptions", "signup_requests", "subscription_links", "confirmation_sends", "suppressions",
   "subscription_events", "outbox", "api_keys", "webhook_endpoints", "webhook_events", "webhook_deliveries", "subjects", "token_revocations",
+  "rights_requests", "rights_links", "rights_request_events",
 ];
 
 const allow: RateLimit = { limit: async () => ({ success: true }) };
@@ -267,6 +269,33 @@ describe("hostile input: the visitor API", () => {
     await fc.assert(fc.asyncProperty(siteRequest("POST", path, true), (r) => expectSafe(r)), RUNS);
   });
 
+  it("POST /rights/requests", async () => {
+    await fc.assert(fc.asyncProperty(siteRequest("POST", segment(site.id).map((s) => `/v1/sites/${s}/rights/requests`), true), (r) => expectSafe(r)), RUNS);
+  });
+
+  it("POST /rights/requests with a well-formed envelope but hostile fields", async () => {
+    const request = fc.record({
+      type: fc.oneof({ weight: 3, arbitrary: fc.constantFrom("access", "deletion", "correction", "opt_out", "shine_the_light", "minor_content_removal", "child_data_deletion") }, { weight: 1, arbitrary: nasty }),
+      email: fc.oneof(fc.emailAddress(), nasty, fc.jsonValue()),
+      newEmail: fc.oneof(fc.emailAddress(), nasty),
+      correction: fc.oneof(nasty, fc.jsonValue()),
+      contentLocation: fc.oneof(nasty, fc.webUrl()),
+      californiaResident: fc.oneof(fc.boolean(), fc.jsonValue()),
+      parentOrGuardian: fc.oneof(fc.boolean(), fc.jsonValue()),
+      details: nasty,
+      locale: fc.oneof(fc.constantFrom("en", "de-ch", "EN", "ar"), nasty),
+      age: fc.integer(),
+    }, { requiredKeys: ["type"] });
+    await fc.assert(
+      fc.asyncProperty(request, async (b) => {
+        await expectSafe(
+          new Request(`${BASE}/v1/sites/${site.id}/rights/requests`, { method: "POST", headers: { Origin: ORIGIN, "Content-Type": "application/json" }, body: JSON.stringify(b) }),
+        );
+      }),
+      { numRuns: 40 },
+    );
+  });
+
   it("POST /subscriptions with a well-formed envelope but hostile fields", async () => {
     const signup = fc.record({
       email: fc.oneof(fc.emailAddress(), nasty),
@@ -299,6 +328,22 @@ describe("hostile input: the email pages", () => {
       .map(([m, l, q, b, h]) => new Request(`${BASE}${l}${q}`, { method: m, headers: toHeaders(h), ...(m === "POST" ? { body: b } : {}) }));
     await fc.assert(fc.asyncProperty(request, (r) => expectSafe(r, "page")), { numRuns: 40 });
   });
+
+  it("the rights pages: forms, verification, new-address and download links", async () => {
+    const path = fc.oneof(
+      segment(site.id).map((s) => `/r/${s}`),
+      fc.tuple(segment(site.id), fc.oneof(fc.constantFrom("access", "deletion", "correction", "opt_out", "shine_the_light", "minor_content_removal", "child_data_deletion"), nasty.map(encode))).map(([s, t]) => `/r/${s}/${t}`),
+      fc.tuple(segment(site.id), fc.constantFrom("verify", "new-address", "download"), nasty).map(([s, k, t]) => `/r/${s}/${k}/${encode(t)}`),
+    );
+    const form = fc.oneof(
+      body,
+      fc.dictionary(fc.constantFrom("email", "newEmail", "correction", "contentLocation", "californiaResident", "parentOrGuardian", "details", "locale", "age"), nasty).map((d) => new URLSearchParams(d).toString()),
+    );
+    const request = fc
+      .tuple(fc.constantFrom("GET", "POST"), path, query, form, fc.constantFrom("application/x-www-form-urlencoded", "multipart/form-data; boundary=x", "application/json", "text/plain"))
+      .map(([m, p, q, b, ct]) => new Request(`${BASE}${p}${q}`, { method: m, headers: { "Content-Type": ct, "CF-Connecting-IP": "10.9.9.9" }, ...(m === "POST" ? { body: b } : {}) }));
+    await fc.assert(fc.asyncProperty(request, (r) => expectSafe(r, "page")), { numRuns: 60 });
+  });
 });
 
 describe("hostile input: the site owner API", () => {
@@ -314,7 +359,9 @@ describe("hostile input: the site owner API", () => {
           fc.constant("webhooks"),
           fc.tuple(segment(endpointId), fc.constantFrom("", "/deliveries", "/redeliver", "/test"), query).map(([id, sub, q]) => `webhooks/${id}${sub}${q}`),
           nasty.map((s) => `subjects/${encode(s)}`),
-          fc.constantFrom("identity-secret", "identities"),
+          fc.constantFrom("identity-secret", "identities", "rights/requests", "rights/requests.csv", "rights/child-data-deletion"),
+          fc.tuple(nasty, fc.constantFrom("", "/start", "/extend", "/complete", "/deny"), query).map(([id, a, q]) => `rights/requests/${encode(id)}${a}${q}`),
+          query.map((q) => `rights/requests${q}`),
           nasty.map(encode),
         ),
       )

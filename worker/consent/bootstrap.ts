@@ -43,6 +43,7 @@ export function bootstrapBody({ config, fingerprint, textHashes }: LoadedSite, l
     consentMode: config.consentMode,
     theme: config.theme,
     widget: config.widget,
+    rights: { california: config.rights.california },
     // Turnstile protects the signup only (R6.11): the public site key and action, and only when
     // the widget shows a signup at all. The secret never leaves the Worker (R6.12).
     ...(config.turnstile && !config.childDirected && config.email && config.communications.length > 0

@@ -72,6 +72,12 @@ export const BootstrapResponse = z.object({
     cookieMirror: z.string().optional(),
     revalidateMinutes: z.int(),
   }),
+  /**
+   * The site's privacy rights page (`/r/{siteId}` on the Worker's origin, worker/rights/pages.ts),
+   * linked from the preference center; `california`: its "Your California Privacy Rights"
+   * section is on (R9.7).
+   */
+  rights: z.object({ california: z.boolean() }),
   /** Present when the site protects its email signup with Turnstile (public values only). */
   turnstile: z.object({ siteKey: z.string(), action: z.string() }).optional(),
   edge: EdgeDecision,

@@ -39,6 +39,9 @@ export interface PreferencesStrings {
   receipt: string;
   notRecorded: string;
   yourData: string;
+  /** The links to the site's rights page (`/r/{siteId}`) and its California section (R9.7). */
+  rightsLink: string;
+  californiaRightsLink: string;
   download: string;
   deleteData: string;
   deleteConfirm: string;

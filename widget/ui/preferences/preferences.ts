@@ -61,6 +61,10 @@
  *   `turnstile`): Turnstile cannot render inside a shadow root.
  * @csspart policy-link - The privacy policy link.
  * @csspart cookie-policy-link - The cookie policy link, when the site has one.
+ * @csspart rights-link - "Your privacy rights": the site's rights page (requests to access,
+ *   delete, correct, opt out…), served by the Worker.
+ * @csspart california-rights-link - "Your California Privacy Rights", when the site enables
+ *   California (R9.7).
  *
  * @cssproperty --assent-accent - Button and switch colour (see styles.ts for all of them).
  * @cssproperty --assent-on-accent - Button text colour.
@@ -166,6 +170,8 @@ export class AssentPreferences extends LitElement {
     const record = controller.record;
     const policy = httpUrl(boot.policy.url);
     const cookiePolicy = httpUrl(boot.policy.cookiePolicyUrl);
+    // The rights page is served by the Worker itself, next to the API.
+    const rights = new URL(`r/${encodeURIComponent(boot.site.id)}?lang=${encodeURIComponent(boot.locale)}`, controller.api.endpoint).href;
     return html`
       <dialog
         part="dialog"
@@ -214,6 +220,10 @@ export class AssentPreferences extends LitElement {
         <p class="links">
           ${policy ? html`<a part="policy-link" class="link" href=${policy}>${s.policy}</a>` : nothing}
           ${cookiePolicy ? html`<a part="cookie-policy-link" class="link" href=${cookiePolicy}>${s.cookiePolicy}</a>` : nothing}
+          <a part="rights-link" class="link" href=${rights}>${s.rightsLink}</a>
+          ${boot.rights?.california
+            ? html`<a part="california-rights-link" class="link" href=${`${rights}#california`}>${s.californiaRightsLink}</a>`
+            : nothing}
         </p>
       </dialog>
       <p part="announce" class="vh" role="status">${this._announcement}</p>

@@ -45,6 +45,8 @@ export const preferences: PreferencesStrings = {
   receipt: "الإيصال",
   notRecorded: "لم يُسجَّل بعد",
   yourData: "بياناتك",
+  rightsLink: "حقوقك في الخصوصية",
+  californiaRightsLink: "حقوقك في الخصوصية في كاليفورنيا",
   download: "تنزيل بياناتي",
   deleteData: "حذف بياناتي",
   deleteConfirm: "هل تريد حذف سجل موافقتك وسجله السابق من خادمنا؟ لا يمكن التراجع عن ذلك، وسنسألك عن اختياراتك مرة أخرى.",

@@ -21,6 +21,8 @@ export const preferences: PreferencesStrings = {
   receipt: "Nachweis",
   notRecorded: "noch nicht erfasst",
   yourData: "Ihre Daten",
+  rightsLink: "Ihre Datenschutzrechte",
+  californiaRightsLink: "Ihre Datenschutzrechte in Kalifornien",
   download: "Meine Daten herunterladen",
   deleteData: "Meine Daten löschen",
   deleteConfirm: "Ihren Einwilligungsnachweis und seinen Verlauf von unserem Server löschen? Das lässt sich nicht rückgängig machen, und Sie werden erneut nach Ihrer Auswahl gefragt.",

@@ -21,6 +21,8 @@ export const preferences: PreferencesStrings = {
   receipt: "Receipt",
   notRecorded: "not yet recorded",
   yourData: "Your data",
+  rightsLink: "Your privacy rights",
+  californiaRightsLink: "Your California Privacy Rights",
   download: "Download my data",
   deleteData: "Delete my data",
   deleteConfirm: "Delete your consent record and its history from our server? This cannot be undone, and you will be asked for your choices again.",

@@ -21,6 +21,8 @@ export const preferences: PreferencesStrings = {
   receipt: "Comprobante",
   notRecorded: "aún no registrado",
   yourData: "Tus datos",
+  rightsLink: "Tus derechos de privacidad",
+  californiaRightsLink: "Tus derechos de privacidad en California",
   download: "Descargar mis datos",
   deleteData: "Eliminar mis datos",
   deleteConfirm: "¿Eliminar tu registro de consentimiento y su historial de nuestro servidor? No se puede deshacer y volveremos a pedirte tus opciones.",

@@ -24,6 +24,8 @@ export const preferences: PreferencesStrings = {
   receipt: "Reçu",
   notRecorded: "pas encore enregistré",
   yourData: "Vos données",
+  rightsLink: "Vos droits en matière de confidentialité",
+  californiaRightsLink: "Vos droits de confidentialité en Californie",
   download: "Télécharger mes données",
   deleteData: "Supprimer mes données",
   deleteConfirm: "Supprimer votre preuve de consentement et son historique de notre serveur\u00a0? Cette action est irréversible et vos choix vous seront demandés à nouveau.",
