@@ -52,6 +52,7 @@ export const shared = css`
   button.secondary { background: transparent; color: var(--c-accent); }
   button.danger { background: transparent; color: var(--c-danger); border-color: var(--c-danger); }
   button:disabled { opacity: 0.6; cursor: default; }
+  button.link { background: none; border: none; padding: 0; min-height: 24px; color: var(--c-accent); text-decoration: underline; font-weight: 600; text-align: start; }
   input, select {
     font: inherit;
     min-height: 44px;

@@ -71,3 +71,20 @@ CREATE TABLE rights_request_events (
 );
 CREATE INDEX rights_request_events_by_request ON rights_request_events (request_id, seq);
 CREATE INDEX rights_request_events_by_site ON rights_request_events (site_id, kind, at);
+
+-- The console's `compliance` role (R9.5: the request log is read and worked only by the people
+-- who answer requests): it reads what a viewer reads, and it reads and answers the site's rights
+-- requests; only owners change configurations, keys, webhooks and members. SQLite cannot change
+-- a CHECK constraint in place, so the table is rebuilt with its rows.
+CREATE TABLE console_members_v2 (
+  site_id     TEXT NOT NULL,
+  email       TEXT NOT NULL,                      -- lower-cased
+  role        TEXT NOT NULL CHECK (role IN ('owner', 'compliance', 'viewer')),
+  added_at    TEXT NOT NULL,
+  added_by    TEXT NOT NULL,                      -- an email, or "cli" for `npm run sites`
+  PRIMARY KEY (site_id, email)
+);
+INSERT INTO console_members_v2 (site_id, email, role, added_at, added_by) SELECT site_id, email, role, added_at, added_by FROM console_members;
+DROP TABLE console_members;
+ALTER TABLE console_members_v2 RENAME TO console_members;
+CREATE INDEX console_members_by_email ON console_members (email);

@@ -32,7 +32,7 @@ function email(raw: string): string {
 export function grantRole(siteId: string, rawEmail: string, rawRole: string, target: StoreTarget): string {
   if (!SiteId.safeParse(siteId).success) throw new CliError(`"${siteId}" is not a valid site id (1–48 of a-z, 0-9 and '-').`);
   const role = ConsoleRole.safeParse(rawRole);
-  if (!role.success) throw new CliError(`A role is "owner" or "viewer", not "${rawRole}".`);
+  if (!role.success) throw new CliError(`A role is "owner", "compliance" or "viewer", not "${rawRole}".`);
   const address = email(rawEmail);
   if (!siteExists(siteId, target))
     throw new CliError(`No site "${siteId}" in the ${where(target)} SITES namespace: push its config first. Nobody was given a role.`);
@@ -40,7 +40,7 @@ export function grantRole(siteId: string, rawEmail: string, rawRole: string, tar
   // The audit row's fingerprints are the console's (worker/console/fingerprint.ts).
   const fp = (r: string) => createHash("sha256").update(canonicalJson({ siteId, email: address, role: r })).digest("hex");
   const before = execute(`SELECT role FROM console_members WHERE site_id = ${sqlText(siteId)} AND email = ${sqlText(address)}`, target) as { role: string }[];
-  if (before[0]?.role === role.data) return `${address} is already ${role.data === "owner" ? "an owner" : "a viewer"} of site "${siteId}" (${where(target)} database).`;
+  if (before[0]?.role === role.data) return `${address} already has the ${role.data} role on site "${siteId}" (${where(target)} database).`;
   const beforeFp = before[0] ? sqlText(fp(before[0].role)) : "NULL";
   execute(
     `INSERT INTO console_members (site_id, email, role, added_at, added_by) VALUES (${sqlText(siteId)}, ${sqlText(address)}, ${sqlText(role.data)}, ${sqlText(now)}, 'cli')
@@ -49,7 +49,7 @@ export function grantRole(siteId: string, rawEmail: string, rawRole: string, tar
        VALUES (${sqlText(siteId)}, 'cli', 'member.grant', ${sqlText(address)}, ${beforeFp}, ${sqlText(fp(role.data))}, ${sqlText(now)})`,
     target,
   );
-  return `${address} is now ${role.data === "owner" ? "an owner" : "a viewer"} of site "${siteId}" (${where(target)} database).`;
+  return `${address} now has the ${role.data} role on site "${siteId}" (${where(target)} database).`;
 }
 
 /** A new sign-in link for `rawEmail` on `origin`; returns the URL (printed once, never stored). */

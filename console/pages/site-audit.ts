@@ -28,6 +28,10 @@ const ACTIONS: Record<string, string> = {
   "webhook.delete": "deleted a webhook endpoint",
   "webhook.test": "sent a test event",
   "webhook.redeliver": "queued failed deliveries again",
+  "rights.in_progress": "started a privacy request",
+  "rights.extended": "extended a privacy request",
+  "rights.completed": "completed a privacy request",
+  "rights.denied": "denied a privacy request",
 };
 
 const short = (fp: string | null) => (fp ? html`<code title=${fp}>${fp.slice(0, 12)}</code>` : html`<span class="muted">none</span>`);

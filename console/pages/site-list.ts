@@ -17,6 +17,7 @@ const PAGES = [
   ["stats", "What visitors chose"],
   ["ledger", "Proof ledger"],
   ["lists", "Email lists"],
+  ["rights", "Privacy requests"],
   ["integrations", "API keys and webhooks"],
   ["members", "Members"],
   ["audit", "Audit log"],
@@ -83,7 +84,9 @@ export class ConsoleSiteList extends LitElement {
                   return html`<tr>
                     <th scope="row">${name} <span class="muted">(<code>${s.id}</code>)</span></th>
                     <td>${s.role}</td>
-                    <td>${PAGES.map(([page, label], i) => html`${i ? " · " : ""}<a href="#/sites/${s.id}/${page}" aria-label="${label} of ${name}">${label}</a>`)}</td>
+                    <td>${PAGES.filter(([page]) => page !== "rights" || s.role !== "viewer").map(
+                      ([page, label], i) => html`${i ? " · " : ""}<a href="#/sites/${s.id}/${page}" aria-label="${label} of ${name}">${label}</a>`,
+                    )}</td>
                   </tr>`;
                 })}
               </tbody>

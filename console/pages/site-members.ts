@@ -11,6 +11,11 @@ import type { ConsoleMe, ConsoleMember, ConsoleRole } from "../../worker/contrac
 import { ConsoleApiError, api } from "../api";
 import { shared } from "../styles";
 
+/** The roles, highest first. */
+const ROLES: readonly ConsoleRole[] = ["owner", "compliance", "viewer"];
+/** A role with its article, as a sentence says it. */
+const roleName = (role: ConsoleRole) => (role === "owner" ? "an owner" : role === "compliance" ? "a compliance member" : "a viewer");
+
 export class ConsoleSiteMembers extends LitElement {
   static override styles = [shared];
   static override properties = {
@@ -53,7 +58,7 @@ export class ConsoleSiteMembers extends LitElement {
     this.formError = null;
     try {
       const r = await api<{ changed: boolean }>(`/sites/${this.site.id}/members/${encodeURIComponent(email)}`, { method: "PUT", body: { role } });
-      this.status = r.changed ? `${email} is now ${role === "owner" ? "an owner" : "a viewer"}.` : `${email} was ${role === "owner" ? "an owner" : "a viewer"} already.`;
+      this.status = r.changed ? `${email} is now ${roleName(role)}.` : `${email} was ${roleName(role)} already.`;
       await this.load();
       this.dispatchEvent(new CustomEvent("members-changed", { bubbles: true, composed: true }));
       return true;
@@ -87,7 +92,8 @@ export class ConsoleSiteMembers extends LitElement {
     event.preventDefault();
     const form = event.target as HTMLFormElement;
     const data = new FormData(form);
-    const ok = await this.put(String(data.get("email") ?? "").trim(), data.get("role") === "owner" ? "owner" : "viewer");
+    const role = ROLES.find((r) => r === data.get("role")) ?? "viewer";
+    const ok = await this.put(String(data.get("email") ?? "").trim(), role);
     if (ok) form.reset();
   }
 
@@ -100,7 +106,7 @@ export class ConsoleSiteMembers extends LitElement {
     const name = this.site.name ?? this.site.id;
     return html`
       <h1 tabindex="-1">Members of ${name}</h1>
-      <p class="muted">Owners change the site's configuration, keys, webhooks and members; viewers look. Your role: ${this.site.role}.</p>
+      <p class="muted">Owners change the site's configuration, keys, webhooks and members; compliance members answer privacy rights requests; viewers look (rights requests excepted). Your role: ${this.site.role}.</p>
       <p role="status" aria-live="polite">${this.status}</p>
       ${this.members === null
         ? html`<p>Loading…</p>`
@@ -116,8 +122,10 @@ export class ConsoleSiteMembers extends LitElement {
                     <td><time datetime=${m.addedAt}>${m.addedAt.slice(0, 10)}</time> <span class="muted">by ${m.addedBy}</span></td>
                     ${owner
                       ? html`<td><div class="row">
-                          <button class="secondary" ?disabled=${this.busy} aria-label="Make ${m.email} ${m.role === "owner" ? "a viewer" : "an owner"}"
-                            @click=${() => void this.put(m.email, m.role === "owner" ? "viewer" : "owner")}>Make ${m.role === "owner" ? "viewer" : "owner"}</button>
+                          ${ROLES.filter((r) => r !== m.role).map(
+                            (r) => html`<button class="secondary" ?disabled=${this.busy} aria-label="Make ${m.email} ${roleName(r)}"
+                              @click=${() => void this.put(m.email, r)}>Make ${r}</button>`,
+                          )}
                           <button class="danger" ?disabled=${this.busy} aria-label="Remove ${m.email}" @click=${() => void this.removeMember(m.email)}>Remove</button>
                         </div></td>`
                       : nothing}
@@ -137,7 +145,7 @@ export class ConsoleSiteMembers extends LitElement {
                 </div>
                 <div class="field">
                   <label for="role">Role</label>
-                  <select id="role" name="role"><option value="viewer">viewer</option><option value="owner">owner</option></select>
+                  <select id="role" name="role">${ROLES.slice().reverse().map((r) => html`<option value=${r}>${r}</option>`)}</select>
                 </div>
                 <button type="submit" ?disabled=${this.busy}>Add</button>
               </div>

@@ -1,7 +1,7 @@
 /**
  * The site owner's console in Chromium: signing in with a one-time link (and not twice), what
  * a signed-out browser sees, an owner adding a member and finding it in the audit log, what a
- * viewer cannot do, sign-out, keyboard use, 320 px, and axe on every page, light and dark.
+ * viewer cannot do, a compliance member answering a privacy request, sign-out, keyboard use, 320 px, and axe on every page, light and dark.
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
@@ -343,6 +343,42 @@ test.describe("the console", () => {
     await page.getByRole("button", { name: "Look up" }).click();
     await expect(page.getByRole("status").first()).toHaveText("Nothing is on record about nobody-here@example.com.");
     await expectNoAxeViolations(page, "email lists");
+  });
+
+  test("privacy requests: a compliance member opens one, starts it and completes it with a note; a viewer has no such page", async ({ page, assent }) => {
+    const officer = freshEmail("compliance");
+    const viewer = freshEmail("viewer");
+    await assent.worker.grantConsole("demo", officer, "compliance");
+    await assent.worker.grantConsole("demo", viewer, "viewer");
+    // A visitor's opt-out with an address, as the rights page's form files it.
+    const filed = await fetch(new URL("/r/demo/opt_out", assent.worker.url), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: freshEmail("requester"), locale: "en" }),
+    });
+    expect(filed.status).toBe(200);
+
+    await signIn(page, await assent.worker.consoleLink(officer));
+    await page.getByRole("link", { name: /^Privacy requests of / }).click();
+    await expect(page.getByRole("heading", { level: 1, name: /^Privacy requests of / })).toBeFocused();
+    const table = page.getByRole("region", { name: "Privacy requests" });
+    await expect(table.getByRole("button", { name: /^Open Opt-out of sale\/sharing rr_/ }).first()).toBeVisible();
+    await expectNoAxeViolations(page, "privacy requests");
+    await table.getByRole("button", { name: /^Open Opt-out of sale\/sharing rr_/ }).first().click();
+    await expect(page.getByRole("heading", { level: 2, name: /^Opt-out of sale\/sharing rr_/ })).toBeFocused();
+    await expect(page.getByText("privacy contact emailed")).toBeVisible();
+    await page.getByRole("button", { name: "Mark in progress" }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/is in progress\.$/);
+    await page.getByLabel("Note to the requester (optional)").fill("Removed from the partner feed.");
+    await page.getByRole("button", { name: "Complete" }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/is completed\.$/);
+    await expect(page.getByText("This request is closed.")).toBeVisible();
+    await expectNoAxeViolations(page, "a closed privacy request");
+
+    await page.context().clearCookies();
+    await signIn(page, await assent.worker.consoleLink(viewer));
+    await expect(page.getByRole("link", { name: /^Email lists of / }).first()).toBeVisible();
+    await expect(page.getByRole("link", { name: /^Privacy requests of / })).toHaveCount(0);
   });
 
   test("decisions made through the widget appear in what visitors chose: cards, charts and CSV; fewer than 10 is not shown", async ({ page, browser, assent }) => {

@@ -30,7 +30,7 @@ describe("npm run sites -- console-grant / console-link", () => {
     expect(sites("push", "examples/sites/demo.json", "--persist-to", persist).code).toBe(0);
     const grant = sites("console-grant", "demo", "Ann.O'Neil@Example.com", "viewer", "--persist-to", persist);
     expect(grant.stderr).toBe("");
-    expect(grant.stdout.trim()).toBe(`ann.o'neil@example.com is now a viewer of site "demo" (local database).`);
+    expect(grant.stdout.trim()).toBe(`ann.o'neil@example.com now has the viewer role on site "demo" (local database).`);
     const link = sites("console-link", "ann.o'neil@example.com", "--persist-to", persist, "--origin", "https://consent.example.com");
     expect(link.code).toBe(0);
     expect(link.stderr).toContain("it works once, for 10 minutes");
@@ -63,7 +63,7 @@ describe("npm run sites -- console-grant / console-link", () => {
   it("refuses a bad address or role, an unknown site, and a link for someone with no role", () => {
     const cases: [string[], RegExp][] = [
       [["console-grant", "demo", "not-an-address", "owner"], /is not an email address/],
-      [["console-grant", "demo", "a@example.com", "admin"], /A role is "owner" or "viewer"/],
+      [["console-grant", "demo", "a@example.com", "admin"], /A role is "owner", "compliance" or "viewer"/],
       [["console-grant", "no-such-site", "a@example.com", "owner"], /No site "no-such-site"/],
       [["console-link", "nobody@example.com"], /has no role on any site/],
       [["console-link", "nobody@example.com", "--origin", "javascript:alert(1)"], /--origin must be/],

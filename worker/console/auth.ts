@@ -102,7 +102,10 @@ export const requireUser = createMiddleware<ConsoleEnv>(async function requireUs
   await next();
 });
 
-/** The person's role on the site of the path (`:siteId`), at least `needed`. */
+/**
+ * The person's role on the site of the path (`:siteId`), at least `needed`: any role for
+ * `viewer`, `owner` or `compliance` for `compliance` (the rights requests), `owner` for `owner`.
+ */
 export function requireRole(needed: ConsoleRole) {
   return createMiddleware<ConsoleEnv>(async function requireRole(c, next) {
     const path = ConsoleSitePath.safeParse({ siteId: c.req.param("siteId") });
@@ -110,7 +113,11 @@ export function requireRole(needed: ConsoleRole) {
     const role = path.success ? await roleOn(c.env, path.data.siteId, user.email) : null;
     if (!role) throw new ApiError(404, "not_found", "Not found", { detail: "There is no site with this id that you have a role on." });
     if (needed === "owner" && role !== "owner")
-      throw new ApiError(403, "owner_only", "Only an owner of this site can do that", { detail: "Your role on this site is viewer: you can look, not change." });
+      throw new ApiError(403, "owner_only", "Only an owner of this site can do that", { detail: `Your role on this site is ${role}: you can look, not change.` });
+    if (needed === "compliance" && role === "viewer")
+      throw new ApiError(403, "compliance_only", "Only an owner or a compliance member of this site can do that", {
+        detail: "Privacy rights requests are for the people who answer them: ask an owner for the compliance role.",
+      });
     c.set("role", role);
     await next();
   });

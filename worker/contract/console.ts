@@ -16,8 +16,13 @@ export const ConsoleEmail = z
   .transform((e) => e.toLowerCase());
 export type ConsoleEmail = z.infer<typeof ConsoleEmail>;
 
-/** `owner` changes a site's config, keys, webhooks and members; `viewer` reads. */
-export const ConsoleRole = z.enum(["owner", "viewer"]);
+/**
+ * `owner` changes a site's config, keys, webhooks and members, and answers its rights
+ * requests; `compliance` reads what a viewer reads and reads and answers the rights requests
+ * (R9.5: the request log is for the people who answer it); `viewer` reads, rights requests
+ * excepted.
+ */
+export const ConsoleRole = z.enum(["owner", "compliance", "viewer"]);
 export type ConsoleRole = z.infer<typeof ConsoleRole>;
 
 /** The token of a one-time sign-in link: 32 random bytes, base64url (43 characters). */
