@@ -2,7 +2,7 @@
  * `npm run sites -- console-grant|console-link`: who may use the console, and a way in without
  * Cloudflare Access.
  *
- *   console-grant <siteId> <email> owner|viewer   gives a person a role on a site
+ *   console-grant <siteId> <email> owner|compliance|viewer   gives a person a role on a site
  *   console-link <email> [--origin <url>]          prints a one-time sign-in link
  *
  * Both write D1 through `wrangler d1 execute` (scripts/wrangler-store.ts), local by default,

@@ -6,7 +6,7 @@
  *   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
  *   npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
  *   npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]
- *   npm run sites -- console-grant <siteId> <email> owner|viewer [--remote] [--persist-to <dir>]
+ *   npm run sites -- console-grant <siteId> <email> owner|compliance|viewer [--remote] [--persist-to <dir>]
  *   npm run sites -- console-link <email> [--origin <url>] [--remote] [--persist-to <dir>]
  *
  * `push` validates the file against the contract and only then writes it, normalized (defaults
@@ -40,7 +40,7 @@ const USAGE = `Usage:
   npm run sites -- key create <siteId> [--label <text>] [--remote] [--persist-to <dir>]
   npm run sites -- key revoke <keyId> [--remote] [--persist-to <dir>]
   npm run sites -- key list <siteId> [--remote] [--persist-to <dir>]
-  npm run sites -- console-grant <siteId> <email> owner|viewer [--remote] [--persist-to <dir>]
+  npm run sites -- console-grant <siteId> <email> owner|compliance|viewer [--remote] [--persist-to <dir>]
   npm run sites -- console-link <email> [--origin <url>] [--remote] [--persist-to <dir>]`;
 
 interface Options {

@@ -152,7 +152,7 @@ describe("README five-minute tour, against a fresh npm start", () => {
     expect(blocks.join("\n")).toContain("/dev/outbox?format=json");
   });
 
-  it("runs every block, in order, in one strict bash, and ends unsubscribed", async () => {
+  it("runs every block, in order, in one strict bash: unsubscribed, then the access request's download says so", async () => {
     const blocks = tourBlocks(readFileSync(join(ROOT, "README.md"), "utf8"));
     const script = join(dir, "tour.sh");
     // Each block announces itself, so a failure's output says which block broke.
@@ -170,14 +170,19 @@ describe("README five-minute tour, against a fresh npm start", () => {
     expect(out, report).toMatch(/"status":"pending","lists":\["blog"\]/);
     expect(out, report).toMatch(/http:\/\/127\.0\.0\.1:8787\/e\/demo\/confirm\/\S+/);
     expect(out, report).toMatch(/http:\/\/127\.0\.0\.1:8787\/u\/\S+/);
-    // 6: confirmed by the POST; 7: unsubscribed by one click — and that is where the tour ends.
+    // 6: confirmed by the POST; 7: unsubscribed by one click.
     expect(out, report).toContain("confirmation: HTTP 200");
     expect(out, report).toContain("unsubscribe: HTTP 200");
     const confirmed = out.indexOf('{"lists":{"blog":"confirmed"}}');
     const unsubscribed = out.lastIndexOf('{"lists":{"blog":"unsubscribed"}}');
     expect(confirmed, report).toBeGreaterThan(-1);
     expect(unsubscribed, report).toBeGreaterThan(confirmed);
-    expect(out.trimEnd().split("\n").at(-1), report).toBe('{"lists":{"blog":"unsubscribed"}}');
+    // 8: the rights page took the access request, and the verified download holds the address
+    // and its (now unsubscribed) subscription — that is where the tour ends.
+    expect(out, report).toContain("request: HTTP 200");
+    const last = JSON.parse(out.trimEnd().split("\n").at(-1)!) as { email: string; subscriptions: [string, string][] };
+    expect(last.email, report).toMatch(/^reader-\d+@example\.com$/);
+    expect(last.subscriptions, report).toEqual([["blog", "unsubscribed"]]);
   });
 
   it("runs the retention job with docs/local-development.md's command", async () => {
