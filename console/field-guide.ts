@@ -93,6 +93,21 @@ const GUIDE: Record<string, FieldGuide> = {
   "turnstile.siteKey": { label: "Turnstile site key" },
   "turnstile.action": { label: "Turnstile action" },
   childDirected: { label: "Directed to children under 13", help: "Turns off every email signup (COPPA)." },
+  "categories.*.vendors.*.directMarketing": {
+    label: "Receives personal information for its own direct marketing",
+    help: "Named, with its postal address, in Shine the Light answers (California).",
+  },
+  "categories.*.vendors.*.postalAddress": { label: "Vendor's postal address", help: "Required for a direct-marketing vendor when Shine the Light is answered by disclosure." },
+  "categories.*.vendors.*.personalInformation": { label: "Categories of personal information it receives", item: "category of information" },
+  rights: { label: "Privacy rights requests", help: "The rights page, who hears of requests, and the calendar of their deadlines." },
+  "rights.contactEmail": { label: "Privacy contact", help: "Told of new requests, reminded of due dates. Default: the reply-to address." },
+  "rights.laws": { label: "Laws whose deadlines apply", help: "With several, the earliest date wins." },
+  "rights.timeZone": { label: "Time zone of the deadlines", help: "An IANA name such as America/Los_Angeles or Europe/Berlin." },
+  "rights.holidays": { label: "Holidays", item: "date", help: "Dates (YYYY-MM-DD) that are not business days, besides weekends." },
+  "rights.california": { label: "California rights", help: "“Your California Privacy Rights”, Shine the Light and minors' content removal." },
+  "rights.shineTheLightMode": { label: "How Shine the Light is met", help: "disclosure: answer with the direct-marketing vendors; optout-exemption: customers can opt out of such disclosures." },
+  "rights.completeAutomatically": { label: "Close access and deletion requests once Assent fulfilled them", help: "Leave off when you hold personal data elsewhere too." },
+  "rights.remindDaysBefore": { label: "Remind the privacy contact (days before due)" },
 };
 
 const pattern = (path: (string | number)[]) => path.map((p) => (typeof p === "number" ? "*" : p));
