@@ -4,18 +4,7 @@
  * center shows "Subscribed". Banner choices never touch the lists.
  */
 import { expect, test } from "./fixtures";
-import { syncedRecord } from "./helpers";
-
-interface OutboxMessage {
-  to_address: string;
-  subject: string;
-  text_body: string;
-}
-
-async function outbox(workerUrl: URL): Promise<OutboxMessage[]> {
-  const res = await fetch(new URL("/dev/outbox?format=json", workerUrl));
-  return ((await res.json()) as { messages: OutboxMessage[] }).messages;
-}
+import { outbox, syncedRecord } from "./helpers";
 
 test("sign up for the blog, confirm from the outbox, see it subscribed", async ({ page, assent }) => {
   const email = `reader-${Date.now()}@example.com`;

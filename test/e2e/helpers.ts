@@ -122,3 +122,16 @@ export async function withoutPageLang(page: Page, url: string): Promise<void> {
     await route.fulfill({ response, body });
   });
 }
+
+/** A message in the local outbox (`/dev/outbox?format=json`). */
+export interface OutboxMessage {
+  to_address: string;
+  subject: string;
+  text_body: string;
+}
+
+/** The local outbox's messages, newest first. */
+export async function outbox(workerUrl: URL): Promise<OutboxMessage[]> {
+  const res = await fetch(new URL("/dev/outbox?format=json", workerUrl));
+  return ((await res.json()) as { messages: OutboxMessage[] }).messages;
+}

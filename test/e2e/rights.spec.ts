@@ -8,20 +8,10 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
+import { outbox } from "./helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 test.describe.configure({ timeout: 60_000 });
-
-interface OutboxMessage {
-  to_address: string;
-  subject: string;
-  text_body: string;
-}
-
-async function outbox(workerUrl: URL): Promise<OutboxMessage[]> {
-  const res = await fetch(new URL("/dev/outbox?format=json", workerUrl));
-  return ((await res.json()) as { messages: OutboxMessage[] }).messages;
-}
 
 async function expectNoAxeViolations(page: Page) {
   const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();

@@ -169,7 +169,10 @@ describe("what a verified request does", () => {
     const email = await confirmedSubscriber(site.id, ["marketing-email", "blog"]);
     const newEmail = newAddress();
     const { id } = await fileRights(site.id, { type: "correction", email, correction: "My address changed", newEmail });
-    const verified = await clickLink(site.id, "verify", await verifyTokenFor(site.id, email));
+    const verifyToken = await verifyTokenFor(site.id, email);
+    // The verification page names where the subscriptions would go.
+    expect(await (await call(`/r/${site.id}/verify/${verifyToken}`)).text()).toContain(`Your subscriptions would then move to ${newEmail.toLowerCase()}.`);
+    const verified = await clickLink(site.id, "verify", verifyToken);
     expect(await verified.text()).toContain("We sent a link to your new address");
     const [confirmation] = await mailTo(site.id, newEmail);
     const token = linkToken(confirmation!, site.id, "new-address");

@@ -24,6 +24,7 @@ import { refreshVisitorRecord } from "../consent/visitor-record";
 import type { SiteConfig } from "../contract";
 import type { AppEnv, Env } from "../env";
 import { ApiError, storage } from "../lib/errors";
+import { htmlResponse } from "../lib/html-response";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
@@ -32,16 +33,7 @@ import { openUnsubscribeToken } from "./links";
 import { escapeHtml, emailStrings, listTitles, page } from "./messages";
 import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
 
-const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) =>
-  new Response(body, {
-    status,
-    headers: {
-      "Content-Type": "text/html; charset=utf-8",
-      "Cache-Control": "no-store",
-      "Referrer-Policy": "no-referrer",
-      "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'",
-    },
-  });
+const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) => htmlResponse(body, status);
 
 async function siteOrNull(env: Env, siteId: string): Promise<SiteConfig | null> {
   try {

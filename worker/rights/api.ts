@@ -9,16 +9,7 @@
  *   (worker/rights/owner.ts), a CSV of the request log, and "delete a child's data".
  */
 import { Hono } from "hono";
-import {
-  RightsChildDeletion,
-  RightsComplete,
-  RightsDeny,
-  RightsExtend,
-  RightsQueueQuery,
-  RightsRequestCreate,
-  RightsRequestId,
-  RightsStart,
-} from "../contract";
+import { RightsChildDeletion, RightsQueueQuery, RightsRequestCreate } from "../contract";
 import { ApiError } from "../lib/errors";
 import { csvField } from "../lib/csv";
 import { parseJsonBody } from "../lib/json-body";
@@ -30,7 +21,7 @@ import { requireTurnstile } from "../email/turnstile";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { eraseChildData } from "./fulfil";
 import { fileRequest } from "./intake";
-import { type OwnerAction, actOnRequest, rightsQueue, rightsRequest } from "./owner";
+import { actOnRequest, readOwnerAction, requestIdOf, rightsQueue, rightsRequest } from "./owner";
 import { listRightsRequests } from "./store";
 
 export const rightsRoutes = new Hono<SiteEnv>().post("/rights/requests", sizeGuard, async (c) => {
@@ -48,12 +39,6 @@ export const rightsRoutes = new Hono<SiteEnv>().post("/rights/requests", sizeGua
   c.header("Cache-Control", "no-store");
   return c.json(filed.receipt, filed.receipt.next === "check_email" ? 202 : 201);
 });
-
-/** The request id of a path, or 404 (a malformed id is no request). */
-function requestId(id: string | undefined): string {
-  if (!RightsRequestId.safeParse(id).success) throw new ApiError(404, "request_not_found", "No such request", { detail: "This site has no rights request with that id." });
-  return id!;
-}
 
 /** Who acted, for the request's history: the API key. */
 const apiActor = (keyId: string) => `api key ${keyId}`;
@@ -87,23 +72,10 @@ export const rightsAdminRoutes = new Hono<AdminEnv>()
       headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${site.id}-rights-requests.csv"`, "Cache-Control": "no-store" },
     });
   })
-  .get("/requests/:id", async (c) => c.json(await rightsRequest(c.env, c.get("site").config, requestId(c.req.param("id")), new Date())))
+  .get("/requests/:id", async (c) => c.json(await rightsRequest(c.env, c.get("site").config, requestIdOf(c.req.param("id")), new Date())))
   .post("/requests/:id/:action{start|extend|complete|deny}", sizeGuard, async (c) => {
-    const id = requestId(c.req.param("id"));
-    let action: OwnerAction;
-    switch (c.req.param("action")) {
-      case "start":
-        action = { kind: "in_progress", ...(await parseJsonBody(c.req.raw, RightsStart)) };
-        break;
-      case "extend":
-        action = { kind: "extended", ...(await parseJsonBody(c.req.raw, RightsExtend)) };
-        break;
-      case "complete":
-        action = { kind: "completed", ...(await parseJsonBody(c.req.raw, RightsComplete)) };
-        break;
-      default:
-        action = { kind: "denied", ...(await parseJsonBody(c.req.raw, RightsDeny)) };
-    }
+    const id = requestIdOf(c.req.param("id"));
+    const action = await readOwnerAction(c.req.param("action"), c.req.raw);
     const site = c.get("site").config;
     const { request, webhooksQueued } = await actOnRequest(c.env, site, id, action, apiActor(c.get("apiKeyId")), new Date());
     queuedWebhooks(c, site.id, webhooksQueued);

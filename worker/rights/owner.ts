@@ -7,10 +7,11 @@
  * Every change is one guarded batch (worker/rights/store.ts): of two owners acting at once,
  * one wins and the other gets 409 `request_changed`.
  */
-import type { RightsQueueQuery, RightsRequest, RightsRequestList, SiteConfig } from "../contract";
+import { RightsComplete, RightsDeny, RightsExtend, type RightsQueueQuery, RightsRequestId, type RightsRequest, type RightsRequestList, RightsStart, type SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { mailerFor } from "../email/mailer";
 import { ApiError } from "../lib/errors";
+import { parseJsonBody } from "../lib/json-body";
 import { localDate } from "./deadlines";
 import { canMail, noticeMessage } from "./messages";
 import { type RightsRow, type Transition, TRANSITION_FROM, findRightsRequest, listRightsRequests, noteRequest, requestHistory, toRightsRequest, transitionRequest } from "./store";
@@ -19,6 +20,12 @@ import { type RightsRow, type Transition, TRANSITION_FROM, findRightsRequest, li
 export const siteToday = (site: SiteConfig, now: Date) => localDate(now, site.rights.timeZone);
 
 const notFound = () => new ApiError(404, "request_not_found", "No such request", { detail: "This site has no rights request with that id." });
+
+/** A path's request id, or 404 `request_not_found` (a malformed id is no request). */
+export function requestIdOf(id: string | undefined): string {
+  if (!RightsRequestId.safeParse(id).success) throw notFound();
+  return id!;
+}
 
 /** A queue cursor: the last row's receipt time and id. */
 const encodeCursor = (r: RightsRow) => `${r.received_at}~${r.id}`;
@@ -60,6 +67,20 @@ export type OwnerAction =
   | { kind: "extended"; reason: string }
   | { kind: "completed"; note?: string }
   | { kind: "denied"; basis: string; note?: string };
+
+/** The path's action word (`start`, `extend`, `complete`, `deny`) and its validated JSON body, as an action. */
+export async function readOwnerAction(word: string, req: Request): Promise<OwnerAction> {
+  switch (word) {
+    case "start":
+      return { kind: "in_progress", ...(await parseJsonBody(req, RightsStart)) };
+    case "extend":
+      return { kind: "extended", ...(await parseJsonBody(req, RightsExtend)) };
+    case "complete":
+      return { kind: "completed", ...(await parseJsonBody(req, RightsComplete)) };
+    default:
+      return { kind: "denied", ...(await parseJsonBody(req, RightsDeny)) };
+  }
+}
 
 /** Applies an owner's action (see the module comment); the request as it is afterwards. */
 export async function actOnRequest(env: Env, site: SiteConfig, id: string, action: OwnerAction, actor: string, now: Date): Promise<{ request: RightsRequest; webhooksQueued: number }> {

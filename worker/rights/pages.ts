@@ -24,6 +24,7 @@ import { RightsRequestCreate, RightsRequestType, type SiteConfig } from "../cont
 import type { AppEnv, Env } from "../env";
 import { escapeHtml, page } from "../email/messages";
 import { ApiError } from "../lib/errors";
+import { htmlResponse } from "../lib/html-response";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
@@ -38,17 +39,7 @@ import { findRightsLink } from "./store";
 
 type Status = 200 | 400 | 404 | 410 | 422 | 429 | 503;
 
-const html = (body: string, status: Status = 200, extra: Record<string, string> = {}) =>
-  new Response(body, {
-    status,
-    headers: {
-      "Content-Type": "text/html; charset=utf-8",
-      "Cache-Control": "no-store",
-      "Referrer-Policy": "no-referrer",
-      "Content-Security-Policy": "default-src 'none'; style-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'",
-      ...extra,
-    },
-  });
+const html = (body: string, status: Status = 200, extra: Record<string, string> = {}) => htmlResponse(body, status, extra);
 
 async function siteOrNull(env: Env, siteId: string): Promise<SiteConfig | null> {
   try {
@@ -233,7 +224,9 @@ export const rightsPages = new Hono<AppEnv>()
     if (found.link.used_at || Date.parse(found.link.expires_at) <= Date.now()) return html(page(locale, s.goneTitle, p(s.goneBody)), 410);
     const [title, intro, button] =
       purpose === "verify" ? [s.verifyTitle, s.verifyIntro(s.types[found.request.type].name), s.verifyButton] : [s.newAddressTitle, s.newAddressIntro, s.newAddressButton];
-    return html(page(locale, title, `${p(intro)}<form method="post"><button type="submit">${escapeHtml(button)}</button></form>`));
+    // A correction names the address the subscriptions would move to, so nobody confirms a move they did not ask for.
+    const newEmail = purpose === "verify" && found.request.details ? (JSON.parse(found.request.details) as { newEmail?: string }).newEmail : undefined;
+    return html(page(locale, title, `${p(intro)}${newEmail ? p(s.movesTo(newEmail)) : ""}<form method="post"><button type="submit">${escapeHtml(button)}</button></form>`));
   })
   .post("/r/:siteId/:kind{verify|new-address}/:token", async (c) => {
     const site = await siteOrNull(c.env, c.req.param("siteId"));

@@ -59,6 +59,7 @@ export const de: RightsStrings = {
   newAddressSent: "Wir haben einen Link an Ihre neue Adresse gesendet. Sobald Sie darauf klicken, werden Ihre Abonnements dorthin übertragen.",
   newAddressTitle: "Bestätigen Sie Ihre neue Adresse",
   newAddressIntro: "Bestätigen Sie, dass Ihre Abonnements auf diese Adresse übertragen werden sollen.",
+  movesTo: (email) => `Ihre Abonnements würden dann auf ${email} übertragen.`,
   newAddressButton: "Ja, diese Adresse verwenden",
   newAddressDone: "Erledigt: Ihre Abonnements verwenden jetzt diese Adresse, und die alte ist abgemeldet.",
   ownerNext: "Das Team der Website kümmert sich um den Rest und antwortet Ihnen per E-Mail.",

@@ -59,6 +59,7 @@ export const en: RightsStrings = {
   newAddressSent: "We sent a link to your new address. Your subscriptions move to it when you click it.",
   newAddressTitle: "Confirm your new address",
   newAddressIntro: "Confirm that your subscriptions should move to this address.",
+  movesTo: (email) => `Your subscriptions would then move to ${email}.`,
   newAddressButton: "Yes, use this address",
   newAddressDone: "Done: your subscriptions now use this address, and the old one is unsubscribed.",
   ownerNext: "The site's team will handle the rest and answer you by email.",

@@ -59,6 +59,7 @@ export const es: RightsStrings = {
   newAddressSent: "Hemos enviado un enlace a tu nueva dirección. Tus suscripciones pasarán a ella cuando hagas clic en él.",
   newAddressTitle: "Confirma tu nueva dirección",
   newAddressIntro: "Confirma que tus suscripciones deben pasar a esta dirección.",
+  movesTo: (email) => `Tus suscripciones pasarían entonces a ${email}.`,
   newAddressButton: "Sí, usar esta dirección",
   newAddressDone: "Listo: tus suscripciones usan ahora esta dirección y la anterior se ha dado de baja.",
   ownerNext: "El equipo del sitio se encargará del resto y te responderá por correo.",

@@ -59,6 +59,7 @@ export const fr: RightsStrings = {
   newAddressSent: "Nous avons envoyé un lien à votre nouvelle adresse. Vos abonnements y seront transférés lorsque vous cliquerez dessus.",
   newAddressTitle: "Confirmez votre nouvelle adresse",
   newAddressIntro: "Confirmez que vos abonnements doivent être transférés vers cette adresse.",
+  movesTo: (email) => `Vos abonnements seraient ensuite transférés vers ${email}.`,
   newAddressButton: "Oui, utiliser cette adresse",
   newAddressDone: "C’est fait\u00a0: vos abonnements utilisent désormais cette adresse, et l’ancienne est désabonnée.",
   ownerNext: "L’équipe du site se charge du reste et vous répondra par e-mail.",

@@ -70,6 +70,8 @@ export interface RightsStrings {
   newAddressSent: string;
   newAddressTitle: string;
   newAddressIntro: string;
+  /** On a correction's verification page: where the subscriptions would move. */
+  movesTo: (email: string) => string;
   newAddressButton: string;
   newAddressDone: string;
   ownerNext: string;
