@@ -11,9 +11,9 @@ import { app } from "../../worker/app";
 import type { Env } from "../../worker/env";
 import { MAX_MESSAGES_PER_ADDRESS_PER_DAY } from "../../worker/rights/store";
 import { newAddress, outboxRows, workerEnv } from "./email-helpers";
-import { ORIGIN, call, expectProblem, freshSite, randomIp } from "./helpers";
+import { ORIGIN, auth, call, expectProblem, flippedByte, freshSite, getMe, ledgerRows, newVisitor, randomIp } from "./helpers";
 import { fileRights, historyKinds, mailTo, postForm, postRights, rightsEvents, rightsRow, rightsRows, rightsSite } from "./rights-helpers";
-import { receiver, settled, useFakeReceiver } from "./webhook-helpers";
+import { receiver, settled, storedEvents, useFakeReceiver } from "./webhook-helpers";
 
 useFakeReceiver();
 
@@ -146,6 +146,30 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect(await historyKinds(receipt.id)).toEqual(["received", "owner_notified"]);
     const [event] = await rightsEvents(site.id);
     expect(event!.data.email).toBe(email.toLowerCase());
+  });
+
+  it("an opt-out with the browser's visitor token records a decision in the proof ledger too, like any opt-out (R9.4)", async () => {
+    const { site } = await rightsSite();
+    const visitor = await newVisitor(site, { action: "accept_all", choices: {} });
+    expect(visitor.receipt.categories).toEqual({ necessary: true, usage: true });
+    const res = await postRights(site.id, { type: "opt_out" }, auth(visitor.token!));
+    expect(res.status).toBe(201);
+    const receipt = (await res.json()) as { id: string; status: string; decisionReceiptId: string };
+    expect(receipt.status).toBe("completed");
+    const rows = (await ledgerRows(site.id)).filter((r) => r.visitor_id === visitor.receipt.visitorId);
+    expect(rows).toHaveLength(2);
+    expect(rows[1]).toMatchObject({ receipt_id: receipt.decisionReceiptId, action: "custom", surface: "api", widget_version: "rights-request", categories: '{"necessary":true,"usage":false}' });
+    const me = (await (await getMe(site.id, visitor.token!)).json()) as { categories: Record<string, boolean> };
+    expect(me.categories).toEqual({ necessary: true, usage: false });
+    expect(await historyKinds(receipt.id)).toEqual(["received", "completed", "decision_recorded"]);
+    expect((await storedEvents(site.id)).map((e) => e.type)).toEqual(expect.arrayContaining(["consent.updated", "rights.request.received", "rights.request.completed"]));
+    // A forged token is refused before anything is written.
+    const before = (await rightsRows(site.id)).length;
+    const parts = visitor.token!.split(".");
+    const forged = [...parts.slice(0, -1), flippedByte(parts.at(-1)!)].join(".");
+    await expectProblem(await postRights(site.id, { type: "opt_out" }, auth(forged)), 401, "token_invalid");
+    expect(await rightsRows(site.id)).toHaveLength(before);
+    await settled(site.id);
   });
 
   it("an access request is 202 with check_email and a due date by both laws (the earlier wins)", async () => {

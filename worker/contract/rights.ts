@@ -104,6 +104,8 @@ export interface RightsRequestReceipt {
   dueBy: string;
   /** What happens next, in words. */
   next: "check_email" | "done" | "answer_emailed" | "owner";
+  /** An opt-out sent with the browser's visitor token: the receipt of the decision recorded for it (R9.4). */
+  decisionReceiptId?: string;
 }
 
 /** One step in a request's history. */
