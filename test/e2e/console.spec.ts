@@ -9,7 +9,7 @@ import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { expect, test } from "./fixtures";
-import { syncedRecord } from "./helpers";
+import { outbox, syncedRecord } from "./helpers";
 
 const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 let counter = 0;
@@ -345,7 +345,7 @@ test.describe("the console", () => {
     await expectNoAxeViolations(page, "email lists");
   });
 
-  test("privacy requests: a compliance member opens one, starts it and completes it with a note; a viewer has no such page", async ({ page, assent }) => {
+  test("privacy requests: a compliance member starts and completes one, extends and denies another; a viewer has no such page", async ({ page, assent }) => {
     const officer = freshEmail("compliance");
     const viewer = freshEmail("viewer");
     await assent.worker.grantConsole("demo", officer, "compliance");
@@ -374,6 +374,31 @@ test.describe("the console", () => {
     await expect(page.getByRole("status").first()).toHaveText(/is completed\.$/);
     await expect(page.getByText("This request is closed.")).toBeVisible();
     await expectNoAxeViolations(page, "a closed privacy request");
+
+    // An access request, verified from the mailbox: extended with the reason the requester is
+    // sent, then denied with a stated basis.
+    const requester = freshEmail("access");
+    await fetch(new URL("/r/demo/access", assent.worker.url), {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ email: requester, locale: "en" }),
+    });
+    const verify = (await outbox(assent.worker.url)).find((m) => m.to_address === requester)!;
+    expect((await fetch(/https?:\/\/\S+\/r\/demo\/verify\/\S+/.exec(verify.text_body)![0], { method: "POST" })).status).toBe(200);
+    await page.getByRole("button", { name: "Filter" }).click();
+    await table.getByRole("button", { name: /^Open Access \(right to know\) rr_/ }).first().click();
+    await expect(page.getByRole("heading", { level: 2, name: /^Access \(right to know\) rr_/ })).toBeFocused();
+    await page.getByLabel("Why more time is needed (sent to the requester)").fill("Your records are spread over three systems");
+    await page.getByRole("button", { name: "Extend" }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/, due \d{4}-\d{2}-\d{2}\.$/);
+    const notice = (await outbox(assent.worker.url)).find((m) => m.to_address === requester && m.subject.includes("needs more time"));
+    expect(notice?.text_body).toContain("Your records are spread over three systems");
+    await expect(page.getByRole("button", { name: "Extend" })).toHaveCount(0);
+    await page.getByLabel("Basis for the denial (sent to the requester)").fill("We hold nothing else under this address");
+    await page.getByRole("button", { name: "Deny" }).click();
+    await expect(page.getByRole("status").first()).toHaveText(/is denied\.$/);
+    expect((await outbox(assent.worker.url)).find((m) => m.to_address === requester && m.text_body.includes("We hold nothing else under this address"))).toBeDefined();
+    await expectNoAxeViolations(page, "a denied privacy request");
 
     await page.context().clearCookies();
     await signIn(page, await assent.worker.consoleLink(viewer));

@@ -3,7 +3,7 @@
  * to the rights page and its California section; the page's forms work with a keyboard and a
  * screen reader's view of them (axe, zero violations, in every state: the index, a form, its
  * errors, the result, the verification page); an access request goes from the form to the
- * mailbox to the download.
+ * mailbox to the download; a deletion request takes an address off its lists.
  */
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
@@ -65,6 +65,37 @@ test("an access request, by keyboard: errors on the form, the mailbox, the verif
   await page.getByRole("link", { name: "Download my data (JSON)" }).click();
   const file = await download;
   expect(file.suggestedFilename()).toBe("demo-my-data.json");
+});
+
+test("a deletion request removes the subscriptions: the address's email page shows it on no list", async ({ page, assent }) => {
+  const email = `erase-${Date.now()}@example.com`;
+  // Subscribed to the blog, confirmed from the mailbox.
+  const signup = await fetch(new URL("/v1/sites/demo/subscriptions", assent.worker.url), {
+    method: "POST",
+    headers: { Origin: assent.worker.url.origin, "Content-Type": "application/json" },
+    body: JSON.stringify({ email, lists: ["blog"], textVersion: "2026-11-01", locale: "en" }),
+  });
+  expect(signup.status).toBe(202);
+  const confirmation = (await outbox(assent.worker.url)).find((m) => m.to_address === email)!;
+  const confirm = /https?:\/\/\S+\/e\/demo\/confirm\/\S+/.exec(confirmation.text_body)![0];
+  expect((await fetch(confirm, { method: "POST" })).status).toBe(200);
+  const unsubscribePage = /https?:\/\/\S+\/u\/\S+/.exec(confirmation.text_body)![0];
+  await page.goto(unsubscribePage);
+  await expect(page.getByText("Blog updates — subscribed")).toBeVisible();
+
+  await page.goto(new URL("/r/demo?lang=en", assent.worker.url).href);
+  await page.getByRole("link", { name: "Delete your data" }).click();
+  await page.getByRole("textbox", { name: "Your email address" }).fill(email);
+  await page.getByRole("button", { name: "Send request" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Check your inbox" })).toBeVisible();
+  const message = (await outbox(assent.worker.url)).find((m) => m.to_address === email && m.subject.startsWith("Confirm your privacy request"))!;
+  await page.goto(/https?:\/\/\S+\/r\/demo\/verify\/\S+/.exec(message.text_body)![0]);
+  await page.getByRole("button", { name: "Yes, this is my request" }).click();
+  await expect(page.getByText("Your subscriptions and the records linked to your address are deleted.")).toBeVisible();
+  await expectNoAxeViolations(page);
+
+  await page.goto(unsubscribePage);
+  await expect(page.getByText("Blog updates — not subscribed")).toBeVisible();
 });
 
 test("the minors' form shows the notice and asks for residence, not age; an opt-out needs nothing", async ({ page, assent }) => {
