@@ -52,6 +52,16 @@ const KINDS: Record<string, string> = {
   requester_notice_failed: "the email to the requester failed",
 };
 
+/** The form's fields a request keeps while open, in words. */
+const DETAILS: Record<string, string> = {
+  correction: "What is wrong",
+  newEmail: "New address",
+  contentLocation: "Where the content is",
+  californiaResident: "States California residence",
+  parentOrGuardian: "States being the parent or guardian",
+  details: "Details",
+};
+
 interface Filters {
   type: string;
   status: string;
@@ -169,7 +179,7 @@ export class ConsoleSiteRights extends LitElement {
   private renderActions(r: RightsRequest) {
     const working = r.status === "open" || r.status === "in_progress";
     const form = (action: "start" | "extend" | "complete" | "deny", label: string, fields: unknown) =>
-      html`<form class="action" @submit=${(e: SubmitEvent) => void this.act(e, action)}>${fields}<button type="submit" ?disabled=${this.busy}>${label}</button></form>`;
+      html`<form class="action" @submit=${(e: SubmitEvent) => void this.act(e, action)}>${fields}<button type="submit" class=${action === "deny" ? "danger" : ""} ?disabled=${this.busy}>${label}</button></form>`;
     const area = (id: string, name: string, label: string, required: boolean) =>
       html`<div class="field"><label for=${id}>${label}${required ? "" : " (optional)"}</label><textarea id=${id} name=${name} rows="2" maxlength="2000" ?required=${required}></textarea></div>`;
     if (!working && r.status !== "awaiting_verification") return html`<p class="muted">This request is closed.</p>`;
@@ -185,18 +195,18 @@ export class ConsoleSiteRights extends LitElement {
       <h2 id="request-title" tabindex="-1">${TYPES[r.type]} <code>${r.id}</code></h2>
       <dl>
         <dt>Status</dt><dd>${STATUSES[r.status]}${r.outcome ? html` (${r.outcome.replaceAll("_", " ")})` : nothing}</dd>
-        <dt>Received</dt><dd><time datetime=${r.receivedAt}>${r.receivedAt.replace("T", " ").slice(0, 16)}</time> via ${r.channel === "web_form" ? "the rights page" : "the API"}</dd>
+        <dt>Received</dt><dd><time datetime=${r.receivedAt}>${r.receivedAt.replace("T", " ").slice(0, 16)} UTC</time> via ${r.channel === "web_form" ? "the rights page" : "the API"}</dd>
         <dt>Verification</dt><dd>${r.verification === "none" ? "not needed" : r.verifiedAt ? `email, verified ${r.verifiedAt.slice(0, 10)}` : "email, not yet verified"}</dd>
         <dt>Requester</dt><dd>${r.email ?? html`<span class="muted">cleared (closed, or none given)</span>`}</dd>
         ${r.acknowledgeBy ? html`<dt>Acknowledge by</dt><dd>${r.acknowledgeBy} <span class="muted">(the verification message acknowledged it)</span></dd>` : nothing}
         <dt>Due</dt><dd>${due(r)}${r.extendedTo ? html` <span class="muted">(extended from ${r.dueBy}: ${r.extensionReason})</span>` : nothing}</dd>
         ${r.denialBasis ? html`<dt>Denial basis</dt><dd>${r.denialBasis}</dd>` : nothing}
         ${r.respondedAt ? html`<dt>Responded</dt><dd>${r.respondedAt.slice(0, 10)}</dd>` : nothing}
-        ${Object.entries(r.details ?? {}).map(([k, v]) => html`<dt>${k}</dt><dd>${String(v)}</dd>`)}
+        ${Object.entries(r.details ?? {}).map(([k, v]) => html`<dt>${DETAILS[k] ?? k}</dt><dd>${v === true ? "yes" : String(v)}</dd>`)}
       </dl>
       <h3>History</h3>
       <ol>${(r.events ?? []).map(
-        (e) => html`<li><time datetime=${e.at}>${e.at.replace("T", " ").slice(0, 16)}</time> — ${KINDS[e.kind] ?? e.kind} <span class="muted">by ${e.actor}</span>${e.note ? html`: ${e.note}` : nothing}</li>`,
+        (e) => html`<li><time datetime=${e.at}>${e.at.replace("T", " ").slice(0, 16)} UTC</time> — ${KINDS[e.kind] ?? e.kind} <span class="muted">by ${e.actor}</span>${e.note ? html`: ${e.note}` : nothing}</li>`,
       )}</ol>
       ${this.renderActions(r)}
     </section>`;

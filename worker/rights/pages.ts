@@ -88,14 +88,19 @@ function formPage(site: SiteConfig, type: RightsRequestType, locale: string, val
     const ids = [hint ? `${name}-hint` : "", errors[name] ? `${name}-error` : ""].filter(Boolean).join(" ");
     return `${ids ? ` aria-describedby="${ids}"` : ""}${errors[name] ? ' aria-invalid="true"' : ""}`;
   };
+  // Each field's label, for the error summary ("Your email address: Enter an email address…").
+  const labels: Record<string, string> = {};
   const err = (name: string) => (errors[name] ? `<span class="error" id="${name}-error">${escapeHtml(errors[name]!)}</span>` : "");
   const email = (name: string, label: string, hint: string | null, required: boolean) =>
+    (labels[name] = label) &&
     `<label for="${name}">${escapeHtml(label)}${required ? "" : ` (${escapeHtml(s.optional)})`}</label>${hint ? `<span class="hint" id="${name}-hint">${escapeHtml(hint)}</span>` : ""}${err(name)}
 <input type="email" id="${name}" name="${name}" autocomplete="email" maxlength="254" value="${v(name)}"${required ? " required" : ""}${described(name, hint !== null)}>`;
   const area = (name: string, label: string, required: boolean) =>
+    (labels[name] = label) &&
     `<label for="${name}">${escapeHtml(label)}${required ? "" : ` (${escapeHtml(s.optional)})`}</label>${err(name)}
 <textarea id="${name}" name="${name}" rows="4" maxlength="2000"${required ? " required" : ""}${described(name, false)}>${v(name)}</textarea>`;
   const check = (name: string, label: string) =>
+    (labels[name] = label) &&
     `${err(name)}<label class="check" for="${name}"><input type="checkbox" id="${name}" name="${name}" value="yes" required${values[name] ? " checked" : ""}${described(name, false)}> ${escapeHtml(label)}</label>`;
   let fields: string;
   switch (type) {
@@ -119,7 +124,7 @@ function formPage(site: SiteConfig, type: RightsRequestType, locale: string, val
   }
   const names = Object.keys(errors);
   const summary = names.length
-    ? `<div class="summary" role="alert"><h2>${escapeHtml(s.fixErrors)}</h2><ul>${names.map((n) => `<li><a href="#${n}">${escapeHtml(errors[n]!)}</a></li>`).join("")}</ul></div>`
+    ? `<div class="summary" role="alert"><h2>${escapeHtml(s.fixErrors)}</h2><ul>${names.map((n) => `<li><a href="#${n}">${escapeHtml(labels[n] ? `${labels[n].replace(/[.:。]$/u, "")}: ${errors[n]!}` : errors[n]!)}</a></li>`).join("")}</ul></div>`
     : "";
   return page(
     locale,
