@@ -32,6 +32,7 @@ const ACTIONS: Record<string, string> = {
   "rights.extended": "extended a privacy request",
   "rights.completed": "completed a privacy request",
   "rights.denied": "denied a privacy request",
+  "rights.export": "downloaded the privacy-request log",
 };
 
 const short = (fp: string | null) => (fp ? html`<code title=${fp}>${fp.slice(0, 12)}</code>` : html`<span class="muted">none</span>`);

@@ -3,7 +3,8 @@
  * compliance members: the queue, filtered by type, status and due date, with the days left on
  * each; one request opened with what it asks, its deadlines and its history; and what the
  * member does with it — start, extend (the requester is told why and until when), complete
- * with a note, or deny with a stated basis (the requester is told it).
+ * with a note, or deny with a stated basis (the requester is told it); and the whole request
+ * log as CSV.
  *
  * Properties: `site` ({ id, name, role }).
  */
@@ -215,7 +216,8 @@ export class ConsoleSiteRights extends LitElement {
   override render() {
     const f = this.filters;
     return html`<h1 tabindex="-1">Privacy requests of ${this.site.name ?? this.site.id}</h1>
-      <p class="muted">Requests people made on the site's rights page or through its form. Due dates are the law's, in the site's time zone.</p>
+      <p class="muted">Requests people made on the site's rights page or through its form. Due dates are the law's, in the site's time zone.
+        <a href="/console/api/sites/${this.site.id}/rights/requests.csv" download>Download the request log (CSV)</a></p>
       <p role="status" aria-live="polite">${this.status}</p>
       <form class="row" @submit=${(e: SubmitEvent) => this.filter(e)}>
         <div class="field"><label for="f-type">Type</label>

@@ -39,6 +39,13 @@ describe("privacy requests in the console", () => {
       ["rights.in_progress", id],
       ["rights.completed", id],
     ]);
+    // The log as CSV: the request's row without its address; the download is audited.
+    const csv = await consoleCall(session, `/api/sites/${site.id}/rights/requests.csv`);
+    expect(csv.headers.get("Content-Type")).toContain("text/csv");
+    const text = await csv.text();
+    expect(text).toContain(`${id},deletion,api,email,completed,`);
+    expect(text.toLowerCase()).not.toContain(email.toLowerCase());
+    expect((await auditRows(site.id, officer)).map((a) => a.action)).toContain("rights.export");
     // The compliance role changes nothing else.
     await expectProblem(
       await consoleCall(session, `/api/sites/${site.id}/members/${encodeURIComponent(freshEmail())}`, { method: "PUT", body: JSON.stringify({ role: "viewer" }) }),
@@ -59,6 +66,7 @@ describe("privacy requests in the console", () => {
     await expectProblem(await consoleCall(v, `/api/sites/${site.id}/rights/requests`), 403, "compliance_only");
     await expectProblem(await consoleCall(v, `/api/sites/${site.id}/rights/requests/${id}`), 403, "compliance_only");
     await expectProblem(await post(v, site.id, id, "complete"), 403, "compliance_only");
+    await expectProblem(await consoleCall(v, `/api/sites/${site.id}/rights/requests.csv`), 403, "compliance_only");
     expect(await historyKinds(id)).toEqual(["received", "owner_notified"]);
     const o = await signIn(owner);
     expect((await post(o, site.id, id, "deny", { basis: "We hold no data under this address" })).status).toBe(200);

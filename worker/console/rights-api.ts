@@ -4,6 +4,7 @@
  * (worker/rights/owner.ts answers both):
  *
  * - `GET  /sites/{siteId}/rights/requests?type=&status=&due=&limit=&cursor=`: the queue.
+ * - `GET  /sites/{siteId}/rights/requests.csv`: the whole request log (R9.5), audited.
  * - `GET  /sites/{siteId}/rights/requests/{id}`: one request with its history.
  * - `POST /sites/{siteId}/rights/requests/{id}/start|extend|complete|deny`: what the member did,
  *   recorded in the request's history under their email and in the site's audit log.
@@ -12,7 +13,7 @@ import { Hono } from "hono";
 import { RightsQueueQuery } from "../contract";
 import { invalidBody } from "../lib/errors";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
-import { actOnRequest, readOwnerAction, requestIdOf, rightsQueue, rightsRequest } from "../rights/owner";
+import { actOnRequest, readOwnerAction, requestIdOf, rightsLogCsv, rightsQueue, rightsRequest } from "../rights/owner";
 import { loadSite } from "../sites/store";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { type ConsoleEnv, requireRole } from "./auth";
@@ -25,6 +26,12 @@ export const rightsApi = new Hono<ConsoleEnv>()
     if (!q.success) throw invalidBody(q.error, "invalid_query");
     const site = (await loadSite(c.env, c.req.param("siteId"))).config;
     return c.json(await rightsQueue(c.env, site, q.data, new Date()));
+  })
+  .get("/sites/:siteId/rights/requests.csv", requireRole("compliance"), async (c) => {
+    const siteId = c.req.param("siteId");
+    const user = c.get("user")!;
+    await writeAudit(c.env, { siteId, actor: user.email, action: "rights.export", target: "request log (csv)", beforeFingerprint: null, afterFingerprint: null }, new Date());
+    return rightsLogCsv(c.env, siteId);
   })
   .get("/sites/:siteId/rights/requests/:id", requireRole("compliance"), async (c) => {
     const site = (await loadSite(c.env, c.req.param("siteId"))).config;

@@ -14,7 +14,6 @@ import { Hono } from "hono";
 import { negotiateLocale } from "../consent/policy";
 import { RightsChildDeletion, RightsQueueQuery, RightsRequestCreate, type RightsRequestReceipt } from "../contract";
 import { ApiError } from "../lib/errors";
-import { csvField } from "../lib/csv";
 import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
@@ -26,8 +25,8 @@ import { queuedWebhooks } from "../webhooks/after-response";
 import { eraseChildData } from "./fulfil";
 import { fileRequest } from "./intake";
 import { type OptOutContext, recordOptOutDecision } from "./opt-out";
-import { actOnRequest, readOwnerAction, requestIdOf, rightsQueue, rightsRequest } from "./owner";
-import { findRightsRequest, listRightsRequests, noteRequest } from "./store";
+import { actOnRequest, readOwnerAction, requestIdOf, rightsLogCsv, rightsQueue, rightsRequest } from "./owner";
+import { findRightsRequest, noteRequest } from "./store";
 
 export const rightsRoutes = new Hono<SiteEnv>().post("/rights/requests", sizeGuard, async (c) => {
   const loaded = c.get("site");
@@ -66,10 +65,6 @@ export const rightsRoutes = new Hono<SiteEnv>().post("/rights/requests", sizeGua
 /** Who acted, for the request's history: the API key. */
 const apiActor = (keyId: string) => `api key ${keyId}`;
 
-/** Columns of the request log's CSV (R9.5's fields). */
-const CSV_COLUMNS = ["id", "type", "channel", "verification", "status", "received_at", "verified_at", "acknowledge_by", "due_by", "extended_to", "responded_at", "outcome", "denial_basis"] as const;
-const CSV_PAGE = 200;
-
 export const rightsAdminRoutes = new Hono<AdminEnv>()
   .get("/requests", async (c) => {
     const query = RightsQueueQuery.safeParse(c.req.query());
@@ -79,22 +74,7 @@ export const rightsAdminRoutes = new Hono<AdminEnv>()
       });
     return c.json(await rightsQueue(c.env, c.get("site").config, query.data, new Date()));
   })
-  .get("/requests.csv", async (c) => {
-    // The whole log (R9.5), newest first, page by page.
-    const site = c.get("site").config;
-    const lines = [CSV_COLUMNS.join(",")];
-    let after: { receivedAt: string; id: string } | undefined;
-    for (;;) {
-      const rows = await listRightsRequests(c.env, site.id, { status: "all", limit: CSV_PAGE, ...(after ? { after } : {}) });
-      for (const r of rows) lines.push(CSV_COLUMNS.map((k) => csvField(r[k])).join(","));
-      if (rows.length < CSV_PAGE) break;
-      const last = rows[rows.length - 1]!;
-      after = { receivedAt: last.received_at, id: last.id };
-    }
-    return new Response(`${lines.join("\r\n")}\r\n`, {
-      headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${site.id}-rights-requests.csv"`, "Cache-Control": "no-store" },
-    });
-  })
+  .get("/requests.csv", async (c) => rightsLogCsv(c.env, c.get("site").config.id))
   .get("/requests/:id", async (c) => c.json(await rightsRequest(c.env, c.get("site").config, requestIdOf(c.req.param("id")), new Date())))
   .post("/requests/:id/:action{start|extend|complete|deny}", sizeGuard, async (c) => {
     const id = requestIdOf(c.req.param("id"));

@@ -10,6 +10,7 @@
 import { RightsComplete, RightsDeny, RightsExtend, type RightsQueueQuery, RightsRequestId, type RightsRequest, type RightsRequestList, RightsStart, type SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { mailerFor } from "../email/mailer";
+import { csvField } from "../lib/csv";
 import { ApiError } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import { localDate } from "./deadlines";
@@ -59,6 +60,26 @@ export async function rightsRequest(env: Env, site: SiteConfig, id: string, now:
   const row = await findRightsRequest(env, site.id, id);
   if (!row) throw notFound();
   return { ...toRightsRequest(row, siteToday(site, now)), events: await requestHistory(env, site.id, id) };
+}
+
+/** Columns of the request log's CSV: R9.5's fields, never the address. */
+export const LOG_CSV_COLUMNS = ["id", "type", "channel", "verification", "status", "received_at", "verified_at", "acknowledge_by", "due_by", "extended_to", "responded_at", "outcome", "denial_basis"] as const;
+const CSV_PAGE = 200;
+
+/** The whole request log of a site as a CSV download (R9.5), newest first, read page by page. */
+export async function rightsLogCsv(env: Env, siteId: string): Promise<Response> {
+  const lines: string[] = [LOG_CSV_COLUMNS.join(",")];
+  let after: { receivedAt: string; id: string } | undefined;
+  for (;;) {
+    const rows = await listRightsRequests(env, siteId, { status: "all", limit: CSV_PAGE, ...(after ? { after } : {}) });
+    for (const r of rows) lines.push(LOG_CSV_COLUMNS.map((k) => csvField(r[k])).join(","));
+    if (rows.length < CSV_PAGE) break;
+    const last = rows[rows.length - 1]!;
+    after = { receivedAt: last.received_at, id: last.id };
+  }
+  return new Response(`${lines.join("\r\n")}\r\n`, {
+    headers: { "Content-Type": "text/csv; charset=utf-8", "Content-Disposition": `attachment; filename="${siteId}-rights-requests.csv"`, "Cache-Control": "no-store" },
+  });
 }
 
 /** What the owner does. */
