@@ -57,6 +57,10 @@ describe("the rights page", () => {
     expect(html).toContain(`/r/${site.id}/child_data_deletion`);
     expect(html).not.toContain(`/r/${site.id}/access`);
     expect((await call(`/r/${site.id}/access`)).status).toBe(404);
+    // The parent's form asks for the parent's own address: the site collected none of the child's.
+    const form = await (await call(`/r/${site.id}/child_data_deletion`)).text();
+    expect(form).toContain(">Your email address</label>");
+    expect(form).not.toContain("your child used");
     await expectProblem(await postRights(site.id, { type: "access", email: newAddress() }), 422, "request_type_unavailable");
     expect(await rightsRows(site.id)).toEqual([]);
   });

@@ -117,7 +117,8 @@ function formPage(site: SiteConfig, type: RightsRequestType, locale: string, val
       fields = `${email("email", s.emailLabel, s.emailHelpVerify(days), true)}${area("contentLocation", s.contentLocationLabel, true)}${check("californiaResident", s.californiaResidentLabel)}`;
       break;
     case "child_data_deletion":
-      fields = `${email("email", s.childEmailLabel, s.emailHelpVerify(days), true)}${check("parentOrGuardian", s.parentOrGuardianLabel)}${area("details", s.detailsLabel, false)}`;
+      // A site directed to children collected no child's address: the parent gives their own (R9.9).
+      fields = `${email("email", site.childDirected ? s.emailLabel : s.childEmailLabel, s.emailHelpVerify(days), true)}${check("parentOrGuardian", s.parentOrGuardianLabel)}${area("details", s.detailsLabel, false)}`;
       break;
     default:
       fields = email("email", s.emailLabel, s.emailHelpVerify(days), true);
