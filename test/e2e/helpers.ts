@@ -11,14 +11,22 @@ export function localRecord(page: Page, siteId = "demo"): Promise<LocalRecord | 
   }, `assent:v1:${siteId}`);
 }
 
-/** Waits until the Worker confirmed the latest decision (the record has a receipt, nothing pending). */
-export async function syncedRecord(page: Page, siteId = "demo"): Promise<LocalRecord> {
-  await page.waitForFunction((key) => {
-    const raw = localStorage.getItem(key);
-    if (!raw) return false;
-    const r = JSON.parse(raw) as LocalRecord;
-    return Boolean(r.receiptId && !r.pending);
-  }, `assent:v1:${siteId}`);
+/**
+ * Waits until the Worker confirmed the latest decision (the record has a receipt, nothing
+ * pending). With `after`, the receipt must be another than that one: right after a click, the
+ * record can still be the previous decision's, synced, before the click's handler (a lazily
+ * loaded module) has written the new one.
+ */
+export async function syncedRecord(page: Page, siteId = "demo", after?: string): Promise<LocalRecord> {
+  await page.waitForFunction(
+    ([key, previous]) => {
+      const raw = localStorage.getItem(key!);
+      if (!raw) return false;
+      const r = JSON.parse(raw) as LocalRecord;
+      return Boolean(r.receiptId && !r.pending && r.receiptId !== previous);
+    },
+    [`assent:v1:${siteId}`, after ?? null] as const,
+  );
   return (await localRecord(page, siteId))!;
 }
 

@@ -14,7 +14,7 @@ test("a material change (a new vendor) asks again; a wording change does not", a
   await page.clock.install({ time: start });
   await page.goto(assent.worker.url.href);
   await bannerAccept(page).click();
-  await syncedRecord(page);
+  const first = await syncedRecord(page);
   try {
     await changeAndCheck();
   } finally {
@@ -41,7 +41,7 @@ test("a material change (a new vendor) asks again; a wording change does not", a
   await page.reload();
   await expect(bannerAccept(page)).toBeVisible();
   await bannerAccept(page).click();
-  const record = await syncedRecord(page);
+  const record = await syncedRecord(page, "demo", first.receiptId);
   const receipts = await serverReceipts(assent.worker.url, record.token!);
   expect(receipts).toHaveLength(2);
   expect(receipts[1]!.policyFingerprint).not.toBe(receipts[0]!.policyFingerprint);
