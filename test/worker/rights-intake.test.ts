@@ -147,6 +147,9 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect(notice!.subject).toBe(`[${site.config.name}] New privacy request`);
     expect(notice!.text_body).toContain(receipt.id);
     expect(notice!.text_body).toContain(`/console/#/sites/${site.id}/rights`);
+    // Signed as what it is: a notice to the privacy contact, not a message to a requester.
+    expect(notice!.text_body).toContain("Sent by Assent to the privacy contact");
+    expect(notice!.text_body).not.toContain("privacy request made with this address");
     expect(await historyKinds(receipt.id)).toEqual(["received", "owner_notified"]);
     const [event] = await rightsEvents(site.id);
     expect(event!.data.email).toBe(email.toLowerCase());

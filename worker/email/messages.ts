@@ -203,14 +203,21 @@ export function confirmationMessage(
 <p>— ${escapeHtml(email.fromName)}<br>${escapeHtml(email.postalAddress)}</p>
 </body></html>`;
   return {
-    siteId: site.id,
-    from: `${email.fromName} <${email.fromAddress}>`,
-    to,
-    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
+    ...envelope(site, email, to),
     subject: s.confirmSubject(site.name),
     text: lines.join("\n"),
     html,
     headers: { "Auto-Submitted": "auto-generated", ...listHeaders(site, list, unsubscribe.url, unsubscribe.listIdDomain) },
+  };
+}
+
+/** Who sends a site's transactional message, to whom, and on which stream (every message but a list's own). */
+export function envelope(site: SiteConfig, email: EmailSettings, to: string): Pick<EmailMessage, "siteId" | "from" | "to" | "replyTo" | "stream"> {
+  return {
+    siteId: site.id,
+    from: `${email.fromName} <${email.fromAddress}>`,
+    to,
+    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
     stream: "transactional",
   };
 }

@@ -9,7 +9,7 @@ import { type Lang, langOf } from "../../shared/languages";
 import { localeDirection } from "../consent/policy";
 import type { RightsRequestType, SiteConfig } from "../contract";
 import type { EmailMessage } from "../email/mailer";
-import { escapeHtml } from "../email/messages";
+import { envelope, escapeHtml } from "../email/messages";
 import { ar } from "./i18n/ar";
 import { de } from "./i18n/de";
 import { en } from "./i18n/en";
@@ -41,26 +41,26 @@ export function canMail(site: SiteConfig): site is SiteConfig & { email: NonNull
   return site.email !== undefined;
 }
 
-/** A plain message (text and HTML from the same paragraphs; links on their own line). */
-function message(site: SiteConfig & { email: NonNullable<SiteConfig["email"]> }, to: string, locale: string, subject: string, paragraphs: (string | { link: string; label: string })[]): EmailMessage {
-  const s = rightsStrings(locale);
+/**
+ * A plain message (text and HTML from the same paragraphs; links on their own line), ending
+ * with why it was sent (the requester's language's sign-off unless `signOff` says otherwise),
+ * the sender and its postal address.
+ */
+function message(
+  site: SiteConfig & { email: NonNullable<SiteConfig["email"]> },
+  to: string,
+  locale: string,
+  subject: string,
+  paragraphs: (string | { link: string; label: string })[],
+  signOff = rightsStrings(locale).signOff,
+): EmailMessage {
   const email = site.email;
-  const text = [...paragraphs.map((p) => (typeof p === "string" ? p : `${p.label}: ${p.link}`)), "—", s.signOff, email.fromName, email.postalAddress].join("\n\n");
+  const text = [...paragraphs.map((p) => (typeof p === "string" ? p : `${p.label}: ${p.link}`)), "—", signOff, email.fromName, email.postalAddress].join("\n\n");
   const html = `<!doctype html><html lang="${escapeHtml(locale)}" dir="${localeDirection(locale)}"><body>
 ${paragraphs.map((p) => (typeof p === "string" ? `<p>${escapeHtml(p)}</p>` : `<p><a href="${escapeHtml(p.link)}">${escapeHtml(p.label)}</a></p>`)).join("\n")}
-<p>— ${escapeHtml(s.signOff)}<br>${escapeHtml(email.fromName)}<br>${escapeHtml(email.postalAddress)}</p>
+<p>— ${escapeHtml(signOff)}<br>${escapeHtml(email.fromName)}<br>${escapeHtml(email.postalAddress)}</p>
 </body></html>`;
-  return {
-    siteId: site.id,
-    from: `${email.fromName} <${email.fromAddress}>`,
-    to,
-    ...(email.replyTo ? { replyTo: email.replyTo } : {}),
-    subject,
-    text,
-    html,
-    headers: { "Auto-Submitted": "auto-generated" },
-    stream: "transactional",
-  };
+  return { ...envelope(site, email, to), subject, text, html, headers: { "Auto-Submitted": "auto-generated" } };
 }
 
 type MailingSite = SiteConfig & { email: NonNullable<SiteConfig["email"]> };
@@ -126,5 +126,12 @@ export function ownerAddress(site: SiteConfig): string | null {
 
 /** A message to the site owner's privacy contact (English: the console and the docs are). */
 export function ownerMessage(site: MailingSite, to: string, subject: string, lines: string[], consoleUrl: string): EmailMessage {
-  return message(site, to, "en", `[${site.name}] ${subject}`, [...lines, { link: consoleUrl, label: "Open the request in the console" }]);
+  return message(
+    site,
+    to,
+    "en",
+    `[${site.name}] ${subject}`,
+    [...lines, { link: consoleUrl, label: "Open the request in the console" }],
+    `Sent by Assent to the privacy contact of ${site.name} (rights.contactEmail in the site's configuration).`,
+  );
 }
