@@ -49,9 +49,25 @@ export async function runConsoleBench(_settings?: BenchSettings): Promise<BenchS
     const demo = (await import("../../examples/sites/demo.json", { with: { type: "json" } })).default as unknown as Record<string, unknown>;
     await assent.pushSite({ ...demo, id: SITE } as never);
     const db = await assent.mf.getD1Database("LEDGER");
-    // 90 days × 30 countries × 3 languages; per cell, decisions summing to 1,000,000 overall.
     const cells = DAYS * 30 * 3;
     const perCell = DECISIONS / cells;
+    await db
+      .prepare(
+        `INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at, action, surface, categories,
+           policy_version, policy_last_updated, policy_fingerprint, text_hash, widget_version, locale, regime, jurisdiction, country,
+           gpc, gpc_applied, ua_family, prev_receipt_id, expires_at, retain_until)
+         WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?2)
+         SELECT printf('rcpt_%030d', i), ?1, '00000000-0000-4000-8000-000000000000', 'key-' || i, 'h', strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i * 30) || ' seconds'),
+           'accept_all', 'banner', '{"necessary":true,"usage":true}', '1', '2026-01-01', 'fp1-x', 'th1-x', 'bench', 'en', 'opt-in', 'DE', 'DE',
+           0, 0, 'Chrome', NULL, '2027-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'
+         FROM k`,
+      )
+      .bind(SITE, EXPORT_ROWS)
+      .run();
+    // The ledger's trigger counted those rows into the daily counters (migration 0012): start the
+    // counters afresh, so the 90 days hold exactly the decisions seeded below.
+    await db.prepare(`DELETE FROM stats_daily WHERE site_id = ?1`).bind(SITE).run();
+    // 90 days × 30 countries × 3 languages; per cell, decisions summing to 1,000,000 overall.
     await db
       .prepare(
         `INSERT INTO stats_daily (site_id, day, regime, country, locale, metric, n)
@@ -65,19 +81,6 @@ export async function runConsoleBench(_settings?: BenchSettings): Promise<BenchS
          FROM d, c, l, m`,
       )
       .bind(SITE, DAYS, perCell)
-      .run();
-    await db
-      .prepare(
-        `INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at, action, surface, categories,
-           policy_version, policy_last_updated, policy_fingerprint, text_hash, widget_version, locale, regime, jurisdiction, country,
-           gpc, gpc_applied, ua_family, prev_receipt_id, expires_at, retain_until)
-         WITH RECURSIVE k(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM k WHERE i < ?2)
-         SELECT printf('rcpt_%030d', i), ?1, '00000000-0000-4000-8000-000000000000', 'key-' || i, 'h', strftime('%Y-%m-%dT%H:%M:%fZ', '2026-01-01', '+' || (i * 30) || ' seconds'),
-           'accept_all', 'banner', '{"necessary":true,"usage":true}', '1', '2026-01-01', 'fp1-x', 'th1-x', 'bench', 'en', 'opt-in', 'DE', 'DE',
-           0, 0, 'Chrome', NULL, '2027-01-01T00:00:00.000Z', '2030-01-01T00:00:00.000Z'
-         FROM k`,
-      )
-      .bind(SITE, EXPORT_ROWS)
       .run();
     const cookie = await session(assent);
     const headers = { Cookie: cookie };
