@@ -11,7 +11,8 @@ import { app } from "../../worker/app";
 import type { Env } from "../../worker/env";
 import { MAX_MESSAGES_PER_ADDRESS_PER_DAY } from "../../worker/rights/store";
 import { newAddress, outboxRows, workerEnv } from "./email-helpers";
-import { ORIGIN, auth, call, expectProblem, flippedByte, freshSite, getMe, ledgerRows, newVisitor, randomIp } from "./helpers";
+import { SiteConfig } from "../../worker/contract";
+import { ORIGIN, auth, call, demoInput, expectProblem, flippedByte, freshSite, getMe, ledgerRows, newVisitor, randomIp } from "./helpers";
 import { fileRights, historyKinds, mailTo, postForm, postRights, rightsEvents, rightsRow, rightsRows, rightsSite } from "./rights-helpers";
 import { receiver, settled, storedEvents, useFakeReceiver } from "./webhook-helpers";
 
@@ -79,6 +80,21 @@ describe("the rights page", () => {
     expect(html).toContain('name="contentLocation"');
     expect(html).toContain('name="californiaResident"');
     expect(html.toLowerCase()).not.toMatch(/name="[^"]*(age|birth)[^"]*"/);
+  });
+});
+
+describe("the rights configuration", () => {
+  it("a site with California rights must say how it meets Shine the Light; disclosure needs each direct-marketing vendor's address", () => {
+    const missingMode = SiteConfig.safeParse({ ...demoInput(), rights: { california: true } });
+    expect(missingMode.success).toBe(false);
+    expect(missingMode.error!.issues.map((i) => i.path.join("."))).toContain("rights.shineTheLightMode");
+    const input = demoInput();
+    input.categories[1]!.vendors[0]!.directMarketing = true;
+    const missingAddress = SiteConfig.safeParse({ ...input, rights: { california: true, shineTheLightMode: "disclosure" } });
+    expect(missingAddress.success).toBe(false);
+    expect(missingAddress.error!.issues.some((i) => i.path.join(".").endsWith("postalAddress"))).toBe(true);
+    expect(SiteConfig.safeParse({ ...input, rights: { california: true, shineTheLightMode: "optout-exemption" } }).success).toBe(true);
+    expect(SiteConfig.safeParse({ ...demoInput(), rights: { timeZone: "Mars/Olympus" } }).success).toBe(false);
   });
 });
 
@@ -204,7 +220,10 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     const first = await fileRights(site.id, { type: "shine_the_light", email });
     expect(first).toMatchObject({ status: "completed", next: "answer_emailed" });
     const row = await rightsRow(first.id);
-    expect(Date.parse(`${row.due_by}T00:00:00Z`) - Date.parse(`${row.received_at.slice(0, 10)}T00:00:00Z`)).toBeLessThanOrEqual(30 * 86_400_000);
+    // Due 30 days after the day it was received, in the site's time zone (R9.7).
+    const receivedOn = new Intl.DateTimeFormat("en-CA", { timeZone: site.config.rights.timeZone, year: "numeric", month: "2-digit", day: "2-digit" }).format(new Date(row.received_at));
+    expect(Date.parse(`${row.due_by}T00:00:00Z`) - Date.parse(`${receivedOn}T00:00:00Z`)).toBe(30 * 86_400_000);
+    expect(row).toMatchObject({ acknowledge_by: null, extendable_to: null });
     expect(row).toMatchObject({ outcome: "answered", verification: "none", email: null });
     const [answer] = await mailTo(site.id, email);
     expect(answer!.text_body).toContain("1 Market St, San Francisco, CA 94105, USA");
