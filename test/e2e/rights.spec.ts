@@ -32,6 +32,14 @@ test("the preference center links to the rights page and its California section"
   await expectNoAxeViolations(page);
 });
 
+test("the demo's privacy policy sends each \"contact us\" to the rights page (R9.11)", async ({ page, assent }) => {
+  await page.goto(new URL("/privacy", assent.worker.url).href);
+  await expect(page.getByRole("link", { name: "make a Shine the Light request" })).toHaveAttribute("href", "/r/demo/shine_the_light");
+  await expect(page.getByRole("link", { name: "ask us to remove content you posted publicly" })).toHaveAttribute("href", "/r/demo/minor_content_removal");
+  await page.getByRole("link", { name: "our privacy rights page" }).click();
+  await expect(page.getByRole("heading", { level: 1, name: "Your privacy rights" })).toBeVisible();
+});
+
 test("an access request, by keyboard: errors on the form, the mailbox, the verification page, the download", async ({ page, assent }) => {
   const email = `rights-${Date.now()}@example.com`;
   await page.goto(new URL("/r/demo", assent.worker.url).href);
