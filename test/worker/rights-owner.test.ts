@@ -4,7 +4,11 @@
  * notices the requester is sent, one webhook per change, the CSV log, "delete a child's data",
  * and what a key of one site can do to another site's requests: nothing.
  */
-import { describe, expect, it } from "vitest";
+import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
+import { describe, expect, it, vi } from "vitest";
+import { app } from "../../worker/app";
+import type { Env } from "../../worker/env";
+import { OWNER_MAILS_PER_DAY } from "../../worker/rights/notify";
 import type { RightsRequest, RightsRequestList } from "../../worker/contract";
 import { emailHash } from "../../worker/email/address";
 import { confirmedSubscriber, newAddress, subscriptionRows, suppressionRows, workerEnv } from "./email-helpers";
@@ -159,6 +163,41 @@ describe("the owner's actions", () => {
     expect((await subscriptionRows(site.id)).filter((s) => s.email_hash === hash)).toEqual([]);
     expect((await suppressionRows(site.id)).filter((s) => s.email_hash === hash).map((s) => s.list_id).sort()).toEqual(["blog", "marketing-email"]);
     await expectProblem(await rightsAdmin(site.id, "/child-data-deletion", key, { method: "POST", json: { email: "nope" } }), 422, "invalid_body");
+    await settled(site.id);
+  });
+
+  it("a notice that cannot be sent does not undo the change: the request is closed and its history says the mail failed", async () => {
+    const { site, key, id } = await openAccessRequest();
+    vi.spyOn(console, "error").mockImplementation(() => {});
+    const ctx = createExecutionContext();
+    const res = await app.fetch(
+      new Request(`http://assent.test/v1/sites/${site.id}/admin/rights/requests/${id}/complete`, {
+        method: "POST",
+        headers: { Authorization: `Bearer ${key}`, "Content-Type": "application/json" },
+        body: JSON.stringify({ note: "Done" }),
+      }),
+      { ...workerEnv, MAIL_PROVIDER: "nope" } as Env,
+      ctx,
+    );
+    await waitOnExecutionContext(ctx);
+    expect(res.status).toBe(200);
+    expect((await rightsRow(id)).status).toBe("completed");
+    expect((await historyKinds(id)).at(-1)).toBe("requester_notice_failed");
+    await settled(site.id);
+  });
+
+  it(`the privacy contact gets at most ${OWNER_MAILS_PER_DAY} notices a day per site; the requests are still recorded`, async () => {
+    const { site } = await rightsSite();
+    const { id: first } = await fileRights(site.id, { type: "opt_out", email: newAddress() });
+    const now = new Date().toISOString();
+    for (let i = 1; i < OWNER_MAILS_PER_DAY; i++)
+      await sql(`INSERT INTO rights_request_events (request_id, site_id, at, kind, actor, note) VALUES (?1, ?2, ?3, 'owner_notified', 'assent', 'new')`, first, site.id, now);
+    const before = (await mailTo(site.id, "privacy@penguin.example")).length;
+    vi.spyOn(console, "warn").mockImplementation(() => {});
+    const { id } = await fileRights(site.id, { type: "opt_out", email: newAddress() });
+    expect((await rightsRow(id)).status).toBe("open");
+    expect(await historyKinds(id)).toEqual(["received"]);
+    expect((await mailTo(site.id, "privacy@penguin.example")).length).toBe(before);
     await settled(site.id);
   });
 

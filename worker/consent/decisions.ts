@@ -37,7 +37,7 @@ import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visit
 import { queuedWebhooks } from "../webhooks/after-response";
 import { decide } from "./decide";
 import { edgeDecision, uaFamily } from "./policy";
-import { recordDecision } from "./store/ledger";
+import { newReceiptId, recordDecision } from "./store/ledger";
 import { putPreferences } from "./store/prefs";
 import { revocationOf, tokenSubjects } from "./store/revocations";
 import { signToken } from "./tokens";
@@ -45,12 +45,6 @@ import { preferencesOf, settleVisitorRecord } from "./visitor-record";
 
 /** How long after a first decision its replay without a token still returns a token. */
 export const REPLAY_TOKEN_HOURS = 24;
-
-/** A receipt id: `rcpt_` and 15 random bytes (120 bits), two base-36 digits each. */
-function newReceiptId(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(15));
-  return `rcpt_${[...bytes].map((b) => b.toString(36).padStart(2, "0")).join("")}`;
-}
 
 /** The `Idempotency-Key` header: a UUID, required, checked before the token and the limit. */
 const idempotencyKeyHeader = createMiddleware<VisitorEnv>(async function idempotencyKeyHeader(c, next) {

@@ -8,7 +8,7 @@
  *   Retries 5xx and network failures with backoff; a 4xx is the message's fault and is not retried.
  */
 import type { Env } from "../env";
-import { storage } from "../lib/errors";
+import { ApiError, storage } from "../lib/errors";
 
 /** A message ready to send. */
 export interface EmailMessage {
@@ -136,4 +136,43 @@ export function mailerFor(env: Env): Mailer {
   }
   if (env.MAIL_PROVIDER === "outbox" || (env.MAIL_PROVIDER === undefined && env.DEV_MODE === "true")) return new OutboxMailer(env);
   throw new MailError(`MAIL_PROVIDER is ${env.MAIL_PROVIDER ? `"${env.MAIL_PROVIDER}", not a known provider` : "not set"}; set it to "postmark"`, 500);
+}
+
+/** 503 `email_unavailable`: a message could not be sent (or no provider is set), and nothing of the request was kept. */
+export function emailUnavailable(title = "The email could not be sent"): ApiError {
+  return new ApiError(503, "email_unavailable", title, { detail: "Nothing was recorded. Try again in a moment.", headers: { "Retry-After": "30" } });
+}
+
+/** The mailer, or 503 `email_unavailable` when none is configured: asked before anything is written. */
+export function configuredMailer(env: Env, title?: string): Mailer {
+  try {
+    return mailerFor(env);
+  } catch (err) {
+    console.error(`email is not configured: ${err instanceof Error ? err.message : String(err)}`);
+    throw emailUnavailable(title);
+  }
+}
+
+/**
+ * What a failed send becomes: an ApiError as it is, anything else 503 `email_unavailable`. The
+ * provider's error text can quote the address, so only `what` and the status are logged.
+ */
+export function sendFailure(err: unknown, what: string, title?: string): ApiError {
+  if (err instanceof ApiError) return err;
+  console.error(`${what} failed: ${err instanceof MailError ? err.message : "unexpected error"}`);
+  return emailUnavailable(title);
+}
+
+/**
+ * Sends a message whose failure must not undo what was done (a notice after a change is
+ * recorded): a missing provider or a failed send is logged, by `what` only, and answered false.
+ */
+export async function sendQuietly(env: Env, message: EmailMessage, what: string): Promise<boolean> {
+  try {
+    await mailerFor(env).send(message);
+    return true;
+  } catch (err) {
+    console.error(`${what} failed: ${err instanceof MailError ? err.message : err instanceof Error ? err.name : "unexpected error"}`);
+    return false;
+  }
 }

@@ -21,27 +21,18 @@
  */
 import { Hono } from "hono";
 import { refreshVisitorRecord } from "../consent/visitor-record";
-import type { SiteConfig } from "../contract";
 import type { AppEnv, Env } from "../env";
 import { ApiError, storage } from "../lib/errors";
 import { htmlResponse } from "../lib/html-response";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
-import { loadSite } from "../sites/store";
+import { findSite as siteOrNull } from "../sites/store";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { openUnsubscribeToken } from "./links";
 import { escapeHtml, emailStrings, listTitles, page } from "./messages";
 import { addressState, confirm, findSignupRequest, unsubscribe } from "./store";
 
 const html = (body: string, status: 200 | 400 | 404 | 410 | 429 = 200) => htmlResponse(body, status);
-
-async function siteOrNull(env: Env, siteId: string): Promise<SiteConfig | null> {
-  try {
-    return (await loadSite(env, siteId)).config;
-  } catch {
-    return null;
-  }
-}
 
 /** The same answer for a forged, unknown or foreign link: no hint which (R5.5). */
 const invalidLink = () => html(page("en", emailStrings("en").unsubInvalid, ""), 400);

@@ -28,7 +28,7 @@ import { authenticateVisitor } from "../middleware/visitor-auth";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { emailHash, normalizeEmail } from "./address";
 import { confirmUrl, newConfirmToken, unsubscribeUrl } from "./links";
-import { MailError, mailerFor } from "./mailer";
+import { configuredMailer, sendFailure } from "./mailer";
 import { confirmationMessage } from "./messages";
 import { type SignupRequest, recordSignupRequest, withdrawSignupRequest } from "./store";
 import { requireTurnstile } from "./turnstile";
@@ -51,21 +51,7 @@ export function signupSource(sourceUrl: string | undefined, origin: string): str
   return origin;
 }
 
-const emailUnavailable = () =>
-  new ApiError(503, "email_unavailable", "The confirmation email could not be sent", {
-    detail: "Nothing was recorded. Try again in a moment.",
-    headers: { "Retry-After": "30" },
-  });
-
-/** The mailer, or 503 `email_unavailable` before anything is written when none is configured. */
-function configuredMailer(env: SiteEnv["Bindings"]) {
-  try {
-    return mailerFor(env);
-  } catch (err) {
-    console.error(`email is not configured: ${err instanceof Error ? err.message : String(err)}`);
-    throw emailUnavailable();
-  }
-}
+const UNSENT = "The confirmation email could not be sent";
 
 export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", sizeGuard, async (c) => {
   const { config } = c.get("site");
@@ -96,7 +82,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
   // Read here rather than by the visitorToken middleware: a signup refused by the checks above
   // answers as it always did, whatever token it carried, and costs no token verification.
   const visitorId = (await authenticateVisitor(c.env, c.req.header("Authorization"), config.id))?.v ?? null;
-  const mailer = configuredMailer(c.env);
+  const mailer = configuredMailer(c.env, UNSENT);
 
   const address = normalizeEmail(request.email);
   const hash = await emailHash(c.env, address);
@@ -140,10 +126,7 @@ export const subscriptionRoutes = new Hono<SiteEnv>().post("/subscriptions", siz
       await mailer.send(confirmationMessage(config, email, address, list, locale, link, unsubscribe));
     } catch (err) {
       await withdrawSignupRequest(c.env, signup, recorded.eventId);
-      if (err instanceof ApiError) throw err;
-      // The provider's error text can quote the address: log its status only.
-      console.error(`confirmation email failed: ${err instanceof MailError ? err.message : "unexpected error"}`);
-      throw emailUnavailable();
+      throw sendFailure(err, "confirmation email", UNSENT);
     }
   }
   // One delivery run for all lists' events, after the response.

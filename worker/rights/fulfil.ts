@@ -20,7 +20,7 @@ import type { SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { emailHash, normalizeEmail } from "../email/address";
 import { newConfirmToken } from "../email/links";
-import { mailerFor } from "../email/mailer";
+import { sendQuietly } from "../email/mailer";
 import { addressRecords, eraseAddress, moveSubscriptions, unsubscribe } from "../email/store";
 import { sha256Hex } from "../lib/sha256";
 import { verifyDays } from "./intake";
@@ -81,10 +81,7 @@ export async function verifyRequest(env: Env, site: SiteConfig, link: RightsLink
       await addRightsLink(env, request.id, site.id, { tokenHash: await sha256Hex(token), purpose: "download", expiresAt: new Date(now.getTime() + DOWNLOAD_DAYS * DAY_MS).toISOString() }, at);
       const url = downloadUrl(origin, site.id, token);
       // The page shows the link too, so a message that fails is logged, not fatal.
-      if (site.email)
-        await mailerFor(env)
-          .send(accessMessage({ ...site, email: site.email }, email, request.locale, url, DOWNLOAD_DAYS))
-          .catch((err: unknown) => console.error(`access message for ${request.id} failed: ${err instanceof Error ? err.name : "unexpected error"}`));
+      if (site.email) await sendQuietly(env, accessMessage({ ...site, email: site.email }, email, request.locale, url, DOWNLOAD_DAYS), `access message for ${request.id}`);
       await noteRequest(env, request, "download_ready", "assent", `A download link, valid ${DOWNLOAD_DAYS} days`, at);
       queued += await maybeComplete(env, site, request.id, "download_provided", now);
       return { result: { kind: "download", url }, webhooksQueued: queued };
@@ -104,10 +101,8 @@ export async function verifyRequest(env: Env, site: SiteConfig, link: RightsLink
       const token = newConfirmToken();
       const days = verifyDays(site);
       await addRightsLink(env, request.id, site.id, { tokenHash: await sha256Hex(token), purpose: "new_address", expiresAt: new Date(now.getTime() + days * DAY_MS).toISOString() }, at);
-      await mailerFor(env)
-        .send(newAddressMessage({ ...site, email: site.email }, details.newEmail, request.locale, newAddressUrl(origin, site.id, token), days))
-        .catch((err: unknown) => console.error(`new-address message for ${request.id} failed: ${err instanceof Error ? err.name : "unexpected error"}`));
-      await noteRequest(env, request, "new_address_sent", "assent", "A confirmation link went to the new address", at);
+      const sent = await sendQuietly(env, newAddressMessage({ ...site, email: site.email }, details.newEmail, request.locale, newAddressUrl(origin, site.id, token), days), `new-address message for ${request.id}`);
+      await noteRequest(env, request, sent ? "new_address_sent" : "new_address_send_failed", "assent", sent ? "A confirmation link went to the new address" : "The message to the new address could not be sent", at);
       return { result: { kind: "new_address_sent" }, webhooksQueued: queued };
     }
     default:

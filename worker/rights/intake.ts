@@ -20,7 +20,7 @@ import type { RightsChannel, RightsRequestCreate, RightsRequestReceipt, RightsRe
 import type { Env } from "../env";
 import { emailHash, normalizeEmail } from "../email/address";
 import { newConfirmToken } from "../email/links";
-import { MailError, mailerFor } from "../email/mailer";
+import { configuredMailer, sendFailure } from "../email/mailer";
 import { ApiError } from "../lib/errors";
 import { sha256Hex } from "../lib/sha256";
 import { computeDeadlines } from "./deadlines";
@@ -70,12 +70,6 @@ export interface Filed {
 const unavailable = (type: string) =>
   new ApiError(422, "request_type_unavailable", "This site does not take this kind of request", {
     detail: `The site offers no "${type}" requests (see GET /r/{siteId} for the ones it does).`,
-  });
-
-const emailUnavailable = () =>
-  new ApiError(503, "email_unavailable", "The message could not be sent", {
-    detail: "Nothing was recorded. Try again in a moment.",
-    headers: { "Retry-After": "30" },
   });
 
 const siteLimit = () =>
@@ -136,13 +130,7 @@ export async function fileRequest(env: Env, site: SiteConfig, input: RightsReque
   }
 
   if (!canMail(site) || !address || !hash) throw unavailable(input.type);
-  let mailer;
-  try {
-    mailer = mailerFor(env);
-  } catch (err) {
-    console.error(`email is not configured: ${err instanceof Error ? err.message : String(err)}`);
-    throw emailUnavailable();
-  }
+  const mailer = configuredMailer(env);
   const mail = { siteDailyLimit: site.email.dailyConfirmationLimit };
 
   // Shine the Light: answered at once from the site config, once per calendar year (R9.7).
@@ -166,7 +154,7 @@ export async function fileRequest(env: Env, site: SiteConfig, input: RightsReque
         await mailer.send(shineTheLightMessage(site, address, locale, year - 1, repeat));
       } catch (err) {
         await withdrawRightsRequest(env, base.id, recorded.eventIds);
-        throw sendFailed(err);
+        throw sendFailure(err, "rights email");
       }
     }
     return { receipt: receipt(r.status, "answer_emailed"), webhooksQueued: recorded.webhooksQueued };
@@ -190,15 +178,8 @@ export async function fileRequest(env: Env, site: SiteConfig, input: RightsReque
       await mailer.send(verifyMessage(site, address, locale, input.type, deadlines.receivedOn, deadlines.dueBy, verifyUrl(ctx.origin, site.id, token), days));
     } catch (err) {
       await withdrawRightsRequest(env, base.id, recorded.eventIds);
-      throw sendFailed(err);
+      throw sendFailure(err, "rights email");
     }
   }
   return { receipt: receipt(r.status, "check_email"), webhooksQueued: recorded.webhooksQueued };
-}
-
-/** The error of a message that could not be sent; the provider's text can quote the address, so only its status is logged. */
-function sendFailed(err: unknown): ApiError {
-  if (err instanceof ApiError) return err;
-  console.error(`rights email failed: ${err instanceof MailError ? err.message : "unexpected error"}`);
-  return emailUnavailable();
 }

@@ -11,7 +11,7 @@
  */
 import type { SiteConfig } from "../contract";
 import type { Env } from "../env";
-import { loadSite } from "../sites/store";
+import { findSite } from "../sites/store";
 import { daysLeft } from "./deadlines";
 import { tellOwner } from "./notify";
 import { siteToday } from "./owner";
@@ -33,7 +33,7 @@ export async function runRightsJobs(env: Env, now: Date, limit: number): Promise
   const at = now.toISOString();
   const sites = new Map<string, SiteConfig | null>();
   const siteOf = async (id: string) => {
-    if (!sites.has(id)) sites.set(id, await loadSite(env, id).then((s) => s.config, () => null));
+    if (!sites.has(id)) sites.set(id, await findSite(env, id));
     return sites.get(id)!;
   };
 

@@ -9,7 +9,7 @@
  */
 import type { SiteConfig } from "../contract";
 import type { Env } from "../env";
-import { mailerFor } from "../email/mailer";
+import { sendQuietly } from "../email/mailer";
 import { formatDate, canMail, ownerAddress, ownerMessage, typeName } from "./messages";
 import { countHistorySince, findRightsRequest, noteRequest } from "./store";
 
@@ -48,12 +48,7 @@ export async function tellOwner(env: Env, site: SiteConfig, requestId: string, n
     `Due by ${formatDate(due, "en")}${request.acknowledge_by ? `; acknowledged to the requester on receipt` : ""}.`,
     notice === "overdue" ? "It is past its due date: answer it, or record why not, now." : "Open it in the console to see what it asks and to record what you do.",
   ];
-  try {
-    await mailerFor(env).send(ownerMessage(site, to, SUBJECTS[notice], lines, queueUrl(request.origin, site.id)));
-  } catch (err) {
-    console.error(`owner notice for ${request.id} failed: ${err instanceof Error ? err.name : "unexpected error"}`);
-    return false;
-  }
+  if (!(await sendQuietly(env, ownerMessage(site, to, SUBJECTS[notice], lines, queueUrl(request.origin, site.id)), `owner notice for ${request.id}`))) return false;
   await noteRequest(env, request, "owner_notified", "assent", notice, now.toISOString());
   return true;
 }

@@ -11,7 +11,7 @@
  */
 import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
 import { edgeDecision, uaFamily } from "../consent/policy";
-import { latestDecisionStatement, recordDecision, toLatest } from "../consent/store/ledger";
+import { latestDecisionStatement, newReceiptId, recordDecision, toLatest } from "../consent/store/ledger";
 import { putPreferences } from "../consent/store/prefs";
 import { preferencesOf, settleVisitorRecord } from "../consent/visitor-record";
 import type { Env } from "../env";
@@ -48,7 +48,7 @@ export async function recordOptOutDecision(env: Env, site: LoadedSite, visitor: 
   const recordedAt = ctx.now.toISOString();
   const expiresAt = expiresAtOf(ctx.now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent));
   const textHash = site.textHashes[ctx.locale] ?? site.textHashes[config.defaultLocale]!;
-  const receiptId = `rcpt_${[...crypto.getRandomValues(new Uint8Array(15))].map((b) => b.toString(36).padStart(2, "0")).join("")}`;
+  const receiptId = newReceiptId();
   const requestHash = await sha256Hex(
     canonicalJson({ action: "custom", categories: decision.categories, policyFingerprint: fingerprint, locale: ctx.locale, gpc: edge.gpc, widgetVersion: OPT_OUT_WIDGET_VERSION, textHash, surface: "api" }),
   );

@@ -9,11 +9,11 @@
  */
 import { RightsComplete, RightsDeny, RightsExtend, type RightsQueueQuery, RightsRequestId, type RightsRequest, type RightsRequestList, RightsStart, type SiteConfig } from "../contract";
 import type { Env } from "../env";
-import { mailerFor } from "../email/mailer";
+import { sendQuietly } from "../email/mailer";
 import { csvField } from "../lib/csv";
 import { ApiError } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
-import { localDate } from "./deadlines";
+import { addCalendarDays, localDate } from "./deadlines";
 import { canMail, noticeMessage } from "./messages";
 import { type RightsRow, type Transition, TRANSITION_FROM, findRightsRequest, listRightsRequests, noteRequest, requestHistory, toRightsRequest, transitionRequest } from "./store";
 
@@ -43,16 +43,12 @@ export async function rightsQueue(env: Env, site: SiteConfig, q: RightsQueueQuer
   const rows = await listRightsRequests(env, site.id, {
     ...(q.type ? { type: q.type } : {}),
     status: q.due === "overdue" && q.status === "active" ? "active" : q.status,
-    ...(q.due ? { dueBy: q.due === "overdue" ? previousDay(today) : q.due } : {}),
+    ...(q.due ? { dueBy: q.due === "overdue" ? addCalendarDays(today, -1) : q.due } : {}),
     limit: q.limit + 1,
     ...(q.cursor ? { after: decodeCursor(q.cursor)! } : {}),
   });
   const page = rows.slice(0, q.limit);
   return { requests: page.map((r) => toRightsRequest(r, today)), next: rows.length > q.limit ? encodeCursor(page[page.length - 1]!) : null };
-}
-
-function previousDay(date: string): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) - 86_400_000).toISOString().slice(0, 10);
 }
 
 /** One request with its history. */
@@ -146,12 +142,7 @@ export async function actOnRequest(env: Env, site: SiteConfig, id: string, actio
           ? ({ kind: "denied", basis: t.basis } as const)
           : ({ kind: "completed", note: action.kind === "completed" ? (action.note ?? null) : null } as const);
     // The change stands whatever the mailer does; the history says whether the requester was told.
-    const sent = await mailerFor(env)
-      .send(noticeMessage(site, to, row.locale, notice))
-      .then(
-        () => true,
-        (err: unknown) => (console.error(`notice for ${row.id} failed: ${err instanceof Error ? err.name : "unexpected error"}`), false),
-      );
+    const sent = await sendQuietly(env, noticeMessage(site, to, row.locale, notice), `notice for ${row.id}`);
     await noteRequest(env, row, sent ? "requester_notified" : "requester_notice_failed", "assent", t.kind, now.toISOString());
   }
   return { request: await rightsRequest(env, site, id, now), webhooksQueued };

@@ -28,7 +28,7 @@ import { htmlResponse } from "../lib/html-response";
 import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
-import { loadSite } from "../sites/store";
+import { findSite as siteOrNull } from "../sites/store";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { accessExport } from "./access";
 import { DOWNLOAD_DAYS, confirmNewAddress, verifyRequest } from "./fulfil";
@@ -40,14 +40,6 @@ import { findRightsLink } from "./store";
 type Status = 200 | 400 | 404 | 410 | 422 | 429 | 503;
 
 const html = (body: string, status: Status = 200, extra: Record<string, string> = {}) => htmlResponse(body, status, extra);
-
-async function siteOrNull(env: Env, siteId: string): Promise<SiteConfig | null> {
-  try {
-    return (await loadSite(env, siteId)).config;
-  } catch {
-    return null;
-  }
-}
 
 /** The same answer for an unknown site, type or link: no hint which. */
 const notFound = () => html(page("en", "Not found", `<p>${escapeHtml(rightsStrings("en").invalidLink)}</p>`), 404);

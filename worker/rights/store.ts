@@ -176,7 +176,15 @@ export async function createRightsRequest(env: Env, r: NewRightsRequest): Promis
     ["history", [historyStatement(env, { id: r.id, siteId: r.siteId }, at, "received", "requester", null, recorded)]],
     ["link", r.link ? [linkStatement(env, r.id, r.siteId, r.link, at, recorded)] : []],
     outboxPart("webhook", env, events.map((event) => webhookEvent(event, r.id, recorded, r.emailShared, r.emailHash))),
-    ["close", closed ? [...closeStatements(env, r.id, r.siteId, closed.status, closed.outcome, closed.denialBasis ?? null, null, at, "assent", recorded)] : []],
+    [
+      "close",
+      closed
+        ? [
+            historyStatement(env, { id: r.id, siteId: r.siteId }, at, closed.status, "assent", closed.denialBasis ?? null, recorded),
+            closeStatement(env, r.id, r.siteId, closed.status, closed.outcome, closed.denialBasis ?? null, null, at, recorded),
+          ]
+        : [],
+    ],
     ["mailed", [env.LEDGER.prepare(`SELECT mailed FROM rights_requests WHERE id = ?`).bind(r.id)]],
   ]);
   const state = batch.rows<{ mailed: number }>("mailed")[0];
@@ -210,16 +218,13 @@ export async function addRightsLink(env: Env, requestId: string, siteId: string,
   await storage("rights write", () => linkStatement(env, requestId, siteId, link, at).run());
 }
 
-/** The statements that close a request (history row, then the status change that clears its content). */
-function closeStatements(env: Env, id: string, siteId: string, status: "completed" | "denied" | "not_verified", outcome: string, denialBasis: string | null, note: string | null, at: string, actor: string, guard: { sql: string; binds: unknown[] }) {
+/** The statement that closes a request: its outcome and response date, its content cleared (R9.5). */
+function closeStatement(env: Env, id: string, siteId: string, status: "completed" | "denied" | "not_verified", outcome: string, denialBasis: string | null, note: string | null, at: string, guard: Sql) {
   const retainUntil = new Date(Date.parse(at) + LOG_RETENTION_DAYS * DAY_MS).toISOString();
-  return [
-    historyStatement(env, { id, siteId }, at, status, actor, note ?? denialBasis, guard),
-    env.LEDGER.prepare(
-      `UPDATE rights_requests SET status = ?, outcome = ?, denial_basis = ?, note = COALESCE(?, note), responded_at = ?, retain_until = ?, email = NULL, details = NULL
-       WHERE id = ? AND site_id = ? AND ${guard.sql}`,
-    ).bind(status, outcome, denialBasis, note, at, retainUntil, id, siteId, ...guard.binds),
-  ];
+  return env.LEDGER.prepare(
+    `UPDATE rights_requests SET status = ?, outcome = ?, denial_basis = ?, note = COALESCE(?, note), responded_at = ?, retain_until = ?, email = NULL, details = NULL
+     WHERE id = ? AND site_id = ? AND ${guard.sql}`,
+  ).bind(status, outcome, denialBasis, note, at, retainUntil, id, siteId, ...guard.binds);
 }
 
 /** A link and its request, by the link's token hash, or null. */
@@ -320,19 +325,19 @@ export async function transitionRequest(env: Env, request: RightsRow, t: Transit
     case "completed":
       status = "completed";
       outcome = t.outcome;
-      change = closeStatements(env, request.id, siteId, "completed", t.outcome, null, t.note, at, actor, guard).slice(1);
+      change = [closeStatement(env, request.id, siteId, "completed", t.outcome, null, t.note, at, guard)];
       note = t.note;
       break;
     case "denied":
       status = "denied";
       outcome = "denied";
-      change = closeStatements(env, request.id, siteId, "denied", "denied", t.basis, t.note, at, actor, guard).slice(1);
+      change = [closeStatement(env, request.id, siteId, "denied", "denied", t.basis, t.note, at, guard)];
       note = t.note ? `${t.basis} — ${t.note}` : t.basis;
       break;
     case "not_verified":
       status = "not_verified";
       outcome = "not_verified";
-      change = closeStatements(env, request.id, siteId, "not_verified", "not_verified", null, null, at, actor, guard).slice(1);
+      change = [closeStatement(env, request.id, siteId, "not_verified", "not_verified", null, null, at, guard)];
       break;
   }
   const webhookType: RightsEventType = t.kind === "in_progress" ? "rights.request.in_progress" : `rights.request.${t.kind}`;

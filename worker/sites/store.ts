@@ -51,6 +51,19 @@ export async function loadSite(env: Env, siteId: string): Promise<LoadedSite> {
 }
 
 /** Writes a validated config (used by tests and tools that run inside the Worker runtime). */
+/**
+ * A site's configuration, or null when it cannot be loaded (unknown, invalid, or storage
+ * failing): for the pages people reach from a message and for scheduled jobs, which answer an
+ * unknown site like a bad link instead of with an API error.
+ */
+export async function findSite(env: Env, siteId: string): Promise<SiteConfig | null> {
+  try {
+    return (await loadSite(env, siteId)).config;
+  } catch {
+    return null;
+  }
+}
+
 export async function putSite(env: Env, config: SiteConfig): Promise<void> {
   await env.SITES.put(siteKey(config.id), JSON.stringify(config));
   memo.delete(config.id);

@@ -156,6 +156,12 @@ function storedOf(d: DecisionRecord, seq: number, prevId: string | null): Stored
   };
 }
 
+/** A receipt id: `rcpt_` and 15 random bytes (120 bits), two base-36 digits each. */
+export function newReceiptId(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(15));
+  return `rcpt_${[...bytes].map((b) => b.toString(36).padStart(2, "0")).join("")}`;
+}
+
 /**
  * Records a decision unless one with the same idempotency key exists, in one D1 batch
  * (one round trip, one transaction), with its `consent.updated` webhook event. With a token,
