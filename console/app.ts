@@ -2,7 +2,7 @@
  * `<assent-console>`: the site owner's console, a Lit app served at /console by the Worker
  * (worker/console/pages.ts) for a signed-in person only. It loads who is signed in, then shows
  * the page the URL's hash names (./router.ts): the sites (and a new one), a site's
- * configuration, its versions, what its visitors chose, its proof ledger, its email lists, its privacy requests, its API keys and webhooks, its members and its
+ * configuration, its versions, what its visitors chose, its proof ledger, its email lists, its privacy requests, its compliance scans, its API keys and webhooks, its members and its
  * audit log, the person's account. Its code never reaches a visitor's page: it is built on its own
  * (scripts/build-console.ts) and only /console loads it.
  *
@@ -23,6 +23,7 @@ import "./pages/site-list";
 import "./pages/site-lists";
 import "./pages/site-members";
 import "./pages/site-rights";
+import "./pages/site-scans";
 import "./pages/site-stats";
 import "./pages/site-versions";
 import { type Route, href, parseRoute } from "./router";
@@ -120,6 +121,8 @@ export class AssentConsole extends LitElement {
         return site ? html`<console-site-lists .site=${site}></console-site-lists>` : this.notFound();
       case "rights":
         return site ? html`<console-site-rights .site=${site}></console-site-rights>` : this.notFound();
+      case "scans":
+        return site ? html`<console-site-scans .site=${site}></console-site-scans>` : this.notFound();
       case "ledger":
         return site ? html`<console-site-ledger .site=${site}></console-site-ledger>` : this.notFound();
       case "versions":

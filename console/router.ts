@@ -4,7 +4,7 @@
  */
 
 /** The pages of one site. */
-export const SITE_PAGES = ["config", "versions", "stats", "ledger", "lists", "rights", "integrations", "members", "audit"] as const;
+export const SITE_PAGES = ["config", "versions", "stats", "ledger", "lists", "rights", "scans", "integrations", "members", "audit"] as const;
 export type SitePage = (typeof SITE_PAGES)[number];
 
 /** Where the console is. */

@@ -18,6 +18,7 @@ import { ApiError, problemResponse, renderError } from "./lib/errors";
 import { ASSENT_VERSION } from "./lib/version";
 import { type AdminEnv, type SiteEnv, apiKeyAuth, noStore, siteCors, siteLoader, writeGuard } from "./middleware";
 import { rightsAdminRoutes, rightsPages, rightsRoutes } from "./rights";
+import { scanAdminRoutes } from "./scans";
 import { deliverQueuedWebhooks, webhookAdminRoutes } from "./webhooks";
 
 /**
@@ -31,6 +32,7 @@ const adminApp = new Hono<AdminEnv>()
   .route("/", emailAdminRoutes)
   .route("/webhooks", webhookAdminRoutes)
   .route("/rights", rightsAdminRoutes)
+  .route("/scans", scanAdminRoutes)
   // Nothing under /admin falls through to the browser-facing routes and their CORS.
   .all("*", (c) => {
     throw new ApiError(404, "not_found", "Not found", { detail: `No route for ${c.req.method} ${new URL(c.req.url).pathname}.` });

@@ -12,6 +12,10 @@
  * widget (an iframe of worker/console/preview.ts), in any language, as a visitor in the EU, in
  * California, with Global Privacy Control, light or dark, banner or preference center.
  *
+ * Storage entries a compliance scan suggested arrive here from the scans page ("Add to config
+ * draft", ../draft-additions.ts): they are added to the draft when it is built, and the status
+ * says what was added, what was there already, and which categories are missing.
+ *
  * Properties: `site` ({ id, name, role }).
  * Events: `config-published` (the app reloads the site's name).
  */
@@ -20,6 +24,7 @@ import type { ConsoleDraftCheck, ConsoleLiveConfig, ConsoleMaterialReason, Conso
 import { ConsoleApiError, api } from "../api";
 import { type ConsoleConfigForm, type JsonSchema } from "../config-form";
 import "../config-form";
+import { type AdditionResult, addStorageEntries, takeDraftAdditions } from "../draft-additions";
 import { shared } from "../styles";
 
 /** A material reason in words. */
@@ -29,6 +34,19 @@ export function reasonText(r: ConsoleMaterialReason): string {
   if (r.subject === "revision") return `The material revision was changed (${r.name.replace("materialRevision ", "")})`;
   if (r.change === "changed") return `${what} “${r.name}”: ${r.fields?.join(", ")} changed`;
   return `${what} “${r.name}” ${r.change}`;
+}
+
+/** What adding a scan's suggested storage entries to the draft did, in words. */
+function additionStatus(source: string, r: AdditionResult): string {
+  const names = (list: { category: string; name: string }[]) => list.map((e) => `${e.name} (${e.category})`).join(", ");
+  const parts = [
+    r.added.length
+      ? `Added to the draft from ${source}: ${names(r.added)}. Nothing is live until you review and publish.`
+      : `Nothing was added to the draft from ${source}.`,
+  ];
+  if (r.present.length) parts.push(`Already in the configuration: ${names(r.present)}.`);
+  if (r.missing.length) parts.push(`No category ${r.missing.map((m) => `“${m}”`).join(", ")} in the configuration: add it first, or put those entries in another category.`);
+  return parts.join(" ");
 }
 
 let schemaCache: Promise<JsonSchema> | null = null;
@@ -108,6 +126,8 @@ export class ConsoleSiteConfig extends LitElement {
       this.schema = schema;
       this.live = live;
       this.draft = structuredClone(live.config) as Record<string, unknown>;
+      const additions = takeDraftAdditions(this.site.id);
+      if (additions) this.status = additionStatus(additions.source, addStorageEntries(this.draft, additions.storage));
       this.jsonText = JSON.stringify(this.draft, null, 2);
       this.errors = [];
       this.checked = null;

@@ -18,6 +18,7 @@ const PAGES = [
   ["ledger", "Proof ledger"],
   ["lists", "Email lists"],
   ["rights", "Privacy requests"],
+  ["scans", "Compliance scans"],
   ["integrations", "API keys and webhooks"],
   ["members", "Members"],
   ["audit", "Audit log"],

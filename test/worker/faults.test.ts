@@ -4,59 +4,19 @@
  * The faulty bindings wrap the real ones: only the named operation fails, everything else is
  * real KV and D1.
  */
-import { afterEach, beforeEach, describe, expect, it, type MockInstance, vi } from "vitest";
+import { describe, expect, it } from "vitest";
 import { env } from "cloudflare:workers";
-import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import type { ConsentResponse } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { app } from "../../worker/app";
-import { BASE, ORIGIN, auth, decisionBody, decisionRequest, expectNothingWritten, expectProblem, freshSite, getMe, ledgerRows, prefEntry, prefKeys, postDecision } from "./helpers";
+import { captureStorageFaults, envWith, failing, fetchWith } from "./fault-helpers";
+import { BASE, ORIGIN, auth, decisionBody, decisionRequest, expectNothingWritten, freshSite, getMe, ledgerRows, prefEntry, prefKeys, postDecision } from "./helpers";
 
-/** The real env with some bindings replaced. */
-function envWith(over: Partial<Env>): Env {
-  return { ...(env as unknown as Env), ...over };
-}
-
-/**
- * The real binding with one method failing, as an outage or a 429 on that operation would;
- * every other method is the real KV or D1.
- */
-function failing<T extends object>(binding: T, method: keyof T & string): T {
-  return new Proxy(binding, {
-    get(target, prop) {
-      if (prop === method) return () => Promise.reject(new Error(`${method} failed (injected)`));
-      const value = Reflect.get(target, prop) as unknown;
-      return typeof value === "function" ? value.bind(target) : value;
-    },
-  });
-}
 const failingPut = (kv: KVNamespace) => failing(kv, "put");
 const failingGet = (kv: KVNamespace) => failing(kv, "get");
 const failingBatch = (db: D1Database) => failing(db, "batch");
 
 /** Storage faults are logged for the operator; captured here so the run stays quiet. */
-let logged: MockInstance<typeof console.error>;
-beforeEach(() => {
-  logged = vi.spyOn(console, "error").mockImplementation(() => {});
-});
-afterEach(() => {
-  logged.mockRestore();
-});
-
-async function fetchWith(request: Request, faultyEnv: Env): Promise<Response> {
-  const ctx = createExecutionContext();
-  const res = await app.fetch(request, faultyEnv, ctx);
-  await waitOnExecutionContext(ctx);
-  return res;
-}
-
-async function expectStorageFault(res: Response) {
-  expect(Number(res.headers.get("Retry-After"))).toBeGreaterThan(0);
-  const problem = await expectProblem(res, 503, "storage_unavailable");
-  expect(problem.detail).toMatch(/retry/i);
-  expect(logged).toHaveBeenCalledWith("storage fault:", expect.objectContaining({ message: expect.stringContaining("(injected)") }));
-  logged.mockClear();
-}
+const expectStorageFault = captureStorageFaults();
 
 describe("KV write fails after the ledger row is written", () => {
   it("a visitor's first decision needs no KV write: recorded (201) with KV writes failing", async () => {

@@ -9,7 +9,7 @@ import { ConsentRequest, type ConsentRequestInput, Regimes } from "../../worker/
 import { decide, grantsAnything } from "../../worker/consent/decide";
 import { ApiError } from "../../worker/lib/errors";
 import { policyFingerprint, textHash } from "../../worker/consent/fingerprint";
-import { gpcFromHeader, negotiateLocale, parseAcceptLanguage, resolveRegime, uaFamily } from "../../worker/consent/policy";
+import { gpcFromHeader, negotiateLocale, parseAcceptLanguage, requestGeo, resolveRegime, uaFamily } from "../../worker/consent/policy";
 import { ipPrefix } from "../../worker/middleware/rate-limit";
 import { bearer } from "../../worker/middleware/visitor-auth";
 import { signToken, verifyToken } from "../../worker/consent/tokens";
@@ -114,6 +114,33 @@ describe("regime by location (R0.4)", () => {
 
   it("config validation accepts opt-out and notice rules elsewhere", () => {
     expect(Regimes.safeParse({ rules: [{ regime: "opt-out", regions: ["US-CA"] }, { regime: "notice", countries: ["US"] }] }).success).toBe(true);
+  });
+});
+
+describe("location in local development: X-Assent-Dev-Geo (the scanner's profiles)", () => {
+  const request = (headers: Record<string, string>, cf?: Record<string, string>) =>
+    new Request("https://assent.test/", { headers, ...(cf ? { cf } : {}) } as RequestInit);
+
+  it("stands in for request.cf only when DEV_MODE is on", () => {
+    const req = request({ "X-Assent-Dev-Geo": "US-CA" }, { country: "DE" });
+    expect(requestGeo(req, { DEV_MODE: "true" })).toEqual({ country: "US", regionCode: "CA" });
+    // A deployed Worker (no DEV_MODE) reads Cloudflare's location and ignores the header.
+    expect(requestGeo(req, {})).toMatchObject({ country: "DE" });
+    expect(requestGeo(req, { DEV_MODE: "false" })).toMatchObject({ country: "DE" });
+  });
+
+  it.each(["us-ca", "US-CALIF", "DEU", "", "US-CA, DE", "US-CA-X"])("ignores a malformed value: %j", (value) => {
+    const req = request({ "X-Assent-Dev-Geo": value }, { country: "FR" });
+    expect(requestGeo(req, { DEV_MODE: "true" })).toMatchObject({ country: "FR" });
+  });
+
+  it("bootstrap answers as a Californian to a local scan's profile", async () => {
+    const site = await freshSite((c) => {
+      c.regimes = { rules: [{ regime: "opt-out", regions: ["US-CA"] }], otherwise: "opt-in" };
+    });
+    const res = await call(`/v1/sites/${site.id}/bootstrap`, { headers: { "X-Assent-Dev-Geo": "US-CA" } });
+    expect(res.status).toBe(200);
+    expect((await res.json()) as unknown).toMatchObject({ edge: { regime: "opt-out", jurisdiction: "US-CA", country: "US" } });
   });
 });
 

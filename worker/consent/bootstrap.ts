@@ -11,7 +11,7 @@ import { ApiError } from "../lib/errors";
 import type { SiteEnv } from "../middleware/site";
 import type { LoadedSite } from "../sites/store";
 import { type StatsKey, countImpression } from "./store/stats";
-import { edgeDecision, localeDirection, negotiateLocale } from "./policy";
+import { edgeDecision, localeDirection, negotiateLocale, requestGeo } from "./policy";
 
 export const BootstrapQuery = z.object({ lang: Locale.optional() });
 
@@ -76,8 +76,7 @@ export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) =
     throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "lang must be a BCP 47 tag such as en or de-CH." });
   const site = c.get("site");
   const locale = negotiateLocale(Object.keys(site.config.texts), site.config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
-  const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
-  const body = bootstrapBody(site, locale, edgeDecision(site.config.regimes, cf ?? {}, c.req.header("Sec-GPC")));
+  const body = bootstrapBody(site, locale, edgeDecision(site.config.regimes, requestGeo(c.req.raw, c.env), c.req.header("Sec-GPC")));
   countImpressionAfter(c, { siteId: site.config.id, day: new Date().toISOString().slice(0, 10), regime: body.edge.regime, country: body.edge.country, locale });
   // Private: the answer depends on the visitor's location, which no Vary header can name, so
   // shared caches must not keep it. Browsers may reuse it briefly for the same language, GPC

@@ -36,7 +36,7 @@ import { sizeGuard } from "../middleware/size-guard";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { decide } from "./decide";
-import { edgeDecision, uaFamily } from "./policy";
+import { edgeDecision, requestGeo, uaFamily } from "./policy";
 import { newReceiptId, recordDecision } from "./store/ledger";
 import { putPreferences } from "./store/prefs";
 import { revocationOf, tokenSubjects } from "./store/revocations";
@@ -81,8 +81,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
         detail: "Fetch bootstrap again and ask the visitor again; the decision was not recorded.",
       });
 
-    const cf = c.req.raw.cf as { country?: string; regionCode?: string; isEUCountry?: string } | undefined;
-    const edge = edgeDecision(config.regimes, cf ?? {}, c.req.header("Sec-GPC"));
+    const edge = edgeDecision(config.regimes, requestGeo(c.req.raw, c.env), c.req.header("Sec-GPC"));
     const gpc = edge.gpc || request.gpc;
     const decision = decide(config.categories, request, gpc);
 

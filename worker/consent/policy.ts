@@ -54,6 +54,26 @@ export interface GeoHints {
   isEUCountry?: string | boolean | null;
 }
 
+/** The local-development header that stands in for `request.cf`'s location. */
+export const DEV_GEO_HEADER = "X-Assent-Dev-Geo";
+
+const GEO = /^([A-Z]{2})(?:-([A-Z0-9]{1,3}))?$/;
+
+/**
+ * Where a request comes from: Cloudflare's `request.cf` (country, region, EU flag). In local
+ * development only (`DEV_MODE` "true", set by `npm start` and the local server, never in a
+ * deployment) the `X-Assent-Dev-Geo` header ("DE", "US-CA") stands in for it, so one local
+ * Worker can be visited as an EU visitor and as a Californian: the compliance scanner's
+ * profiles (`npm run scan`) rely on it. A deployed Worker ignores the header.
+ */
+export function requestGeo(request: Request, env: { DEV_MODE?: string }): GeoHints {
+  if (env.DEV_MODE === "true") {
+    const match = GEO.exec(request.headers.get(DEV_GEO_HEADER)?.slice(0, 8) ?? "");
+    if (match) return { country: match[1]!, regionCode: match[2] ?? null };
+  }
+  return (request.cf as GeoHints | undefined) ?? {};
+}
+
 /** Codes Cloudflare uses for "no real country": unknown and Tor. */
 const NO_COUNTRY = new Set(["XX", "T1"]);
 

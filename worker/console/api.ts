@@ -12,7 +12,8 @@
  * - the configuration, its versions and new sites: ./config-api.ts; the live preview:
  *   ./preview.ts; the proof ledger's search and export: ./ledger-api.ts; API keys and webhook
  *   endpoints: ./integrations-api.ts; email lists: ./lists-api.ts; what visitors chose:
- *   ./stats-api.ts; privacy rights requests: ./rights-api.ts.
+ *   ./stats-api.ts; privacy rights requests: ./rights-api.ts; compliance scan reports:
+ *   ./scans-api.ts.
  *
  * A site is never left without an owner: the last owner cannot be removed or made a viewer
  * (409 `last_owner`). Every change writes its audit row in the same transaction.
@@ -32,6 +33,7 @@ import { listsApi } from "./lists-api";
 import { statsApi } from "./stats-api";
 import { previewApi } from "./preview";
 import { rightsApi } from "./rights-api";
+import { scansApi } from "./scans-api";
 import { listMembers, ownAudit, putMember, removeMember, roleOn, rolesOf, siteAudit } from "./store";
 
 
@@ -61,6 +63,7 @@ export const consoleApi = new Hono<ConsoleEnv>()
   .route("/", listsApi)
   .route("/", statsApi)
   .route("/", rightsApi)
+  .route("/", scansApi)
   .get("/me", async (c) => {
     const user = c.get("user")!;
     const roles = await rolesOf(c.env, user.email);

@@ -9,7 +9,7 @@
  *
  * Sections: ids (identifiers), site-config (the SITES document), bootstrap, consents
  * (decisions), me (the visitor's own data), email (lists), admin (site owner API), identity
- * (across devices), webhooks, console (the site owner's console), rights (privacy rights requests), problem (errors). Schema
+ * (across devices), webhooks, console (the site owner's console), rights (privacy rights requests), scan (the compliance scanner's report), problem (errors). Schema
  * helpers live in fields.ts, and logic the schemas use (the WCAG contrast check) in worker/lib/.
  */
 export * from "./ids";
@@ -23,4 +23,5 @@ export * from "./identity";
 export * from "./webhooks";
 export * from "./console";
 export * from "./rights";
+export * from "./scan";
 export * from "./problem";

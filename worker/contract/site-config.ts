@@ -24,6 +24,12 @@ export const StorageItem = z.strictObject({
 });
 export type StorageItem = z.infer<typeof StorageItem>;
 
+/** A host name such as "www.google-analytics.com": lowercase labels, no scheme, port or path. */
+export const Hostname = z
+  .string()
+  .max(253)
+  .regex(/^(?=.{1,253}$)(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?$/, "a host is a name such as www.example.com");
+
 /** A company that receives or processes data for a category. Its purpose wording is in `texts`. */
 export const Vendor = z.strictObject({
   id: Slug,
@@ -42,6 +48,12 @@ export const Vendor = z.strictObject({
   postalAddress: text(300).optional(),
   /** The categories of personal information disclosed to it, e.g. "email address" (Shine the Light). */
   personalInformation: z.array(text(80)).max(20).default([]),
+  /**
+   * Hosts the site's pages contact for this vendor (a host covers its subdomains), e.g.
+   * "google-analytics.com". The scanner (`npm run scan`) compares them with the hosts it sees;
+   * not material: the vendor itself is.
+   */
+  hosts: z.array(Hostname).max(20).default([]),
 });
 export type Vendor = z.infer<typeof Vendor>;
 

@@ -3,6 +3,7 @@
  * costs nothing before it is refused.
  */
 import { bodyLimit } from "hono/body-limit";
+import { SCAN_REPORT_MAX_BYTES } from "../contract/scan";
 import { ApiError } from "../lib/errors";
 
 /** Largest request body accepted, in bytes. */
@@ -27,6 +28,19 @@ export const consoleSizeGuard = bodyLimit({
   onError: () => {
     throw new ApiError(413, "body_too_large", "The request body is too large", {
       detail: `Console requests are limited to ${MAX_CONSOLE_BODY_BYTES / 1024} KB.`,
+    });
+  },
+});
+
+/** Largest compliance scan report (`POST …/admin/scans`): the contract's, so the scanner can warn. */
+export const MAX_SCAN_BODY_BYTES = SCAN_REPORT_MAX_BYTES;
+
+/** The scan report's body cap (worker/scans/api.ts). */
+export const scanSizeGuard = bodyLimit({
+  maxSize: MAX_SCAN_BODY_BYTES,
+  onError: () => {
+    throw new ApiError(413, "body_too_large", "The request body is too large", {
+      detail: `A scan report is limited to ${MAX_SCAN_BODY_BYTES / (1024 * 1024)} MB.`,
     });
   },
 });

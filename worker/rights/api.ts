@@ -11,7 +11,7 @@
  *   (worker/rights/owner.ts), a CSV of the request log, and "delete a child's data".
  */
 import { Hono } from "hono";
-import { negotiateLocale } from "../consent/policy";
+import { negotiateLocale, requestGeo } from "../consent/policy";
 import { RightsChildDeletion, RightsQueueQuery, RightsRequestCreate, type RightsRequestReceipt } from "../contract";
 import { ApiError } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
@@ -24,7 +24,7 @@ import { requireTurnstile } from "../email/turnstile";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { eraseChildData } from "./fulfil";
 import { fileRequest } from "./intake";
-import { type OptOutContext, recordOptOutDecision } from "./opt-out";
+import { recordOptOutDecision } from "./opt-out";
 import { actOnRequest, readOwnerAction, requestIdOf, rightsLogCsv, rightsQueue, rightsRequest } from "./owner";
 import { findRightsRequest, noteRequest } from "./store";
 
@@ -45,7 +45,7 @@ export const rightsRoutes = new Hono<SiteEnv>().post("/rights/requests", sizeGua
   if (visitor) {
     const decision = await recordOptOutDecision(c.env, loaded, visitor, {
       locale: negotiateLocale(Object.keys(site.texts), site.defaultLocale, input.locale, acceptLanguage),
-      cf: (c.req.raw.cf as OptOutContext["cf"] | undefined) ?? {},
+      cf: requestGeo(c.req.raw, c.env),
       secGpc: c.req.header("Sec-GPC"),
       userAgent: c.req.header("User-Agent"),
       now,

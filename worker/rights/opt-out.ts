@@ -10,7 +10,7 @@
  * page's form has no token, so its opt-outs are requests only (docs/rights.md).
  */
 import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
-import { edgeDecision, uaFamily } from "../consent/policy";
+import { type GeoHints, edgeDecision, uaFamily } from "../consent/policy";
 import { latestDecisionStatement, newReceiptId, recordDecision, toLatest } from "../consent/store/ledger";
 import { putPreferences } from "../consent/store/prefs";
 import { preferencesOf, settleVisitorRecord } from "../consent/visitor-record";
@@ -27,7 +27,7 @@ export const OPT_OUT_WIDGET_VERSION = "rights-request";
 /** Where the request came from, for the decision's coarse location and browser family. */
 export interface OptOutContext {
   locale: string;
-  cf: { country?: string; regionCode?: string; isEUCountry?: string };
+  cf: GeoHints;
   secGpc: string | null | undefined;
   userAgent: string | null | undefined;
   now: Date;
