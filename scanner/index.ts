@@ -19,7 +19,10 @@ import { declaredFrom } from "./declared";
 import { ALL_PROFILES, PROFILES } from "./profiles";
 import { evaluateDeclared, evaluateProfile } from "./rules";
 import { type RunResult, runProfile } from "./run";
+import { ScanError } from "./errors";
 import { suggest } from "./suggest";
+
+export { ScanError };
 
 export interface ScanOptions {
   url: string;
@@ -51,8 +54,6 @@ export interface ScanOutcome {
   screenshots: ScanScreenshot[];
 }
 
-/** Thrown when a scan cannot judge the site (no config to compare with, a page that does not load). */
-export class ScanError extends Error {}
 
 const VERSION = (JSON.parse(readFileSync(new URL("../package.json", import.meta.url), "utf8")) as { version: string }).version;
 const SEVERITY_ORDER = { error: 0, warning: 1, info: 2 } as const;
@@ -71,7 +72,7 @@ async function requireAssent(browser: Browser, url: URL): Promise<void> {
   const context = await browser.newContext();
   try {
     const page = await context.newPage();
-    await page.goto(url.href, { waitUntil: "domcontentloaded" }).catch((e: Error) => {
+    await page.goto(url.href, { waitUntil: "domcontentloaded", timeout: 15_000 }).catch((e: Error) => {
       throw new ScanError(`${url.href} did not load: ${e.message.split("\n")[0]}`);
     });
     const embedded = await page.locator("script[src][data-site]").count();

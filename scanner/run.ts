@@ -22,6 +22,7 @@ import { fileURLToPath } from "node:url";
 import type { Browser, BrowserContext, Locator, Page } from "playwright-core";
 import type { BootstrapResponse, Regime, ScanButtonStyle, ScanConsentModeCall, ScanObservation, ScanRequest, ScanState, ScanStorageKey } from "../worker/contract";
 import { isThirdParty } from "./declared";
+import { ScanError } from "./errors";
 import type { ScanProfile } from "./profiles";
 import type { ChoiceCalls, ControlState, ProfileRun } from "./run-types";
 
@@ -92,7 +93,7 @@ class RequestLog {
 }
 
 async function settle(page: Page): Promise<void> {
-  await page.waitForLoadState("load").catch(() => undefined);
+  await page.waitForLoadState("load", { timeout: 8_000 }).catch(() => undefined);
   await page.waitForLoadState("networkidle", { timeout: 3_000 }).catch(() => undefined);
 }
 
@@ -118,6 +119,9 @@ export async function runProfile(browser: Browser, profile: ScanProfile, options
 
   const newContext = async (): Promise<BrowserContext> => {
     const context = await browser.newContext({ locale: "en-US", viewport: { width: 1280, height: 800 }, serviceWorkers: "block" });
+    // A page that never loads must not stall the scan: a bounded wait per navigation and action.
+    context.setDefaultNavigationTimeout(15_000);
+    context.setDefaultTimeout(10_000);
     await context.addInitScript(PROBE);
     // As text: a compiled function may carry helper calls (esbuild's __name) the page lacks.
     if (profile.gpc) await context.addInitScript({ content: 'Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: function () { return true; } });' });
@@ -190,9 +194,15 @@ export async function runProfile(browser: Browser, profile: ScanProfile, options
     return out;
   };
 
-  const visit = async (context: BrowserContext, page: Page, url: string, state: ScanState) => {
+  /** Visits a page and records it; a page that does not load is skipped (the start page: the scan stops). */
+  const visit = async (context: BrowserContext, page: Page, url: string, state: ScanState, required = false) => {
     log.take();
-    await page.goto(url, { waitUntil: "load" }).catch(() => undefined);
+    const failure = await page.goto(url, { waitUntil: "domcontentloaded" }).then(
+      () => null,
+      (e: Error) => e.message.split("\n")[0]!,
+    );
+    if (failure && required) throw new ScanError(`${url} did not load: ${failure}`);
+    if (failure) return;
     await settle(page);
     await snapshot(context, page, state);
   };
@@ -207,7 +217,7 @@ export async function runProfile(browser: Browser, profile: ScanProfile, options
   let gpcShown: boolean | null = null;
   let record: Record<string, boolean> | null = null;
   try {
-    await visit(context, page, options.url.href, "before");
+    await visit(context, page, options.url.href, "before", true);
     const regime: Regime = edge ? (edge as BootstrapResponse["edge"]).regime : profile.expectedRegime;
     const others = await sameSiteLinks(page);
     pages.push(...others);
@@ -264,7 +274,7 @@ export async function runProfile(browser: Browser, profile: ScanProfile, options
       try {
         const p = await fresh.newPage();
         log.take();
-        await p.goto(options.url.href, { waitUntil: "load" }).catch(() => undefined);
+        await p.goto(options.url.href, { waitUntil: "domcontentloaded" }).catch(() => undefined);
         await settle(p);
         const acceptNow = await button(p, ACCEPT)
           .first()
