@@ -30,7 +30,7 @@ export interface ScanOptions {
   categories?: Category[];
   /** The Assent site id, when it cannot be read from the page's script tag. */
   siteId?: string;
-  /** Other same-site pages to visit besides the start page (default 2). */
+  /** Same-site links to follow from the start page, at most (default 2). */
   pages?: number;
   profiles?: ScanProfileId[];
   /** Take a screenshot of each state (for the HTML report). */
@@ -99,7 +99,7 @@ export async function scan(options: ScanOptions): Promise<ScanOutcome> {
       profiles.map((id) =>
         runProfile(browser, PROFILES[id], {
           url,
-          otherPages: Math.max(0, (options.pages ?? 3) - 1),
+          otherPages: Math.max(0, options.pages ?? 2),
           screenshots: options.screenshots ?? false,
           onBootstrap: (body) => {
             if (!options.categories) categories ??= body.categories;

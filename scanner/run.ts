@@ -97,6 +97,34 @@ async function settle(page: Page): Promise<void> {
   await page.waitForLoadState("networkidle", { timeout: 3_000 }).catch(() => undefined);
 }
 
+/** What a click can change that the scan records: cookies, storage and dataLayer, as one string. */
+const pageState = (page: Page) =>
+  page
+    .evaluate(() => `${document.cookie}|${localStorage.length}|${sessionStorage.length}|${Array.isArray(window.dataLayer) ? window.dataLayer.length : 0}`)
+    .catch(() => "gone");
+
+/**
+ * After a click: waits for the page to react (its cookies, storage or dataLayer change, up to
+ * `reactMs`: a consent manager may first load the code that applies a choice), then for 500 ms
+ * without a change (at most 6 s in all), then for the network to settle.
+ */
+async function afterClick(page: Page, before: string, reactMs: number): Promise<void> {
+  const start = Date.now();
+  let last = before;
+  let stableSince = Date.now();
+  let changed = false;
+  while (Date.now() - start < 6_000) {
+    await page.waitForTimeout(100);
+    const now = await pageState(page);
+    if (now !== last) {
+      [last, stableSince, changed] = [now, Date.now(), true];
+      continue;
+    }
+    if (changed ? Date.now() - stableSince >= 500 : Date.now() - start >= reactMs) break;
+  }
+  await settle(page);
+}
+
 /** The first visible element of a locator, or null (no throw on a page without it). */
 async function firstVisible(locator: Locator): Promise<Locator | null> {
   const n = Math.min(await locator.count(), 10);
@@ -167,10 +195,11 @@ export async function runProfile(browser: Browser, profile: ScanProfile, options
   /** Clicks a first-layer button and records the Consent Mode commands that follow. */
   const choose = async (context: BrowserContext, page: Page, target: Locator, state: ScanState) => {
     const before = await dataLayerLength(page);
+    const was = await pageState(page);
     log.take();
     await target.click({ timeout: 5_000 });
-    await page.waitForTimeout(300);
-    await settle(page);
+    // A choice is expected to change something; a site where it does not costs this wait.
+    await afterClick(page, was, 4_000);
     choices.push({ state, page: page.url(), calls: await callsSince(page, before) });
     await snapshot(context, page, state);
   };
@@ -253,11 +282,14 @@ export async function runProfile(browser: Browser, profile: ScanProfile, options
           controls.push(...(await dialog.first().evaluate((el) => window.__assentScan.controls(el)).catch(() => [])));
           log.take();
           const before = await dataLayerLength(page);
+          const was = await pageState(page);
           await page.keyboard.press("Escape");
-          await page.waitForTimeout(300);
-          const close = (await dialog.first().isVisible().catch(() => false)) ? await firstVisible(dialog.first().getByRole("button", { name: CLOSE })) : null;
+          // Closed by Escape, or else by its Close button: either way, then what follows is recorded.
+          const closed = await dialog.first().waitFor({ state: "hidden", timeout: 1_000 }).then(() => true, () => false);
+          const close = closed ? null : await firstVisible(dialog.first().getByRole("button", { name: CLOSE }));
           if (close) await close.click({ timeout: 2_000 }).catch(() => undefined);
-          await page.waitForTimeout(700);
+          // Closing is expected to change nothing: a shorter wait for a change that should not come.
+          await afterClick(page, was, 1_500);
           await snapshot(context, page, "escape");
           const last = observations[observations.length - 1]!;
           last.consentMode = await callsSince(page, before);

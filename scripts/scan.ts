@@ -3,7 +3,7 @@
  *
  *   --site <id>            the Assent site id (default: read from the page's script tag)
  *   --config <file.json>   the site config to compare with (default: what the site's Worker sends)
- *   --pages <n>            pages to visit, the start page included (default 3)
+ *   --pages <n>            same-site links to follow from the start page, at most (0–20, default 2)
  *   --profiles <list>      eu,us-ca,us-ca-gpc (default: all three)
  *   --json <file>          write the JSON report (schema: the contract's ScanReport)
  *   --html <file>          write the self-contained HTML report, with a screenshot of each state
@@ -56,8 +56,8 @@ export async function main(argv: string[]): Promise<number> {
   if (positionals.length !== 1) throw new CliError(USAGE, 2);
   const url = positionals[0]!;
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new CliError(`"${url}" is not an http(s) URL\n${USAGE}`, 2);
-  const pages = values.pages === undefined ? 3 : Number(values.pages);
-  if (!Number.isInteger(pages) || pages < 1 || pages > 20) throw new CliError("--pages takes a whole number from 1 to 20", 2);
+  const pages = values.pages === undefined ? 2 : Number(values.pages);
+  if (values.pages?.trim() === "" || !Number.isInteger(pages) || pages < 0 || pages > 20) throw new CliError("--pages takes a whole number from 0 to 20", 2);
   const failOn = values["fail-on"] ?? "error";
   if (failOn !== "error" && failOn !== "warning") throw new CliError("--fail-on takes error or warning", 2);
   let profiles;

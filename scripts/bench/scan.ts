@@ -38,7 +38,7 @@ export async function runScanBench(): Promise<BenchSection> {
   return {
     name: "scan",
     title: "Compliance scanner: three-profile scan of the demo site",
-    intro: [`Profiles eu, us-ca, us-ca-gpc in parallel in one Chromium; up to 3 pages each; screenshots on; ${runs} runs. Budget: median < ${SCAN_BUDGET_SECONDS} s.`],
+    intro: [`Profiles eu, us-ca, us-ca-gpc in parallel in one Chromium; the start page and up to 2 links each; screenshots on; ${runs} runs. Budget: median < ${SCAN_BUDGET_SECONDS} s.`],
     table: { head: ["run", "seconds", "pages", "observations", "screenshots", "errors"], rows },
     notes: [],
     failures,

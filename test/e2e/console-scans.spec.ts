@@ -8,6 +8,7 @@
 import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import type { ScanCreated } from "../../worker/contract";
+import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { scanReport } from "../worker/scan-fixture";
 import { expect, test } from "./fixtures";
 
@@ -44,11 +45,11 @@ test.describe("compliance scans in the console", () => {
     const owner = freshEmail("owner");
     const viewer = freshEmail("viewer");
     const siteId = `scans-${Date.now().toString(36)}`;
-    await assent.worker.grantConsole("demo", owner, "owner");
+    // A site of its own (a copy of the demo's configuration: categories necessary and usage),
+    // so this test adds no owner to the demo site that other console tests count on.
+    await assent.worker.pushSite({ ...loadSiteConfig(DEMO_SITE), id: siteId, name: "Penguin shop", allowedOrigins: ["https://shop.example.com"] });
+    await assent.worker.grantConsole(siteId, owner, "owner");
     await signIn(page, await assent.worker.consoleLink(owner));
-    // A site of its own (a copy of the demo's configuration: categories necessary and usage).
-    await consoleApi(page, "/sites", { id: siteId, name: "Penguin shop", origin: "https://shop.example.com" });
-    await page.reload();
 
     // No scan yet: the page says how to send one, with this site's endpoint.
     await page.getByRole("link", { name: "Compliance scans of Penguin shop" }).click();
@@ -147,6 +148,5 @@ test.describe("compliance scans in the console", () => {
     await expect(page.getByText("Problems found: 5 errors, 3 warnings, 1 note")).toBeVisible();
     await expect(page.getByRole("region", { name: "Category usage" })).toBeVisible();
     await expect(page.getByRole("button", { name: /^Add to config draft/ })).toHaveCount(0);
-    await expectNoAxeViolations(page, "scans, a report, viewer");
   });
 });

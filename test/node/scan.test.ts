@@ -109,7 +109,7 @@ describe("the leaky fixture", () => {
 
   it("refuses to judge a site without Assent when no config is given (exit code 2)", async () => {
     const log = quiet();
-    await expect(main([site.url.href, "--profiles", "eu", "--pages", "1", "--host-rules", site.hostRules])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--config/) });
+    await expect(main([site.url.href, "--profiles", "eu", "--pages", "0", "--host-rules", site.hostRules])).rejects.toMatchObject({ exitCode: 2, message: expect.stringMatching(/--config/) });
     log.mockRestore();
   }, 60_000);
 });
@@ -163,7 +163,8 @@ describe("the command line", () => {
     [["not a url"], /not an http\(s\) URL/],
     [["ftp://example.test/"], /not an http\(s\) URL/],
     [["http://127.0.0.1:9/", "--profiles", "eu,mars"], /not: mars/],
-    [["http://127.0.0.1:9/", "--pages", "0"], /--pages/],
+    [["http://127.0.0.1:9/", "--pages", "21"], /--pages/],
+    [["http://127.0.0.1:9/", "--pages", ""], /--pages/],
     [["http://127.0.0.1:9/", "--fail-on", "info"], /--fail-on/],
     [["http://127.0.0.1:9/", "--config", "package.json"], /not a valid site config/],
     [["http://127.0.0.1:9/", "--wat"], /Unknown option/],
