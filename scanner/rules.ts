@@ -105,7 +105,7 @@ export const RULES: Record<ScanRuleId, RuleInfo> = {
   "banner/pre-ticked": {
     severity: "error",
     title: "Pre-ticked choice",
-    explanation: "No box or switch on any layer is on before the visitor turns it on; only the necessary category is shown on and locked.",
+    explanation: "Where consent is needed, no box or switch on any layer is on before the visitor turns it on; only the necessary category is shown on and locked.",
     requirement: "R1.4",
   },
   "banner/escape-grants": {
@@ -308,7 +308,8 @@ export function evaluateProfile(run: ProfileRun, declared: Declared, expectedReg
           reject: run.buttons.reject,
         });
     }
-    for (const control of run.controls)
+    // Opt-in only: under an opt-out regime the site's defaults may be on until the visitor opts out.
+    for (const control of optIn ? run.controls : [])
       if (control.checked && !control.disabled)
         sink.add("banner/pre-ticked", "before", start, `"${control.label}" is on before the visitor chose.`, { kind: "control", label: control.label, checked: true });
   }

@@ -5,8 +5,9 @@
  *   --config <file.json>   the site config to compare with (default: what the site's Worker sends)
  *   --pages <n>            same-site links to follow from the start page, at most (0–20, default 2)
  *   --profiles <list>      eu,us-ca,us-ca-gpc (default: all three)
- *   --json <file>          write the JSON report (schema: the contract's ScanReport)
- *   --html <file>          write the self-contained HTML report, with a screenshot of each state
+ *   --json <file>          the JSON report (schema: the contract's ScanReport); default scan-report/scan.json
+ *   --html <file>          the self-contained HTML report, with a screenshot of each state;
+ *                          default scan-report/scan.html
  *   --fail-on <level>      error (default) or warning: exit 1 on a finding at or above it
  *   --host-rules <rules>   Chromium's --host-resolver-rules (tests: map fixture hosts to loopback)
  *
@@ -22,6 +23,10 @@ import { htmlReport } from "../scanner/report-html";
 import { textReport } from "../scanner/report-text";
 import { CliError } from "./cli-error";
 import { ROOT } from "./util";
+
+/** Where the reports go without --json / --html (git-ignored). */
+const DEFAULT_JSON = "scan-report/scan.json";
+const DEFAULT_HTML = "scan-report/scan.html";
 
 const USAGE = "usage: npm run scan -- <url> [--site <id>] [--config <site.json>] [--pages <n>] [--profiles eu,us-ca,us-ca-gpc] [--json <file>] [--html <file>] [--fail-on error|warning]";
 
@@ -58,6 +63,8 @@ export async function main(argv: string[]): Promise<number> {
   if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) throw new CliError(`"${url}" is not an http(s) URL\n${USAGE}`, 2);
   const pages = values.pages === undefined ? 2 : Number(values.pages);
   if (values.pages?.trim() === "" || !Number.isInteger(pages) || pages < 0 || pages > 20) throw new CliError("--pages takes a whole number from 0 to 20", 2);
+  const jsonPath = values.json ?? DEFAULT_JSON;
+  const htmlPath = values.html ?? DEFAULT_HTML;
   const failOn = values["fail-on"] ?? "error";
   if (failOn !== "error" && failOn !== "warning") throw new CliError("--fail-on takes error or warning", 2);
   let profiles;
@@ -88,7 +95,7 @@ export async function main(argv: string[]): Promise<number> {
       ...(categories ? { categories } : {}),
       ...(values.site ? { siteId: values.site } : {}),
       ...(values["host-rules"] ? { hostRules: values["host-rules"] } : {}),
-      screenshots: Boolean(values.html),
+      screenshots: true,
     });
   } catch (e) {
     if (e instanceof ScanError) throw new CliError(e.message, 2);
@@ -98,17 +105,17 @@ export async function main(argv: string[]): Promise<number> {
   if (values.site && report.site && report.site !== values.site)
     throw new CliError(`the page embeds Assent site "${report.site}", not "${values.site}"`, 2);
   console.log(textReport(report));
-  if (values.json) {
+  {
     const json = `${JSON.stringify(report, null, 2)}\n`;
-    write(values.json, json);
-    console.log(`JSON report: ${values.json}`);
+    write(jsonPath, json);
+    console.log(`JSON report: ${jsonPath}`);
     // The admin API takes up to 1 MB (docs/limits.md): this file is what the CI recipe sends.
     if (Buffer.byteLength(json) > SCAN_REPORT_MAX_BYTES)
       console.log(`Note: this report is over ${SCAN_REPORT_MAX_BYTES / 1024 / 1024} MB, more than the console takes; scan fewer pages (--pages) to send it.`);
   }
-  if (values.html) {
-    write(values.html, htmlReport(report, outcome.screenshots));
-    console.log(`HTML report: ${values.html}`);
+  {
+    write(htmlPath, htmlReport(report, outcome.screenshots));
+    console.log(`HTML report: ${htmlPath}`);
   }
   return exitCodeFor(report.summary, failOn);
 }

@@ -206,6 +206,8 @@ describe("the first layer (R1.3, R1.4, R1.9, R2.5, R2.8)", () => {
       ],
     });
     expect(rulesOf(r)).toEqual([["banner/pre-ticked", "before", '"Marketing" is on before the visitor chose.']]);
+    // Under an opt-out regime the defaults may be on until the visitor opts out.
+    expect(idsOf({ ...r, profile: "us-ca", regime: "opt-out", jurisdiction: "US-CA", buttons: null, optOutFound: true }, ["opt-out", "US-CA"])).toEqual([]);
   });
 });
 
