@@ -5,27 +5,12 @@
  * puts a suggested entry in the configuration page's draft (and publishes nothing); a viewer
  * reads the same page without the draft action. axe on each state, light and dark, at 320 px.
  */
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import type { ScanCreated } from "../../worker/contract";
 import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { scanReport } from "../worker/scan-fixture";
+import { expectNoAxeViolations, freshEmail, signIn } from "./axe-and-sign-in";
 import { expect, test } from "./fixtures";
-
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-let counter = 0;
-const freshEmail = (name: string) => `${name}-${Date.now()}-${++counter}@example.com`;
-
-async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`), what).toEqual([]);
-}
-
-async function signIn(page: Page, link: string): Promise<void> {
-  await page.goto(link);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page.getByRole("heading", { level: 1, name: "Your sites" })).toBeVisible();
-}
 
 /** A console API call from the signed-in page (same origin: the cookie and the Origin header go with it). */
 function consoleApi<T>(page: Page, path: string, body: unknown): Promise<T> {

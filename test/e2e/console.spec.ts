@@ -3,30 +3,14 @@
  * a signed-out browser sees, an owner adding a member and finding it in the audit log, what a
  * viewer cannot do, a compliance member answering a privacy request, sign-out, keyboard use, 320 px, and axe on every page, light and dark.
  */
-import AxeBuilder from "@axe-core/playwright";
 import type { Page } from "@playwright/test";
 import { readFileSync } from "node:fs";
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
+import { expectNoAxeViolations, freshEmail, signIn } from "./axe-and-sign-in";
 import { expect, test } from "./fixtures";
 import { outbox, syncedRecord } from "./helpers";
 
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
-let counter = 0;
-const freshEmail = (name: string) => `${name}-${Date.now()}-${++counter}@example.com`;
-
-async function expectNoAxeViolations(page: Page, what: string): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`), what).toEqual([]);
-}
-
-/** Opens a sign-in link and presses its button; lands on the console. */
-async function signIn(page: Page, link: string): Promise<void> {
-  await page.goto(link);
-  await page.getByRole("button", { name: "Sign in" }).click();
-  await expect(page).toHaveURL(/\/console$/);
-  await expect(page.getByRole("heading", { level: 1, name: "Your sites" })).toBeVisible();
-}
 
 test.describe("the console", () => {
   test("an owner signs in with a link, adds a viewer, and finds the change in the audit log", async ({ page, assent }) => {

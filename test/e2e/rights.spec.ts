@@ -5,19 +5,11 @@
  * errors, the result, the verification page); an access request goes from the form to the
  * mailbox to the download; a deletion request takes an address off its lists.
  */
-import AxeBuilder from "@axe-core/playwright";
-import type { Page } from "@playwright/test";
+import { expectNoAxeViolations } from "./axe-and-sign-in";
 import { expect, test } from "./fixtures";
 import { outbox } from "./helpers";
 
-const TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"];
 test.describe.configure({ timeout: 60_000 });
-
-async function expectNoAxeViolations(page: Page) {
-  const results = await new AxeBuilder({ page }).withTags(TAGS).analyze();
-  expect(results.violations.map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => JSON.stringify(n.target)).join(" ")}`)).toEqual([]);
-  expect(results.passes.length).toBeGreaterThan(0);
-}
 
 test("the preference center links to the rights page and its California section", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
