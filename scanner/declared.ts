@@ -7,7 +7,7 @@
  */
 import { getDomain } from "tldts";
 import type { Category } from "../worker/contract";
-import { matchesPattern } from "./vendors";
+import { hostWithin, matchesPattern } from "./vendors";
 
 export type StorageType = "cookie" | "localStorage" | "sessionStorage" | "indexedDB";
 
@@ -59,9 +59,6 @@ export function matchDeclared(declared: Declared, name: string, type: StorageTyp
     if (item.type === type && matchesPattern(item.name, name) && (!best || specificity(item.name) > specificity(best.name))) best = item;
   return best;
 }
-
-/** Whether `host` is `suffix` or one of its subdomains. */
-export const hostWithin = (host: string, suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
 
 /** The declared vendor host a request's host falls under (the longest suffix wins), if any. */
 export function matchHost(declared: Declared, host: string): DeclaredHost | undefined {

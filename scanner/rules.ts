@@ -16,7 +16,6 @@ import type {
   ScanEvidence,
   ScanFinding,
   ScanObservation,
-  ScanRequest,
   ScanRuleId,
   ScanSeverity,
   ScanState,
@@ -401,6 +400,3 @@ export function evaluateDeclared(runs: ProfileRun[], declared: Declared): ScanFi
   }
   return findings;
 }
-
-/** The requests of a state that went to third parties, one per host (for the summary). */
-export const thirdPartyHosts = (requests: ScanRequest[]) => [...new Set(requests.filter((r) => r.thirdParty).map((r) => r.host))];

@@ -443,6 +443,9 @@ export function vendorForStorage(
   return best;
 }
 
+/** Whether `host` is `suffix` or one of its subdomains (lowercase, no trailing dot). */
+export const hostWithin = (host: string, suffix: string) => host === suffix || host.endsWith(`.${suffix}`);
+
 /**
  * The vendor a host belongs to (host equals a listed suffix or ends with "." + suffix), or
  * undefined. Case-insensitive, and a trailing dot on the host is ignored. Should suffixes of two
@@ -455,7 +458,7 @@ export function vendorForHost(host: string, vendors: readonly VendorEntry[] = VE
   for (const vendor of vendors) {
     for (const suffix of vendor.hosts) {
       const s = suffix.toLowerCase();
-      if ((h === s || h.endsWith(`.${s}`)) && s.length > bestLength) {
+      if (hostWithin(h, s) && s.length > bestLength) {
         best = vendor;
         bestLength = s.length;
       }

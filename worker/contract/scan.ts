@@ -105,8 +105,6 @@ export const ScanObservation = z.object({
   storage: z.array(ScanStorageKey).max(500),
   requests: z.array(ScanRequest).max(2000),
   consentMode: z.array(ScanConsentModeCall).max(500),
-  /** The HTML report's screenshot file of this state, relative to the report (not sent to the API). */
-  screenshot: z.string().max(256).optional(),
 });
 export type ScanObservation = z.infer<typeof ScanObservation>;
 
