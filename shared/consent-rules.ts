@@ -6,7 +6,10 @@
  * - how long a decision or an acknowledged notice lasts (`lifetimeDays`, `expiresAt`);
  * - when a stored choice no longer counts and the visitor is asked again (`stillCounts`);
  * - what is in effect without a choice that counts (`regimeDefaults`), and with one
- *   (`applyRecord`).
+ *   (`effectivePermissions`);
+ * - the US opt-out a decision states, kept apart from the consent booleans (`usOptOutOf`), and
+ *   what both together permit (`effectivePermissions`, R0.3); an opt-out lasts at least 12
+ *   months (`lifetimeDays`, R2.7).
  *
  * The Worker refuses a decision `checkDecision` objects to (its error codes are the violations'
  * codes); the widget only ever builds decisions that pass, so it goes straight to
@@ -43,6 +46,17 @@ export type DecisionViolation =
   | { code: "missing_category"; id: string }
   | { code: "choices_contradict_action"; id: string; expected: boolean; stated: boolean };
 
+/**
+ * The US opt-out state a decision records (R0.3), kept apart from the EU-style consent booleans:
+ * opted out of the sale or sharing of personal data, and of targeted advertising. Assent's
+ * `saleOrSharing` categories cover both, so one refusal states both; they are kept as two flags
+ * because the laws name them separately and a backend may act on each.
+ */
+export interface UsOptOut {
+  saleSharing: boolean;
+  targetedAds: boolean;
+}
+
 /** The categories a decision records. */
 export interface ResolvedDecision {
   /** Every category of the site, true or false; required ones always true. */
@@ -52,6 +66,12 @@ export interface ResolvedDecision {
 }
 
 export const DAY_MS = 86_400_000;
+
+/**
+ * How long a US opt-out holds at least (R2.7): the visitor is not asked to opt back in to sale or
+ * sharing for 12 months, unless they start it themselves (the preference center).
+ */
+export const OPT_OUT_HOLD_DAYS = 365;
 
 /**
  * The first reason a decision cannot be recorded, or null when it can:
@@ -103,6 +123,29 @@ export function resolveDecision(categories: readonly CategoryRule[], action: Con
   return { categories: out, gpcApplied };
 }
 
+/**
+ * The US opt-out a decision states (R0.3): GPC or an explicit opt-out request always opt out;
+ * outside opt-in regimes (where sale and sharing are on until refused) so does refusing any
+ * `saleOrSharing` category. Under opt-in rules a refusal is a refused consent, not an opt-out.
+ */
+export function usOptOutOf(categories: readonly CategoryRule[], decided: Readonly<Record<string, boolean>>, regime: Regime | null, gpc: boolean, request = false): UsOptOut {
+  const refused = (regime ?? "opt-in") !== "opt-in" && categories.some((c) => c.saleOrSharing && !c.required && decided[c.id] === false);
+  const out = gpc || request || refused;
+  return { saleSharing: out, targetedAds: out };
+}
+
+/**
+ * What is permitted, from the consent booleans and the US opt-out together (R0.3, R2.2): a
+ * required category always; any other when consented, except that a `saleOrSharing` category is
+ * off while GPC or an opt-out applies, whatever the consent says. A category the consent does not
+ * state (added since) stays off until asked; one the site no longer has keeps its stated value.
+ */
+export function effectivePermissions(categories: readonly CategoryRule[], consent: Readonly<Record<string, boolean>>, usOptOut: UsOptOut | undefined, gpc: boolean): Record<string, boolean> {
+  const off = gpc || usOptOut?.saleSharing || usOptOut?.targetedAds;
+  const out: Record<string, boolean> = { ...consent };
+  for (const c of categories) out[c.id] = c.required || (consent[c.id] === true && !(c.saleOrSharing && off));
+  return out;
+}
 /** True when the categories grant anything beyond the required ones. */
 export function grantsAnything(categories: readonly CategoryRule[], decided: Readonly<Record<string, boolean>>): boolean {
   return categories.some((c) => !c.required && decided[c.id] === true);
@@ -110,10 +153,12 @@ export function grantsAnything(categories: readonly CategoryRule[], decided: Rea
 
 /**
  * How many days a choice lasts: an acknowledged notice or a decision granting anything optional
- * lasts `lifetimeDays`; a decision granting nothing optional lasts `refusalDays`.
+ * lasts `lifetimeDays`; a decision granting nothing optional lasts `refusalDays`; a decision that
+ * opts out of sale or sharing lasts at least OPT_OUT_HOLD_DAYS (R2.7).
  */
-export function lifetimeDays(kind: "decision" | "notice", categories: readonly CategoryRule[], decided: Readonly<Record<string, boolean>>, lifetimes: Lifetimes): number {
-  return kind === "notice" || grantsAnything(categories, decided) ? lifetimes.lifetimeDays : lifetimes.refusalDays;
+export function lifetimeDays(kind: "decision" | "notice", categories: readonly CategoryRule[], decided: Readonly<Record<string, boolean>>, lifetimes: Lifetimes, usOptOut?: UsOptOut): number {
+  const days = kind === "notice" || grantsAnything(categories, decided) ? lifetimes.lifetimeDays : lifetimes.refusalDays;
+  return usOptOut?.saleSharing ? Math.max(days, OPT_OUT_HOLD_DAYS) : days;
 }
 
 /** When a choice made at `at` (ms since the epoch) for `days` days ends. */
@@ -127,6 +172,8 @@ export interface StoredChoice {
   expiresAt: string;
   /** The policy fingerprint the choice was made under. */
   fingerprint: string;
+  /** The US opt-out it stated, if any. */
+  usOptOut?: UsOptOut;
 }
 
 /** What is known now; the policy's fingerprint and regime are unknown before bootstrap. */
@@ -142,10 +189,14 @@ export interface Now {
  * - the policy changed materially (another fingerprint);
  * - it only acknowledged a notice, and opt-in rules apply now (the visitor travelled, or the
  *   site's regimes changed): a notice seen is no consent.
+ * A US opt-out outlives a material change where opt-in rules do not apply (R2.7): asking again
+ * there would ask the visitor to opt back in, which the law forbids for 12 months; whatever the
+ * change added stays off (`applyRecord`) until the visitor opens the preference center.
  */
 export function stillCounts(choice: StoredChoice, now: Now): boolean {
   if (Date.parse(choice.expiresAt) <= now.at) return false;
-  if (now.fingerprint !== undefined && choice.fingerprint !== now.fingerprint) return false;
+  const optedOut = choice.usOptOut?.saleSharing && now.regime && now.regime !== "opt-in";
+  if (now.fingerprint !== undefined && choice.fingerprint !== now.fingerprint && !optedOut) return false;
   if (choice.kind === "notice" && now.regime === "opt-in") return false;
   return true;
 }
@@ -157,18 +208,4 @@ export function stillCounts(choice: StoredChoice, now: Now): boolean {
 export function regimeDefaults(categories: readonly CategoryRule[], regime: Regime | null, gpc: boolean): Record<string, boolean> {
   const optIn = (regime ?? "opt-in") === "opt-in";
   return Object.fromEntries(categories.map((c) => [c.id, c.required || (!optIn && !gpcTurnsOff(c, gpc))]));
-}
-
-/**
- * What is in effect with a choice that counts: its categories with GPC applied; a category the
- * choice does not know (added since, without a material change) stays off until asked.
- */
-export function applyRecord(categories: readonly CategoryRule[], recorded: Readonly<Record<string, boolean>>, gpc: boolean): Record<string, boolean> {
-  const out: Record<string, boolean> = {};
-  for (const [id, on] of Object.entries(recorded)) {
-    const rule = categories.find((c) => c.id === id);
-    out[id] = on && !(rule ? gpcTurnsOff(rule, gpc) : false);
-  }
-  for (const c of categories) if (!(c.id in out)) out[c.id] = c.required;
-  return out;
 }

@@ -1,23 +1,13 @@
 /**
- * The consent rules the widget and the Worker share (shared/consent-rules.ts), as tables, and
+ * The consent rules the widget and the Worker share (shared/consent-rules.ts and
+ * shared/decision-rules.ts), as tables, and
  * the property that ties the two together: whatever the widget resolves, the Worker accepts and
  * records exactly as the widget shows it.
  */
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import {
-  type CategoryRule,
-  type ConsentAction,
-  type DecisionViolation,
-  type Regime,
-  applyRecord,
-  checkDecision,
-  expiresAt,
-  lifetimeDays,
-  regimeDefaults,
-  resolveDecision,
-  stillCounts,
-} from "../../shared/consent-rules";
+import { type CategoryRule, type ConsentAction, type Regime, effectivePermissions, regimeDefaults, stillCounts } from "../../shared/consent-rules";
+import { type DecisionViolation, checkDecision, expiresAt, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
 
 const NECESSARY: CategoryRule = { id: "necessary", required: true, saleOrSharing: false };
 const USAGE: CategoryRule = { id: "usage", required: false, saleOrSharing: false };
@@ -104,7 +94,7 @@ describe("what is in effect", () => {
 
   it("with a choice: GPC turns sale or sharing off; a category added since stays off until asked", () => {
     const video: CategoryRule = { id: "video", required: false, saleOrSharing: false };
-    expect(applyRecord([...SITE, video], { necessary: true, usage: true, ads: true }, true)).toEqual({ necessary: true, usage: true, ads: false, video: false });
+    expect(effectivePermissions([...SITE, video], { necessary: true, usage: true, ads: true }, undefined, true)).toEqual({ necessary: true, usage: true, ads: false, video: false });
   });
 });
 

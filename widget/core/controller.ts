@@ -17,7 +17,7 @@
  * - Identity across devices (`identify`): the site's signed subject id makes this browser use the
  *   person's one visitor record; the newer of the local and the server's choice wins (R6.1).
  */
-import { type CategoryRule, applyRecord, regimeDefaults, stillCounts } from "../../shared/consent-rules";
+import { type CategoryRule, effectivePermissions, regimeDefaults, stillCounts } from "../../shared/consent-rules";
 import { ApiClient } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
@@ -133,7 +133,7 @@ export class Controller {
   /** The site's categories as the rules see them: from bootstrap, else from the stored record. */
   private categoryRules(): CategoryRule[] {
     const categories = this.bootstrap?.categories;
-    if (categories) return categories.map(({ id, required, saleOrSharing }) => ({ id, required, saleOrSharing }));
+    if (categories) return categories;
     const required = new Set(this.record?.required ?? []);
     const saleOrSharing = new Set(this.record?.saleOrSharing ?? []);
     return Object.keys(this.record?.categories ?? {}).map((id) => ({ id, required: required.has(id), saleOrSharing: saleOrSharing.has(id) }));
@@ -146,7 +146,7 @@ export class Controller {
   effectiveCategories(): Record<string, boolean> {
     const rules = this.categoryRules();
     const record = this.record;
-    if (this.recordValid(record)) return applyRecord(rules, record.categories, this.gpc);
+    if (this.recordValid(record)) return effectivePermissions(rules, record.categories, record.usOptOut, this.gpc);
     return regimeDefaults(rules, this.regime, this.gpc);
   }
 
@@ -157,17 +157,17 @@ export class Controller {
 
   /** A copy of the state for the page. */
   state(): AssentState {
-    const valid = this.recordValid();
+    const valid = this.recordValid() ? this.record! : null;
     return {
       siteId: this.siteId,
-      decided: valid,
+      decided: !!valid,
       categories: this.effectiveCategories(),
       gpc: this.gpc,
       regime: this.regime,
-      receiptId: valid ? (this.record!.receiptId ?? null) : null,
-      pendingSync: Boolean(valid && this.record!.pending),
-      updatedAt: valid ? this.record!.updatedAt : null,
-      expiresAt: valid ? this.record!.expiresAt : null,
+      receiptId: valid?.receiptId ?? null,
+      pendingSync: !!valid?.pending,
+      updatedAt: valid?.updatedAt ?? null,
+      expiresAt: valid?.expiresAt ?? null,
     };
   }
 
@@ -184,7 +184,7 @@ export class Controller {
     const required = record ? Object.fromEntries(record.required.map((id) => [id, record.consentMode[id] ?? []])) : {};
     setConsentDefaults(required, this.record?.waitForUpdateMs ?? 500);
     if (!this.recordValid(record)) return false;
-    updateConsentMode(record.consentMode, this.effectiveCategories(), this.gpc);
+    updateConsentMode(record.consentMode, this.effectiveCategories(), this.gpc, record.usOptOut?.saleSharing);
     void applyGates({ categories: this.effectiveCategories(), settled: true }, this.placeholder);
     void this.sync();
     return true;
@@ -295,7 +295,7 @@ export class Controller {
   private applyEffective(before: Record<string, boolean>, surface: AssentChangeDetail["surface"]): void {
     const after = this.effectiveCategories();
     const mapping = this.record?.consentMode ?? Object.fromEntries((this.bootstrap?.categories ?? []).map((c) => [c.id, c.consentMode]));
-    updateConsentMode(mapping, after, this.gpc);
+    updateConsentMode(mapping, after, this.gpc, this.recordValid() && this.record!.usOptOut?.saleSharing);
     const withdrawn = Object.keys(before).filter((id) => before[id] && !after[id]);
     const storage = this.record?.storage ?? {};
     for (const id of withdrawn) deleteCategoryStorage(storage[id] ?? this.bootstrap?.categories.find((c) => c.id === id)?.storage ?? []);

@@ -8,7 +8,7 @@
  * Every function builds a record from bootstrap and the rules in shared/consent-rules.ts and
  * hands it to `controller.adopt`, which stores it locally first, applies it and syncs it.
  */
-import { expiresAt, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
+import { expiresAt, lifetimeDays, resolveDecision, usOptOutOf } from "../../shared/consent-rules";
 import type { Preferences } from "../../worker/contract";
 import type { Controller, Identity } from "./controller";
 import type { ConsentAction, ConsentSurface, LocalRecord } from "./types";
@@ -17,7 +17,9 @@ import type { ConsentAction, ConsentSurface, LocalRecord } from "./types";
 function buildRecord(c: Controller, kind: LocalRecord["kind"], categories: Record<string, boolean>, action?: ConsentAction): LocalRecord {
   const boot = c.bootstrap!;
   const at = Date.now();
-  const days = lifetimeDays(kind, boot.categories, categories, boot.consent);
+  // A notice only acknowledged states no opt-out; a decision states the one its choices make.
+  const usOptOut = kind === "decision" ? usOptOutOf(boot.categories, categories, boot.edge.regime, c.gpc) : undefined;
+  const days = lifetimeDays(kind, boot.categories, categories, boot.consent, usOptOut);
   return {
     v: 1,
     kind,
@@ -25,6 +27,7 @@ function buildRecord(c: Controller, kind: LocalRecord["kind"], categories: Recor
     categories,
     ...(action ? { action } : {}),
     gpc: c.gpc,
+    ...(usOptOut ? { usOptOut } : {}),
     regime: boot.edge.regime,
     fingerprint: boot.policy.fingerprint,
     policyVersion: boot.policy.version,
@@ -122,6 +125,8 @@ export function adoptStored(c: Controller, theirs: Preferences | null, identity?
     c.adopt(
       {
         ...buildRecord(c, "decision", theirs.categories, theirs.action),
+        // Their opt-out as recorded, wherever it was made (R0.3).
+        ...(theirs.usOptOut ? { usOptOut: { saleSharing: theirs.usOptOut.saleSharing, targetedAds: theirs.usOptOut.targetedAds } } : {}),
         ...identity,
         updatedAt: theirs.updatedAt,
         expiresAt: theirs.expiresAt,

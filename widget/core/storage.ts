@@ -43,12 +43,13 @@ export function clearRecord(siteId: string, cookieMirror?: string): void {
 }
 
 /**
- * The cookie mirror holds only what a backend needs to decide: the categories, GPC, the
- * receipt and the expiry. Never the token. First-party, `SameSite=Lax`, `Secure` on HTTPS.
+ * The cookie mirror holds only what a backend needs to decide: the categories, GPC, the US
+ * opt-out (`o`, R2.5: so the backend stops sharing server-side too), the receipt and the expiry.
+ * Never the token. First-party, `SameSite=Lax`, `Secure` on HTTPS.
  */
 function writeMirror(record: LocalRecord): void {
   const value = encodeURIComponent(
-    JSON.stringify({ c: record.categories, g: record.gpc ? 1 : 0, r: record.receiptId ?? null, e: record.expiresAt }),
+    JSON.stringify({ c: record.categories, g: record.gpc ? 1 : 0, o: record.usOptOut?.saleSharing ? 1 : 0, r: record.receiptId ?? null, e: record.expiresAt }),
   );
   const expires = new Date(record.expiresAt).toUTCString();
   const secure = location.protocol === "https:" ? "; Secure" : "";
@@ -65,7 +66,7 @@ function candidateDomains(): string[] {
 
 /** Deletes a cookie on the host and its parent domains (where JS can reach it). */
 export function deleteCookie(name: string, domain?: string): void {
-  const past = "Thu, 01 Jan 1970 00:00:00 GMT";
+  const past = new Date(0).toUTCString();
   const set = (d?: string) => {
     document.cookie = `${name}=; Path=/; Expires=${past}${d ? `; Domain=${d}` : ""}`;
   };

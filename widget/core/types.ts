@@ -11,6 +11,7 @@ import type {
 } from "../../worker/contract";
 
 export type { BootstrapResponse, ConsentAction, ConsentModeType, ConsentSurface, Regime };
+import type { UsOptOut } from "../../shared/consent-rules";
 import type { AssentRegime, AssentSurface } from "../public-api";
 
 /** A decision not yet confirmed by the Worker: retried with the same key until it is. */
@@ -42,6 +43,8 @@ export interface LocalRecord {
   categories: Record<string, boolean>;
   action?: ConsentAction;
   gpc: boolean;
+  /** The US opt-out the decision stated (R0.3); absent in records written before it existed. */
+  usOptOut?: UsOptOut;
   regime: Regime;
   fingerprint: string;
   policyVersion: string;

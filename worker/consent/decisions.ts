@@ -25,7 +25,8 @@
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays } from "../../shared/consent-rules";
+import { DAY_MS } from "../../shared/consent-rules";
+import { expiresAt as expiresAtOf, lifetimeDays, usOptOutOf } from "../../shared/consent-rules";
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { canonicalJson } from "../lib/canonical-json";
 import { ApiError } from "../lib/errors";
@@ -69,7 +70,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
   // Per visitor, or per network before a visitor exists.
   rateLimit<VisitorEnv>((c) => rateLimitKey(c.get("site").config.id, "decision", c.var.visitor ? { visitor: c.var.visitor.v } : clientNetwork(c.req))),
   async (c) => {
-    const { config, fingerprint } = c.get("site");
+    const { config, fingerprint, consentModeMapping } = c.get("site");
     const env = c.env;
     const idempotencyKey = c.req.header("Idempotency-Key")!;
     const now = new Date();
@@ -85,7 +86,8 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
     const gpc = edge.gpc || request.gpc;
     const decision = decide(config.categories, request, gpc);
 
-    const expiresAt = expiresAtOf(now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent));
+    const usOptOut = usOptOutOf(config.categories, decision.categories, edge.regime, gpc);
+    const expiresAt = expiresAtOf(now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent, usOptOut));
     const retainUntil = new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS);
     const requestHash = await sha256Hex(
       canonicalJson({
@@ -122,6 +124,8 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
       country: edge.country,
       gpc,
       gpcApplied: decision.gpcApplied,
+      usOptOut,
+      consentModeMapping,
       uaFamily: uaFamily(c.req.header("User-Agent")),
       expiresAt: expiresAt.toISOString(),
       retainUntil: retainUntil.toISOString(),

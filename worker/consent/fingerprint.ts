@@ -45,6 +45,16 @@ export async function policyFingerprint(site: SiteConfig): Promise<string> {
   return `fp1-${(await sha256Hex(canonicalJson(materialView(site)))).slice(0, 32)}`;
 }
 
+/**
+ * The version of the category-to-Consent-Mode mapping (R3.4): `gcm1-` and the first 16 hex digits
+ * of the SHA-256 of every category's Consent Mode types, in a canonical order. Stored with each
+ * proof row, so the proof says what a granted category let Google's tags do.
+ */
+export async function consentModeMappingId(site: SiteConfig): Promise<string> {
+  const mapping = Object.fromEntries([...site.categories].sort(byId).map((c) => [c.id, [...c.consentMode].sort()]));
+  return `gcm1-${(await sha256Hex(canonicalJson(mapping))).slice(0, 16)}`;
+}
+
 /** `th1-` and the first 32 hex digits of the SHA-256 of one locale's wording. */
 export async function textHash(locale: string, texts: SiteTexts): Promise<string> {
   return `th1-${(await sha256Hex(canonicalJson({ locale, texts }))).slice(0, 32)}`;

@@ -53,6 +53,7 @@ export function preferencesOf(stored: StoredDecision, lists: Record<string, Subs
     categories: r.categories,
     action: r.action,
     gpc: r.gpc,
+    usOptOut: { ...r.usOptOut, gpcSeen: { value: r.gpc, at: r.recordedAt } },
     policyFingerprint: r.policyFingerprint,
     policyVersion: r.policyVersion,
     receiptId: r.id,

@@ -45,6 +45,8 @@ export const EXPORT_COLUMNS = [
   "country",
   "gpc",
   "gpcApplied",
+  "usOptOut",
+  "consentModeMapping",
   "uaFamily",
   "prevId",
   "expiresAt",

@@ -36,6 +36,12 @@ export type ConsentRequest = z.infer<typeof ConsentRequest>;
 export type ConsentRequestInput = z.input<typeof ConsentRequest>;
 
 /** The proof of one decision, as stored in the ledger (R1.14). No IP, no full user agent. */
+/**
+ * The US opt-out a decision states (R0.3), apart from the consent booleans: from GPC, an opt-out
+ * request, or refusing a sale-or-sharing category where opt-out rules apply.
+ */
+export const UsOptOutFlags = z.object({ saleSharing: z.boolean(), targetedAds: z.boolean() });
+
 export const Receipt = z.object({
   id: z.string(),
   siteId: SiteId,
@@ -58,6 +64,13 @@ export const Receipt = z.object({
   gpc: z.boolean(),
   /** True when GPC turned off a category the visitor would otherwise have granted. */
   gpcApplied: z.boolean(),
+  /** The US opt-out this decision states (R0.3). */
+  usOptOut: UsOptOutFlags,
+  /**
+   * Which category-to-Consent-Mode mapping was in force (R3.4): `gcm1-` and a hash of every
+   * category's Consent Mode types, so the proof says what each granted category let Google do.
+   */
+  consentModeMapping: z.string(),
   /** Coarse browser family ("Chrome", "Firefox" …), never the full user agent. */
   uaFamily: z.string(),
   prevId: z.string().nullable(),
@@ -73,6 +86,12 @@ export const Preferences = z.object({
   categories: z.record(z.string(), z.boolean()),
   action: ConsentAction,
   gpc: z.boolean(),
+  /**
+   * The US opt-out state (R0.3), kept apart from `categories`: the flags of the latest decision,
+   * and the last GPC value a decision saw, with its time. Absent in records written before it
+   * existed.
+   */
+  usOptOut: UsOptOutFlags.extend({ gpcSeen: z.object({ value: z.boolean(), at: z.string() }) }).optional(),
   policyFingerprint: z.string(),
   policyVersion: z.string(),
   receiptId: z.string(),

@@ -4,7 +4,7 @@
  * `webhook-timestamp`, `webhook-signature`), so receivers can verify with its libraries.
  */
 import * as z from "zod";
-import { ConsentAction, ConsentSurface } from "./consents";
+import { ConsentAction, ConsentSurface, UsOptOutFlags } from "./consents";
 import { param } from "./fields";
 import { RightsRequestEventData } from "./rights";
 import { Regime } from "./site-config";
@@ -108,6 +108,8 @@ export const ConsentUpdatedData = z.object({
   categories: z.record(z.string(), z.boolean()),
   gpc: z.boolean(),
   gpcApplied: z.boolean(),
+  /** The US opt-out the decision states (R0.3): stop selling or sharing server-side too (R2.5). */
+  usOptOut: UsOptOutFlags,
   regime: Regime,
   jurisdiction: z.string().nullable(),
   policyVersion: z.string(),

@@ -9,7 +9,8 @@
  * Nothing extra is asked: the token only says which browser's record to change. The rights
  * page's form has no token, so its opt-outs are requests only (docs/rights.md).
  */
-import { DAY_MS, expiresAt as expiresAtOf, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
+import { DAY_MS } from "../../shared/consent-rules";
+import { expiresAt as expiresAtOf, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
 import { type GeoHints, edgeDecision, uaFamily } from "../consent/policy";
 import { latestDecisionStatement, newReceiptId, recordDecision, toLatest } from "../consent/store/ledger";
 import { putPreferences } from "../consent/store/prefs";
@@ -38,7 +39,7 @@ export interface OptOutContext {
  * null when the visitor's tokens were revoked meanwhile (nothing recorded).
  */
 export async function recordOptOutDecision(env: Env, site: LoadedSite, visitor: VisitorCredential, ctx: OptOutContext): Promise<{ receiptId: string; webhooksQueued: number } | null> {
-  const { config, fingerprint } = site;
+  const { config, fingerprint, consentModeMapping } = site;
   const { results } = await storage("ledger read", () => latestDecisionStatement(env, config.id, visitor.v).all());
   const latest = toLatest(results);
   const choices: Record<string, boolean> = {};
@@ -46,7 +47,9 @@ export async function recordOptOutDecision(env: Env, site: LoadedSite, visitor: 
   const decision = resolveDecision(config.categories, "custom", choices, false);
   const edge = edgeDecision(config.regimes, ctx.cf, ctx.secGpc);
   const recordedAt = ctx.now.toISOString();
-  const expiresAt = expiresAtOf(ctx.now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent));
+  // An opt-out request is an opt-out wherever the visitor is (R0.3), and holds 12 months (R2.7).
+  const usOptOut = { saleSharing: true, targetedAds: true };
+  const expiresAt = expiresAtOf(ctx.now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent, usOptOut));
   const textHash = site.textHashes[ctx.locale] ?? site.textHashes[config.defaultLocale]!;
   const receiptId = newReceiptId();
   const requestHash = await sha256Hex(
@@ -75,6 +78,8 @@ export async function recordOptOutDecision(env: Env, site: LoadedSite, visitor: 
       country: edge.country,
       gpc: edge.gpc,
       gpcApplied: false,
+      usOptOut,
+      consentModeMapping,
       uaFamily: uaFamily(ctx.userAgent),
       expiresAt: expiresAt.toISOString(),
       retainUntil: new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS).toISOString(),

@@ -5,7 +5,7 @@
  * of staleness. The document is validated again on read: a hand-edited KV value never reaches
  * a handler unchecked.
  */
-import { policyFingerprint, textHash } from "../consent/fingerprint";
+import { consentModeMappingId, policyFingerprint, textHash } from "../consent/fingerprint";
 import { SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { ApiError, storage } from "../lib/errors";
@@ -17,6 +17,8 @@ export interface LoadedSite {
   fingerprint: string;
   /** The text hash of each locale's wording, computed once per load, not per request. */
   textHashes: Record<string, string>;
+  /** The version of its category-to-Consent-Mode mapping (R3.4), stored with each decision. */
+  consentModeMapping: string;
 }
 
 const memo = new Map<string, { site: LoadedSite; until: number }>();
@@ -26,7 +28,7 @@ export async function prepareSite(raw: unknown): Promise<LoadedSite> {
   const config = SiteConfig.parse(raw);
   const textHashes: Record<string, string> = {};
   for (const [locale, texts] of Object.entries(config.texts)) textHashes[locale] = await textHash(locale, texts);
-  return { config, fingerprint: await policyFingerprint(config), textHashes };
+  return { config, fingerprint: await policyFingerprint(config), textHashes, consentModeMapping: await consentModeMappingId(config) };
 }
 
 /** Loads a site, or throws 404 `site_not_found`. */

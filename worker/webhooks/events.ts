@@ -22,6 +22,7 @@ export interface DecisionFacts {
   categories: Record<string, boolean>;
   gpc: boolean;
   gpcApplied: boolean;
+  usOptOut: { saleSharing: boolean; targetedAds: boolean };
   regime: Regime;
   jurisdiction: string | null;
   policyVersion: string;
@@ -46,6 +47,7 @@ export function consentUpdatedEvent(d: DecisionFacts): WebhookEvent & { data: Co
       categories: d.categories,
       gpc: d.gpc,
       gpcApplied: d.gpcApplied,
+      usOptOut: d.usOptOut,
       regime: d.regime,
       jurisdiction: d.jurisdiction,
       policyVersion: d.policyVersion,

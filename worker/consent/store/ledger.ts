@@ -6,6 +6,7 @@
  * consistent (R6.8). Both are settled inside one SQLite statement, so concurrent decisions of one
  * visitor are linearised by D1's single writer and a retried request can never record twice.
  */
+import type { UsOptOut } from "../../../shared/consent-rules";
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../../contract";
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../../email/store";
 import type { Env } from "../../env";
@@ -38,6 +39,8 @@ export interface DecisionRecord {
   country: string | null;
   gpc: boolean;
   gpcApplied: boolean;
+  usOptOut: UsOptOut;
+  consentModeMapping: string;
   uaFamily: string;
   expiresAt: string;
   retainUntil: string;
@@ -65,6 +68,9 @@ export interface LedgerRow {
   country: string | null;
   gpc: number;
   gpc_applied: number;
+  sale_sharing_opt_out: number;
+  targeted_ads_opt_out: number;
+  consent_mode_mapping: string;
   ua_family: string;
   prev_receipt_id: string | null;
   expires_at: string;
@@ -102,6 +108,8 @@ export function toStored(row: LedgerRow): StoredDecision {
       country: row.country,
       gpc: row.gpc === 1,
       gpcApplied: row.gpc_applied === 1,
+      usOptOut: { saleSharing: row.sale_sharing_opt_out === 1, targetedAds: row.targeted_ads_opt_out === 1 },
+      consentModeMapping: row.consent_mode_mapping,
       uaFamily: row.ua_family,
       prevId: row.prev_receipt_id,
       expiresAt: row.expires_at,
@@ -112,10 +120,12 @@ export function toStored(row: LedgerRow): StoredDecision {
 const INSERT_COLUMNS = `INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at,
   action, surface, categories, policy_version, policy_last_updated, policy_fingerprint, text_hash,
   widget_version, locale, regime, jurisdiction, country, gpc, gpc_applied, ua_family,
-  prev_receipt_id, expires_at, retain_until)
+  prev_receipt_id, expires_at, retain_until, sale_sharing_opt_out, targeted_ads_opt_out, consent_mode_mapping)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
   (SELECT receipt_id FROM ledger WHERE site_id = ?2 AND visitor_id = ?3 ORDER BY seq DESC LIMIT 1),
-  ?22, ?23`;
+  ?22, ?23, ?24, ?25, ?26`;
+/** The first bind number after the insert's own. */
+const AFTER_INSERT_BINDS = 27;
 
 const SELECT_BY_KEY = `SELECT * FROM ledger WHERE site_id = ?1 AND idempotency_key = ?2`;
 
@@ -149,6 +159,8 @@ function storedOf(d: DecisionRecord, seq: number, prevId: string | null): Stored
       country: d.country,
       gpc: d.gpc,
       gpcApplied: d.gpcApplied,
+      usOptOut: d.usOptOut,
+      consentModeMapping: d.consentModeMapping,
       uaFamily: d.uaFamily,
       prevId,
       expiresAt: d.expiresAt,
@@ -185,10 +197,11 @@ export async function recordDecision(
     d.action, d.surface, JSON.stringify(d.categories), d.policyVersion, d.policyLastUpdated,
     d.policyFingerprint, d.textHash, d.widgetVersion, d.locale, d.regime, d.jurisdiction,
     d.country, d.gpc ? 1 : 0, d.gpcApplied ? 1 : 0, d.uaFamily, d.expiresAt, d.retainUntil,
+    d.usOptOut.saleSharing ? 1 : 0, d.usOptOut.targetedAds ? 1 : 0, d.consentModeMapping,
   ];
   const conflict = `ON CONFLICT (site_id, idempotency_key) DO NOTHING RETURNING seq, prev_receipt_id`;
   const insert = token
-    ? env.LEDGER.prepare(`${INSERT_COLUMNS} WHERE NOT ${revokedCondition(24)} ${conflict}`).bind(...binds, ...revokedBinds(d.siteId, token.subjects, token.iat))
+    ? env.LEDGER.prepare(`${INSERT_COLUMNS} WHERE NOT ${revokedCondition(AFTER_INSERT_BINDS)} ${conflict}`).bind(...binds, ...revokedBinds(d.siteId, token.subjects, token.iat))
     : env.LEDGER.prepare(`${INSERT_COLUMNS} WHERE true ${conflict}`).bind(...binds);
   // The webhook event is queued in the same transaction, only if this insert created the row
   // (a replay creates none), with the visitor's subject if they were identified.
