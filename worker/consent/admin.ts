@@ -3,6 +3,8 @@
  * worker/app.ts, so the API key, `no-store` and the no-CORS rules apply):
  *
  * - `GET /visitors/{visitorId}`: a visitor's current preferences and list statuses.
+ * - `POST /visitors/erase-all` `{ confirm, cursor?, limit? }`: erases every visitor of the site,
+ *   one bounded chunk per call (worker/consent/erase-all.ts).
  *
  * And the site owner's side of identity across devices:
  *
@@ -27,6 +29,7 @@ import { ApiError } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { sizeGuard } from "../middleware/size-guard";
+import { eraseAllRoutes } from "./erase-all";
 import { IDENTITY_FORMAT, IDENTITY_MAX_TTL_SECONDS, identitySecret, signIdentity } from "./identity";
 import { visitorOfSubject } from "./store/subjects";
 import { readVisitorRecord } from "./visitor-record";
@@ -35,6 +38,7 @@ const noRecord = () =>
   new ApiError(404, "no_record", "No record of this visitor", { detail: "This site holds no preferences or subscriptions for that visitor id." });
 
 export const consentAdminRoutes = new Hono<AdminEnv>()
+  .route("/", eraseAllRoutes)
   .get("/visitors/:visitorId", async (c) => {
     const visitorId = c.req.param("visitorId");
     if (!Uuid.safeParse(visitorId).success) throw noRecord();

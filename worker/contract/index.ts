@@ -19,6 +19,7 @@ export * from "./consents";
 export * from "./me";
 export * from "./email";
 export * from "./admin";
+export * from "./bulk-erasure";
 export * from "./identity";
 export * from "./webhooks";
 export * from "./console";
