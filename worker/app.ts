@@ -17,6 +17,7 @@ import type { AppEnv } from "./env";
 import { ApiError, problemResponse, renderError } from "./lib/errors";
 import { ASSENT_VERSION } from "./lib/version";
 import { type AdminEnv, type SiteEnv, apiKeyAuth, noStore, siteCors, siteLoader, writeGuard } from "./middleware";
+import { privacyNoticeRoutes } from "./notice";
 import { rightsAdminRoutes, rightsPages, rightsRoutes } from "./rights";
 import { scanAdminRoutes } from "./scans";
 import { deliverQueuedWebhooks, webhookAdminRoutes } from "./webhooks";
@@ -46,6 +47,7 @@ const siteApp = new Hono<SiteEnv>()
   .route("/", meRoutes)
   .route("/", identifyRoutes)
   .route("/", subscriptionRoutes)
+  .route("/", privacyNoticeRoutes)
   .route("/", rightsRoutes);
 
 /** `/console` and what is under it: the console's own paths, and no visitor's. */

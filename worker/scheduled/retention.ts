@@ -2,12 +2,17 @@
  * The retention job (R1.15, R9.10): deletes what is past its retention, in bounded steps, and
  * picks up where it stopped on the next scheduled run until the backlog is gone.
  *
+ * What it deletes, by the names of the retention schedule (worker/notice/retention-schedule.ts,
+ * which has every kind of data, this job's and the rest, and which docs/retention.md and the
+ * privacy notice state; a test checks that the rows below are the schedule's rows the job
+ * enforces, and that every counter of RetentionRun has its row there):
+ *
  * | data | kept | store |
  * | --- | --- | --- |
  * | proof rows (ledger) | until `retain_until` (decision expiry + the site's `proofRetentionDays`) | worker/consent/store/ledger.ts |
  * | erasure records | ERASURE_RETENTION_DAYS | worker/consent/store/ledger.ts |
  * | signup requests (pending double opt-in) | until their link expires (`confirmDays`) | worker/email/store.ts |
- * | confirmation-send log (hashes) | 1 day | worker/email/store.ts |
+ * | confirmation-send log (keyed hashes) | 1 day | worker/email/store.ts |
  * | webhook events and deliveries | WEBHOOK_RETENTION_DAYS, unless a delivery is still pending | worker/webhooks/store.ts |
  * | token revocations | until every token they refuse has expired | worker/consent/store/revocations.ts |
  * | marks of records kept in KV | until the visitor has no live decision (the KV record expired) | worker/consent/store/kv-records.ts |

@@ -1,0 +1,71 @@
+/**
+ * GET /v1/sites/{siteId}/privacy-notice?lang=de&format=html|md: the site's privacy-notice
+ * section (./generate.ts), for the site owner to paste into their privacy policy or to fetch
+ * from their own build (R9.11). Public, like bootstrap: it says only what the config already
+ * shows every visitor.
+ *
+ * - `lang`: one of the site's languages the notice is written in (default: the site's default
+ *   language); a malformed tag, or a language the site has no notice in, is 400 `invalid_query`
+ *   (the detail lists the languages it has).
+ * - `format`: `html` (default, a fragment) or `md`.
+ *
+ * The answer depends only on the config and the URL, so shared caches may keep it for a few
+ * minutes, and it carries an ETag (a changed config changes it). Links to the rights pages use
+ * the origin the request came to, which is the Worker's public origin.
+ */
+import { Hono } from "hono";
+import * as z from "zod";
+import { Locale } from "../contract";
+import { ApiError } from "../lib/errors";
+import { sha256Hex } from "../lib/sha256";
+import type { SiteEnv } from "../middleware/site";
+import { cappedHeader } from "../middleware/write-guard";
+import { buildNotice, noticeLocales } from "./generate";
+import { noticeHtml, noticeMarkdown } from "./render";
+
+/** Seconds browsers and shared caches may reuse a notice. */
+export const NOTICE_MAX_AGE_SECONDS = 300;
+
+/** The query of the route; unknown parameters are ignored. */
+export const NoticeQuery = z.object({
+  lang: Locale.optional(),
+  format: z.enum(["html", "md"]).default("html"),
+});
+
+/** Longest `If-None-Match` read: a few dozen ETags. */
+const MAX_IF_NONE_MATCH_CHARS = 1024;
+
+const CONTENT_TYPE = { html: "text/html; charset=utf-8", md: "text/markdown; charset=utf-8" } as const;
+
+/** The route, mounted under /v1/sites/{siteId} behind the site loader and CORS (worker/app.ts). */
+export const privacyNoticeRoutes = new Hono<SiteEnv>().get("/privacy-notice", async (c) => {
+  const query = NoticeQuery.safeParse(c.req.query());
+  if (!query.success)
+    throw new ApiError(400, "invalid_query", "The query is not valid", {
+      detail: "lang must be a BCP 47 tag such as en or de-CH; format must be html or md.",
+      errors: query.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message })),
+    });
+  const { config } = c.get("site");
+  const available = noticeLocales(config);
+  const wanted = query.data.lang ?? config.defaultLocale;
+  const locale = available.find((l) => l.toLowerCase() === wanted.toLowerCase());
+  if (!locale) {
+    const message = available.length > 0 ? `the site's privacy notice is available in: ${available.join(", ")}` : "none of the site's languages has privacy-notice wording yet";
+    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: `lang: ${message}.`, errors: [{ path: "lang", message }] });
+  }
+  const notice = buildNotice(config, locale, new URL(c.req.url).origin);
+  const body = query.data.format === "md" ? noticeMarkdown(notice) : noticeHtml(notice);
+  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
+  const headers = {
+    "Content-Type": CONTENT_TYPE[query.data.format],
+    "Content-Language": locale,
+    "Cache-Control": `public, max-age=${NOTICE_MAX_AGE_SECONDS}`,
+    ETag: etag,
+    // A fragment to paste, not a page to run: nothing in it may load or execute if opened as is.
+    "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
+  };
+  // Read over a capped length, like every header the Worker parses; a longer one is ignored.
+  const ifNoneMatch = cappedHeader(c.req.header("If-None-Match"), MAX_IF_NONE_MATCH_CHARS);
+  if (typeof ifNoneMatch === "string" && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) return c.body(null, 304, headers);
+  return c.body(body, 200, headers);
+});
