@@ -21,7 +21,7 @@ useFakeReceiver();
 const OWNER = "privacy@penguin.example";
 
 describe("the rights page", () => {
-  it("lists the site's request types, with a California section, as a script-free page under a strict CSP", async () => {
+  it("lists the site's request types, with a California section, as a script-free page under a strict CSP (R9.7)", async () => {
     const site = await freshSite();
     const res = await call(`/r/${site.id}`);
     expect(res.status).toBe(200);
@@ -36,7 +36,7 @@ describe("the rights page", () => {
       expect(html).toContain(`/r/${site.id}/${type}?lang=en`);
   });
 
-  it("speaks the visitor's language when the site has it, and says nothing about California where it is off", async () => {
+  it("speaks the visitor's language when the site has it, and says nothing about California where it is off (R9.7)", async () => {
     const site = await freshSite((c) => {
       c.rights = { california: false };
     });
@@ -47,7 +47,7 @@ describe("the rights page", () => {
     expect((await call(`/r/${site.id}/shine_the_light`)).status).toBe(404);
   });
 
-  it("a site directed to children offers only the opt-out and a parent's deletion", async () => {
+  it("a site directed to children offers only the opt-out and a parent's deletion (R9.9)", async () => {
     const site = await freshSite((c) => {
       c.childDirected = true;
       c.communications = [];
@@ -73,7 +73,7 @@ describe("the rights page", () => {
     expect((await postForm(site.id, "age_check", { email: newAddress() })).status).toBe(404);
   });
 
-  it("the minors' form shows the removal notice and asks for no age", async () => {
+  it("the minors' form shows the removal notice and asks for no age (R9.8)", async () => {
     const site = await freshSite();
     const html = await (await call(`/r/${site.id}/minor_content_removal`)).text();
     expect(html).toContain("removal may not ensure complete or comprehensive removal");
@@ -84,7 +84,7 @@ describe("the rights page", () => {
 });
 
 describe("the rights configuration", () => {
-  it("a site with California rights must say how it meets Shine the Light; disclosure needs each direct-marketing vendor's address", () => {
+  it("a site with California rights must say how it meets Shine the Light; disclosure needs each direct-marketing vendor's address (R9.7)", () => {
     const missingMode = SiteConfig.safeParse({ ...demoInput(), rights: { california: true } });
     expect(missingMode.success).toBe(false);
     expect(missingMode.error!.issues.map((i) => i.path.join("."))).toContain("rights.shineTheLightMode");
@@ -99,7 +99,7 @@ describe("the rights configuration", () => {
 });
 
 describe("the form", () => {
-  it("an opt-out needs nothing: no address, no verification, complete at once, nothing mailed", async () => {
+  it("an opt-out needs nothing: no address, no verification, complete at once, nothing mailed (R2.5, R2.6, R9.4, R9.5)", async () => {
     const { site } = await rightsSite();
     const res = await postForm(site.id, "opt_out", { locale: "en" });
     expect(res.status).toBe(200);
@@ -110,6 +110,16 @@ describe("the form", () => {
     expect(row!.responded_at).toBe(row!.received_at);
     expect(await outboxRows(site.id)).toEqual([]);
     expect((await rightsEvents(site.id)).map((e) => e.type)).toEqual(["rights.request.received", "rights.request.completed"]);
+  });
+
+  it("a form over the body cap gets a page in the requester's language saying to shorten it, and nothing is written (R6.3)", async () => {
+    const { site } = await rightsSite();
+    const res = await postForm(site.id, "access", { email: "reader@example.com", details: "x".repeat(9000), locale: "de" }, { "Accept-Language": "de-DE" });
+    expect(res.status).toBe(413);
+    expect(res.headers.get("Content-Type")).toContain("text/html");
+    expect(await res.text()).toContain("Ihre Anfrage ist zu lang");
+    expect(await rightsRows(site.id)).toEqual([]);
+    expect(await outboxRows(site.id)).toEqual([]);
   });
 
   it("a missing or malformed address comes back on the same form, field by field, and nothing is written", async () => {
@@ -128,7 +138,7 @@ describe("the form", () => {
     expect(await outboxRows(site.id)).toEqual([]);
   });
 
-  it("an access request sends a verification link that names the due date, and does nothing else yet", async () => {
+  it("an access request sends a verification link that names the due date, and does nothing else yet (R9.1, R9.4)", async () => {
     const { site } = await rightsSite();
     const email = newAddress();
     const res = await postForm(site.id, "access", { email, locale: "en" });
@@ -149,7 +159,7 @@ describe("the form", () => {
 });
 
 describe("POST /v1/sites/{siteId}/rights/requests", () => {
-  it("an opt-out with an address is open for the owner, who is told, and needs no verification (R9.4)", async () => {
+  it("an opt-out with an address is open for the owner, who is told, and needs no verification (R2.5, R9.4)", async () => {
     const { site } = await rightsSite();
     const email = newAddress();
     const receipt = await fileRights(site.id, { type: "opt_out", email });
@@ -171,7 +181,7 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect(event!.data.email).toBe(email.toLowerCase());
   });
 
-  it("an opt-out with the browser's visitor token records a decision in the proof ledger too, like any opt-out (R9.4)", async () => {
+  it("an opt-out with the browser's visitor token records a decision in the proof ledger too, like any opt-out (R1.14, R9.4)", async () => {
     const { site } = await rightsSite();
     const visitor = await newVisitor(site, { action: "accept_all", choices: {} });
     expect(visitor.receipt.categories).toEqual({ necessary: true, usage: true });
@@ -195,7 +205,7 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     await settled(site.id);
   });
 
-  it("an access request is 202 with check_email and a due date by both laws (the earlier wins)", async () => {
+  it("an access request is 202 with check_email and a due date by both laws (the earlier wins) (R9.6)", async () => {
     const site = await freshSite();
     const receipt = await fileRights(site.id, { type: "access", email: newAddress() });
     expect(receipt).toMatchObject({ status: "awaiting_verification", next: "check_email" });
@@ -209,7 +219,7 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect(row.extendable_to).not.toBeNull();
   });
 
-  it("Shine the Light: the answer is mailed at once, due in 30 days; a second request the same year is answered that it was", async () => {
+  it("Shine the Light: the answer is mailed at once, due in 30 days; a second request the same year is answered that it was (R9.7)", async () => {
     const site = await freshSite((c) => {
       const v = c.categories[1]!.vendors[0]!;
       v.directMarketing = true;
@@ -235,7 +245,7 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect((await mailTo(site.id, email)).at(-1)!.text_body).toContain("already received this year's answer");
   });
 
-  it("with the opt-out exemption, the Shine the Light answer says so", async () => {
+  it("with the opt-out exemption, the Shine the Light answer says so (R9.7)", async () => {
     const site = await freshSite((c) => {
       c.rights = { california: true, shineTheLightMode: "optout-exemption" };
     });
@@ -264,7 +274,7 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect((await fileRights(site.id, { type: "opt_out" })).status).toBe("completed");
   });
 
-  it("refuses what a hostile or careless client sends, with a problem and nothing written", async () => {
+  it("refuses what a hostile or careless client sends, with a problem and nothing written (R6.3, R7.9)", async () => {
     const site = await freshSite();
     const cases: [unknown, number, string][] = [
       [{ type: "access" }, 422, "invalid_body"],
@@ -289,7 +299,7 @@ describe("POST /v1/sites/{siteId}/rights/requests", () => {
     expect(await outboxRows(site.id)).toEqual([]);
   });
 
-  it("a site with Turnstile needs a token for every type but the opt-out (R2.8)", async () => {
+  it("a site with Turnstile needs a token for every type but the opt-out (R2.8, R6.11)", async () => {
     const site = await freshSite((c) => {
       c.turnstile = { siteKey: "0x4AAAAAAAtest" };
     });

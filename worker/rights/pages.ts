@@ -18,6 +18,7 @@
  * only (worker/rights/api.ts); the page's POSTs are rate limited per network instead.
  */
 import { Hono } from "hono";
+import { createMiddleware } from "hono/factory";
 import type * as z from "zod";
 import { negotiateLocale } from "../consent/policy";
 import { RightsRequestCreate, RightsRequestType, type SiteConfig } from "../contract";
@@ -37,7 +38,7 @@ import { type Filed, fileRequest, offeredTypes, verifyDays } from "./intake";
 import { formatDate, rightsStrings } from "./messages";
 import { findRightsLink } from "./store";
 
-type Status = 200 | 400 | 404 | 410 | 422 | 429 | 503;
+type Status = 200 | 400 | 404 | 410 | 413 | 422 | 429 | 503;
 
 const html = (body: string, status: Status = 200, extra: Record<string, string> = {}) => htmlResponse(body, status, extra);
 
@@ -179,10 +180,25 @@ function filedPage(site: SiteConfig, filed: Filed, locale: string): string {
 /** A limited or failed POST as a page, with the API error's status and headers. */
 function errorPage(err: ApiError, locale: string): Response {
   const s = rightsStrings(locale);
-  const text = err.status === 429 ? s.tooMany : err.status === 503 ? s.sendFailed : s.unavailable;
-  const status = ([422, 429, 503] as const).find((code) => code === err.status) ?? 400;
+  const text = err.status === 429 ? s.tooMany : err.status === 503 ? s.sendFailed : err.status === 413 ? s.tooLong : s.unavailable;
+  const status = ([413, 422, 429, 503] as const).find((code) => code === err.status) ?? 400;
   return html(page(locale, err.status === 429 ? s.tooMany : s.title, `<p role="alert">${escapeHtml(text)}</p>`), status, err.headers);
 }
+
+/**
+ * The body cap of a form (R6.3), answered as a page in the requester's language rather than the
+ * API's problem+json: a person who wrote too much sees what to do.
+ */
+const formSizeGuard = createMiddleware<AppEnv>(async (c, next) => {
+  try {
+    await sizeGuard(c, next);
+  } catch (err) {
+    if (!(err instanceof ApiError && err.code === "body_too_large")) throw err;
+    const site = await siteOrNull(c.env, c.req.param("siteId") ?? "");
+    if (!site) return notFound();
+    c.res = errorPage(err, localeOf(site, c.req.query("lang"), c.req.header("Accept-Language")));
+  }
+});
 
 /** The rate limit of a page's POST. */
 const limitPost = (env: Env, siteId: string, req: Parameters<typeof clientNetwork>[0]) => enforceRateLimit(env, rateLimitKey(siteId, "rights", clientNetwork(req)));
@@ -273,7 +289,7 @@ export const rightsPages = new Hono<AppEnv>()
     if (!site || !type.success || !offeredTypes(site).includes(type.data)) return notFound();
     return html(formPage(site, type.data, localeOf(site, c.req.query("lang"), c.req.header("Accept-Language"))));
   })
-  .post("/r/:siteId/:type", sizeGuard, async (c) => {
+  .post("/r/:siteId/:type", formSizeGuard, async (c) => {
     const site = await siteOrNull(c.env, c.req.param("siteId"));
     const type = RightsRequestType.safeParse(c.req.param("type"));
     if (!site || !type.success || !offeredTypes(site).includes(type.data)) return notFound();

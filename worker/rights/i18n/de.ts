@@ -37,6 +37,7 @@ export const de: RightsStrings = {
   errorRequired: "Dieses Feld ist erforderlich.",
   errorStatement: "Setzen Sie hier ein Häkchen, um dies zu bestätigen.",
   unavailable: "Diese Anfrage ist auf dieser Website nicht möglich.",
+  tooLong: "Ihre Anfrage ist zu lang. Bitte kürzen Sie den Text und versuchen Sie es erneut.",
   tooMany: "Zu viele Anfragen. Bitte warten Sie einen Moment und versuchen Sie es erneut.",
   sendFailed: "Die Nachricht konnte nicht gesendet werden, daher wurde nichts gespeichert. Bitte versuchen Sie es gleich noch einmal.",
   checkEmailTitle: "Prüfen Sie Ihr Postfach",

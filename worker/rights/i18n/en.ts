@@ -37,6 +37,7 @@ export const en: RightsStrings = {
   errorRequired: "This field is required.",
   errorStatement: "Tick this box to confirm.",
   unavailable: "This request cannot be made on this site.",
+  tooLong: "Your request is too long to send. Please shorten the text and try again.",
   tooMany: "Too many requests. Please wait a little and try again.",
   sendFailed: "The message could not be sent, so nothing was recorded. Please try again in a moment.",
   checkEmailTitle: "Check your inbox",

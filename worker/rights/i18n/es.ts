@@ -37,6 +37,7 @@ export const es: RightsStrings = {
   errorRequired: "Este campo es obligatorio.",
   errorStatement: "Marca esta casilla para confirmar.",
   unavailable: "Esta solicitud no se puede hacer en este sitio.",
+  tooLong: "Su solicitud es demasiado larga. Acorte el texto e inténtelo de nuevo.",
   tooMany: "Demasiadas solicitudes. Espera un poco y vuelve a intentarlo.",
   sendFailed: "No se pudo enviar el mensaje, así que no se ha guardado nada. Inténtalo de nuevo en un momento.",
   checkEmailTitle: "Revisa tu bandeja de entrada",

@@ -37,6 +37,7 @@ export const fr: RightsStrings = {
   errorRequired: "Ce champ est obligatoire.",
   errorStatement: "Cochez cette case pour confirmer.",
   unavailable: "Cette demande ne peut pas être faite sur ce site.",
+  tooLong: "Votre demande est trop longue. Veuillez raccourcir le texte et réessayer.",
   tooMany: "Trop de demandes. Veuillez patienter un peu, puis réessayer.",
   sendFailed: "Le message n’a pas pu être envoyé ; rien n’a donc été enregistré. Veuillez réessayer dans un instant.",
   checkEmailTitle: "Consultez votre boîte de réception",

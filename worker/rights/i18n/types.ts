@@ -43,6 +43,8 @@ export interface RightsStrings {
   errorRequired: string;
   errorStatement: string;
   unavailable: string;
+  /** A form sent with more than the body cap (R6.3). */
+  tooLong: string;
   tooMany: string;
   /** A message could not be sent, so nothing was recorded. */
   sendFailed: string;
