@@ -37,7 +37,7 @@ async function openCustomize(page: Page) {
   return dialog;
 }
 
-test("axe: the opt-in banner, the preference center, and a category's details expanded", async ({ page, assent }) => {
+test("axe: the opt-in banner, the preference center, and a category's details expanded (R8.1, R8.3, R8.6, R8.12)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await expect(bannerOf(page).getByRole("region", { name: "Your privacy choices at Penguin" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Load" })).toBeVisible();
@@ -53,7 +53,7 @@ test("axe: the opt-in banner, the preference center, and a category's details ex
   await expectNoAxeViolations(page, ["assent-preferences"]);
 });
 
-test("axe: GPC honoured in an opt-out state, on the banner and in the preference center (R2.4)", async ({ page, assentAt }) => {
+test("axe: GPC honoured in an opt-out state, on the banner and in the preference center (R2.4, R8.12)", async ({ page, assentAt }) => {
   const ca = await assentAt({ country: "US", regionCode: "CA" });
   await enableGpc(page);
   await page.goto(ca.worker.url.href);
@@ -69,7 +69,7 @@ test("axe: GPC honoured in an opt-out state, on the banner and in the preference
   await expectNoAxeViolations(page, ["assent-preferences"]);
 });
 
-test("axe: the opt-out notice (US-CA without GPC)", async ({ page, assentAt }) => {
+test("axe: the opt-out notice (US-CA without GPC) (R8.12)", async ({ page, assentAt }) => {
   const ca = await assentAt({ country: "US", regionCode: "CA" });
   await page.goto(ca.worker.url.href);
   await expect(bannerOf(page).getByRole("button", { name: "Do Not Sell or Share My Personal Information" })).toBeVisible();
@@ -77,7 +77,7 @@ test("axe: the opt-out notice (US-CA without GPC)", async ({ page, assentAt }) =
   await expectNoAxeViolations(page, ["assent-banner"]);
 });
 
-test("axe: the error state; the error is a polite status line and takes no focus (R8.9)", async ({ page, assent }) => {
+test("axe: the error state; the error is a polite status line and takes no focus (R8.9, R8.12)", async ({ page, assent }) => {
   await page.route("**/v1/sites/demo/bootstrap*", (route) => route.abort("connectionrefused"));
   await page.goto(assent.worker.url.href);
   const banner = bannerOf(page);
@@ -87,7 +87,7 @@ test("axe: the error state; the error is a polite status line and takes no focus
   await expectNoAxeViolations(page, ["assent-banner"]);
 });
 
-test("axe: dark colour scheme, banner and preference center", async ({ page, assent }) => {
+test("axe: dark colour scheme, banner and preference center (R8.6, R8.12)", async ({ page, assent }) => {
   await page.emulateMedia({ colorScheme: "dark" });
   await page.goto(assent.worker.url.href);
   const region = bannerOf(page).getByRole("region");
@@ -99,7 +99,7 @@ test("axe: dark colour scheme, banner and preference center", async ({ page, ass
   await expectNoAxeViolations(page, ["assent-preferences"]);
 });
 
-test("axe: a 320×640 viewport, banner and preference center", async ({ page, assent }) => {
+test("axe: a 320×640 viewport, banner and preference center (R8.7, R8.12)", async ({ page, assent }) => {
   await page.setViewportSize({ width: 320, height: 640 });
   await page.goto(assent.worker.url.href);
   await expect(bannerOf(page).getByRole("button", { name: "Reject all" })).toBeVisible();
@@ -287,7 +287,7 @@ test.describe("a German browser", () => {
     await expect(dialog).toHaveAttribute("lang", "de");
   });
 
-  test("on a page that says it is English the widget speaks English, as the page does (R1.9)", async ({ page, assent }) => {
+  test("on a page that says it is English the widget speaks English, as the page does (R1.9, R8.10)", async ({ page, assent }) => {
     await page.goto(assent.worker.url.href);
     const banner = bannerOf(page);
     await expect(banner.getByRole("button", { name: "Reject all" })).toBeVisible();

@@ -183,7 +183,7 @@ test("no focused element of the page is hidden behind the banner (R8.5)", async 
   expect(checked).toContain('button "Load"');
 });
 
-test("the banner never moves the page: the host's content keeps its place when it appears", async ({ page, assent }) => {
+test("the banner never moves the page: the host's content keeps its place when it appears (R1.8)", async ({ page, assent }) => {
   // Where the page's content sits without Assent (the script blocked), then with the banner up.
   await page.route("**/assent.js", (route) => route.abort());
   await page.goto(assent.worker.url.href);

@@ -20,7 +20,7 @@ function dataLayer(page: Page) {
   );
 }
 
-test("default comes first, one update per decision, config and event after", async ({ page, assent }) => {
+test("default comes first, one update per decision, config and event after (R3.1, R3.3, R3.9)", async ({ page, assent }) => {
   await page.goto(new URL("/demo/gtag", assent.worker.url).href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
   await page.waitForFunction(() => (window.dataLayer ?? []).some((e) => (e as IArguments)[0] === "event"));
@@ -51,7 +51,7 @@ test("default comes first, one update per decision, config and event after", asy
   expect(again.findIndex((e) => e.gtag === "event")).toBeGreaterThan(1);
 });
 
-test("withdrawal: denied at once, gated scripts stop, the category's cookies are deleted", async ({ page, assent }) => {
+test("withdrawal: denied at once, gated scripts stop, the category's cookies are deleted (R1.10)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
   await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);

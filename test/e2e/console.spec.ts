@@ -127,7 +127,7 @@ test.describe("the console", () => {
     await expect(page).toHaveURL(/\/console\/sign-in$/);
   });
 
-  test("edit the banner title in the form, publish, and see it in bootstrap; a new category gets the material warning; roll back", async ({ page, assent }) => {
+  test("edit the banner title in the form, publish, and see it in bootstrap; a new category gets the material warning; roll back (R9.12)", async ({ page, assent }) => {
     // axe over the whole configuration form (every field of a site config) takes seconds.
     test.setTimeout(120_000);
     const owner = freshEmail("owner");
@@ -239,7 +239,7 @@ test.describe("the console", () => {
     await expect(page.getByLabel("Site id")).toHaveAttribute("aria-invalid", "true");
   });
 
-  test("a decision made through the widget is in the ledger search, and the CSV export has its receipt id", async ({ page, browser, assent }) => {
+  test("a decision made through the widget is in the ledger search, and the CSV export has its receipt id (R1.14)", async ({ page, browser, assent }) => {
     // A visitor accepts on the demo site.
     const visitor = await browser.newContext();
     const site = await visitor.newPage();
@@ -329,7 +329,7 @@ test.describe("the console", () => {
     await expectNoAxeViolations(page, "email lists");
   });
 
-  test("privacy requests: a compliance member starts and completes one, extends and denies another; a viewer has no such page", async ({ page, assent }) => {
+  test("privacy requests: a compliance member starts and completes one, extends and denies another; a viewer has no such page (R9.5)", async ({ page, assent }) => {
     const officer = freshEmail("compliance");
     const viewer = freshEmail("viewer");
     await assent.worker.grantConsole("demo", officer, "compliance");

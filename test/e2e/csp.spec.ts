@@ -6,7 +6,7 @@
 import { expect, test } from "./fixtures";
 import { bannerOf, syncedRecord } from "./helpers";
 
-test("under a strict CSP: banner, Accept all, gated analytics, embed, preference center and Save cause no violation", async ({ page, assent }) => {
+test("under a strict CSP: banner, Accept all, gated analytics, embed, preference center and Save cause no violation (R7.10)", async ({ page, assent }) => {
   await page.addInitScript(() => {
     const w = window as unknown as { cspViolations: string[] };
     w.cspViolations = [];

@@ -1,12 +1,38 @@
 /**
  * Decisions from the banner and the preference center: saved locally at once, recorded by the
  * Worker with a receipt, applied to gated scripts once, and on the next page applied with no
- * request at all (R1.3, R1.5, R1.11, R1.16, R6.1).
+ * request at all (R1.3, R1.5, R1.11, R1.16, R6.1). Nothing is pre-ticked, and with several
+ * purposes each one is a choice of its own (R1.4, R1.5: on a site of the test's own, since the
+ * demo site has a single optional purpose).
  */
-import { expect, test } from "./fixtures";
-import { analyticsRuns, localRecord, serverReceipts, syncedRecord } from "./helpers";
+import type { SiteConfigInput } from "../../worker/contract";
+import { demoConfig, expect, test } from "./fixtures";
+import { analyticsRuns, asSite, bannerOf, localRecord, serverReceipts, syncedRecord } from "./helpers";
 
-test("Accept all: persisted locally, receipt on the server, analytics runs once", async ({ page, assent }) => {
+/**
+ * The demo's config as a site of its own (`siteId`, allowed on `origin`) with two more optional
+ * purposes, "functional" and "marketing": the demo site alone has one optional purpose, too few
+ * to show that each purpose is a choice of its own.
+ */
+function fourPurposes(siteId: string, origin: string): SiteConfigInput {
+  return demoConfig([origin], (c) => {
+    c.id = siteId;
+    c.name = "Penguin shop";
+    const vendor = (id: string, name: string) => ({ id, name, policyUrl: "https://example.com/privacy", thirdParty: true, retentionDays: 90 });
+    c.categories.push(
+      { id: "functional", consentMode: ["functionality_storage", "personalization_storage"], vendors: [vendor("chat-co", "Chat Co.")], storage: [{ name: "chat_prefs", type: "localStorage", durationDays: 90 }] },
+      { id: "marketing", saleOrSharing: true, consentMode: ["ad_storage", "ad_user_data", "ad_personalization"], vendors: [vendor("ads-co", "Ads Co.")], storage: [{ name: "_fbp", type: "cookie", durationDays: 90 }] },
+    );
+    for (const t of Object.values(c.texts)) {
+      t!.categories.functional = { title: "Functional", description: "Remembers your settings for the support chat." };
+      t!.categories.marketing = { title: "Marketing", description: "Advertising on other sites, measured across them." };
+      t!.vendors["chat-co"] = { purpose: "Support chat." };
+      t!.vendors["ads-co"] = { purpose: "Advertising." };
+    }
+  });
+}
+
+test("Accept all: persisted locally, receipt on the server, analytics runs once (R1.14, R1.16)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
   await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeHidden();
@@ -21,7 +47,7 @@ test("Accept all: persisted locally, receipt on the server, analytics runs once"
   await expect(page.locator("iframe.tour")).toBeVisible();
 });
 
-test("Reject all: one click, everything optional off, the refusal is recorded", async ({ page, assent }) => {
+test("Reject all: one click, everything optional off, the refusal is recorded (R1.2, R1.3, R1.14)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Reject all" }).click();
   await expect(page.locator("#analytics-status")).toHaveText(/you said no/);
@@ -32,7 +58,7 @@ test("Reject all: one click, everything optional off, the refusal is recorded", 
   expect(receipts.map((r) => r.action)).toEqual(["reject_all"]);
 });
 
-test("Customize: the preference center starts with nothing optional on and saves exactly the toggles", async ({ page, assent }) => {
+test("Customize: the preference center starts with nothing optional on and saves exactly the toggles (R1.4, R1.6, R1.9)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Customize" }).click();
   const dialog = page.getByRole("dialog");
@@ -50,6 +76,57 @@ test("Customize: the preference center starts with nothing optional on and saves
   expect(record.categories).toEqual({ necessary: true, usage: false });
   const receipts = await serverReceipts(assent.worker.url, record.token!);
   expect(receipts[0]).toMatchObject({ action: "custom", surface: "preferences" });
+});
+
+test("with four purposes, Customize on a first visit has every optional switch off and necessary on and locked, and grants usage data alone (R1.4, R1.5)", async ({ page, assent }) => {
+  const siteId = `purposes-${Date.now().toString(36)}`;
+  await assent.worker.pushSite(fourPurposes(siteId, assent.worker.url.origin));
+  await asSite(page, assent.worker.url.href, siteId);
+  await page.goto(assent.worker.url.href);
+  await bannerOf(page).getByRole("button", { name: "Customize" }).click();
+  const dialog = page.getByRole("dialog", { name: "Privacy preferences" });
+  await expect(dialog).toBeVisible();
+
+  // Nothing is pre-ticked on any control of the dialog (purposes and email lists alike) but the
+  // necessary switch, which is shown on, locked, and says why.
+  await expect(dialog.getByRole("switch")).toHaveCount(4);
+  for (const name of ["Usage data", "Functional", "Marketing"]) {
+    const optional = dialog.getByRole("switch", { name });
+    await expect(optional, name).not.toBeChecked();
+    await expect(optional, name).toBeEnabled();
+  }
+  const necessary = dialog.getByRole("switch", { name: "Strictly necessary" });
+  await expect(necessary).toBeChecked();
+  await expect(necessary).toBeDisabled();
+  await expect(necessary).toHaveAccessibleDescription(/Always on/);
+  const controls = await dialog.locator("input[type=checkbox], [role=switch], [role=checkbox]").evaluateAll((els) =>
+    els.map((el) => ({ id: el.id, on: (el as HTMLInputElement).checked || el.getAttribute("aria-checked") === "true" })),
+  );
+  expect(controls.length).toBeGreaterThanOrEqual(6); // the four switches and the two email lists' boxes
+  expect(controls.filter((c) => c.on).map((c) => c.id)).toEqual(["switch-necessary"]);
+
+  // One purpose, granted on its own: the others stay refused, in the record and in Consent Mode.
+  await dialog.getByRole("switch", { name: "Usage data" }).check();
+  await dialog.getByRole("button", { name: "Save choices" }).click();
+  await expect(dialog).toBeHidden();
+  await expect(page.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
+  const chosen = { necessary: true, usage: true, functional: false, marketing: false };
+  const record = await syncedRecord(page, siteId);
+  expect(record.categories).toEqual(chosen);
+  expect(await serverReceipts(assent.worker.url, record.token!, siteId)).toEqual([expect.objectContaining({ action: "custom", surface: "preferences", categories: chosen })]);
+  const update = await page.evaluate(() => Array.from((window.dataLayer as IArguments[]).filter((e) => e[0] === "consent").at(-1)!));
+  expect(update).toEqual([
+    "consent",
+    "update",
+    expect.objectContaining({
+      analytics_storage: "granted",
+      functionality_storage: "denied",
+      personalization_storage: "denied",
+      ad_storage: "denied",
+      ad_user_data: "denied",
+      ad_personalization: "denied",
+    }),
+  ]);
 });
 
 test("a returning visitor sees no banner and causes no request to the Worker", async ({ page, assent }) => {
@@ -78,7 +155,7 @@ test("a returning visitor sees no banner and causes no request to the Worker", a
   expect(await analyticsRuns(page)).toBe(1);
 });
 
-test("reopening the preference center shows the current state, not the defaults", async ({ page, assent }) => {
+test("reopening the preference center shows the current state, not the defaults (R1.11)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
   await syncedRecord(page);

@@ -6,7 +6,7 @@
 import { expect, test } from "./fixtures";
 import { outbox, syncedRecord } from "./helpers";
 
-test("sign up for the blog, confirm from the outbox, see it subscribed", async ({ page, assent }) => {
+test("sign up for the blog, confirm from the outbox, see it subscribed (R0.2, R5.1, R5.2)", async ({ page, assent }) => {
   const email = `reader-${Date.now()}@example.com`;
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();

@@ -1,15 +1,19 @@
 /**
  * The widget on a page and beside it: the gated embed's placeholder and its "Load" (R1.16), a
- * customer's site on another origin end to end with no cookies either way (R7.1), the page's
+ * customer's site on another origin end to end with no cookies either way (R7.1), two sites on
+ * two origins in one browser with unrelated visitor ids (R7.2), the page's
  * API (`window.assent`, its events, the dataLayer), the floating button and the preference
  * center's "Your data" (R1.10, R9.1, R9.2).
  */
 import { readFile } from "node:fs/promises";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page, Response } from "@playwright/test";
+import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { expect, test } from "./fixtures";
 import { analyticsRuns, bannerOf, localRecord, serverReceipts, syncedRecord } from "./helpers";
 
-test("a blocked embed shows a placeholder; Load grants its purpose, loads it and is recorded as an embed decision", async ({ page, assent }) => {
+test("a blocked embed shows a placeholder; Load grants its purpose, loads it and is recorded as an embed decision (R1.16)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   const placeholder = page.locator("assent-embed-placeholder");
   const frame = page.locator("iframe.tour");
@@ -80,6 +84,67 @@ test("on another origin: banner, Accept all and a receipt, with no cookie sent t
   expect(setCookies.filter(Boolean)).toEqual([]);
 });
 
+test("two sites on two origins in one browser: each has its own visitor id in its own storage, and neither learns the other's (R7.2)", async ({ page, assent }) => {
+  // The demo site on the Worker's origin, and a site of this test's own on a page of its own
+  // origin. (That page is served for real: a page fulfilled by request interception has no
+  // address space, and Chromium then refuses it the loopback Worker.)
+  const siteId = `other-${Date.now().toString(36)}`;
+  const other = await otherSitePage(siteId, assent.worker.url.origin);
+  try {
+    await assent.worker.pushSite({ ...loadSiteConfig(DEMO_SITE), id: siteId, name: "Other shop", allowedOrigins: [other.origin] });
+    await page.goto(assent.worker.url.href);
+    await bannerOf(page).getByRole("button", { name: "Reject all" }).click();
+    const first = await syncedRecord(page);
+
+    // What the other site's page sends to the Worker (the only page with its Origin or Referer).
+    const sent: Promise<string>[] = [];
+    page.on("request", (r) => {
+      if (new URL(r.url()).origin !== assent.worker.url.origin) return;
+      sent.push(r.allHeaders().then((h) => ((h.origin ?? h.referer ?? "").startsWith(other.origin) ? `${r.method()} ${r.url()} ${JSON.stringify(h)} ${r.postData() ?? ""}` : "")));
+    });
+    await page.goto(other.origin);
+    // The other site asks afresh: nothing of the first one's is stored or known there.
+    await expect(bannerOf(page).getByRole("button", { name: "Reject all" })).toBeVisible();
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([]);
+    await bannerOf(page).getByRole("button", { name: "Reject all" }).click();
+    const second = await syncedRecord(page, siteId);
+
+    const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+    expect(first.visitorId).toMatch(uuid);
+    expect(second.visitorId).toMatch(uuid);
+    expect(second.visitorId).not.toBe(first.visitorId);
+    // Kept in the other site's own first-party storage, under its own key.
+    expect(await page.evaluate(() => Object.keys(localStorage))).toEqual([`assent:v1:${siteId}`]);
+    const fromOther = (await Promise.all(sent)).filter(Boolean);
+    expect(fromOther.some((r) => r.startsWith(`POST ${new URL(`/v1/sites/${siteId}/consents`, assent.worker.url).href}`))).toBe(true);
+    for (const r of fromOther) {
+      expect(r).not.toContain(first.visitorId);
+      expect(r).not.toContain(first.token);
+    }
+    // On the Worker each id belongs to its own site: the first site's token opens nothing of the other's.
+    expect((await serverReceipts(assent.worker.url, second.token!, siteId)).map((r) => r.id)).toEqual([second.receiptId]);
+    const across = await fetch(new URL(`/v1/sites/${siteId}/me`, assent.worker.url), { headers: { Authorization: `Bearer ${first.token}` } });
+    expect(across.status).toBe(403);
+    expect(((await across.json()) as { code: string }).code).toBe("token_wrong_site");
+  } finally {
+    await other.close();
+  }
+});
+
+/** A customer's page on a loopback origin of its own, with the Assent tag for `siteId`. */
+async function otherSitePage(siteId: string, workerOrigin: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const html = `<!doctype html><html lang="en"><head><title>Other shop</title></head><body><main><h1>Other shop</h1></main><script src="${workerOrigin}/assent.js" data-site="${siteId}"></script></body></html>`;
+  const server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html));
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections(); // the browser's keep-alive connections would hold close() open
+      return new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
+}
+
 /** dataLayer entries: consent updates and Assent's events, in order. */
 function consentTrail(page: Page) {
   return page.evaluate(() =>
@@ -95,7 +160,7 @@ function consentTrail(page: Page) {
   );
 }
 
-test("window.assent: get() is a copy, events fire, acceptAll() and rejectAll() decide, one dataLayer event per update", async ({ page, assent }) => {
+test("window.assent: get() is a copy, events fire, acceptAll() and rejectAll() decide, one dataLayer event per update (R1.10, R1.16, R3.3)", async ({ page, assent }) => {
   await page.addInitScript(() => {
     const w = window as unknown as { readyCount: number };
     w.readyCount = 0;
@@ -144,7 +209,7 @@ test("window.assent: get() is a copy, events fire, acceptAll() and rejectAll() d
   expect(await analyticsRuns(page)).toBe(1);
 });
 
-test("assent.open() and the floating button open the preference center; the button appears after a decision", async ({ page, assent }) => {
+test("assent.open() and the floating button open the preference center; the button appears after a decision (R1.10, R1.11, R8.2)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   const banner = bannerOf(page);
   await expect(banner.getByRole("button", { name: "Accept all" })).toBeVisible();
@@ -169,7 +234,7 @@ test("assent.open() and the floating button open the preference center; the butt
   await expect(fab).toBeFocused();
 });
 
-test("Your data: Download my data saves the export, Delete my data (after a confirmation) erases it here and on the Worker", async ({ page, assent }) => {
+test("Your data: Download my data saves the export, Delete my data (after a confirmation) erases it here and on the Worker (R9.1, R9.2)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await bannerOf(page).getByRole("button", { name: "Accept all" }).click();
   const record = await syncedRecord(page);

@@ -4,7 +4,7 @@
  */
 import { expect, test } from "./fixtures";
 
-test("shows the banner and does nothing non-essential before a choice", async ({ page, assent, workerRequests }) => {
+test("shows the banner and does nothing non-essential before a choice: no storage, no visitor id, no write (R1.1, R1.2, R4.1)", async ({ page, assent, workerRequests }) => {
   const requests = workerRequests(page);
   await page.goto(assent.worker.url.href);
   const banner = page.locator("assent-banner");
@@ -35,7 +35,7 @@ test("shows the banner and does nothing non-essential before a choice", async ({
   expect(await page.locator("iframe.tour").getAttribute("src")).toBeNull();
 });
 
-test("sets Consent Mode defaults before anything else, with all seven types", async ({ page, assent }) => {
+test("sets Consent Mode defaults before anything else, with all seven types (R3.1, R3.9)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeVisible();
   const first = await page.evaluate(() => {

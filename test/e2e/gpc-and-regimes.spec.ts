@@ -10,7 +10,7 @@ async function withGpc(page: Page) {
   await page.addInitScript(() => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true }));
 }
 
-test("GPC in an opt-out state: honoured and recorded automatically, no form, shown as honoured", async ({ page, assentAt }) => {
+test("GPC in an opt-out state: honoured and recorded automatically, no form, shown as honoured (R0.4, R2.1, R2.2, R2.4)", async ({ page, assentAt }) => {
   const ca = await assentAt({ country: "US", regionCode: "CA" });
   await withGpc(page);
   const bodies: unknown[] = [];
@@ -31,7 +31,7 @@ test("GPC in an opt-out state: honoured and recorded automatically, no form, sho
   await expect(page.getByRole("dialog")).toHaveCount(0);
 });
 
-test("GPC beats an earlier accept: turned off and recorded on the next visit", async ({ page, assentAt }) => {
+test("GPC beats an earlier accept: turned off and recorded on the next visit (R2.3)", async ({ page, assentAt }) => {
   const ca = await assentAt({ country: "US", regionCode: "CA" });
   await page.goto(ca.worker.url.href);
   // Opt-out regime: the notice, with the site's defaults in effect.
@@ -54,7 +54,7 @@ test("GPC beats an earlier accept: turned off and recorded on the next visit", a
   expect(receipts.map((r) => [r.surface, r.categories.usage])).toEqual([["preferences", true], ["gpc", false]]);
 });
 
-test("opt-out regime: one click on Do Not Sell or Share opts out", async ({ page, assentAt }) => {
+test("opt-out regime: one click on Do Not Sell or Share opts out (R0.4, R2.5)", async ({ page, assentAt }) => {
   const ca = await assentAt({ country: "US", regionCode: "CA" });
   await page.goto(ca.worker.url.href);
   // Before any choice the regime's defaults apply (usage allowed until the visitor opts out).
@@ -65,7 +65,7 @@ test("opt-out regime: one click on Do Not Sell or Share opts out", async ({ page
   expect(await page.evaluate(() => document.cookie)).not.toContain("pg_usage=");
 });
 
-test("GPC in an opt-in region: the banner still asks, says GPC is honoured, and Accept all cannot grant sharing", async ({ page, assentAt }) => {
+test("GPC in an opt-in region: the banner still asks, says GPC is honoured, and Accept all cannot grant sharing (R0.4, R2.2)", async ({ page, assentAt }) => {
   const de = await assentAt({ country: "DE" });
   await withGpc(page);
   await page.goto(de.worker.url.href);

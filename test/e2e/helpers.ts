@@ -131,6 +131,20 @@ export async function withoutPageLang(page: Page, url: string): Promise<void> {
   });
 }
 
+/**
+ * Serves `url` (a demo page) with its script tag pointed at another site (`data-site`), so that a
+ * test can run a site of its own, pushed with `assent.worker.pushSite`, and leave the demo site
+ * that the other tests share as it is. Only for a page on the Worker's own origin: Chromium
+ * refuses a page fulfilled this way (it has no address space) any request to a loopback origin.
+ */
+export async function asSite(page: Page, url: string, siteId: string): Promise<void> {
+  await page.route(url, async (route) => {
+    const response = await route.fetch();
+    const body = (await response.text()).replace('data-site="demo"', `data-site="${siteId}"`);
+    await route.fulfill({ response, body });
+  });
+}
+
 /** A message in the local outbox (`/dev/outbox?format=json`). */
 export interface OutboxMessage {
   to_address: string;

@@ -149,7 +149,7 @@ test("a person's choice follows them to a second device: no banner there, and no
   }
 });
 
-test("a change on one device reaches the other at its next background check; identify(null) forgets the person here", async ({ page, browser, assent }) => {
+test("a change on one device reaches the other at its next background check; identify(null) forgets the person here (R6.1)", async ({ page, browser, assent }) => {
   const site = await siteBackend(assent);
   try {
     const user = newUser();
@@ -201,7 +201,7 @@ test("a change on one device reaches the other at its next background check; ide
   }
 });
 
-test("a choice made before logging in becomes the person's: the first device keeps its record, a newer one elsewhere wins", async ({ page, browser, assent }) => {
+test("a choice made before logging in becomes the person's: the first device keeps its record, a newer one elsewhere wins (R6.1)", async ({ page, browser, assent }) => {
   const site = await siteBackend(assent);
   try {
     const user = newUser();

@@ -31,7 +31,7 @@ async function expectFocusTrapped(page: Page, tabs = 30, shiftTabs = 10) {
   expect(escaped).toEqual([]);
 }
 
-test("from the banner: Customize opens the dialog, focus stays inside, Escape closes it and saves nothing", async ({ page, assent }) => {
+test("from the banner: Customize opens the dialog, focus stays inside, Escape closes it and saves nothing (R1.7, R8.2, R8.3)", async ({ page, assent }) => {
   const writes = writesOf(page);
   await page.goto(assent.worker.url.href);
   const banner = bannerOf(page);
@@ -65,7 +65,7 @@ test("from the banner: Customize opens the dialog, focus stays inside, Escape cl
   expect(writes).toEqual([]);
 });
 
-test("from the footer link: keyboard opens the center, Escape returns focus to the link, the stored choice is unchanged", async ({ page, assent }) => {
+test("from the footer link: keyboard opens the center, Escape returns focus to the link, the stored choice is unchanged (R8.2, R8.3)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await expect(bannerOf(page).getByRole("button", { name: "Reject all" })).toBeVisible();
   await tabUntil(page, inBanner("Reject all"), 10);
@@ -137,7 +137,7 @@ async function decideByKeyboard(browser: Browser, url: string, steps: string[]) 
   }
 }
 
-test("rejecting all takes no more keyboard activations than accepting all, on both layers (R2.8)", async ({ browser, assent }) => {
+test("rejecting all takes no more keyboard activations than accepting all, on both layers (R1.3, R2.8)", async ({ browser, assent }) => {
   const url = assent.worker.url.href;
   const acceptBanner = await decideByKeyboard(browser, url, ["Accept all"]);
   const rejectBanner = await decideByKeyboard(browser, url, ["Reject all"]);

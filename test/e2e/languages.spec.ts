@@ -11,7 +11,7 @@ import { bannerOf, withoutPageLang } from "./helpers";
 test.describe("an Arabic browser", () => {
   test.use({ locale: "ar", viewport: { width: 1280, height: 800 } });
 
-  test("Arabic site texts render right to left: dir and lang on the widget, mirrored layout", async ({ page, assent }) => {
+  test("Arabic site texts render right to left: dir and lang on the widget, mirrored layout (R8.10)", async ({ page, assent }) => {
     const bootstraps: string[] = [];
     page.on("request", (r) => {
       if (r.url().includes("/bootstrap")) bootstraps.push(new URL(r.url()).search);
@@ -54,7 +54,7 @@ test.describe("an Arabic browser", () => {
 test.describe("a German browser", () => {
   test.use({ locale: "de-DE" });
 
-  test("data-lang on the script tag beats the page's and the browser's language", async ({ page, assent }) => {
+  test("data-lang on the script tag beats the page's and the browser's language (R8.10)", async ({ page, assent }) => {
     await page.goto(new URL("/demo/lang-fr", assent.worker.url).href);
     expect(await page.evaluate(() => [document.documentElement.lang, navigator.language])).toEqual(["en", "de-DE"]);
     const banner = bannerOf(page);
@@ -66,7 +66,7 @@ test.describe("a German browser", () => {
     await expect(page.getByRole("dialog").getByRole("switch", { name: "Données d’utilisation" })).not.toBeChecked();
   });
 
-  test("with bootstrap unreachable, the error line still speaks the page's language (its strings file)", async ({ page, assent }) => {
+  test("with bootstrap unreachable, the error line still speaks the page's language (its strings file) (R1.9)", async ({ page, assent }) => {
     const files: string[] = [];
     page.on("request", (r) => files.push(new URL(r.url()).pathname));
     await page.route("**/v1/sites/demo/bootstrap*", (route) => route.abort("connectionrefused"));
@@ -77,7 +77,7 @@ test.describe("a German browser", () => {
     expect(files.filter((f) => /\/strings-[a-z]+\.js$/.test(f)).map((f) => f.split("/").pop())).toEqual(["strings-es.js"]);
   });
 
-  test("without data-lang, the page's <html lang> beats the browser's language", async ({ page, assent }) => {
+  test("without data-lang, the page's <html lang> beats the browser's language (R1.9, R8.10)", async ({ page, assent }) => {
     await page.goto(new URL("/demo/lang-es", assent.worker.url).href);
     expect(await page.evaluate(() => navigator.language)).toBe("de-DE");
     const banner = bannerOf(page);

@@ -9,7 +9,7 @@ import { analyticsRuns, localRecord, serverReceipts, syncedRecord } from "./help
 const DAY = 86_400_000;
 const bannerAccept = (page: import("@playwright/test").Page) => page.locator("assent-banner").getByRole("button", { name: "Accept all" });
 
-test("a material change (a new vendor) asks again; a wording change does not", async ({ page, assent }) => {
+test("a material change (a new vendor) asks again; a wording change does not (R9.12)", async ({ page, assent }) => {
   const start = Date.now();
   await page.clock.install({ time: start });
   await page.goto(assent.worker.url.href);
@@ -48,7 +48,7 @@ test("a material change (a new vendor) asks again; a wording change does not", a
   }
 });
 
-test("a refusal is respected for 180 days, then the visitor is asked again", async ({ page, assent }) => {
+test("a refusal is respected for 180 days, then the visitor is asked again (R1.12, R1.13)", async ({ page, assent }) => {
   const start = Date.now();
   await page.clock.install({ time: start });
   await page.goto(assent.worker.url.href);
@@ -66,7 +66,7 @@ test("a refusal is respected for 180 days, then the visitor is asked again", asy
   expect(await analyticsRuns(page)).toBe(0);
 });
 
-test("with the Worker unreachable the decision applies locally and is recorded later, once", async ({ page, assent }) => {
+test("with the Worker unreachable the decision applies locally and is recorded later, once (R6.1)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.route("**/v1/sites/demo/consents", (route) => route.abort("connectionrefused"));
   await bannerAccept(page).click();

@@ -11,7 +11,7 @@ import { outbox } from "./helpers";
 
 test.describe.configure({ timeout: 60_000 });
 
-test("the preference center links to the rights page and its California section", async ({ page, assent }) => {
+test("the preference center links to the rights page and its California section (R9.7)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await page.locator("assent-banner").getByRole("button", { name: "Customize" }).click();
   const dialog = page.getByRole("dialog", { name: "Privacy preferences" });
@@ -32,7 +32,7 @@ test("the demo's privacy policy sends each \"contact us\" to the rights page (R9
   await expect(page.getByRole("heading", { level: 1, name: "Your privacy rights" })).toBeVisible();
 });
 
-test("an access request, by keyboard: errors on the form, the mailbox, the verification page, the download", async ({ page, assent }) => {
+test("an access request, by keyboard: errors on the form, the mailbox, the verification page, the download (R9.1)", async ({ page, assent }) => {
   const email = `rights-${Date.now()}@example.com`;
   await page.goto(new URL("/r/demo", assent.worker.url).href);
   await page.getByRole("link", { name: "Get a copy of your data" }).click();
@@ -67,7 +67,7 @@ test("an access request, by keyboard: errors on the form, the mailbox, the verif
   expect(file.suggestedFilename()).toBe("demo-my-data.json");
 });
 
-test("a deletion request removes the subscriptions: the address's email page shows it on no list", async ({ page, assent }) => {
+test("a deletion request removes the subscriptions: the address's email page shows it on no list (R9.2)", async ({ page, assent }) => {
   const email = `erase-${Date.now()}@example.com`;
   // Subscribed to the blog, confirmed from the mailbox.
   const signup = await fetch(new URL("/v1/sites/demo/subscriptions", assent.worker.url), {
@@ -98,7 +98,7 @@ test("a deletion request removes the subscriptions: the address's email page sho
   await expect(page.getByText("Blog updates — not subscribed")).toBeVisible();
 });
 
-test("the minors' form shows the notice and asks for residence, not age; an opt-out needs nothing", async ({ page, assent }) => {
+test("the minors' form shows the notice and asks for residence, not age; an opt-out needs nothing (R9.4, R9.8)", async ({ page, assent }) => {
   await page.goto(new URL("/r/demo/minor_content_removal", assent.worker.url).href);
   await expect(page.getByText("removal may not ensure complete or comprehensive removal")).toBeVisible();
   await expect(page.getByRole("checkbox", { name: "I live in California." })).toBeVisible();

@@ -99,7 +99,7 @@ const turnstileOn = (c: SiteConfigInput) => {
   c.turnstile = { siteKey: SITE_KEY };
 };
 
-test.describe("with a Turnstile secret and a fake siteverify", () => {
+test.describe("with a Turnstile secret and a fake siteverify (R6.11)", () => {
   let assent: LocalAssent;
   let siteverify: Server;
   let verdict: "pass" | "fail" = "pass";

@@ -32,7 +32,7 @@ describe("createLocalAssent", () => {
   });
   afterAll(() => assent.dispose());
 
-  it("serves the API, the demo site config and the static page", async () => {
+  it("serves the API, the demo site config and the static page; an unknown location gets the strictest regime (R0.4)", async () => {
     expect((await fetch(new URL("/v1/health", assent.url))).status).toBe(200);
     const boot = await fetch(new URL("/v1/sites/demo/bootstrap?lang=de", assent.url), { headers: { Origin: ORIGIN } });
     expect(boot.status).toBe(200);
@@ -53,7 +53,7 @@ describe("createLocalAssent", () => {
     expect(await res.text()).toContain("interface");
   });
 
-  it("records a decision over HTTP from the second origin without setting a cookie", async () => {
+  it("records a decision over HTTP from the second origin without setting a cookie (R7.1)", async () => {
     const res = await decide(assent, "accept_all");
     expect(res.status).toBe(201);
     expect(res.headers.get("set-cookie")).toBeNull();

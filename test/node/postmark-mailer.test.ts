@@ -115,7 +115,7 @@ describe("PostmarkMailer: the request", () => {
     });
   });
 
-  it("list mail goes to the broadcast stream with List-Unsubscribe and List-Unsubscribe-Post unchanged", async () => {
+  it("list mail goes to the broadcast stream with List-Unsubscribe and List-Unsubscribe-Post unchanged (R5.3, R5.4)", async () => {
     const fake = await fakeProvider([200]);
     const mailer = new PostmarkMailer({ token: TOKEN, baseUrl: fake.url, backoffMs: 5 });
     const listHeaders = {

@@ -127,7 +127,7 @@ describe("the demo site", () => {
   }, 120_000);
   afterAll(() => assent?.dispose());
 
-  it("scans clean as all three profiles, each placed where it stands for", () => {
+  it("scans clean as all three profiles, each placed where it stands for (R1.1, R1.3, R1.4, R1.7, R2.2, R2.4, R2.5, R3.1, R3.3)", () => {
     expect(code).toBe(0);
     expect(report.findings.filter((f) => f.severity !== "info")).toEqual([]);
     expect(report.site).toBe("demo");

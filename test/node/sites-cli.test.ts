@@ -41,7 +41,7 @@ describe("npm run sites -- validate", () => {
     expect(run.stdout).toContain('valid config for site "demo"');
   });
 
-  it("lists every problem with its path", () => {
+  it("lists every problem with its path: a low-contrast theme, a category without its text, a lifetime over 395 days (R0.1, R1.13, R8.6)", () => {
     const file = demoWith((c) => {
       c.theme.accent = "#999999";
       delete c.texts.de.categories.usage;
@@ -58,7 +58,7 @@ describe("npm run sites -- validate", () => {
 describe("npm run sites -- push", () => {
   const persist = join(work, "state");
 
-  it("refuses an invalid config and writes nothing", () => {
+  it("refuses an invalid config (no necessary category) and writes nothing (R0.1)", () => {
     const before = filesUnder(persist);
     const file = demoWith((c) => {
       c.id = "broken";

@@ -24,7 +24,7 @@ interface Seen {
 /** What the fake does with the next request: answer JSON, or drop the connection. */
 type Behaviour = { json: Record<string, unknown> } | "drop";
 
-describe("Turnstile through the local Worker and a fake siteverify", () => {
+describe("Turnstile through the local Worker and a fake siteverify (R6.11)", () => {
   let assent: LocalAssent;
   let server: Server;
   let behaviour: Behaviour;

@@ -75,7 +75,7 @@ describe("webhooks over real HTTP", () => {
       headers: { Authorization: `Bearer ${apiKey}`, "Content-Type": "application/json", ...(init.headers as Record<string, string>) },
     });
 
-  it("retries a failing receiver on the cron until it acknowledges; nothing is lost", async () => {
+  it("retries a failing receiver on the cron until it acknowledges; nothing is lost (R2.5)", async () => {
     const created = await admin("", { method: "POST", body: JSON.stringify({ url: receiverUrl, events: ["consent.updated"] }) });
     expect(created.status).toBe(201);
     const endpoint = (await created.json()) as WebhookEndpoint;

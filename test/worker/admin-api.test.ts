@@ -97,7 +97,7 @@ describe("admin API authentication (R7.12)", () => {
 });
 
 describe("GET /admin/lists/{listId}/subscribers", () => {
-  it("pages through every confirmed, unsuppressed subscriber exactly once", async () => {
+  it("pages through every confirmed, unsuppressed subscriber exactly once (R5.3, R5.7)", async () => {
     const site = await freshSite();
     const key = await insertKey(site.id);
     const confirmed: string[] = [];
@@ -171,7 +171,7 @@ describe("GET /admin/visitors/{visitorId}", () => {
     expect(after).toEqual({ visitorId: visitor.visitorId, preferences: { ...visitor.preferences, lists: { blog: "confirmed" } }, lists: { blog: "confirmed" } });
   });
 
-  it("answers 404 no_record for an unknown visitor, a malformed id, and another site's visitor", async () => {
+  it("answers 404 no_record for an unknown visitor, a malformed id, and another site's visitor (R7.2, R7.12)", async () => {
     const site = await freshSite();
     const other = await freshSite();
     const key = await insertKey(site.id);
@@ -199,7 +199,7 @@ describe("POST /admin/unsubscribe-headers (R5.4)", () => {
     expect(((await ok.json()) as UnsubscribeHeadersResponse).url).toMatch(/^https:\/\/assent\.test\/u\//);
   });
 
-  it("returns the List-* headers and a URL that really unsubscribes when POSTed", async () => {
+  it("returns the List-* headers and a URL that really unsubscribes when POSTed (R5.3)", async () => {
     const site = await freshSite();
     const key = await insertKey(site.id);
     const email = await confirmedSubscriber(site.id, ["blog", "marketing-email"]);

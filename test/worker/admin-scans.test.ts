@@ -185,7 +185,7 @@ describe("POST /admin/scans", () => {
   });
 });
 
-describe("tenant isolation", () => {
+describe("tenant isolation (R7.12)", () => {
   it("another site's key can neither post to nor read this site's scans (403 api_key_wrong_site)", async () => {
     const a = await siteWithKey();
     const b = await siteWithKey();

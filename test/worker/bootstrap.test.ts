@@ -1,15 +1,17 @@
 /**
  * GET /v1/sites/{siteId}/bootstrap: what the widget needs to show the banner, in the visitor's
  * language, with the edge decision (regime, jurisdiction, GPC) and cache headers that never let
- * one visitor's answer reach another.
+ * one visitor's answer reach another. Before any choice it names no visitor: the id and token
+ * come with the first decision (R1.2).
  */
+import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import { banner as arLabels } from "../../shared/banner-strings/ar";
 import { banner as deLabels } from "../../shared/banner-strings/de";
 import { banner as enLabels } from "../../shared/banner-strings/en";
-import { BootstrapResponse } from "../../worker/contract";
+import { BootstrapResponse, type ConsentResponse } from "../../worker/contract";
 import { textHash } from "../../worker/consent/fingerprint";
-import { ORIGIN, call, expectProblem, freshSite } from "./helpers";
+import { ORIGIN, call, decisionBody, expectNothingWritten, expectProblem, freshSite, ledgerRows, postDecision } from "./helpers";
 
 const bootstrap = (siteId: string, init: Parameters<typeof call>[1] = {}, query = "") => call(`/v1/sites/${siteId}/bootstrap${query}`, init);
 
@@ -103,7 +105,7 @@ describe("GET bootstrap", () => {
     await expectProblem(await bootstrap(id), 400, "invalid_site_id");
   });
 
-  it("is private to the browser and varies on Origin, Accept-Language and Sec-GPC", async () => {
+  it("is private to the browser and varies on Origin, Accept-Language and Sec-GPC (R7.1, R7.6)", async () => {
     const site = await freshSite();
     for (const headers of [{}, { Origin: ORIGIN }] as Record<string, string>[]) {
       const res = await bootstrap(site.id, { headers });
@@ -122,17 +124,44 @@ describe("GET bootstrap", () => {
     [{ country: "US" }, { regime: "opt-in", jurisdiction: "US", country: "US" }],
     [undefined, { regime: "opt-in", jurisdiction: null, country: null }],
     [{ country: "XX" }, { regime: "opt-in", jurisdiction: null, country: null }],
-  ])("edge from request.cf %j → %j", async (cf, expected) => {
+  ])("edge from request.cf %j → %j (R0.4)", async (cf, expected) => {
     const site = await freshSite();
     const body = (await (await bootstrap(site.id, cf ? { cf } : {})).json()) as BootstrapResponse;
     expect(body.edge).toEqual({ ...expected, gpc: false });
   });
 
-  it("edge.gpc follows Sec-GPC, together with the location", async () => {
+  it("edge.gpc follows Sec-GPC, together with the location (R2.1, R7.6)", async () => {
     const site = await freshSite();
     const edge = async (gpc: string) =>
       ((await (await bootstrap(site.id, { cf: { country: "US", regionCode: "CA" }, headers: { "Sec-GPC": gpc } })).json()) as BootstrapResponse).edge;
     expect(await edge("1")).toEqual({ regime: "opt-out", jurisdiction: "US-CA", country: "US", gpc: true });
     expect((await edge("0")).gpc).toBe(false);
+  });
+});
+
+describe("a first visit before any choice (R1.2)", () => {
+  it("bootstrap gives no visitor id or token and records no visitor; the first decision makes exactly one of each", async () => {
+    const site = await freshSite();
+    for (let i = 0; i < 2; i++) {
+      const res = await bootstrap(site.id, { headers: { Origin: ORIGIN } });
+      expect(res.status).toBe(200);
+      expect(res.headers.get("Set-Cookie")).toBeNull();
+      const body = (await res.json()) as Record<string, unknown>;
+      expect(Object.keys(body)).not.toContain("visitorId");
+      expect(Object.keys(body)).not.toContain("token");
+    }
+    // Nothing names a visitor yet: no proof row, no KV record, no record marked for KV.
+    await expectNothingWritten(site.id);
+    const kept = await env.LEDGER.prepare("SELECT COUNT(*) AS n FROM kv_records WHERE site_id = ?").bind(site.id).first<{ n: number }>();
+    expect(kept!.n).toBe(0);
+
+    // "Reject all" is the first decision: one visitor id, one token, one state record.
+    const res = await postDecision(site.id, decisionBody(site, { action: "reject_all" }));
+    expect(res.status).toBe(201);
+    const first = (await res.json()) as ConsentResponse;
+    expect(first.visitorId).toMatch(/^[0-9a-f-]{36}$/);
+    expect(first.token).toEqual(expect.any(String));
+    expect((await ledgerRows(site.id)).map((r) => r.visitor_id)).toEqual([first.visitorId]);
+    expect(first.preferences).toMatchObject({ visitorId: first.visitorId, action: "reject_all" });
   });
 });

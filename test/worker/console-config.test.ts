@@ -39,7 +39,7 @@ const bannerTitle = async (siteId: string) => {
 const versions = async (session: string, siteId: string) => (await json<{ versions: ConsoleVersion[] }>(await consoleCall(session, `/api/sites/${siteId}/versions`))).versions;
 
 describe("publishing a configuration", () => {
-  it("a wording change is checked, published as version 1, live in bootstrap, and audited; nobody is asked again", async () => {
+  it("a wording change is checked, published as version 1, live in bootstrap, and audited; nobody is asked again (R9.12)", async () => {
     const site = await freshSite();
     const { email, session } = await ownerOf(site);
     const live = await liveConfig(session, site.id);
@@ -66,7 +66,7 @@ describe("publishing a configuration", () => {
     expect(await versions(session, site.id)).toHaveLength(1);
   });
 
-  it("a new category, vendor or storage item is material: the warning names it", async () => {
+  it("a new category, vendor or storage item is material: the warning names it (R9.12)", async () => {
     const site = await freshSite();
     const { session } = await ownerOf(site);
     const draft = structuredClone((await liveConfig(session, site.id)).config);
@@ -120,7 +120,7 @@ describe("publishing a configuration", () => {
     expect(await versions(a.session, site.id)).toHaveLength(1);
   });
 
-  it("races: of ten publishes from the same version, exactly one wins", async () => {
+  it("races: of ten publishes from the same version, exactly one wins (R6.8)", async () => {
     const site = await freshSite();
     const { session } = await ownerOf(site);
     const base = (await liveConfig(session, site.id)).config;
@@ -137,7 +137,7 @@ describe("publishing a configuration", () => {
 });
 
 describe("versions and rollback", () => {
-  it("rolls back to an earlier version as a new version, and refuses to roll back to what is live", async () => {
+  it("rolls back to an earlier version as a new version, and refuses to roll back to what is live (R1.14)", async () => {
     const site = await freshSite();
     const { session, email } = await ownerOf(site);
     const base = (await liveConfig(session, site.id)).config;
@@ -179,7 +179,7 @@ describe("versions and rollback", () => {
 });
 
 describe("who may", () => {
-  it("a viewer reads the config and versions but cannot publish or roll back; another site's owner sees nothing", async () => {
+  it("a viewer reads the config and versions but cannot publish or roll back; another site's owner sees nothing (R7.12)", async () => {
     const site = await freshSite();
     const other = await freshSite();
     const owner = await ownerOf(site);

@@ -53,7 +53,7 @@ describe("API keys in the console", () => {
     expect(keyAudit[1]!.after_fp).not.toBe(keyAudit[1]!.before_fp);
   });
 
-  it("an owner of one site cannot revoke another site's key, even knowing its id", async () => {
+  it("an owner of one site cannot revoke another site's key, even knowing its id (R7.12)", async () => {
     const [a, b] = [await freshSite(), await freshSite()];
     const pa = await people(a.id);
     const pb = await people(b.id);

@@ -29,7 +29,7 @@ const today = () => new Date().toISOString().slice(0, 10);
 const tomorrow = () => new Date(Date.now() + 86_400_000).toISOString().slice(0, 10);
 
 describe("the ledger in the console", () => {
-  it("finds decisions by visitor, receipt and action, newest first, a page at a time; opens one receipt", async () => {
+  it("finds decisions by visitor, receipt and action, newest first, a page at a time; opens one receipt (R1.14)", async () => {
     const site = await freshSite();
     const a = await newVisitor(site, { action: "accept_all" });
     const b = await newVisitor(site, { action: "reject_all" });
@@ -58,7 +58,7 @@ describe("the ledger in the console", () => {
     expect(await one.json()).toMatchObject({ receiptId: a.receipt.id, visitorId: a.visitorId, action: "accept_all", policyFingerprint: site.fingerprint, regime: "opt-in", uaFamily: "Chrome" });
   });
 
-  it("refuses a bad query, and shows nothing of a site to someone without a role on it", async () => {
+  it("refuses a bad query, and shows nothing of a site to someone without a role on it (R7.12)", async () => {
     const site = await freshSite();
     const a = await newVisitor(site);
     const { session } = await viewerOf(site.id);
@@ -75,7 +75,7 @@ describe("the ledger in the console", () => {
     await expectProblem(await consoleCall(stranger.session, `/api/sites/${other.id}/ledger/receipts/${a.receipt.id}`), 404, "not_found");
   });
 
-  it("exports a date range as CSV and JSON Lines, with every receipt id, and audits the export", async () => {
+  it("exports a date range as CSV and JSON Lines, with every receipt id, and audits the export (R1.14)", async () => {
     const site = await freshSite();
     const made = [await newVisitor(site, { action: "accept_all" }), await newVisitor(site, { action: "reject_all" })];
     const { email, session } = await viewerOf(site.id);

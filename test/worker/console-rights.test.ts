@@ -18,7 +18,7 @@ const post = (cookie: string, siteId: string, id: string, action: string, body: 
   consoleCall(cookie, `/api/sites/${siteId}/rights/requests/${id}/${action}`, { method: "POST", body: JSON.stringify(body) });
 
 describe("privacy requests in the console", () => {
-  it("a compliance member reads the queue and answers a request; the history and the audit log name them", async () => {
+  it("a compliance member reads the queue and answers a request; the history and the audit log name them (R9.5)", async () => {
     const { site } = await rightsSite();
     const officer = freshEmail("compliance");
     await grant(site.id, officer, "compliance");
@@ -73,7 +73,7 @@ describe("privacy requests in the console", () => {
     await settled(site.id);
   });
 
-  it("a member of another site gets 404; a bad query or body gets a problem and changes nothing", async () => {
+  it("a member of another site gets 404; a bad query or body gets a problem and changes nothing (R7.12)", async () => {
     const { site } = await rightsSite();
     const other = await rightsSite();
     const officer = freshEmail("compliance");

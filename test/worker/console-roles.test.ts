@@ -75,7 +75,7 @@ describe("members", () => {
     await expectProblem(await consoleCall(session, `/api/sites/${site.id}/members`), 404, "not_found");
   });
 
-  it("a viewer reads but cannot change; an owner of another site cannot even read", async () => {
+  it("a viewer reads but cannot change; an owner of another site cannot even read (R7.12)", async () => {
     const site = await freshSite();
     const other = await freshSite();
     const owner = freshEmail();

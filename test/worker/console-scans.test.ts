@@ -63,7 +63,7 @@ describe("compliance scans in the console", () => {
     await expectProblem(await consoleCall(session, `/api/sites/${site.id}/scans/latest`), 404, "scan_not_found");
   });
 
-  it("a member of another site gets 404 for the site, and a report of one site is not found under another", async () => {
+  it("a member of another site gets 404 for the site, and a report of one site is not found under another (R7.12)", async () => {
     const a = await siteWithScans(1);
     const b = await siteWithScans(1);
     const session = await member(b.site.id, "owner");

@@ -150,7 +150,7 @@ describe("sessions", () => {
 });
 
 describe("visitors", () => {
-  it("still never get a cookie: a Set-Cookie outside /console is dropped", async () => {
+  it("still never get a cookie: a Set-Cookie outside /console is dropped (R7.1)", async () => {
     const site = await freshSite();
     const res = await call(`/v1/sites/${site.id}/bootstrap`, { headers: { Origin: BASE, Cookie: "assent_console=" + "D".repeat(43) } });
     expect(res.status).toBe(200);

@@ -24,7 +24,7 @@ function preflight(siteId: string, origin: string, method = "POST", path = "cons
   });
 }
 
-describe("preflight", () => {
+describe("preflight (R7.4)", () => {
   it("from an allowed origin → 204 echoing it, with the methods and headers the widget uses", async () => {
     const site = await freshSite();
     const res = await preflight(site.id, ORIGIN);
@@ -60,7 +60,7 @@ describe("preflight", () => {
   });
 });
 
-describe("writes need an allowed Origin (R7.5)", () => {
+describe("writes need an allowed Origin (R7.4, R7.5)", () => {
   it("a POST from a foreign origin → 403 origin_not_allowed, no ACAO, nothing written", async () => {
     const site = await freshSite();
     const res = await postDecision(site.id, decisionBody(site), { origin: EVIL });
@@ -97,7 +97,7 @@ describe("writes need an allowed Origin (R7.5)", () => {
   });
 });
 
-describe("reads", () => {
+describe("reads (R7.4)", () => {
   it("GET bootstrap from an allowed origin echoes it, with Vary: Origin", async () => {
     const site = await freshSite();
     const res = await call(`/v1/sites/${site.id}/bootstrap`, { headers: { Origin: ORIGIN } });

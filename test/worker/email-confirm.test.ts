@@ -71,7 +71,7 @@ function expectHtmlPage(res: Response) {
 }
 
 describe("GET of the confirmation link", () => {
-  it("→ 200 page with a POST button; nothing is confirmed, the request stays unspent", async () => {
+  it("→ 200 page with a POST button; nothing is confirmed, the request stays unspent (R5.2)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     for (let i = 0; i < 3; i++) {
@@ -99,7 +99,7 @@ describe("GET of the confirmation link", () => {
 });
 
 describe("POST of the confirmation form", () => {
-  it("→ 200 confirmed, with the time, and a confirm event with the wording version", async () => {
+  it("→ 200 confirmed, with the time, and a confirm event with the wording version (R5.1, R5.2)", async () => {
     const site = await freshSite();
     const email = `Confirm.${crypto.randomUUID().slice(0, 8)}@Example.COM`;
     expect((await postSignup(site.id, signupBody({ email, locale: "fr", sourceUrl: `${ORIGIN}/join?ref=x` }))).status).toBe(202);
@@ -140,7 +140,7 @@ describe("POST of the confirmation form", () => {
     expect(events[1]).toMatchObject({ list_id: "marketing-email", email_hash: row!.email_hash, at: row!.confirmed_at });
   });
 
-  it("confirms only the list of its own message", async () => {
+  it("confirms only the list of its own message (R5.1)", async () => {
     const site = await freshSite();
     await postSignup(site.id, signupBody({ lists: ["marketing-email", "blog"] }));
     const blogMessage = (await outboxRows(site.id)).find((m) => m.text_body.includes("Blog updates"))!;
@@ -152,7 +152,7 @@ describe("POST of the confirmation form", () => {
     ]);
   });
 
-  it("a second POST → 410 and nothing changes", async () => {
+  it("a second POST → 410 and nothing changes (R5.2, R6.8)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     const first = await postConfirm(site.id, token);
@@ -177,7 +177,7 @@ describe("POST of the confirmation form", () => {
     expect(await requestRows(site.id)).toEqual(requests);
   });
 
-  it("an expired token → 410 on GET and POST; nothing is subscribed, the request stays unspent", async () => {
+  it("an expired token → 410 on GET and POST; nothing is subscribed, the request stays unspent (R5.2)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     await expireTokens(site.id);
@@ -194,7 +194,7 @@ describe("POST of the confirmation form", () => {
     expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup"]);
   });
 
-  it("a token works until its expiry and not after (the boundary is the stored time)", async () => {
+  it("a token works until its expiry and not after (the boundary is the stored time) (R5.2)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     await expireTokens(site.id, iso(Date.now() + 60_000));
@@ -263,7 +263,7 @@ describe("twenty simultaneous confirmations of one token (R6.8)", () => {
 describe("the confirmation SQL (one D1 batch)", () => {
   // Workers clocks stand still between I/O, so two requests can stamp the same millisecond: the
   // outcome must not depend on the timestamps being different.
-  it("twenty confirmations in the same millisecond → one confirmed, one confirm event", async () => {
+  it("twenty confirmations in the same millisecond → one confirmed, one confirm event (R6.8)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     const request = await requestOf(site.id, token);
@@ -275,7 +275,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
     expect(await subscriptionRows(site.id)).toHaveLength(1);
   });
 
-  it("a replay in the same millisecond changes nothing: no second event, no lifted suppression", async () => {
+  it("a replay in the same millisecond changes nothing: no second event, no lifted suppression (R5.7, R6.8)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const hash = await emailHash(workerEnv, email);
@@ -316,7 +316,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
     expect((await eventRows(site.id)).map((e) => e.kind)).toEqual(["signup"]);
   });
 
-  it("a request read while live but expired at the click → expired, nothing written", async () => {
+  it("a request read while live but expired at the click → expired, nothing written (R5.2)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     const request = await requestOf(site.id, token);
@@ -327,7 +327,7 @@ describe("the confirmation SQL (one D1 batch)", () => {
   });
 });
 
-describe("re-subscribing after an unsubscribe (R5.7)", () => {
+describe("re-subscribing after an unsubscribe (R5.2, R5.7)", () => {
   it("→ the same answer, no second message within 10 minutes; later a new double opt-in whose click lifts the suppression", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
@@ -406,7 +406,7 @@ describe("requests never confirmed are purged", () => {
     await waitOnExecutionContext(ctx);
   }
 
-  it("the daily job deletes requests whose link expired and keeps subscriptions and live requests", async () => {
+  it("the daily job deletes requests whose link expired and keeps subscriptions and live requests (R5.2)", async () => {
     const site = await freshSite();
     const expired = await signupForToken(site.id, "marketing-email");
     const confirmed = await confirmedSubscriber(site.id, ["marketing-email"]);
@@ -427,7 +427,7 @@ describe("requests never confirmed are purged", () => {
     );
   });
 
-  it("keeps a request while its link still works, and deletes an older expired one of the same address", async () => {
+  it("keeps a request while its link still works, and deletes an older expired one of the same address (R5.2)", async () => {
     const site = await freshSite();
     const email = (await signupForToken(site.id)).email;
     await expireTokens(site.id);
@@ -440,7 +440,7 @@ describe("requests never confirmed are purged", () => {
     expect((await postConfirm(site.id, second)).status).toBe(200);
   });
 
-  it("deletes a re-subscription that was never confirmed, and keeps the unsubscribed row (hash only) and the suppression", async () => {
+  it("deletes a re-subscription that was never confirmed, and keeps the unsubscribed row (hash only) and the suppression (R5.2, R5.7)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const hash = await emailHash(workerEnv, email);
@@ -455,7 +455,7 @@ describe("requests never confirmed are purged", () => {
     expect(await suppressionRows(site.id)).toMatchObject([{ list_id: "marketing-email", email_hash: hash, reason: "unsubscribe" }]);
   });
 
-  it("leaves unexpired requests of 7 days' grace alone even when run later in the week", async () => {
+  it("leaves unexpired requests of 7 days' grace alone even when run later in the week (R5.2)", async () => {
     const site = await freshSite();
     const { token } = await signupForToken(site.id);
     await purgeEmailData(workerEnv, new Date(Date.now() + 6 * DAY_MS), 5000);

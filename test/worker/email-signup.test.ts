@@ -49,7 +49,7 @@ async function hmacOf(address: string): Promise<string> {
 }
 
 describe("a signup", () => {
-  it("→ 202 pending, the lists, and a confirmBy seven days out", async () => {
+  it("→ 202 pending, the lists, and a confirmBy seven days out (R0.2, R5.2)", async () => {
     const site = await freshSite();
     const before = Date.now();
     const res = await postSignup(site.id, signupBody());
@@ -65,7 +65,7 @@ describe("a signup", () => {
     expect(confirmBy).toBeLessThanOrEqual(after + 7 * DAY_MS);
   });
 
-  it("stores a signup request, no subscription row: normalized address, keyed hash, wording version, locale, page", async () => {
+  it("stores a signup request, no subscription row: normalized address, keyed hash, wording version, locale, page (R5.1, R5.2, R5.7)", async () => {
     const site = await freshSite();
     const email = newAddress();
     const before = new Date().toISOString();
@@ -119,7 +119,7 @@ describe("a signup", () => {
     expect((await outboxRows(site.id))[0]!.html_body).toContain(`<html lang="${site.config.defaultLocale}" dir="ltr">`);
   });
 
-  it("appends a signup event with the wording version and only the address's hash", async () => {
+  it("appends a signup event with the wording version and only the address's hash (R5.1)", async () => {
     const site = await freshSite();
     const email = newAddress();
     await postSignup(site.id, signupBody({ email }));
@@ -134,7 +134,7 @@ describe("a signup", () => {
     expect(JSON.stringify(events)).not.toContain(email.toLowerCase());
   });
 
-  it("records the asking browser when the page sends the visitor token, and links it only at the click", async () => {
+  it("records the asking browser when the page sends the visitor token, and links it only at the click (R0.2)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const res = await postSignup(site.id, signupBody(), { headers: auth(visitor.token!) });
@@ -194,8 +194,8 @@ describe("a signup", () => {
   });
 });
 
-describe("the confirmation message (R5.2, R5.6)", () => {
-  it("one message, to the address, from the site's transactional sender, with a confirm link and the postal address", async () => {
+describe("the confirmation message", () => {
+  it("one message, to the address, from the site's transactional sender, with a confirm link and the postal address (R5.2, R5.3, R5.6)", async () => {
     const site = await freshSite();
     const email = newAddress();
     await postSignup(site.id, signupBody({ email }));
@@ -220,7 +220,7 @@ describe("the confirmation message (R5.2, R5.6)", () => {
     }
   });
 
-  it("carries the list's one-click unsubscribe headers and link: a stranger's signup can be refused in one click", async () => {
+  it("carries the list's one-click unsubscribe headers and link: a stranger's signup can be refused in one click (R5.4, R5.5)", async () => {
     const site = await freshSite();
     const email = newAddress();
     await postSignup(site.id, signupBody({ email }));
@@ -243,7 +243,7 @@ describe("the confirmation message (R5.2, R5.6)", () => {
     expect(await requestRows(site.id)).toMatchObject([{ email: null, used_at: expect.any(String) }]);
   });
 
-  it("carries no advertising: none of the lists' promotional wording", async () => {
+  it("carries no advertising: none of the lists' promotional wording (R5.2)", async () => {
     const site = await freshSite();
     await postSignup(site.id, signupBody({ lists: ["marketing-email", "blog"] }));
     const messages = await outboxRows(site.id);
@@ -260,7 +260,7 @@ describe("the confirmation message (R5.2, R5.6)", () => {
       }
   });
 
-  it("two lists → two messages, each with its own link, and two signup requests", async () => {
+  it("two lists → two messages, each with its own link, and two signup requests (R5.1, R5.2)", async () => {
     const site = await freshSite();
     const email = newAddress();
     const res = await postSignup(site.id, signupBody({ email, lists: ["marketing-email", "blog"] }));
@@ -347,14 +347,14 @@ describe("refusals write nothing and send nothing", () => {
     await expectNoEmailState(site.id);
   });
 
-  it("a wording version other than the list's → 422 text_version_mismatch", async () => {
+  it("a wording version other than the list's → 422 text_version_mismatch (R5.1)", async () => {
     const site = await freshSite();
     await expectProblem(await postSignup(site.id, signupBody({ textVersion: "2025-01-01" })), 422, "text_version_mismatch");
     await expectProblem(await postSignup(site.id, signupBody({ lists: ["blog", "marketing-email"], textVersion: "2026-10-31" })), 422, "text_version_mismatch");
     await expectNoEmailState(site.id);
   });
 
-  it("a list whose wording changed since the page loaded → 422 for that list, nothing for the other", async () => {
+  it("a list whose wording changed since the page loaded → 422 for that list, nothing for the other (R5.1)", async () => {
     const site = await freshSite((c) => (c.communications![1]!.textVersion = "2027-01-01"));
     await expectProblem(await postSignup(site.id, signupBody({ lists: ["marketing-email", "blog"] })), 422, "text_version_mismatch");
     await expectNoEmailState(site.id);
@@ -394,7 +394,7 @@ describe("refusals write nothing and send nothing", () => {
     await expectNoEmailState(site.id);
   });
 
-  it("a foreign or missing Origin → 403", async () => {
+  it("a foreign or missing Origin → 403 (R7.4)", async () => {
     const site = await freshSite();
     await expectProblem(await postSignup(site.id, signupBody(), { origin: "https://evil.example" }), 403, "origin_not_allowed");
     await expectProblem(await postSignup(site.id, signupBody(), { origin: "null" }), 403, "origin_not_allowed");
@@ -402,7 +402,7 @@ describe("refusals write nothing and send nothing", () => {
     await expectNoEmailState(site.id);
   });
 
-  it("a text/plain or form body → 415", async () => {
+  it("a text/plain or form body → 415 (R7.5)", async () => {
     const site = await freshSite();
     await expectProblem(await postSignup(site.id, signupBody(), { contentType: "text/plain" }), 415, "unsupported_media_type");
     await expectProblem(
@@ -413,7 +413,7 @@ describe("refusals write nothing and send nothing", () => {
     await expectNoEmailState(site.id);
   });
 
-  it("a body over 8 KB → 413", async () => {
+  it("a body over 8 KB → 413 (R6.3)", async () => {
     const site = await freshSite();
     const big = JSON.stringify({ ...signupBody(), padding: "x".repeat(9000) });
     expect(new TextEncoder().encode(big).length).toBeGreaterThan(8 * 1024);
@@ -473,7 +473,7 @@ describe("no enumeration", () => {
   });
 });
 
-describe("banner decisions never touch email (R0.2)", () => {
+describe("banner decisions never touch email (R0.2, R5.1)", () => {
   it("Accept all and Reject all create no subscription and send nothing", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
@@ -546,7 +546,7 @@ describe("the visitor's rights over their email data (R9.1, R9.2)", () => {
     expect(JSON.stringify(events)).not.toContain(email);
   });
 
-  it("export lists the subscriptions this browser confirmed; erasure deletes the address and keeps only the suppression hash", async () => {
+  it("export lists the subscriptions this browser confirmed; erasure deletes the address and keeps only the suppression hash (R5.7)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const email = `rights-${crypto.randomUUID()}@example.com`;

@@ -110,7 +110,7 @@ async function victimOf(site: Site) {
 }
 
 describe("a signup with someone else's address (the closed takeover)", () => {
-  it("leaves the victim's confirmed subscription byte for byte as it was", async () => {
+  it("leaves the victim's confirmed subscription byte for byte as it was (R0.2)", async () => {
     const site = await freshSite();
     const victim = await victimOf(site);
     const before = await subscriptionRows(site.id);
@@ -144,7 +144,7 @@ describe("a signup with someone else's address (the closed takeover)", () => {
     expect(forVictim).toMatchObject({ status: 202, body: { status: "pending", lists: ["marketing-email"] } });
   });
 
-  it("the attacker's /me shows only their own pending request, never the victim's status or details", async () => {
+  it("the attacker's /me shows only their own pending request, never the victim's status or details (R0.2)", async () => {
     const site = await freshSite();
     const victim = await victimOf(site);
     const [victimRow] = await subscriptionRows(site.id);
@@ -183,7 +183,7 @@ describe("a signup with someone else's address (the closed takeover)", () => {
     expect(await listsOf(site.id, victim.visitor.token!)).toEqual({ "marketing-email": "confirmed" });
   });
 
-  it("the attacker's erasure leaves the victim confirmed, unsuppressed, with their proof", async () => {
+  it("the attacker's erasure leaves the victim confirmed, unsuppressed, with their proof (R0.2)", async () => {
     const site = await freshSite();
     const victim = await victimOf(site);
     const attacker = await newVisitor(site);
@@ -209,7 +209,7 @@ describe("a signup with someone else's address (the closed takeover)", () => {
     expect(await listsOf(site.id, victim.visitor.token!)).toEqual({ "marketing-email": "confirmed" });
   });
 
-  it("only the victim's click on the link the attacker's signup triggered links the attacker's browser", async () => {
+  it("only the victim's click on the link the attacker's signup triggered links the attacker's browser (R0.2)", async () => {
     const site = await freshSite();
     const victim = await victimOf(site);
     const attacker = await newVisitor(site);
@@ -281,7 +281,7 @@ describe("a signup with someone else's address (the closed takeover)", () => {
 });
 
 describe("an unsubscribe forgets the address", () => {
-  it("removes the clear-text address from subscriptions and from the requests it voids; the proof stays, by hash", async () => {
+  it("removes the clear-text address from subscriptions and from the requests it voids; the proof stays, by hash (R5.7)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const hash = await emailHash(workerEnv, email);

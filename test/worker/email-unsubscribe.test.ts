@@ -65,7 +65,7 @@ async function sealWith(kid: string, secret: string, payload: object, prefix = "
 }
 
 describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
-  it("POST with the One-Click body, a Cookie and an Authorization → 200, unsubscribed and suppressed at once", async () => {
+  it("POST with the One-Click body, a Cookie and an Authorization → 200, unsubscribed and suppressed at once (R5.3, R5.7)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id);
     const hash = await emailHash(workerEnv, email);
@@ -125,7 +125,7 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
     expect(state.events.filter((e) => e.kind === "unsubscribe")).toHaveLength(1);
   });
 
-  it("twenty simultaneous one-click POSTs → all 200, one suppression, one event", async () => {
+  it("twenty simultaneous one-click POSTs → all 200, one suppression, one event (R6.8)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const path = await unsubscribePath(site.id, "marketing-email", email);
@@ -146,7 +146,7 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
     expect((await eventRows(site.id)).filter((e) => e.kind === "unsubscribe").map((e) => e.list_id).sort()).toEqual(["blog", "marketing-email"]);
   });
 
-  it("?all=1 also suppresses the lists the address never joined, so a later import cannot add it", async () => {
+  it("?all=1 also suppresses the lists the address never joined, so a later import cannot add it (R5.7)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     expect((await oneClick(`${await unsubscribePath(site.id, "marketing-email", email)}?all=1`)).status).toBe(200);
@@ -165,7 +165,7 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
     expect((await postConfirm(site.id, token)).status).toBe(410);
   });
 
-  it("an address whose subscription row was deleted is still suppressed", async () => {
+  it("an address whose subscription row was deleted is still suppressed (R5.7)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const path = await unsubscribePath(site.id, "marketing-email", email);
@@ -203,7 +203,7 @@ describe("one-click unsubscribe (RFC 8058, R5.5)", () => {
 });
 
 describe("GET /u/{token}: the email-preferences page", () => {
-  it("lists both lists with an unsubscribe-from-all form, asks for nothing, and changes nothing", async () => {
+  it("lists both lists with an unsubscribe-from-all form, asks for nothing, and changes nothing (R5.5, R5.6, R5.8)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id);
     const path = await unsubscribePath(site.id, "marketing-email", email);
@@ -229,7 +229,7 @@ describe("GET /u/{token}: the email-preferences page", () => {
     expect(state.suppressions).toEqual([]);
   });
 
-  it("shows a list left as not subscribed", async () => {
+  it("shows a list left as not subscribed (R5.8)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id);
     const path = await unsubscribePath(site.id, "blog", email);
@@ -251,7 +251,7 @@ describe("GET /u/{token}: the email-preferences page", () => {
     expect(done).toContain('<html lang="de"');
   });
 
-  it("a genuine link for an address the site has nothing on record about: the forged link's answer, and nothing written", async () => {
+  it("a genuine link for an address the site has nothing on record about: the forged link's answer, and nothing written (R5.5)", async () => {
     const site = await freshSite();
     const webhookEvents = async () => (await workerEnv.LEDGER.prepare("SELECT COUNT(*) AS n FROM webhook_events WHERE site_id = ?").bind(site.id).first<{ n: number }>())!.n;
     const stranger = await unsubscribePath(site.id, "blog", newAddress());
@@ -266,7 +266,7 @@ describe("GET /u/{token}: the email-preferences page", () => {
     expect(await webhookEvents()).toBe(0);
   });
 
-  it("its forms post back to the same link: the page's 'all' button leaves both lists", async () => {
+  it("its forms post back to the same link: the page's 'all' button leaves both lists (R5.5, R5.8)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id);
     const path = await unsubscribePath(site.id, "marketing-email", email);
@@ -340,8 +340,8 @@ describe("forged and broken links (R5.5: no oracle)", () => {
   });
 });
 
-describe("links keep working (R5.6)", () => {
-  it("a link issued 60 days ago still unsubscribes", async () => {
+describe("links keep working", () => {
+  it("a link issued 60 days ago still unsubscribes (R5.6)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const token = await signUnsubscribeToken(workerEnv, site.id, "marketing-email", await emailHash(workerEnv, email), new Date(Date.now() - 60 * DAY_S * 1000));
@@ -351,7 +351,7 @@ describe("links keep working (R5.6)", () => {
     expect(statusByList(await subscriptionRows(site.id))).toEqual({ "marketing-email": "unsubscribed" });
   });
 
-  it("a legacy u1 link (signed with the current visitor-token key, 60 days ago) still unsubscribes", async () => {
+  it("a legacy u1 link (signed with the current visitor-token key, 60 days ago) still unsubscribes (R5.6)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const current = keySetting(workerEnv.TOKEN_KEY_CURRENT);
@@ -363,7 +363,7 @@ describe("links keep working (R5.6)", () => {
     expect(await suppressionRows(site.id)).toHaveLength(1);
   });
 
-  it("a link signed before a new key was put in front of UNSUBSCRIBE_KEYS still unsubscribes; new links use the new key", async () => {
+  it("a link signed before a new key was put in front of UNSUBSCRIBE_KEYS still unsubscribes; new links use the new key (R5.6, R6.12)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email", "blog"]);
     const hash = await emailHash(workerEnv, email);
@@ -391,7 +391,7 @@ describe("links keep working (R5.6)", () => {
     expect((await post(before, withoutE1)).status).toBe(400);
   });
 
-  it("a legacy link signed with the previous visitor-token key (after a key rotation) still unsubscribes", async () => {
+  it("a legacy link signed with the previous visitor-token key (after a key rotation) still unsubscribes (R5.6, R6.12)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const previous = keySetting(workerEnv.TOKEN_KEY_PREVIOUS);
@@ -405,7 +405,7 @@ describe("links keep working (R5.6)", () => {
     expect(await suppressionRows(site.id)).toHaveLength(1);
   });
 
-  it("a link for one site never touches another site's subscriber with the same address", async () => {
+  it("a link for one site never touches another site's subscriber with the same address (R7.12)", async () => {
     const a = await freshSite();
     const b = await freshSite();
     const email = await confirmedSubscriber(a.id, ["marketing-email"]);
@@ -488,7 +488,7 @@ describe("signing up again after leaving all lists (R5.7)", () => {
   });
 });
 
-describe("limits on the pages' POSTs", () => {
+describe("limits on the pages' POSTs (R6.10)", () => {
   it("one address's unsubscribes past the limit → 429 page with Retry-After; another address is not held up", async () => {
     await withinOneRateWindow(10, 4000);
     const site = await freshSite();

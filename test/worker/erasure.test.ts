@@ -63,7 +63,7 @@ describe("DELETE /me: one erasure, however often it is asked for", () => {
 });
 
 describe("after an erasure nothing names the visitor", () => {
-  it("no table holds the visitor id, except the events the erasure sends the site owner", async () => {
+  it("no table holds the visitor id, except the events the erasure sends the site owner (R9.2)", async () => {
     const { site } = await siteWithEndpoint();
     const visitor = await newVisitor(site);
     expect((await call(`/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) })).status).toBe(200); // kept in KV
@@ -88,7 +88,7 @@ describe("after an erasure nothing names the visitor", () => {
 });
 
 describe("erasure removes the visitor from webhook events", () => {
-  it("consent and subscription events naming the visitor or their address are gone; the erasure's own stay", async () => {
+  it("consent and subscription events naming the visitor or their address are gone; the erasure's own stay (R9.2)", async () => {
     const { site, key, endpoint } = await siteWithEndpoint();
     const visitor = await newVisitor(site);
     await postDecision(site.id, decisionBody(site, { action: "reject_all" }), { token: visitor.token! });

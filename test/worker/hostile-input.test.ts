@@ -225,7 +225,7 @@ function siteRequest(method: string, path: fc.Arbitrary<string>, withBody: boole
     .map(([p, h, b]) => new Request(`${BASE}${p}`, { method, headers: toHeaders(h), ...(b !== undefined ? { body: b } : {}) }));
 }
 
-describe("hostile input: the visitor API", () => {
+describe("hostile input: the visitor API (R7.9)", () => {
   it("POST /consents", async () => {
     await fc.assert(fc.asyncProperty(siteRequest("POST", segment(site.id).map((s) => `/v1/sites/${s}/consents`), true), (r) => expectSafe(r)), RUNS);
   });
@@ -316,7 +316,7 @@ describe("hostile input: the visitor API", () => {
   });
 });
 
-describe("hostile input: the email pages", () => {
+describe("hostile input: the email pages (R7.9)", () => {
   it("GET and POST of confirmation and unsubscribe links", async () => {
     const link = fc.oneof(
       fc.tuple(segment(site.id), nasty).map(([s, t]) => `/e/${s}/confirm/${encode(t)}`),
@@ -346,7 +346,7 @@ describe("hostile input: the email pages", () => {
   });
 });
 
-describe("hostile input: the site owner API", () => {
+describe("hostile input: the site owner API (R7.9)", () => {
   /** Admin paths, with hostile segments and queries. */
   const adminPath = () =>
     fc

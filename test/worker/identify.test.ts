@@ -73,7 +73,7 @@ describe("POST /identify", () => {
     ]);
   });
 
-  it("ignores a device token that does not verify here (another site's) instead of refusing", async () => {
+  it("ignores a device token that does not verify here (another site's) instead of refusing (R7.2)", async () => {
     const site = await siteWithSecret();
     const elsewhere = await newVisitor(await freshSite());
     const body = await identified(site.id, await sign(site.secret, site.id, "carol"), { token: elsewhere.token });
@@ -174,7 +174,7 @@ describe("POST /identify", () => {
     }
   });
 
-  it("is a browser write: it needs an allowed Origin and JSON, answers CORS, and is rate limited", async () => {
+  it("is a browser write: it needs an allowed Origin and JSON, answers CORS, and is rate limited (R6.10, R7.4, R7.5)", async () => {
     const site = await siteWithSecret();
     const identity = await sign(site.secret, site.id, "frank");
     await expectProblem(await identify(site.id, identity, { origin: null }), 403, "origin_required");
@@ -208,7 +208,7 @@ describe("POST /identify", () => {
 });
 
 describe("site owner API for identities", () => {
-  it("GET /identity-secret: a stable idsec_ secret per site, with the format; API key required", async () => {
+  it("GET /identity-secret: a stable idsec_ secret per site, with the format; API key required (R7.12)", async () => {
     const a = await siteWithSecret();
     const b = await siteWithSecret();
     expect(a.secret).toMatch(/^idsec_[A-Za-z0-9_-]{43}$/);
@@ -239,7 +239,7 @@ describe("site owner API for identities", () => {
     await expectProblem(await admin(site.id, "/identities", null, { method: "POST", body: "{}" }), 401, "api_key_required");
   });
 
-  it("GET /subjects/{subject}: the person's visitor, preferences and lists; 401 without a key, 404 when unknown", async () => {
+  it("GET /subjects/{subject}: the person's visitor, preferences and lists; 401 without a key, 404 when unknown (R7.2, R7.12)", async () => {
     const site = await siteWithSecret();
     const other = await siteWithSecret();
     const subject = "hank/42 ü";
@@ -269,7 +269,7 @@ describe("site owner API for identities", () => {
 });
 
 describe("rights: export and erasure", () => {
-  it("GET /me/export names the subject (null for a visitor never identified)", async () => {
+  it("GET /me/export names the subject (null for a visitor never identified) (R9.1)", async () => {
     const site = await siteWithSecret();
     const anonymous = await newVisitor(site);
     const anon = (await (await getMe(site.id, anonymous.token!, "/export")).json()) as ExportDocument;
@@ -279,7 +279,7 @@ describe("rights: export and erasure", () => {
     expect(doc).toMatchObject({ subject: "ivy", visitorId: anonymous.visitorId });
   });
 
-  it("DELETE /me removes the subject mapping: the owner finds nothing, the next identification starts empty", async () => {
+  it("DELETE /me removes the subject mapping: the owner finds nothing, the next identification starts empty (R9.2)", async () => {
     const site = await siteWithSecret();
     const identity = await sign(site.secret, site.id, "jack");
     const device = await newVisitor(site, { action: "accept_all" });

@@ -56,7 +56,7 @@ const edits: Record<string, fc.Arbitrary<Edit>> = {
   }),
 };
 
-describe("material changes", () => {
+describe("material changes (R9.12)", () => {
   it("are listed exactly when the policy fingerprint changes", async () => {
     const before = SiteConfig.parse(demoInput());
     const fpBefore = await policyFingerprint(before);

@@ -37,7 +37,7 @@ describe("GET /me", () => {
     expect((await res.json()) as Preferences).toEqual(v.preferences);
   });
 
-  it("without a token → 401 token_required", async () => {
+  it("without a token → 401 token_required (R7.3)", async () => {
     const site = await freshSite();
     await expectProblem(await call(`/v1/sites/${site.id}/me`), 401, "token_required");
   });
@@ -52,7 +52,7 @@ describe("GET /me", () => {
 });
 
 describe("GET /me/receipts", () => {
-  it("lists the visitor's decisions oldest first, two per page with a next cursor", async () => {
+  it("lists the visitor's decisions oldest first, two per page with a next cursor (R1.14, R9.1)", async () => {
     const site = await freshSite();
     const v = await visitorWithHistory(site);
     await newVisitor(site); // someone else's decision is never listed
@@ -151,7 +151,7 @@ describe("DELETE /me (R9.2)", () => {
     expect(((await (await erase(site.id, v.token!)).json()) as ErasureResponse).receiptsDeleted).toBe(0);
   });
 
-  it("without an Origin → 403, and nothing is erased", async () => {
+  it("without an Origin → 403, and nothing is erased (R7.4)", async () => {
     const site = await freshSite();
     const v = await newVisitor(site);
     await expectProblem(await erase(site.id, v.token!, {}), 403, "origin_required");
@@ -161,7 +161,7 @@ describe("DELETE /me (R9.2)", () => {
     expect(results).toEqual([]);
   });
 
-  it("without a token → 401, and nothing is erased", async () => {
+  it("without a token → 401, and nothing is erased (R7.3)", async () => {
     const site = await freshSite();
     await newVisitor(site);
     await expectProblem(await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN } }), 401, "token_required");

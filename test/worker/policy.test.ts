@@ -172,7 +172,7 @@ describe("language negotiation", () => {
   });
 });
 
-describe("decide() (R0.1, R2.2)", () => {
+describe("decide()", () => {
   const categories = demo.categories; // necessary (required) and usage (saleOrSharing)
   const request = (over: Partial<ConsentRequestInput>) =>
     ConsentRequest.parse({ action: "accept_all", policyFingerprint: "fp", locale: "en", widgetVersion: "w", textHash: `th1-${"0".repeat(32)}`, ...over });
@@ -194,22 +194,22 @@ describe("decide() (R0.1, R2.2)", () => {
     ["custom", { usage: false }, { necessary: true, usage: false }],
     ["custom", { necessary: true, usage: false }, { necessary: true, usage: false }],
     ["accept_all", { usage: true }, { necessary: true, usage: true }],
-  ] as const)("%s with %j → %j", (action, choices, expected) => {
+  ] as const)("%s with %j → %j (R0.1)", (action, choices, expected) => {
     expect(decide(categories, request({ action, ...(choices ? { choices } : {}) }), false)).toEqual({ categories: expected, gpcApplied: false });
   });
 
-  it("states every category of the site, whatever the request names", () => {
+  it("states every category of the site, whatever the request names (R1.14)", () => {
     const result = decide(categories, request({ action: "reject_all" }), false);
     expect(Object.keys(result.categories).sort()).toEqual(["necessary", "usage"]);
   });
 
-  it("refuses an unknown category with 422 unknown_category", () => {
+  it("refuses an unknown category with 422 unknown_category (R6.3, R7.9)", () => {
     const err = apiError(() => decide(categories, request({ action: "custom", choices: { usage: true, marketing: true } }), false));
     expect([err.status, err.code]).toEqual([422, "unknown_category"]);
     expect(err.errors).toEqual([{ path: "choices.marketing", message: expect.any(String) }]);
   });
 
-  it.each(["custom", "accept_all", "reject_all", "withdraw"] as const)("refuses necessary:false with 422 necessary_required (%s)", (action) => {
+  it.each(["custom", "accept_all", "reject_all", "withdraw"] as const)("refuses necessary:false with 422 necessary_required (%s) (R0.1)", (action) => {
     const err = apiError(() => decide(categories, request({ action, choices: { necessary: false, usage: false } }), false));
     expect([err.status, err.code]).toEqual([422, "necessary_required"]);
   });
@@ -227,7 +227,7 @@ describe("decide() (R0.1, R2.2)", () => {
     expect(apiError(() => decide(categories, request({ action: "reject_all", choices: { usage: true } }), false)).code).toBe("choices_contradict_action");
   });
 
-  it("GPC forces sale/sharing categories off and says so", () => {
+  it("GPC forces sale/sharing categories off and says so (R2.2)", () => {
     expect(decide(categories, request({ action: "accept_all" }), true)).toEqual({ categories: { necessary: true, usage: false }, gpcApplied: true });
     expect(decide(categories, request({ action: "custom", choices: { usage: true } }), true)).toEqual({
       categories: { necessary: true, usage: false },
@@ -235,11 +235,11 @@ describe("decide() (R0.1, R2.2)", () => {
     });
   });
 
-  it("GPC with nothing to turn off records gpcApplied false", () => {
+  it("GPC with nothing to turn off records gpcApplied false (R2.2)", () => {
     expect(decide(categories, request({ action: "reject_all" }), true)).toEqual({ categories: { necessary: true, usage: false }, gpcApplied: false });
   });
 
-  it("GPC leaves categories that are not sale or sharing alone", () => {
+  it("GPC leaves categories that are not sale or sharing alone (R2.2)", () => {
     const site = demoConfig((c) => addCategory(c, "functional"));
     expect(decide(site.categories, request({ action: "accept_all" }), true).categories).toEqual({ necessary: true, usage: false, functional: true });
   });
@@ -305,7 +305,7 @@ describe("policy fingerprint (R9.12)", () => {
   });
 });
 
-describe("visitor tokens", () => {
+describe("visitor tokens (R7.3)", () => {
   it("round-trip for the site they were signed for", async () => {
     const visitor = crypto.randomUUID();
     const token = await signToken(env as unknown as Env, "acme", visitor, new Date());
@@ -323,7 +323,7 @@ describe("visitor tokens", () => {
   });
 });
 
-describe("uaFamily", () => {
+describe("uaFamily: the coarse browser family kept in the proof (R1.14)", () => {
   it.each([
     ["Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36", "Chrome"],
     ["Mozilla/5.0 (Windows NT 10.0; Win64; x64; rv:140.0) Gecko/20100101 Firefox/140.0", "Firefox"],
@@ -336,7 +336,7 @@ describe("uaFamily", () => {
   });
 });
 
-describe("ipPrefix: the rate-limit key of anonymous writes", () => {
+describe("ipPrefix: the rate-limit key of anonymous writes (R6.10)", () => {
   it("is the /24 of an IPv4 address", () => {
     expect(ipPrefix("203.0.113.7")).toBe("203.0.113.0/24");
     expect(ipPrefix("203.0.113.200")).toBe(ipPrefix("203.0.113.7"));

@@ -71,7 +71,7 @@ async function expectRecordIsLatest(siteId: string, visitorId: string): Promise<
   return record;
 }
 
-describe("two decisions of one visitor, their KV writes landing in either order", () => {
+describe("two decisions of one visitor, their KV writes landing in either order (R6.2)", () => {
   it("the earlier decision's write lands last (the reproduced bug): the record is still the later decision", async () => {
     const site = await freshSite();
     const visitor = await keptVisitor(site);
@@ -116,7 +116,7 @@ describe("two decisions of one visitor, their KV writes landing in either order"
 });
 
 describe("a first read racing a decision", () => {
-  it("the read's write of the older state lands after the decision: the record is still the decision", async () => {
+  it("the read's write of the older state lands after the decision: the record is still the decision (R6.2)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     // Put #0 is the first read's write of the record (the accept_all): held back.

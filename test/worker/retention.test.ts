@@ -61,7 +61,7 @@ afterEach(() => {
 });
 
 describe("the scheduled retention job", () => {
-  it("deletes only proof rows whose retention has passed", async () => {
+  it("deletes only proof rows whose retention has passed (R1.15)", async () => {
     const site = await freshSite();
     const now = Date.now();
     const expired = [await insertRow(site.id, "2001-01-01T00:00:00.000Z"), await insertRow(site.id, iso(now - 60_000))];
@@ -89,7 +89,7 @@ describe("the scheduled retention job", () => {
 });
 
 describe("a real decision's proof", () => {
-  it("is kept for the decision's lifetime plus the evidence period, then purged", async () => {
+  it("is kept for the decision's lifetime plus the evidence period, then purged (R1.15)", async () => {
     const site = await freshSite((c) => (c.consent = { lifetimeDays: 1, refusalDays: 180, proofRetentionDays: 30 }));
     const decision = (await (await postDecision(site.id, decisionBody(site))).json()) as ConsentResponse;
     const [row] = await ledgerRows(site.id);
@@ -105,7 +105,7 @@ describe("a real decision's proof", () => {
     expect(await ledgerRows(site.id)).toEqual([]);
   });
 
-  it("is purged in bounded batches", async () => {
+  it("is purged in bounded batches (R1.15)", async () => {
     const site = await freshSite();
     for (let i = 0; i < 3; i++) await insertRow(site.id, "2001-01-01T00:00:00.000Z");
     const kept = await insertRow(site.id, "2999-01-01T00:00:00.000Z");
@@ -119,7 +119,7 @@ describe("a real decision's proof", () => {
 });
 
 describe("a backlog larger than one run (the job used to stop at 5,000 rows a day)", () => {
-  it("60,000 expired proof rows and 55,000 old webhook events with their deliveries are all purged, across runs", async () => {
+  it("60,000 expired proof rows and 55,000 old webhook events with their deliveries are all purged, across runs (R1.15)", async () => {
     const site = await freshSite();
     const old = "2001-01-01T00:00:00.000Z";
     // Inserted by SQL in one statement each: a backlog as a site would have after an outage of the job.
@@ -161,7 +161,7 @@ describe("a backlog larger than one run (the job used to stop at 5,000 rows a da
     expect(await countOf("SELECT COUNT(*) AS n FROM webhook_deliveries WHERE site_id = ?", site.id)).toBe(0);
   }, 60_000);
 
-  it("expired signup requests, day-old send-log entries and spent token revocations go too; live ones stay", async () => {
+  it("expired signup requests, day-old send-log entries and spent token revocations go too; live ones stay (R5.2)", async () => {
     const site = await freshSite();
     const now = Date.now();
     const request = (hash: string, expiresAt: string) =>

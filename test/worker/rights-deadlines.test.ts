@@ -29,7 +29,7 @@ const noon = (date: string) => new Date(`${date}T12:00:00Z`);
 const THANKSGIVING = ["2026-11-26", "2026-11-27"];
 const rules = (laws: readonly PrivacyLaw[], holidays: readonly string[] = [], timeZone?: string): DeadlineRules => ({ laws, holidays, timeZone });
 
-describe("calendar helpers", () => {
+describe("calendar helpers (R9.6)", () => {
   it.each([
     ["2026-01-31", 1, "2026-02-28"], // clamped to the end of February
     ["2028-01-31", 1, "2028-02-29"], // leap year
@@ -101,7 +101,7 @@ describe("calendar helpers", () => {
   });
 });
 
-describe("localDate", () => {
+describe("localDate (R9.6)", () => {
   const lateOnNewYearsEve = new Date("2026-12-31T23:30:00Z");
 
   it.each([
@@ -174,11 +174,11 @@ describe("computeDeadlines", () => {
       { acknowledgeBy: null, dueBy: "2026-12-15", extendedDueBy: null, extendNoticeBy: null }],
   ];
 
-  it.each(cases)("%s", (_name, type, receivedOn, r, expected) => {
+  it.each(cases)("%s (R2.6, R9.6)", (_name, type, receivedOn, r, expected) => {
     expect(computeDeadlines(type, noon(receivedOn), r)).toEqual({ receivedOn, ...expected });
   });
 
-  it("counts from the day of receipt in the site's time zone", () => {
+  it("counts from the day of receipt in the site's time zone (R9.6)", () => {
     const at = new Date("2026-12-31T23:30:00Z");
     expect(computeDeadlines("access", at, rules(["ccpa"], [], "America/Los_Angeles"))).toEqual({
       receivedOn: "2026-12-31",
@@ -207,7 +207,7 @@ describe("computeDeadlines", () => {
   });
 });
 
-describe("canExtend", () => {
+describe("canExtend (R9.6)", () => {
   const gdpr = computeDeadlines("access", noon("2025-01-31"), rules(["gdpr"])); // notice by 2025-02-28
 
   it.each([

@@ -36,7 +36,7 @@ async function runDaily() {
 }
 
 describe("the rights jobs", () => {
-  it("a request whose verification link expired unclicked is closed as not verified, its address cleared", async () => {
+  it("a request whose verification link expired unclicked is closed as not verified, its address cleared (R9.4)", async () => {
     const { site } = await rightsSite();
     const { id } = await fileRights(site.id, { type: "deletion", email: newAddress() });
     await settled(site.id);
@@ -52,7 +52,7 @@ describe("the rights jobs", () => {
     // Its webhook goes out with the next minute's deliveries (the cron), not right away.
   });
 
-  it("reminds the owner once, remindDaysBefore days ahead, in the site's calendar", async () => {
+  it("reminds the owner once, remindDaysBefore days ahead, in the site's calendar (R9.6)", async () => {
     const { site } = await rightsSite((c) => {
       c.rights!.remindDaysBefore = 3;
     });
@@ -71,7 +71,7 @@ describe("the rights jobs", () => {
     await settled(site.id);
   });
 
-  it("flags an overdue request once and tells the owner; the queue shows it overdue", async () => {
+  it("flags an overdue request once and tells the owner; the queue shows it overdue (R9.6)", async () => {
     const { site } = await rightsSite();
     const { id } = await fileRights(site.id, { type: "opt_out", email: newAddress() });
     await sql(`UPDATE rights_requests SET due_by = ?1 WHERE id = ?2`, dateIn(-3), id);
@@ -84,7 +84,7 @@ describe("the rights jobs", () => {
     await settled(site.id);
   });
 
-  it("an extended request is due at its new date, not the old one", async () => {
+  it("an extended request is due at its new date, not the old one (R9.6)", async () => {
     const { site } = await rightsSite();
     const { id } = await fileRights(site.id, { type: "opt_out", email: newAddress() });
     await sql(`UPDATE rights_requests SET due_by = ?1, extended_to = ?2 WHERE id = ?3`, dateIn(-3), dateIn(40), id);
@@ -93,7 +93,7 @@ describe("the rights jobs", () => {
     await settled(site.id);
   });
 
-  it(`keeps a closed request ${LOG_RETENTION_DAYS} days, then deletes it with its history and links`, async () => {
+  it(`keeps a closed request ${LOG_RETENTION_DAYS} days, then deletes it with its history and links (R2.6, R9.5)`, async () => {
     const { site } = await rightsSite();
     const kept = await fileRights(site.id, { type: "opt_out" });
     const old = await fileRights(site.id, { type: "opt_out" });

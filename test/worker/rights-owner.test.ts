@@ -30,7 +30,7 @@ async function openAccessRequest(edit?: Parameters<typeof rightsSite>[0]) {
 const act = (siteId: string, key: string, id: string, action: string, json: unknown = {}) => rightsAdmin(siteId, `/requests/${id}/${action}`, key, { method: "POST", json });
 
 describe("the owner's queue", () => {
-  it("lists active requests newest first with days left, filters by type, status and due date, and pages", async () => {
+  it("lists active requests newest first with days left, filters by type, status and due date, and pages (R9.5, R9.6)", async () => {
     const { site, key } = await rightsSite();
     const ids: string[] = [];
     for (let i = 0; i < 3; i++) ids.push((await fileRights(site.id, { type: "opt_out", email: newAddress() })).id);
@@ -64,7 +64,7 @@ describe("the owner's queue", () => {
     await expectProblem(await rightsAdmin(site.id, "/requests/nope/start", key, { method: "POST", json: {} }), 404, "request_not_found");
   });
 
-  it("a key of one site sees and changes nothing of another site's requests", async () => {
+  it("a key of one site sees and changes nothing of another site's requests (R7.12)", async () => {
     const { site, id } = await openAccessRequest();
     const other = await rightsSite();
     await expectProblem(await rightsAdmin(other.site.id, `/requests/${id}`, other.key), 404, "request_not_found");
@@ -76,7 +76,7 @@ describe("the owner's queue", () => {
 });
 
 describe("the owner's actions", () => {
-  it("start, extend (the requester is told why and until when), complete (told, with the note): one webhook each", async () => {
+  it("start, extend (the requester is told why and until when), complete (told, with the note): one webhook each (R2.6, R9.5, R9.6)", async () => {
     const { site, key, id, email } = await openAccessRequest();
     const started = (await (await act(site.id, key, id, "start", { note: "Checking the CRM" })).json()) as RightsRequest;
     expect(started).toMatchObject({ status: "in_progress", canExtend: true });
@@ -106,7 +106,7 @@ describe("the owner's actions", () => {
     await settled(site.id);
   });
 
-  it("deny states its basis to the requester; an unverified request can be denied too", async () => {
+  it("deny states its basis to the requester; an unverified request can be denied too (R2.6, R9.5)", async () => {
     const { site, key, id, email } = await openAccessRequest();
     const denied = (await (await act(site.id, key, id, "deny", { basis: "We could not match the address to an account" })).json()) as RightsRequest;
     expect(denied).toMatchObject({ status: "denied", denialBasis: "We could not match the address to an account" });
@@ -115,7 +115,7 @@ describe("the owner's actions", () => {
     await settled(site.id);
   });
 
-  it("an opt-out under CCPA cannot be extended; a deadline past its notice date cannot either", async () => {
+  it("an opt-out under CCPA cannot be extended; a deadline past its notice date cannot either (R9.6)", async () => {
     const { site, key } = await rightsSite();
     const { id } = await fileRights(site.id, { type: "opt_out", email: newAddress() });
     const problem = await expectProblem(await act(site.id, key, id, "extend", { reason: "busy" }), 409, "extension_unavailable");
@@ -127,7 +127,7 @@ describe("the owner's actions", () => {
     await settled(access.site.id);
   });
 
-  it("twenty completes at once: one wins, one webhook, one notice", async () => {
+  it("twenty completes at once: one wins, one webhook, one notice (R6.8)", async () => {
     const { site, key, id, email } = await openAccessRequest();
     const before = (await mailTo(site.id, email)).length;
     const answers = await Promise.all(Array.from({ length: 20 }, () => act(site.id, key, id, "complete")));
@@ -139,7 +139,7 @@ describe("the owner's actions", () => {
     await settled(site.id);
   });
 
-  it("the request log as CSV: every request, the fields R9.5 names, no address", async () => {
+  it("the request log as CSV: every request, the fields the law names, no address (R2.6, R9.5)", async () => {
     const { site, key, id, email } = await openAccessRequest();
     await fileRights(site.id, { type: "opt_out" });
     const res = await rightsAdmin(site.id, "/requests.csv", key);
@@ -201,7 +201,7 @@ describe("the owner's actions", () => {
     await settled(site.id);
   });
 
-  it("the admin API needs a key", async () => {
+  it("the admin API needs a key (R7.12)", async () => {
     const { site } = await rightsSite();
     const revoked = await insertApiKey(site.id, { revokedAt: new Date().toISOString() });
     await expectProblem(await rightsAdmin(site.id, "/requests", revoked.secret), 401, "api_key_invalid");

@@ -30,7 +30,7 @@ async function linkedSubscriber(site: Awaited<ReturnType<typeof freshSite>>) {
 }
 
 describe("the verification link", () => {
-  it("a GET shows a button and verifies nothing; the POST verifies once; the next click is 410", async () => {
+  it("a GET shows a button and verifies nothing; the POST verifies once; the next click is 410 (R9.1, R9.4)", async () => {
     const { site } = await rightsSite();
     const email = newAddress();
     const { id } = await fileRights(site.id, { type: "access", email });
@@ -52,7 +52,7 @@ describe("the verification link", () => {
     await settled(site.id);
   });
 
-  it("twenty clicks at once verify once: one history row, one webhook event, one download link", async () => {
+  it("twenty clicks at once verify once: one history row, one webhook event, one download link (R6.8)", async () => {
     const { site } = await rightsSite();
     const email = newAddress();
     const { id } = await fileRights(site.id, { type: "access", email });
@@ -67,7 +67,7 @@ describe("the verification link", () => {
     await settled(site.id);
   });
 
-  it("a forged token (bytes changed), another site's link, or an expired link does nothing", async () => {
+  it("a forged token (bytes changed), another site's link, or an expired link does nothing (R9.4)", async () => {
     const site = await freshSite();
     const other = await freshSite();
     const email = newAddress();
@@ -83,7 +83,7 @@ describe("the verification link", () => {
 });
 
 describe("what a verified request does", () => {
-  it("access: a download of everything held about the address, and the owner is told", async () => {
+  it("access: a download of everything held about the address, and the owner is told (R9.1)", async () => {
     const { site } = await rightsSite();
     const { email, visitor } = await linkedSubscriber(site);
     const { id } = await fileRights(site.id, { type: "access", email });
@@ -117,7 +117,7 @@ describe("what a verified request does", () => {
     await settled(site.id);
   });
 
-  it("access with completeAutomatically: closed at once, its content cleared; the download still works while the link lives", async () => {
+  it("access with completeAutomatically: closed at once, its content cleared; the download still works while the link lives (R9.1)", async () => {
     const { site } = await rightsSite((c) => {
       c.rights!.completeAutomatically = true;
     });
@@ -134,7 +134,7 @@ describe("what a verified request does", () => {
     await settled(site.id);
   });
 
-  it("deletion: the address and its browsers are erased, as DELETE /me does; the suppression hash stays on every list", async () => {
+  it("deletion: the address and its browsers are erased, as DELETE /me does; the suppression hash stays on every list (R5.7, R9.2)", async () => {
     const { site } = await rightsSite();
     const { email, visitor } = await linkedSubscriber(site);
     const bystander = await confirmedSubscriber(site.id, ["blog"]);
@@ -152,7 +152,7 @@ describe("what a verified request does", () => {
     await settled(site.id);
   });
 
-  it("a parent's request deletes and suppresses the child's address", async () => {
+  it("a parent's request deletes and suppresses the child's address (R9.9)", async () => {
     const { site } = await rightsSite();
     const email = await confirmedSubscriber(site.id, ["marketing-email"]);
     const { id } = await fileRights(site.id, { type: "child_data_deletion", email, parentOrGuardian: true });
@@ -194,7 +194,7 @@ describe("what a verified request does", () => {
     await settled(site.id);
   });
 
-  it("a minor's removal goes to the owner, with what the form asked and nothing more", async () => {
+  it("a minor's removal goes to the owner, with what the form asked and nothing more (R9.8)", async () => {
     const { site } = await rightsSite();
     const email = newAddress();
     const { id } = await fileRights(site.id, { type: "minor_content_removal", email, contentLocation: "https://penguin.example/forum/123", californiaResident: true });

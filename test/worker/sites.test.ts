@@ -52,13 +52,13 @@ describe("the site config schema", () => {
     ["an opt-out rule for an EU country", (c) => c.regimes.rules.push({ regime: "opt-out", countries: ["IT"] }), /^regimes\.rules\.3: .*IT/],
     ["a site id with capitals", (c) => (c.id = "Demo"), /^id: /],
     ["an unknown field (a typo)", (c) => ((c as Record<string, unknown>).lifetimeDays = 90), /lifetimeDays/],
-  ])("refuses %s", (_what, edit, expected) => {
+  ])("refuses %s (R0.1, R0.4, R1.12, R1.13, R7.4, R7.9, R8.6)", (_what, edit, expected) => {
     const found = issues(edit);
     expect(found.length, "the config should be refused").toBeGreaterThan(0);
     expect(found.some((issue) => expected.test(issue)), found.join("\n")).toBe(true);
   });
 
-  it("accepts the boundaries: lifetime 395 days, refusal 180 days, contrast 4.5:1", () => {
+  it("accepts the boundaries: lifetime 395 days, refusal 180 days, contrast 4.5:1 (R1.12, R1.13, R8.6)", () => {
     expect(issues((c) => (c.consent = { lifetimeDays: 395, refusalDays: 180 }))).toEqual([]);
     expect(issues((c) => (c.theme = { accent: "#767676", onAccent: "#ffffff" }))).toEqual([]); // 4.54:1
   });
@@ -81,7 +81,7 @@ describe("the site config schema", () => {
     expect(paths.length).toBeGreaterThanOrEqual(6);
   });
 
-  it("fills in the documented defaults", () => {
+  it("fills in the documented defaults (R1.12, R1.13)", () => {
     const input = demoInput();
     delete input.consent;
     delete input.theme;

@@ -172,7 +172,7 @@ describe("DELETE /identify: the logout of a shared device (identify(null))", () 
     await expectProblem(await logout(site.id, laptop.token), 401, "token_revoked");
   });
 
-  it("needs a token and an allowed Origin", async () => {
+  it("needs a token and an allowed Origin (R7.3, R7.4)", async () => {
     const site = await siteWithSecret();
     const person = await identified(site.id, await sign(site.secret, site.id, "user-12"));
     await expectProblem(await call(`/v1/sites/${site.id}/identify`, { method: "DELETE", headers: { Origin: ORIGIN } }), 401, "token_required");

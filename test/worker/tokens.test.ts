@@ -31,7 +31,7 @@ function b64urlJson(value: unknown): string {
   return btoa(JSON.stringify(value)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "");
 }
 
-describe("visitor tokens", () => {
+describe("visitor tokens (R7.3)", () => {
   it("a token from a first decision reads that visitor's state", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
@@ -59,7 +59,7 @@ describe("visitor tokens", () => {
     await expectProblem(await getMe(site.id, parts.join(".")), 401, "token_invalid");
   });
 
-  it("a token signed with a key id that is not configured → 401 token_key_unknown", async () => {
+  it("a token signed with a key id that is not configured → 401 token_key_unknown (R6.12)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const { secret } = keySetting(env.TOKEN_KEY_CURRENT);
@@ -68,7 +68,7 @@ describe("visitor tokens", () => {
     await expectProblem(await getMe(site.id, token), 401, "token_key_unknown");
   });
 
-  it("a token signed with the previous key (k1) still verifies after rotation", async () => {
+  it("a token signed with the previous key (k1) still verifies after rotation (R6.12)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site);
     const previous = keySetting(env.TOKEN_KEY_PREVIOUS);

@@ -96,7 +96,7 @@ afterEach(() => {
 });
 
 describe("Turnstile on the signup: a token siteverify accepts", () => {
-  it("→ 202, the signup request and its message; siteverify got the secret, token, remoteip and an idempotency key", async () => {
+  it("→ 202, the signup request and its message; siteverify got the secret, token, remoteip and an idempotency key (R6.11)", async () => {
     const site = await freshSite(withTurnstile());
     const { calls } = fakeSiteverify(pass());
     const res = await signup(site.id, { ...signupBody(), turnstileToken: TOKEN });
@@ -134,7 +134,7 @@ describe("Turnstile on the signup: a token siteverify accepts", () => {
     expect(calls).toHaveLength(1);
   });
 
-  it("a configured action must be echoed; any allowed origin's host name passes, in any case", async () => {
+  it("a configured action must be echoed; any allowed origin's host name passes, in any case (R6.11)", async () => {
     const site = await freshSite((c) => {
       withTurnstile("newsletter")(c);
       c.allowedOrigins = ["https://www.penguin.example", "http://127.0.0.1:8787"];
@@ -154,7 +154,7 @@ describe("Turnstile on the signup: a token siteverify accepts", () => {
   });
 });
 
-describe("Turnstile on the signup: refusals write and send nothing", () => {
+describe("Turnstile on the signup: refusals write and send nothing (R6.11)", () => {
   it("no token → 403 turnstile_required, without asking siteverify", async () => {
     const site = await freshSite(withTurnstile());
     const { spy } = fakeSiteverify(pass());
@@ -226,7 +226,7 @@ describe("Turnstile on the signup: refusals write and send nothing", () => {
   });
 });
 
-describe("Turnstile on the signup: fail closed → 503 turnstile_unavailable with Retry-After", () => {
+describe("Turnstile on the signup: fail closed → 503 turnstile_unavailable with Retry-After (R6.11)", () => {
   async function expectUnavailable(res: Response, siteId: string) {
     const retryAfter = res.headers.get("Retry-After");
     await expectProblem(res, 503, "turnstile_unavailable");
@@ -313,7 +313,7 @@ describe("Turnstile on the signup: fail closed → 503 turnstile_unavailable wit
 describe("verifyTurnstile", () => {
   const check = { token: TOKEN, remoteIp: undefined, hostnames: ["127.0.0.1"], action: "assent-signup" };
 
-  it("aborts siteverify after its timeout", async () => {
+  it("aborts siteverify after its timeout (R6.11)", async () => {
     vi.spyOn(globalThis, "fetch").mockImplementation(
       (_input, init) => new Promise<Response>((_resolve, reject) => init?.signal?.addEventListener("abort", () => reject(init.signal!.reason))),
     );
@@ -337,7 +337,7 @@ describe("verifyTurnstile", () => {
     expect(spy).not.toHaveBeenCalled();
   });
 
-  it("allowedHostnames: the host names of the allowed origins, without ports, once each", () => {
+  it("allowedHostnames: the host names of the allowed origins, without ports, once each (R6.11)", () => {
     const config = demoConfig((c) => {
       c.allowedOrigins = ["http://127.0.0.1:8787", "http://127.0.0.1:8788", "https://www.example.com"];
     });
@@ -377,7 +377,7 @@ describe("the consent endpoint never uses Turnstile (R6.11: no friction on conse
 });
 
 describe("site config and bootstrap", () => {
-  it("the action defaults to assent-signup; a bad site key or action is refused", () => {
+  it("the action defaults to assent-signup; a bad site key or action is refused; the secret key is never config (R6.12)", () => {
     expect(demoConfig(withTurnstile()).turnstile).toEqual({ siteKey: SITE_KEY, action: "assent-signup" });
     const bad = (turnstile: unknown) => {
       const input = structuredClone(demoConfig()) as unknown as Record<string, unknown>;
@@ -397,7 +397,7 @@ describe("site config and bootstrap", () => {
     return (await res.json()) as BootstrapResponse & Record<string, unknown>;
   }
 
-  it("bootstrap gives the widget the site key and action, and nothing secret", async () => {
+  it("bootstrap gives the widget the site key and action, and nothing secret (R6.12)", async () => {
     const site = await freshSite(withTurnstile("newsletter"));
     const body = await bootstrapOf(site.id);
     expect(body.turnstile).toEqual({ siteKey: SITE_KEY, action: "newsletter" });

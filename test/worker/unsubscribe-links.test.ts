@@ -28,7 +28,7 @@ async function oneClickWith(e: Env, token: string): Promise<Response> {
 }
 
 describe("the unsubscribe link key ring", () => {
-  it("a link keeps working after three rotations of the visitor-token keys", async () => {
+  it("a link keeps working after three rotations of the visitor-token keys (R5.6)", async () => {
     const site = await freshSite();
     const email = await confirmedSubscriber(site.id, ["blog"]);
     const token = await signUnsubscribeToken(workerEnv, site.id, "blog", await emailHash(workerEnv, email));
@@ -38,7 +38,7 @@ describe("the unsubscribe link key ring", () => {
     expect((await subscriptionRows(site.id))[0]!.status).toBe("unsubscribed");
   });
 
-  it("its own ring rotates by adding keys in front: every key in the ring verifies, the newest signs", async () => {
+  it("its own ring rotates by adding keys in front: every key in the ring verifies, the newest signs (R5.6, R6.12)", async () => {
     const k1 = `k1:${secret()}`;
     const one = withKeys({ UNSUBSCRIBE_KEYS: k1 });
     const old = await signUnsubscribeToken(one, "s", "blog", "hash");
@@ -50,14 +50,14 @@ describe("the unsubscribe link key ring", () => {
     expect(await openUnsubscribeToken(withKeys({ UNSUBSCRIBE_KEYS: `k3:${secret()}` }), old)).toBeNull();
   });
 
-  it("without UNSUBSCRIBE_KEYS a key derived from EMAIL_HASH_KEY signs; `e1` in a later ring keeps those links", async () => {
+  it("without UNSUBSCRIBE_KEYS a key derived from EMAIL_HASH_KEY signs; `e1` in a later ring keeps those links (R5.6, R6.12)", async () => {
     const derived = withKeys({ UNSUBSCRIBE_KEYS: undefined });
     const token = await signUnsubscribeToken(derived, "s", "blog", "hash");
     expect(token.split(".")[1]).toBe("e1");
     expect(await openUnsubscribeToken(withKeys({ UNSUBSCRIBE_KEYS: `k9:${secret()},e1` }), token)).toMatchObject({ e: "hash" });
   });
 
-  it("links made before the ring existed (u1, visitor-token keys) still verify", async () => {
+  it("links made before the ring existed (u1, visitor-token keys) still verify (R5.6)", async () => {
     const { kid, secret: key } = keySetting(env.TOKEN_KEY_CURRENT);
     const enc = new TextEncoder();
     const signed = `u1.${kid}.${b64url(enc.encode(JSON.stringify({ s: "s", l: "blog", e: "hash", iat: 1 })))}`;

@@ -4,7 +4,8 @@
  * the records that are read (worker/consent/visitor-record.ts): a decision of a visitor nobody read costs
  * one D1 round trip and no KV operation; once the record was read, a decision costs one KV write,
  * no KV read, and two D1 round trips: its batch and the read that settles the record (R6.7, the
- * cost model).
+ * cost model). The record states each purpose on its own (R1.5), and expires in KV with the
+ * decision, never less than 60 s ahead, the least KV takes (R6.4).
  */
 import { createExecutionContext, waitOnExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
@@ -12,8 +13,9 @@ import { describe, expect, it } from "vitest";
 import type { Preferences } from "../../worker/contract";
 import type { Env } from "../../worker/env";
 import { app } from "../../worker/app";
+import { putPreferences } from "../../worker/consent/store/prefs";
 import { confirmToken, oneClick, outboxRows, postConfirm, postSignup, signupBody, unsubscribePath } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, decisionRequest, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, prefEntry } from "./helpers";
+import { ORIGIN, addCategory, auth, call, decisionBody, decisionRequest, expectProblem, freshSite, getMe, insertApiKey, ledgerRows, newVisitor, postDecision, prefEntry } from "./helpers";
 
 /** Signs the visitor up for a list from their browser (token sent) and returns the confirm token. */
 async function signUp(siteId: string, token: string, list: string) {
@@ -48,7 +50,7 @@ describe("one record per visitor: consent and both lists", () => {
     expect((await record(site.id, visitor.visitorId)).lists).toEqual({ blog: "unsubscribed", "marketing-email": "pending" });
   });
 
-  it("banner decisions keep the list statuses (R0.2): Accept all and Reject all change consent only", async () => {
+  it("banner decisions keep the list statuses: Accept all and Reject all change consent only (R0.2, R5.1)", async () => {
     const site = await freshSite();
     const visitor = await newVisitor(site, { action: "reject_all" });
     expect((await getMe(site.id, visitor.token!)).status).toBe(200);
@@ -75,6 +77,24 @@ describe("one record per visitor: consent and both lists", () => {
     const refused = await postSignup(site.id, signupBody({ lists: ["blog"] }), { headers: auth(visitor.token!) });
     await expectProblem(refused, 401, "token_revoked");
     expect((await prefEntry(site.id, visitor.visitorId)).value).toBeNull();
+  });
+});
+
+describe("each purpose is a choice of its own (R1.5)", () => {
+  it("a custom choice that grants usage and refuses a second optional purpose is stored exactly so, in the proof and the record", async () => {
+    const site = await freshSite((c) => addCategory(c, "functional"));
+    const first = await newVisitor(site, { action: "custom", choices: { usage: true, functional: false } });
+    expect(first.preferences.categories).toEqual({ necessary: true, usage: true, functional: false });
+    // The other way round, for the same visitor: one purpose never drags the other along.
+    const res = await postDecision(site.id, decisionBody(site, { action: "custom", choices: { usage: false, functional: true } }), { token: first.token! });
+    expect(res.status).toBe(200);
+    const rows = await ledgerRows(site.id);
+    expect(rows.map((r) => JSON.parse(r.categories as string) as Record<string, boolean>)).toEqual([
+      { necessary: true, usage: true, functional: false },
+      { necessary: true, usage: false, functional: true },
+    ]);
+    expect((await getMe(site.id, first.token!)).status).toBe(200);
+    expect((await record(site.id, first.visitorId)).categories).toEqual({ necessary: true, usage: false, functional: true });
   });
 });
 
@@ -157,5 +177,30 @@ describe("cost model (R6.7)", () => {
     const res = await app.fetch(new Request(`http://assent.test/v1/sites/${site.id}/me`, { headers: auth(visitor.token!) }), counted, createExecutionContext());
     expect(res.status).toBe(200);
     expect(counts).toMatchObject({ prefsGet: 1, prefsPut: 0, d1Batch: 0, d1Prepare: 1 });
+  });
+});
+
+describe("the record's expiration in KV (R6.4)", () => {
+  const nowS = () => Math.floor(Date.now() / 1000);
+
+  it("is the decision's own expiry, so the record goes when the decision stops counting", async () => {
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const expiresAt = new Date(Date.now() + 30 * 86_400_000).toISOString();
+    await putPreferences(env as unknown as Env, { ...visitor.preferences, expiresAt });
+    expect((await prefEntry(site.id, visitor.visitorId)).expiration).toBe(Math.floor(Date.parse(expiresAt) / 1000));
+  });
+
+  it("is clamped to at least 60 s ahead when the decision expires sooner or already has", async () => {
+    const site = await freshSite();
+    for (const aheadMs of [10_000, 0, -86_400_000]) {
+      const visitor = await newVisitor(site);
+      const before = nowS();
+      await putPreferences(env as unknown as Env, { ...visitor.preferences, expiresAt: new Date(Date.now() + aheadMs).toISOString() });
+      const { value, expiration } = await prefEntry(site.id, visitor.visitorId);
+      expect(value?.visitorId).toBe(visitor.visitorId);
+      expect(expiration).toBeGreaterThanOrEqual(before + 60);
+      expect(expiration).toBeLessThanOrEqual(nowS() + 61);
+    }
   });
 });

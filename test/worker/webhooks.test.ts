@@ -86,7 +86,7 @@ describe("webhook endpoints (site owner API)", () => {
     await expectProblem(await admin(site.id, "", key, { method: "POST", json: { url: "https://hooks.test/11" } }), 409, "too_many_webhooks");
   });
 
-  it("needs the site's own API key: none → 401, another site's → 403, another site's endpoint id → 404", async () => {
+  it("needs the site's own API key: none → 401, another site's → 403, another site's endpoint id → 404 (R7.12)", async () => {
     const a = await siteWithEndpoint();
     const b = await siteWithEndpoint();
     await expectProblem(await call(`/v1/sites/${a.site.id}/admin/webhooks`), 401, "api_key_required");
@@ -137,7 +137,7 @@ describe("the deliveries API, as a script uses it", () => {
 });
 
 describe("consent events", () => {
-  it("a decision is POSTed at once, signed so the standardwebhooks library verifies it", async () => {
+  it("a decision is POSTed at once, signed so the standardwebhooks library verifies it (R2.5)", async () => {
     const { site, url, endpoint } = await siteWithEndpoint();
     const visitor = await newVisitor(site, { action: "custom", choices: { usage: true } });
     await settled(site.id);
@@ -189,7 +189,7 @@ describe("consent events", () => {
     expect(events(url)).toEqual([]);
   });
 
-  it("tells another site's endpoint nothing", async () => {
+  it("tells another site's endpoint nothing (R7.12)", async () => {
     const a = await siteWithEndpoint();
     const b = await siteWithEndpoint();
     await newVisitor(a.site);

@@ -14,7 +14,7 @@ async function statuses(n: number, send: () => Promise<Response>): Promise<Respo
   return answers;
 }
 
-describe("rate limits of decisions and signups", () => {
+describe("rate limits of decisions and signups (R6.10)", () => {
   it("decisions with one token: 20 per 10 s, then 429 with nothing recorded; another visitor is not held up", async () => {
     await withinOneRateWindow(10, 4000);
     const site = await freshSite();
@@ -42,7 +42,7 @@ describe("rate limits of decisions and signups", () => {
   });
 });
 
-describe("rate limits outside the per-site API", () => {
+describe("rate limits outside the per-site API (R6.10)", () => {
   it("one-click unsubscribe: 20 POSTs of one link per 10 s, then 429 with Retry-After", async () => {
     await withinOneRateWindow(10, 4000);
     const site = await freshSite();
