@@ -300,10 +300,10 @@ describe("the retention schedule and the retention job (R9.10, R1.15)", () => {
 
   it("the lint finds a retention period the notice no longer states (R9.10)", async () => {
     const site = await freshSite((c) => {
-      c.consent = { lifetimeDays: 180, refusalDays: 180, proofRetentionDays: 730 };
+      c.consent = { lifetimeDays: 180, refusalDays: 180, proofRetentionDays: 1095 };
     });
     const html = await htmlNotice(site.id, "en");
-    const tampered = html.replace("plus 2 years", "plus a while");
-    expect(lintNotice(tampered, site.config, "en").problems.join("\n")).toContain("a retention period of 730 days");
+    const tampered = html.replace("plus 3 years", "plus a while");
+    expect(lintNotice(tampered, site.config, "en").problems.join("\n")).toContain("a retention period of 1095 days");
   });
 });

@@ -2,12 +2,13 @@
  * The US opt-out state on the server (R0.3): every decision records `usOptOut` apart from its
  * categories — in the proof row, the receipt, the visitor's record (with the last GPC value seen
  * and when) and the `consent.updated` webhook, so a site's backend can stop selling or sharing
- * server-side too (R2.5). An opt-out holds a year (R2.7). Each proof row also names the
+ * server-side too (R2.5). An opt-out holds a year (R2.7), and its proof is kept 24 months (R2.6). Each proof row also names the
  * category-to-Consent-Mode mapping in force (R3.4).
  */
 import { describe, expect, it } from "vitest";
 import type { ConsentResponse, Preferences } from "../../worker/contract";
 import { DAY_MS, OPT_OUT_HOLD_DAYS } from "../../shared/consent-rules";
+import { OPT_OUT_PROOF_DAYS } from "../../worker/consent/store/ledger";
 import { auth, call, decisionBody, freshSite, getMe, insertApiKey, ledgerRows, postDecision } from "./helpers";
 import { eventsAt, settled, siteWithEndpoint, useFakeReceiver } from "./webhook-helpers";
 
@@ -37,6 +38,23 @@ describe("the US opt-out a decision states, apart from its categories (R0.3)", (
     // An opt-out holds a year, whatever the site's refusal lifetime (180 days here) says (R2.7).
     const days = (Date.parse(body.receipt.expiresAt) - Date.parse(body.receipt.recordedAt)) / DAY_MS;
     expect(Math.round(days)).toBe(optedOut ? OPT_OUT_HOLD_DAYS : 180);
+  });
+
+  it("the proof of an opt-out is kept at least 24 months, whatever shorter evidence period the site chose (R2.6)", async () => {
+    const site = await freshSite((config) => {
+      config.consent = { ...config.consent, proofRetentionDays: 30 };
+    });
+    const optedOut = await decide(site, false, CA);
+    const granted = await decide(site, true, CA);
+    const rows = await ledgerRows(site.id);
+    const keptDays = (receiptId: string) => {
+      const row = rows.find((r) => r.receipt_id === receiptId)!;
+      return (Date.parse(row.retain_until as string) - Date.parse(row.recorded_at as string)) / DAY_MS;
+    };
+    expect(Math.round(keptDays(optedOut.receipt.id))).toBe(OPT_OUT_PROOF_DAYS);
+    expect(OPT_OUT_PROOF_DAYS).toBeGreaterThanOrEqual(730);
+    // Not an opt-out: its expiry plus the site's 30 days.
+    expect(Math.round(keptDays(granted.receipt.id))).toBe(180 + 30);
   });
 
   it("the visitor's record and the site owner's API carry the flags and the last GPC seen, with its time", async () => {

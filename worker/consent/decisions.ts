@@ -25,7 +25,6 @@
  */
 import { Hono } from "hono";
 import { createMiddleware } from "hono/factory";
-import { DAY_MS } from "../../shared/consent-rules";
 import { expiresAt as expiresAtOf, lifetimeDays, usOptOutOf } from "../../shared/consent-rules";
 import { ConsentRequest, type ConsentResponse, Uuid } from "../contract";
 import { canonicalJson } from "../lib/canonical-json";
@@ -38,7 +37,7 @@ import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visit
 import { queuedWebhooks } from "../webhooks/after-response";
 import { decide } from "./decide";
 import { edgeDecision, requestGeo, uaFamily } from "./policy";
-import { newReceiptId, recordDecision } from "./store/ledger";
+import { newReceiptId, recordDecision, retainUntil } from "./store/ledger";
 import { putPreferences } from "./store/prefs";
 import { revocationOf, tokenSubjects } from "./store/revocations";
 import { signToken } from "./tokens";
@@ -88,7 +87,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
 
     const usOptOut = usOptOutOf(config.categories, decision.categories, edge.regime, gpc);
     const expiresAt = expiresAtOf(now.getTime(), lifetimeDays("decision", config.categories, decision.categories, config.consent, usOptOut));
-    const retainUntil = new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS);
+    const keepUntil = retainUntil(now, expiresAt, config.consent.proofRetentionDays, usOptOut);
     const requestHash = await sha256Hex(
       canonicalJson({
         action: request.action,
@@ -128,7 +127,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
       consentModeMapping,
       uaFamily: uaFamily(c.req.header("User-Agent")),
       expiresAt: expiresAt.toISOString(),
-      retainUntil: retainUntil.toISOString(),
+      retainUntil: keepUntil.toISOString(),
     }, payload ? { subjects: payload.subjects, iat: payload.iat } : null, now);
     if (revoked || !stored) throw tokenRevoked(revoked ?? "erased");
 

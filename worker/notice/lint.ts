@@ -91,7 +91,7 @@ export function lintNotice(html: string, site: SiteConfig, locale: string): Noti
       }
     }
   const periods = retentionPeriods(site);
-  const stated = [periods.grantDays, periods.refusalDays, periods.proofDays, periods.rightsLogDays, ...(collectsEmail(site) ? [periods.confirmDays] : [])];
+  const stated = [periods.grantDays, periods.refusalDays, periods.optOutDays, periods.proofDays, periods.optOutProofDays, periods.rightsLogDays, ...(collectsEmail(site) ? [periods.confirmDays] : [])];
   for (const days of stated) says("retention", formatPeriod(days, s), `a retention period of ${days} days`);
   says("gpc", s.gpcAbides(site.name), "that the site responds to and abides by opt-out preference signals");
   if (site.rights.california)

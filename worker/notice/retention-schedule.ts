@@ -14,7 +14,7 @@
  * grace of a few purges is written inline in their statements, so it is stated here in words.
  */
 import { OPT_OUT_HOLD_DAYS } from "../../shared/consent-rules";
-import { ERASURE_RETENTION_DAYS } from "../consent/store/ledger";
+import { ERASURE_RETENTION_DAYS, OPT_OUT_PROOF_DAYS } from "../consent/store/ledger";
 import { TOKEN_TTL_SECONDS } from "../consent/tokens";
 import { LINK_TTL_MS, PREVIEW_TTL_MS, SESSION_TTL_MS } from "../console/store";
 import { ConsentSettings, EmailSettings, type SiteConfig } from "../contract";
@@ -62,6 +62,8 @@ export interface RetentionPeriods {
   optOutDays: number;
   /** Proof is kept this long after the choice expires (`consent.proofRetentionDays`). */
   proofDays: number;
+  /** The proof of a US opt-out is kept at least this long from when it was made (R2.6). */
+  optOutProofDays: number;
   /** A confirmation or verification link works this long (`email.confirmDays`). */
   confirmDays: number;
   /** A closed rights request stays in the log this long. */
@@ -89,6 +91,7 @@ export function retentionPeriods(site?: SiteConfig): RetentionPeriods {
     refusalDays: consent.refusalDays,
     optOutDays: Math.max(consent.refusalDays, OPT_OUT_HOLD_DAYS),
     proofDays: consent.proofRetentionDays,
+    optOutProofDays: OPT_OUT_PROOF_DAYS,
     confirmDays: site?.email?.confirmDays ?? CONFIRM_DAYS_DEFAULT,
     rightsLogDays: LOG_RETENTION_DAYS,
     downloadDays: DOWNLOAD_DAYS,
@@ -182,7 +185,7 @@ export function retentionSchedule(site?: SiteConfig): RetentionEntry[] {
       id: "proof",
       data: "proof rows (ledger)",
       store: "D1 ledger",
-      kept: `until \`retain_until\`: the choice's expiry + ${days(p.proofDays)} (\`consent.proofRetentionDays\`)`,
+      kept: `until \`retain_until\`: the choice's expiry + ${days(p.proofDays)} (\`consent.proofRetentionDays\`); an opt-out's at least ${days(p.optOutProofDays)} after it was made`,
       why: "the evidence period: proof that consent was given must outlive the consent itself (GDPR 7(1))",
       enforcedBy: ["retention-job", "on-erasure"],
       purges: ["receipts"],

@@ -9,10 +9,9 @@
  * Nothing extra is asked: the token only says which browser's record to change. The rights
  * page's form has no token, so its opt-outs are requests only (docs/rights.md).
  */
-import { DAY_MS } from "../../shared/consent-rules";
 import { expiresAt as expiresAtOf, lifetimeDays, resolveDecision } from "../../shared/consent-rules";
 import { type GeoHints, edgeDecision, uaFamily } from "../consent/policy";
-import { latestDecisionStatement, newReceiptId, recordDecision, toLatest } from "../consent/store/ledger";
+import { latestDecisionStatement, newReceiptId, recordDecision, retainUntil, toLatest } from "../consent/store/ledger";
 import { putPreferences } from "../consent/store/prefs";
 import { preferencesOf, settleVisitorRecord } from "../consent/visitor-record";
 import type { Env } from "../env";
@@ -82,7 +81,7 @@ export async function recordOptOutDecision(env: Env, site: LoadedSite, visitor: 
       consentModeMapping,
       uaFamily: uaFamily(ctx.userAgent),
       expiresAt: expiresAt.toISOString(),
-      retainUntil: new Date(expiresAt.getTime() + config.consent.proofRetentionDays * DAY_MS).toISOString(),
+      retainUntil: retainUntil(ctx.now, expiresAt, config.consent.proofRetentionDays, usOptOut).toISOString(),
     },
     { subjects: visitor.subjects, iat: visitor.iat },
     ctx.now,

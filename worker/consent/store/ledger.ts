@@ -6,7 +6,7 @@
  * consistent (R6.8). Both are settled inside one SQLite statement, so concurrent decisions of one
  * visitor are linearised by D1's single writer and a retried request can never record twice.
  */
-import type { UsOptOut } from "../../../shared/consent-rules";
+import { DAY_MS, type UsOptOut } from "../../../shared/consent-rules";
 import type { ConsentAction, ConsentSurface, Receipt, Regime } from "../../contract";
 import { type SubscriptionStatus, toStatuses, visitorListsStatement } from "../../email/store";
 import type { Env } from "../../env";
@@ -166,6 +166,23 @@ function storedOf(d: DecisionRecord, seq: number, prevId: string | null): Stored
       expiresAt: d.expiresAt,
     },
   };
+}
+
+/**
+ * How long the proof of a US opt-out is kept at least, from when it was made (R2.6: a business
+ * keeps the record of a consumer's opt-out request for 24 months), whatever shorter evidence
+ * period the site chose.
+ */
+export const OPT_OUT_PROOF_DAYS = 730;
+
+/**
+ * Until when a proof row is kept (R1.15): the decision's expiry plus the site's evidence period
+ * (`proofRetentionDays`), and for an opt-out at least OPT_OUT_PROOF_DAYS after it was made (R2.6).
+ */
+export function retainUntil(recordedAt: Date, expiresAt: Date, proofRetentionDays: number, usOptOut: UsOptOut): Date {
+  const proof = expiresAt.getTime() + proofRetentionDays * DAY_MS;
+  const optedOut = usOptOut.saleSharing || usOptOut.targetedAds;
+  return new Date(optedOut ? Math.max(proof, recordedAt.getTime() + OPT_OUT_PROOF_DAYS * DAY_MS) : proof);
 }
 
 /** A receipt id: `rcpt_` and 15 random bytes (120 bits), two base-36 digits each. */

@@ -76,7 +76,7 @@ export const ar: NoticeStrings = {
     },
     proof: {
       data: "إثبات موافقتك (ما اخترته ومتى وبأي إصدار من هذا الإشعار؛ دون عنوان IP)",
-      kept: (p, period) => `مدة سريان خيارك مضافًا إليها ${period(p.proofDays)}`,
+      kept: (p, period) => `مدة سريان خيارك مضافًا إليها ${period(p.proofDays)}؛ وللاعتراض على البيع أو المشاركة ${period(p.optOutProofDays)} على الأقل من تاريخه`,
       how: "تحذفه مهمة يومية؛ وفورًا إذا حذفت بياناتك.",
     },
     "signup-requests": {

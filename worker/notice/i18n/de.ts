@@ -55,7 +55,7 @@ export const de: NoticeStrings = {
     },
     proof: {
       data: "Nachweis Ihrer Einwilligung (was Sie wann unter welcher Fassung dieses Hinweises gewählt haben; keine IP-Adresse)",
-      kept: (p, period) => `die Geltungsdauer Ihrer Entscheidung plus ${period(p.proofDays)}`,
+      kept: (p, period) => `die Geltungsdauer Ihrer Entscheidung plus ${period(p.proofDays)}; bei einem Widerspruch gegen Verkauf oder Weitergabe mindestens ${period(p.optOutProofDays)} ab dem Widerspruch`,
       how: "Wird durch einen täglichen Lauf gelöscht; sofort, wenn Sie Ihre Daten löschen.",
     },
     "signup-requests": {

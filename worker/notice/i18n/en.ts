@@ -54,7 +54,7 @@ export const en: NoticeStrings = {
     },
     proof: {
       data: "Proof of your consent (what you chose, when, under which version of this notice; no IP address)",
-      kept: (p, period) => `the lifetime of your choice plus ${period(p.proofDays)}`,
+      kept: (p, period) => `the lifetime of your choice plus ${period(p.proofDays)}; for an opt-out of sale or sharing at least ${period(p.optOutProofDays)} from when you made it`,
       how: "Deleted by a daily job; deleted at once when you delete your data.",
     },
     "signup-requests": {

@@ -55,7 +55,7 @@ export const es: NoticeStrings = {
     },
     proof: {
       data: "Prueba de tu consentimiento (qué elegiste, cuándo y con qué versión de este aviso; sin dirección IP)",
-      kept: (p, period) => `la vigencia de tu elección más ${period(p.proofDays)}`,
+      kept: (p, period) => `la vigencia de tu elección más ${period(p.proofDays)}; para una exclusión de la venta o el intercambio, al menos ${period(p.optOutProofDays)} desde que la hiciste`,
       how: "La elimina un proceso diario; al instante si eliminas tus datos.",
     },
     "signup-requests": {

@@ -55,7 +55,7 @@ export const fr: NoticeStrings = {
     },
     proof: {
       data: "Preuve de votre consentement (ce que vous avez choisi, quand, sous quelle version de cette notice\u00a0; sans adresse IP)",
-      kept: (p, period) => `la durée de validité de votre choix plus ${period(p.proofDays)}`,
+      kept: (p, period) => `la durée de validité de votre choix plus ${period(p.proofDays)} ; pour une opposition à la vente ou au partage, au moins ${period(p.optOutProofDays)} à compter de celle-ci`,
       how: "Supprimée par un traitement quotidien\u00a0; immédiatement si vous supprimez vos données.",
     },
     "signup-requests": {
