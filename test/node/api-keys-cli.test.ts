@@ -5,14 +5,13 @@
  * A key is only created for a site pushed to that same storage, and `list` never shows a secret
  * or a hash.
  */
-import { spawnSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createLocalAssent } from "../../local/index";
-import { ROOT, offlineEnv } from "../../scripts/util";
+import { sites } from "./cli";
 
 /** Every CLI call starts wrangler once or twice (2–5 s each on a busy 2-core machine). */
 const SLOW = 120_000;
@@ -20,10 +19,6 @@ const SLOW = 120_000;
 const work = mkdtempSync(join(tmpdir(), "assent-keys-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function sites(...args: string[]) {
-  const run = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/sites.ts", ...args], { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 /** Pushes the demo site's config to the SITES namespace under `persist`, as a site owner would first. */
 function pushDemo(persist: string): void {

@@ -4,13 +4,12 @@
  * started on that same storage, once, with the role granted; and the commands refuse what they
  * should (a bad address or role, a site that is not there, a link for someone with no role).
  */
-import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalAssent } from "../../local/index";
-import { ROOT, offlineEnv } from "../../scripts/util";
+import { sites } from "./cli";
 
 /** Every CLI call starts wrangler once or twice (2–5 s each on a busy 2-core machine). */
 const SLOW = 120_000;
@@ -18,10 +17,6 @@ const SLOW = 120_000;
 const work = mkdtempSync(join(tmpdir(), "assent-console-cli-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function sites(...args: string[]) {
-  const run = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/sites.ts", ...args], { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
 describe("npm run sites -- console-grant / console-link", () => {
   const persist = join(work, "state");

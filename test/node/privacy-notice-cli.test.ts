@@ -3,32 +3,23 @@
  * notice in a language, for a given Worker origin, as HTML or Markdown; a config file of one's
  * own; and the refusals (no such language, a broken config, bad usage) with their exit codes.
  */
-import { spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
-import { ROOT, offlineEnv } from "../../scripts/util";
+import { demoWith, runCli } from "./cli";
 
 const work = mkdtempSync(join(tmpdir(), "assent-notice-cli-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function cli(...args: string[]) {
-  const run = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/privacy-notice.ts", ...args], { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
+/** `npm run privacy-notice -- …`. */
+const notice = (...args: string[]) => runCli("privacy-notice.ts", ...args);
 
-function demoWith(edit: (config: Record<string, any>) => void): string {
-  const config = JSON.parse(readFileSync(join(ROOT, "examples/sites/demo.json"), "utf8"));
-  edit(config);
-  const file = join(work, `site-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
+
 
 describe("npm run privacy-notice (R9.11)", () => {
   it("prints the demo's German notice, linted, with links to the local Worker's rights pages (R9.11, R2.9)", () => {
-    const run = cli("--site", "demo", "--lang", "de");
+    const run = notice("--site", "demo", "--lang", "de");
     expect(run.stderr).toBe("");
     expect(run.code).toBe(0);
     expect(run.stdout).toMatch(/^<div class="assent-notice" lang="de" dir="ltr">/);
@@ -38,7 +29,7 @@ describe("npm run privacy-notice (R9.11)", () => {
   });
 
   it("links to the Worker named by --worker, and prints Markdown with --format md (R9.11)", () => {
-    const run = cli("--site", "demo", "--format", "md", "--worker", "https://consent.example.com");
+    const run = notice("--site", "demo", "--format", "md", "--worker", "https://consent.example.com");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("## Your rights and how to use them");
     expect(run.stdout).toContain("[Get a copy of your data](<https://consent.example.com/r/demo/access?lang=en>)");
@@ -46,11 +37,11 @@ describe("npm run privacy-notice (R9.11)", () => {
   });
 
   it("reads a config file of one's own, escaping its text (R9.11)", () => {
-    const file = demoWith((c) => {
+    const file = demoWith(work, (c) => {
       c.id = "acme";
       c.name = "Acme <script>alert(1)</script>";
     });
-    const run = cli("--config", file, "--lang", "fr");
+    const run = notice("--config", file, "--lang", "fr");
     expect(run.code).toBe(0);
     expect(run.stdout).toContain("Acme &lt;script&gt;alert(1)&lt;/script&gt;");
     expect(run.stdout).not.toContain("<script>");
@@ -58,15 +49,15 @@ describe("npm run privacy-notice (R9.11)", () => {
   });
 
   it("refuses a language the site has no notice in, a broken config and bad usage, with exit codes (R9.11)", () => {
-    const lang = cli("--site", "demo", "--lang", "ja");
+    const lang = notice("--site", "demo", "--lang", "ja");
     expect(lang.code).toBe(1);
     expect(lang.stderr).toContain('No privacy notice in "ja" for site "demo"; its notice languages: en, de, fr, es, ar.');
-    const broken = cli("--config", demoWith((c) => (c.consent.proofRetentionDays = 5)));
+    const broken = notice("--config", demoWith(work, (c) => (c.consent.proofRetentionDays = 5)));
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain("consent.proofRetentionDays");
     expect(broken.stdout).toBe("");
-    expect(cli("--site", "demo", "--format", "pdf").code).toBe(2);
-    expect(cli("--site", "demo", "--worker", "https://consent.example.com/path").code).toBe(2);
-    expect(cli().code).toBe(2);
+    expect(notice("--site", "demo", "--format", "pdf").code).toBe(2);
+    expect(notice("--site", "demo", "--worker", "https://consent.example.com/path").code).toBe(2);
+    expect(notice().code).toBe(2);
   });
 });

@@ -3,29 +3,17 @@
  * against a throwaway local persistence directory. A config it accepts must then be served by
  * the Worker from that same storage; a config it refuses must leave the storage untouched.
  */
-import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalAssent } from "../../local/index";
-import { ROOT, offlineEnv } from "../../scripts/util";
+import { demoWith, sites } from "./cli";
 
 const work = mkdtempSync(join(tmpdir(), "assent-cli-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-function sites(...args: string[]) {
-  const run = spawnSync(join(ROOT, "node_modules/.bin/tsx"), ["scripts/sites.ts", ...args], { cwd: ROOT, env: offlineEnv(), encoding: "utf8" });
-  return { code: run.status, stdout: run.stdout, stderr: run.stderr };
-}
 
-function demoWith(edit: (config: Record<string, any>) => void): string {
-  const config = JSON.parse(readFileSync(join(ROOT, "examples/sites/demo.json"), "utf8"));
-  edit(config);
-  const file = join(work, `site-${Math.random().toString(36).slice(2)}.json`);
-  writeFileSync(file, JSON.stringify(config));
-  return file;
-}
 
 /** Every file under a directory (the local KV store), to prove a refused push wrote nothing. */
 function filesUnder(dir: string): string[] {
@@ -42,7 +30,7 @@ describe("npm run sites -- validate", () => {
   });
 
   it("lists every problem with its path: a low-contrast theme, a category without its text, a lifetime over 395 days (R0.1, R1.13, R8.6)", () => {
-    const file = demoWith((c) => {
+    const file = demoWith(work, (c) => {
       c.theme.accent = "#999999";
       delete c.texts.de.categories.usage;
       c.consent.lifetimeDays = 400;
@@ -60,7 +48,7 @@ describe("npm run sites -- push", () => {
 
   it("refuses an invalid config (no necessary category) and writes nothing (R0.1)", () => {
     const before = filesUnder(persist);
-    const file = demoWith((c) => {
+    const file = demoWith(work, (c) => {
       c.id = "broken";
       c.categories = c.categories.filter((cat: { id: string }) => cat.id !== "necessary");
     });
@@ -89,7 +77,7 @@ describe("npm run sites -- push", () => {
   });
 
   it("writes a valid config where the Worker reads it", async () => {
-    const file = demoWith((c) => {
+    const file = demoWith(work, (c) => {
       c.id = "pushed-site";
       c.name = "Pushed by the CLI";
     });
