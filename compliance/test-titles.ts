@@ -58,7 +58,7 @@ const DROPPED = new Set(["skip", "todo", "fixme", "skipIf", "runIf"]);
 const KEPT = new Set(["only", "concurrent", "sequential", "serial", "parallel", "each", "for", "fails"]);
 
 /** What a call's callee registers: `describe`, `test.describe.serial`, `it.each(rows)`, … */
-function kindOf(callee: Node): Kind {
+function kindOf(callee: Node, aliases: ReadonlyMap<string, string>): Kind {
   const names: string[] = [];
   let e: Node = callee;
   for (;;) {
@@ -69,7 +69,7 @@ function kindOf(callee: Node): Kind {
     } else break;
   }
   if (e.type !== "Identifier") return null;
-  names.unshift(e.name);
+  names.unshift(aliases.get(e.name) ?? e.name);
   const [root, ...rest] = names;
   const isTestRoot = TESTS.has(root!);
   if (!isTestRoot && !SUITES.has(root!)) return null;
@@ -103,10 +103,17 @@ function children(node: Node): Node[] {
 /** Every test of one file with the ids it claims (its own and its suites'). */
 export function collectTests(file: string, text: string): TestTitle[] {
   const ast = parse(text, { sourceType: "module", plugins: ["typescript"], errorRecovery: false });
+  // `import { test as withAssent } from "./fixtures"`: the file's own name for a test function.
+  const aliases = new Map<string, string>();
+  for (const statement of ast.program.body)
+    if (statement.type === "ImportDeclaration")
+      for (const s of statement.specifiers)
+        if (s.type === "ImportSpecifier" && s.imported.type === "Identifier" && (TESTS.has(s.imported.name) || SUITES.has(s.imported.name)))
+          aliases.set(s.local.name, s.imported.name);
   const out: TestTitle[] = [];
   const visit = (node: Node, suites: string[]): void => {
     if (node.type === "CallExpression") {
-      const kind = kindOf(node.callee);
+      const kind = kindOf(node.callee, aliases);
       if (kind === "skipped") return;
       const title = kind ? titleText(node.arguments[0], text) : null;
       if (title !== null && kind === "suite") {

@@ -258,7 +258,7 @@ test.describe("with a Turnstile secret and a fake siteverify (R6.11)", () => {
   });
 });
 
-withAssent("no Turnstile secret on the Worker: the signup fails closed, and consent still works", async ({ page, assent }) => {
+withAssent("no Turnstile secret on the Worker: the signup fails closed, and consent still works (R6.11)", async ({ page, assent }) => {
   await assent.pushDemo(turnstileOn);
   try {
     await routeChallenge(page);

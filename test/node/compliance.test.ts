@@ -22,6 +22,11 @@ describe("reading the ids a test claims", () => {
     expect(idsIn("no ids here, nor in R-1 or R1")).toEqual([]);
   });
 
+  it("knows a test function imported under another name", () => {
+    const source = `import { test as withAssent } from "./fixtures";\nwithAssent("fails closed (R6.11)", async () => {});\nwithAssent.skip("not this (R6.11)", async () => {});`;
+    expect(collectTests("test/e2e/x.spec.ts", source).map((t) => [t.title, t.ids])).toEqual([["fails closed (R6.11)", ["R6.11"]]]);
+  });
+
   it("takes ids from a test's title and every describe around it, and drops skipped and to-do tests", () => {
     const source = `
       describe("outer (R1.1)", () => {
