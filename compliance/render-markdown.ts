@@ -9,7 +9,7 @@ const cell = (s: string) => s.replace(/\\/g, "\\\\").replace(/\|/g, "\\|").repla
 function status(row: MatrixRow): string {
   if (row.status === "not applicable") return `not applicable: ${row.requirement.notApplicable}`;
   if (row.status === "pending") return `not yet (#${row.requirement.pending!.issue}): ${row.requirement.pending!.why}`;
-  return row.status;
+  return row.requirement.gap ? `${row.status}; not yet: ${row.requirement.gap}` : row.status;
 }
 
 function evidence(row: MatrixRow): string {
@@ -36,6 +36,7 @@ export function renderMarkdown(matrix: Matrix): string {
     "",
     `- **MUST / MUST NOT:** ${musts.length} — ${count(musts, "tested")} tested, ${count(musts, "not applicable")} not applicable, ${count(musts, "not tested")} not tested`,
     `- **SHOULD / MAY:** ${others.length} — ${count(others, "tested")} tested, ${count(others, "not applicable")} not applicable, ${count(others, "pending")} not yet, ${count(others, "not tested")} not tested`,
+    `- **Known gaps:** ${matrix.rows.filter((r) => r.requirement.gap).length}, each said beside its requirement's status ("not yet: …")`,
     `- **Tests read:** ${matrix.testCount}, of which ${new Set(matrix.rows.flatMap((r) => r.tests.map((t) => `${t.file}:${t.line}`))).size} cite a requirement`,
     "",
   ];

@@ -16,6 +16,11 @@ export interface Requirement {
   statement: string;
   /** Why it does not apply to Assent (a feature it deliberately does not have). */
   notApplicable?: string;
+  /**
+   * What Assent does not (yet) do of a requirement it otherwise meets and tests, said openly in
+   * the matrix rather than hidden behind "tested".
+   */
+  gap?: string;
   /** Not built yet: the issue that will build it (only allowed below MUST). */
   pending?: { issue: number; why: string };
 }

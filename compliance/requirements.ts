@@ -35,6 +35,11 @@ function req(id: RequirementId, level: Level, statement: string, notApplicable?:
   return notApplicable === undefined ? { id, level, section, statement } : { id, level, section, statement, notApplicable };
 }
 
+/** The same requirement, with what Assent does not (yet) do of it (shown beside its status). */
+function gap(requirement: Requirement, text: string): Requirement {
+  return { ...requirement, gap: text };
+}
+
 /** Every requirement, in document order. */
 export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
   // R0. Data model and scope
@@ -52,7 +57,10 @@ export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
   req("R1.6", "MUST", "The banner lists the purposes and links the privacy and cookie policies; Customize shows each category's vendors, party, retention and storage durations"),
   req("R1.7", "MUST", "Only a button grants: the banner has no ×, ignores Escape and never closes by itself; Escape or Close in the preference center saves nothing"),
   req("R1.8", "MUST", "The banner is a non-modal region that hides no page content: after Reject all the whole page stays usable, and Assent builds no cookie wall"),
-  req("R1.9", "MUST", "The same buttons show at every width, in the page's language; Save grants only the visible switches, and the banner has no slot for offers"),
+  gap(
+    req("R1.9", "MUST", "The same buttons show at every width, in the page's language; Save grants only the visible switches, and the banner has no slot for offers"),
+    "the preference center (the second layer, never the banner) also holds the email-list signup, by the product's design",
+  ),
   req("R1.10", "MUST", 'Footer links (data-assent="open-preferences"), a floating button and assent.open() reopen choices; a withdrawal denies in Consent Mode and deletes known cookies'),
   req("R1.11", "MUST", "The preference center opens on the visitor's current effective choices from the stored record, never on defaults"),
   req("R1.12", "MUST", "A refusal is kept for consent.refusalDays (180 to 395) and the banner stays away until then, unless a material change alters the policy fingerprint"),
@@ -72,7 +80,10 @@ export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
   req("R2.2", "MUST", "GPC turns off every saleOrSharing category and the three ad_* Consent Mode types, and is recorded as a decision (surface gpc) with no prompt"),
   req("R2.3", "MUST", "GPC recorded over an earlier Accept all wins, and the opt-out it stored holds on later visits without GPC until the visitor opts in themselves"),
   req("R2.4", "MUST", 'With GPC, the banner and preference center show the site\'s gpcHonored text in a role="status" line, and sale/sharing switches are off and locked'),
-  req("R2.5", "MUST", "Opt-out regions get a one-click Do Not Sell or Share button, the rights page an opt-out with no login; backends get opt-outs by admin API and webhook"),
+  gap(
+    req("R2.5", "MUST", "Opt-out regions get a one-click Do Not Sell or Share button, the rights page an opt-out with no login; backends get opt-outs by admin API and webhook"),
+    "no `<consent-optout-link>` element: the opt-out is the banner's one-click button, the \"Privacy choices\" link and the rights page",
+  ),
   req("R2.6", "MUST", "An opt-out applies on the page at once and is a ledger row, or a rights-log row kept 24 months after it closes with a 15-business-day due date"),
   req("R2.7", "MUST", "An opt-out decision lasts at least 365 days and outlives material changes outside opt-in regions, so nothing asks the visitor to opt back in"),
   req("R2.8", "MUST", "Either choice is one click: Accept all or Reject all, Do Not Sell or OK, and Accept all or Reject all again in the preference center"),
@@ -123,7 +134,10 @@ export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
 
   // R6. Cloudflare platform
   req("R6.1", "MUST", "The local record is authoritative for the page: a Worker answer never replaces a newer local decision, and the newer updatedAt wins across tabs and devices"),
-  req("R6.2", "MUST", "Proof rows go to D1 under unique ids; KV gets a write per change only for records something reads; a browser sends one decision request at a time"),
+  gap(
+    req("R6.2", "MUST", "Proof rows go to D1 under unique ids; KV gets a write per change only for records something reads; a browser sends one decision request at a time"),
+    "a KV write refused for the one-write-a-second limit answers 503 with Retry-After and the widget retries, rather than the Worker retrying itself",
+  ),
   req("R6.3", "MUST", "Bodies over 8 KB get 413, unknown categories 422, and ids are bounded (site id ≤ 48 characters, UUID visitor), so KV keys stay far under 512 bytes"),
   req("R6.4", "MUST", "Each KV visitor record carries expiration = the decision's expiry, clamped to at least 60 s ahead; pending signups live in D1 and the retention job deletes them"),
   req("R6.5", "MUST", "Only the owner's bulk erasure calls KV list(), off the hot path, passing the site's prefix and cursor on every call until list_complete"),
@@ -132,7 +146,10 @@ export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
   req("R6.8", "MUST", "D1 holds the ledger chain, single-use links, subscriptions, suppression, the rights log and revocations; KV holds only visitor copies and site configs"),
   req("R6.9", "SHOULD", "Hashes and HMACs use crypto.subtle, no visitor request lists KV, bulk work runs in bounded steps, and npm run bench measures the Worker's throughput"),
   req("R6.10", "MUST", "Writes go through the Workers rate-limit binding, keyed by site and visitor or, when anonymous, by /24 or /64 network; over the limit is 429 with Retry-After"),
-  req("R6.11", "MUST", "Turnstile, when a site enables it, guards signups and rights-API requests but never consent or opt-outs; siteverify checks hostname and action, failing closed"),
+  gap(
+    req("R6.11", "MUST", "Turnstile, when a site enables it, guards signups and rights-API requests but never consent or opt-outs; siteverify checks hostname and action, failing closed"),
+    "Turnstile is the site's choice (off in the demo), and the rights pages rely on a rate limit instead of Turnstile",
+  ),
   req("R6.12", "MUST", "HMAC keys and the Turnstile secret are Wrangler secrets, never in wrangler.toml or the bundle; tokens carry a key id, and current and previous keys verify"),
 
   // R7. Identity and security
@@ -183,7 +200,10 @@ export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
   req("R9.9", "MUST", "childDirected: true turns off all email capture (403, no form); a parent's request or the owner's API erases and suppresses; the docs write down retention"),
   req("R9.10", "MUST", "docs/privacy-and-security.md lists every kind of data with its period, enforced by KV expiration and the retention cron; the demo policy discloses them"),
   req("R9.11", "MUST", "The banner and center link the site's privacy and cookie policies, the center its rights page too; the demo policy covers purposes to California rights"),
-  req("R9.12", "MUST", "Proof rows keep policy version, last-updated date and fingerprint; a material change alters the fingerprint, so the banner asks again and new purposes stay off"),
+  gap(
+    req("R9.12", "MUST", "Proof rows keep policy version, last-updated date and fingerprint; a material change alters the fingerprint, so the banner asks again and new purposes stay off"),
+    "a material change re-prompts the banner but sends list subscribers no re-permission email, and the re-prompt starts from the defaults rather than showing earlier choices for unchanged purposes",
+  ),
 ]);
 
 const BY_ID = new Map(REQUIREMENTS.map((r) => [r.id, r]));

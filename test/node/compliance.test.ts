@@ -63,6 +63,13 @@ describe("the check", () => {
     expect(m.rows.map((r) => r.status)).toEqual(["not tested", "pending", "tested", "not applicable"]);
   });
 
+  it("says a known gap beside the status instead of hiding it behind \"tested\"", () => {
+    const m = buildMatrix([req("R1.1", "MUST", { gap: "no email re-permission yet" })], [t("proves (R1.1)")]);
+    expect(m.problems).toEqual([]);
+    expect(renderMarkdown(m)).toContain("| tested; not yet: no email re-permission yet |");
+    expect(renderMarkdown(m)).toContain("**Known gaps:** 1");
+  });
+
   it("passes when every MUST is tested or not applicable with a reason", () => {
     const m = buildMatrix([req("R1.1", "MUST"), req("R1.2", "MUST", { notApplicable: "no such feature" }), req("R1.3", "SHOULD")], [t("proves (R1.1)")]);
     expect(m.problems).toEqual([]);
