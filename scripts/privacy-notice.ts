@@ -19,7 +19,7 @@ import { buildNotice, noticeLocales } from "../worker/notice/generate";
 import { lintNotice } from "../worker/notice/lint";
 import { noticeHtml, noticeMarkdown } from "../worker/notice/render";
 import { retentionScheduleMarkdown } from "../worker/notice/retention-schedule";
-import { CliError } from "./cli-error";
+import { CliError, exitCodeOf } from "./cli-error";
 import { LOCAL_ORIGIN } from "./console-cli";
 import { readSiteConfig } from "./sites";
 import { ROOT } from "./util";
@@ -109,12 +109,7 @@ export async function main(argv: string[]): Promise<number> {
     }
     return 0;
   } catch (err) {
-    if (err instanceof CliError) {
-      console.error(err.message);
-      return err.exitCode;
-    }
-    console.error(err);
-    return 1;
+    return exitCodeOf(err);
   }
 }
 

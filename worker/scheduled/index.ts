@@ -1,12 +1,17 @@
 /**
  * worker/scheduled: the cron jobs (wrangler.toml `[triggers]`): webhook delivery and its
  * retries (worker/webhooks/deliver.ts), the retention job (retention.ts), which deletes
- * what is past its retention period, and the rights requests' reminders (worker/rights/jobs.ts).
+ * what is past its retention period, the rights requests' reminders (worker/rights/jobs.ts), and
+ * linking new entries of the proof's hash chain (worker/proof/chaining.ts).
  */
 import type { Env } from "../env";
+import { linkPending } from "../proof";
 import { runRightsJobs } from "../rights/jobs";
 import { WEBHOOK_CRON, deliverDue } from "../webhooks/deliver";
 import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
+
+/** Chain entries linked per minute: far above a busy site's decisions a minute, within a run's CPU. */
+export const CHAIN_LINKS_PER_MINUTE = 5000;
 
 /**
  * Every minute: sends due webhook deliveries (retries, and whatever the immediate attempt
@@ -21,6 +26,12 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   });
   ctx.waitUntil(webhooks);
   const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
+  // The proof's hash chain: every minute, so a decision is linked at most about a minute after it.
+  ctx.waitUntil(
+    linkPending(env, controller.cron === WEBHOOK_CRON ? CHAIN_LINKS_PER_MINUTE : CHAIN_LINKS_PER_MINUTE * 10).then((r) => {
+      if (r.linked > 0) console.log(`proof chain: ${r.linked} rows linked${r.backlog ? "; more next run" : ""}`);
+    }),
+  );
   // Rights requests: expired verifications, reminders and overdue flags (worker/rights/jobs.ts).
   ctx.waitUntil(
     // Their webhook events go out with the next minute's deliveries.

@@ -9,7 +9,8 @@
  *    (webhooks/outbox.ts `redactStatements`);
  * 3. the email data (worker/email/store.ts): linked addresses unsubscribed and suppressed
  *    (keyed hash only), subscriptions, links and the visitor's own signup requests deleted;
- * 4. the proof rows and a record that an erasure happened (worker/consent/store/ledger.ts);
+ * 4. the proof rows and a record that an erasure happened (worker/consent/store/ledger.ts); the
+ *    rows' entries in the site's hash chain stay, marked erased (worker/proof/store.ts);
  * 5. `consent.erased` for the site owner, with the person's subject id if they were identified,
  *    and then the subject mapping (worker/consent/store/subjects.ts);
  * 6. the mark that the visitor's record is kept in KV (worker/consent/store/kv-records.ts).
@@ -45,7 +46,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
   const visitor = await visitorSubject(visitorId);
   const guardBinds = [siteId, visitor, erasureId];
   const addresses = await linkedAddresses(env, siteId, visitorId);
-  const [ledgerDelete, erasureRecord] = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds) as [D1PreparedStatement, D1PreparedStatement];
+  const [chainMark, ledgerDelete, erasureRecord] = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds) as [D1PreparedStatement, D1PreparedStatement, D1PreparedStatement];
   // `consent.erased`, with the person's subject id, read before the subject mapping is erased.
   const erasedEvent = { event: consentErasedEvent(siteId, visitorId, at), fills: [subjectFill(siteId, visitorId)], when: { sql: CLAIMED, binds: guardBinds } };
 
@@ -53,6 +54,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     ["claim", [eraseClaimStatement(env, siteId, visitor, erasureId, Math.floor(now.getTime() / 1000))]],
     ["redact", redactStatements(env, siteId, visitorId, addresses.map((a) => a.email_hash), CLAIMED, guardBinds)],
     ...eraseVisitorEmailParts(env, { siteId, visitorId, at, addresses }, CLAIMED, guardBinds),
+    ["chainMark", [chainMark]],
     ["ledger", [ledgerDelete]],
     ["erasureRecord", [erasureRecord]],
     outboxPart("erasedEvent", env, [erasedEvent]),

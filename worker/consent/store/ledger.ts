@@ -14,6 +14,8 @@ import { runNamedBatch } from "../../lib/d1-batch";
 import { storage } from "../../lib/errors";
 import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
+import { type ProofFields, newSalt } from "../../proof/chain";
+import { markRemovedStatement } from "../../proof/store";
 import { keptStatement } from "./kv-records";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
 
@@ -71,6 +73,8 @@ export interface LedgerRow {
   sale_sharing_opt_out: number;
   targeted_ads_opt_out: number;
   consent_mode_mapping: string;
+  /** The row's salt in its chain digest (null for rows recorded before the chain, until chained). */
+  salt: string | null;
   ua_family: string;
   prev_receipt_id: string | null;
   expires_at: string;
@@ -120,12 +124,68 @@ export function toStored(row: LedgerRow): StoredDecision {
 const INSERT_COLUMNS = `INSERT INTO ledger (receipt_id, site_id, visitor_id, idempotency_key, request_hash, recorded_at,
   action, surface, categories, policy_version, policy_last_updated, policy_fingerprint, text_hash,
   widget_version, locale, regime, jurisdiction, country, gpc, gpc_applied, ua_family,
-  prev_receipt_id, expires_at, retain_until, sale_sharing_opt_out, targeted_ads_opt_out, consent_mode_mapping)
+  prev_receipt_id, expires_at, retain_until, sale_sharing_opt_out, targeted_ads_opt_out, consent_mode_mapping, salt)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
   (SELECT receipt_id FROM ledger WHERE site_id = ?2 AND visitor_id = ?3 ORDER BY seq DESC LIMIT 1),
-  ?22, ?23, ?24, ?25, ?26`;
+  ?22, ?23, ?24, ?25, ?26, ?27`;
 /** The first bind number after the insert's own. */
-const AFTER_INSERT_BINDS = 27;
+const AFTER_INSERT_BINDS = 28;
+
+/** What a proof row commits to in its site's hash chain (worker/proof/chain.ts): every field as recorded. */
+export function proofFieldsOfRow(row: LedgerRow): ProofFields {
+  return {
+    receiptId: row.receipt_id,
+    siteId: row.site_id,
+    visitorId: row.visitor_id,
+    recordedAt: row.recorded_at,
+    action: row.action,
+    surface: row.surface,
+    categories: JSON.parse(row.categories) as Record<string, boolean>,
+    policyVersion: row.policy_version,
+    policyLastUpdated: row.policy_last_updated,
+    policyFingerprint: row.policy_fingerprint,
+    textHash: row.text_hash,
+    widgetVersion: row.widget_version,
+    locale: row.locale,
+    regime: row.regime,
+    jurisdiction: row.jurisdiction,
+    country: row.country,
+    gpc: row.gpc === 1,
+    gpcApplied: row.gpc_applied === 1,
+    saleSharingOptOut: row.sale_sharing_opt_out === 1,
+    targetedAdsOptOut: row.targeted_ads_opt_out === 1,
+    consentModeMapping: row.consent_mode_mapping,
+    uaFamily: row.ua_family,
+    expiresAt: row.expires_at,
+    retainUntil: row.retain_until,
+  };
+}
+
+/** Ledger rows recorded after `seq`, in order, at most `limit`: what the chaining step links next. */
+export async function rowsAfter(env: Env, seq: number, limit: number): Promise<LedgerRow[]> {
+  const { results } = await storage("ledger read", () => env.LEDGER.prepare(`SELECT * FROM ledger WHERE seq > ?1 ORDER BY seq LIMIT ?2`).bind(seq, limit).all<LedgerRow>());
+  return results;
+}
+
+/** Gives a row recorded before the chain its salt, once. */
+export function saltStatement(env: Env, seq: number, salt: string): D1PreparedStatement {
+  return env.LEDGER.prepare(`UPDATE ledger SET salt = ?2 WHERE seq = ?1 AND salt IS NULL`).bind(seq, salt);
+}
+
+/** How many of a site's rows were recorded after `seq` (the chaining step has not reached them). */
+export async function rowsRecordedAfter(env: Env, siteId: string, seq: number): Promise<number> {
+  const row = await storage("ledger read", () => env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM ledger WHERE site_id = ?1 AND seq > ?2`).bind(siteId, seq).first<{ n: number }>());
+  return row?.n ?? 0;
+}
+
+/** A site's ledger rows by receipt id (for verification), with their salts. */
+export async function rowsByReceipt(env: Env, siteId: string, receiptIds: string[]): Promise<Map<string, LedgerRow>> {
+  if (receiptIds.length === 0) return new Map();
+  const { results } = await storage("ledger read", () =>
+    env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND receipt_id IN (SELECT value FROM json_each(?2))`).bind(siteId, JSON.stringify(receiptIds)).all<LedgerRow>(),
+  );
+  return new Map(results.map((r) => [r.receipt_id, r]));
+}
 
 const SELECT_BY_KEY = `SELECT * FROM ledger WHERE site_id = ?1 AND idempotency_key = ?2`;
 
@@ -209,12 +269,14 @@ export async function recordDecision(
   token: DecisionToken | null,
   now: Date,
 ): Promise<{ stored: StoredDecision | null; created: boolean; webhooksQueued: number; lists: Record<string, SubscriptionStatus>; kept: boolean; revoked: RevocationReason | null }> {
+  // The row's salt in its site's hash chain (worker/proof/): the chaining step links it.
+  const salt = newSalt();
   const binds = [
     d.receiptId, d.siteId, d.visitorId, d.idempotencyKey, d.requestHash, d.recordedAt,
     d.action, d.surface, JSON.stringify(d.categories), d.policyVersion, d.policyLastUpdated,
     d.policyFingerprint, d.textHash, d.widgetVersion, d.locale, d.regime, d.jurisdiction,
     d.country, d.gpc ? 1 : 0, d.gpcApplied ? 1 : 0, d.uaFamily, d.expiresAt, d.retainUntil,
-    d.usOptOut.saleSharing ? 1 : 0, d.usOptOut.targetedAds ? 1 : 0, d.consentModeMapping,
+    d.usOptOut.saleSharing ? 1 : 0, d.usOptOut.targetedAds ? 1 : 0, d.consentModeMapping, salt,
   ];
   const conflict = `ON CONFLICT (site_id, idempotency_key) DO NOTHING RETURNING seq, prev_receipt_id`;
   const insert = token
@@ -271,13 +333,15 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
 
 /**
  * The statements that erase a visitor's decisions, for the erasure's own batch
- * (worker/consent/store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the ledger
- * rows, then a record that an erasure happened (time, site and how many rows, no visitor id:
- * it proves the request was honoured without keeping who made it). Returns the statements and
- * the index of the DELETE among them (its change count is the number of receipts deleted).
+ * (worker/consent/store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the
+ * rows' chain entries marked erased, the ledger rows, then a record that an erasure happened
+ * (time, site and how many rows, no visitor id: it proves the request was honoured without
+ * keeping who made it). Returns the three statements in that order.
  */
 export function eraseDecisionStatements(env: Env, siteId: string, visitorId: string, erasureId: string, at: string, guard: string, guardBinds: unknown[]): D1PreparedStatement[] {
   return [
+    // The chain keeps the rows' entries (digest and hash), marked erased; the rows and their salts go.
+    markRemovedStatement(env, "erasure", at, `SELECT receipt_id FROM ledger WHERE site_id = ? AND visitor_id = ?`, [siteId, visitorId], guard, guardBinds),
     env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds),
     // changes(): the rows the DELETE just before removed.
     env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) SELECT ?, ?, ?, changes() WHERE ${guard}`).bind(erasureId, siteId, at, ...guardBinds),
@@ -303,8 +367,11 @@ export const ERASURE_RETENTION_DAYS = 3 * 365;
  */
 export async function purgeExpired(env: Env, now: Date, batch: number): Promise<{ receipts: number; erasures: number }> {
   const cutoff = new Date(now.getTime() - ERASURE_RETENTION_DAYS * 86_400_000).toISOString();
+  // The same rows, in the same transaction: their chain entries are marked, then the rows go.
+  const expired = `SELECT receipt_id FROM ledger WHERE retain_until < ? ORDER BY seq LIMIT ?`;
   const purge = await runNamedBatch(env.LEDGER, "ledger purge", [
-    ["receipts", [env.LEDGER.prepare(`DELETE FROM ledger WHERE seq IN (SELECT seq FROM ledger WHERE retain_until < ?1 LIMIT ?2)`).bind(now.toISOString(), batch)]],
+    ["chain", [markRemovedStatement(env, "retention", now.toISOString(), expired, [now.toISOString(), batch])]],
+    ["receipts", [env.LEDGER.prepare(`DELETE FROM ledger WHERE receipt_id IN (${expired})`).bind(now.toISOString(), batch)]],
     ["erasures", [env.LEDGER.prepare(`DELETE FROM erasures WHERE id IN (SELECT id FROM erasures WHERE erased_at < ?1 LIMIT ?2)`).bind(cutoff, batch)]],
   ]);
   return { receipts: purge.changes("receipts"), erasures: purge.changes("erasures") };

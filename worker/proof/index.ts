@@ -1,0 +1,12 @@
+/**
+ * worker/proof: the proof ledger made verifiable (#13). Every ledger row (worker/consent/store/
+ * ledger.ts) keeps a random salt; the chaining step appends the rows to their sites' hash chains
+ * in the order they were recorded (docs/proof.md says why after the decision, not inside it).
+ *
+ * - chain.ts: the digest and link functions, pure (shared with the `npm run ledger` CLI)
+ * - store.ts: every D1 statement about `ledger_chain` and its progress
+ * - chaining.ts: the per-minute step that appends and links the rows recorded since its last run
+ * - verify.ts: the walk that names the first position where a site's chain does not hold
+ */
+export { linkPending } from "./chaining";
+export { d1ChainSource, verifyChain } from "./verify";
