@@ -232,7 +232,10 @@ test("a choice made before logging in becomes the person's: the first device kee
     const person = await site.admin<AdminSubjectResponse>(`/subjects/${user}`);
     expect(person.body.preferences?.categories).toEqual({ necessary: true, usage: false });
     const token = (await localRecord(d))!.token!;
-    const receipts = (await (await fetch(new URL("/v1/sites/demo/me/receipts", assent.worker.url), { headers: { Authorization: `Bearer ${token}` } })).json()) as ReceiptsResponse;
+    const answer = await fetch(new URL("/v1/sites/demo/me/receipts", assent.worker.url), { headers: { Authorization: `Bearer ${token}` } });
+    const text = await answer.text();
+    expect(answer.status, text).toBe(200);
+    const receipts = JSON.parse(text) as ReceiptsResponse;
     expect(receipts.receipts.map((r) => [r.action, r.surface])).toEqual([
       ["accept_all", "banner"],
       ["reject_all", "sync"],

@@ -207,6 +207,25 @@ describe("POST /identify", () => {
   });
 });
 
+describe("a token renewed right after an identification (R7.3)", () => {
+  it("a decision made with the identification's token in the same second gets back a token that is accepted", async () => {
+    const site = await siteWithSecret();
+    const first = await newVisitor(site);
+    const identity = await sign(site.secret, site.id, `user-${crypto.randomUUID()}`);
+    // Start at the beginning of a second, so the identification and the decision share it: the
+    // identification floors the browser's older tokens at the next second.
+    await new Promise((r) => setTimeout(r, 1000 - (Date.now() % 1000) + 5));
+    const id = await identified(site.id, identity, { token: first.token! });
+    const res = await postDecision(site.id, decisionBody(site, { action: "reject_all" }), { token: id.token });
+    expect(res.status).toBe(200);
+    const renewed = ((await res.json()) as ConsentResponse).token!;
+    const me = await getMe(site.id, renewed);
+    expect(me.status, await me.clone().text()).toBe(200);
+    // The browser's anonymous token stays refused.
+    await expectProblem(await getMe(site.id, first.token!), 401, "token_revoked");
+  });
+});
+
 describe("site owner API for identities", () => {
   it("GET /identity-secret: a stable idsec_ secret per site, with the format; API key required (R7.12)", async () => {
     const a = await siteWithSecret();

@@ -43,6 +43,16 @@ import { revocationOf, tokenSubjects } from "./store/revocations";
 import { signToken } from "./tokens";
 import { preferencesOf, settleVisitorRecord } from "./visitor-record";
 
+/**
+ * When a renewed token is issued: now, but never before the token it renews. Token times are
+ * whole seconds, and an identification issues its token for the next second, above the floor it
+ * sets for the browser's older tokens (worker/consent/store/subjects.ts); a decision made with
+ * that token in the same second must not get back a token the floor refuses.
+ */
+export function renewedAt(now: Date, renewedIat: number | undefined): Date {
+  return renewedIat === undefined ? now : new Date(Math.max(now.getTime(), renewedIat * 1000));
+}
+
 /** How long after a first decision its replay without a token still returns a token. */
 export const REPLAY_TOKEN_HOURS = 24;
 
@@ -161,7 +171,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
 
     const body: ConsentResponse = {
       visitorId: stored.receipt.visitorId,
-      ...(issueToken ? { token: await signToken(env, config.id, stored.receipt.visitorId, now) } : {}),
+      ...(issueToken ? { token: await signToken(env, config.id, stored.receipt.visitorId, renewedAt(now, payload?.iat)) } : {}),
       receipt: stored.receipt,
       preferences,
       replayed: !created,
