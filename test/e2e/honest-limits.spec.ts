@@ -13,12 +13,12 @@
  * - The site owner's own HttpOnly cookie mirror, exactly as docs/limits.md shows it, survives
  *   the eviction on the site's server and never reaches the Worker.
  */
-import { readFile } from "node:fs/promises";
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import type { Page, Request } from "@playwright/test";
-import { DEMO_SITE, ROOT, loadSiteConfig } from "../../local/index";
+import { DEMO_SITE, loadSiteConfig } from "../../local/index";
+import { sendDemoPage, sendPublicFile } from "./demo-files";
 import { expect, test } from "./fixtures";
 import { bannerOf, enableGpc, localRecord, serverReceipts, syncedRecord } from "./helpers";
 
@@ -382,7 +382,6 @@ interface MirrorSite {
  * the Worker's script tag, the mirror endpoint, and public/ for the page's assets.
  */
 async function mirrorSite(workerOrigin: string): Promise<MirrorSite> {
-  const PUBLIC = join(ROOT, "public");
   const mirrorRequests: string[] = [];
   let lastPageMirror: unknown;
   let handleMirror: ReturnType<typeof consentMirror> | undefined;
@@ -399,14 +398,10 @@ async function mirrorSite(workerOrigin: string): Promise<MirrorSite> {
         lastPageMirror = decodeMirror(raw || undefined);
         // The snippet before the Assent tag, as the docs place it.
         const tag = `<script src="${workerOrigin}/assent.js" data-site="${url.searchParams.get("site")}" defer></script>`;
-        const html = (await readFile(join(PUBLIC, "index.html"), "utf8")).replace('<script src="/assent.js" data-site="demo" defer></script>', `${MIRROR_SNIPPET}\n${tag}`);
-        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(html);
+        await sendDemoPage(res, (html) => html.replace('<script src="/assent.js" data-site="demo" defer></script>', `${MIRROR_SNIPPET}\n${tag}`));
         return;
       }
-      const file = normalize(join(PUBLIC, url.pathname));
-      if (!file.startsWith(PUBLIC)) throw new Error("outside");
-      const type = { ".js": "text/javascript", ".css": "text/css", ".html": "text/html" }[extname(file)] ?? "application/octet-stream";
-      res.writeHead(200, { "Content-Type": type }).end(await readFile(file));
+      await sendPublicFile(res, url.pathname);
     } catch {
       if (!res.headersSent) res.writeHead(404).end();
     }

@@ -6,17 +6,16 @@
  * API key, as a site owner's server would get it.
  */
 import { createHash, createHmac, randomBytes } from "node:crypto";
-import { readFile } from "node:fs/promises";
 import { type Server, createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { extname, join, normalize } from "node:path";
+import { join } from "node:path";
 import type { Browser, Page } from "@playwright/test";
 import { ROOT } from "../../local/index";
 import type { AdminSubjectResponse, IdentitySecretResponse, ReceiptsResponse } from "../../worker/contract";
+import { sendDemoPage, sendPublicFile } from "./demo-files";
 import { type AssentServers, expect, test } from "./fixtures";
 import { analyticsRuns, localRecord, syncedRecord } from "./helpers";
 
-const PUBLIC = join(ROOT, "public");
 
 /** The signing snippet of docs/identity.md. */
 function signIdentity(secret: string, siteId: string, subject: string, ttlSeconds = 3600): string {
@@ -59,14 +58,10 @@ async function siteBackend(assent: AssentServers): Promise<SiteBackend> {
       if (url.pathname === "/app") {
         const user = url.searchParams.get("user");
         const attr = user ? ` data-identity="${signIdentity(secret, "demo", user)}"` : "";
-        const html = (await readFile(join(PUBLIC, "index.html"), "utf8")).replace('src="/assent.js"', `src="${worker}/assent.js"${attr}`);
-        res.writeHead(200, { "Content-Type": "text/html; charset=utf-8", "Cache-Control": "no-store" }).end(html);
+        await sendDemoPage(res, (html) => html.replace('src="/assent.js"', `src="${worker}/assent.js"${attr}`));
         return;
       }
-      const file = normalize(join(PUBLIC, url.pathname));
-      if (!file.startsWith(PUBLIC)) throw new Error("outside");
-      const type = { ".js": "text/javascript", ".css": "text/css", ".html": "text/html" }[extname(file)] ?? "application/octet-stream";
-      res.writeHead(200, { "Content-Type": type }).end(await readFile(file));
+      await sendPublicFile(res, url.pathname);
     } catch {
       res.writeHead(404).end();
     }

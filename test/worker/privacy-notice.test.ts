@@ -123,7 +123,7 @@ describe("GET /v1/sites/{siteId}/privacy-notice (R9.11)", () => {
     expect(res.headers.get("Content-Language")).toBe("de");
     expect(res.headers.get("Cache-Control")).toBe("public, max-age=300");
     const etag = res.headers.get("ETag")!;
-    expect(etag).toMatch(/^"[0-9a-f]{32}"$/);
+    expect(etag).toMatch(/^"[0-9a-f]{40}"$/);
     await res.body?.cancel();
     const again = await call(`/v1/sites/${site.id}/privacy-notice`, { headers: { "If-None-Match": etag } });
     expect(again.status).toBe(304);

@@ -10,16 +10,16 @@
  * - `format`: `html` (default, a fragment) or `md`.
  *
  * The answer depends only on the config and the URL, so shared caches may keep it for a few
- * minutes, and it carries an ETag (a changed config changes it). Links to the rights pages use
+ * minutes, and it carries an ETag (a changed config changes it): Hono's `etag` middleware hashes
+ * the body and answers a matching `If-None-Match` with 304. Links to the rights pages use
  * the origin the request came to, which is the Worker's public origin.
  */
 import { Hono } from "hono";
+import { etag } from "hono/etag";
 import * as z from "zod";
 import { Locale } from "../contract";
 import { ApiError } from "../lib/errors";
-import { sha256Hex } from "../lib/sha256";
 import type { SiteEnv } from "../middleware/site";
-import { cappedHeader } from "../middleware/write-guard";
 import { buildNotice, noticeLocales } from "./generate";
 import { noticeHtml, noticeMarkdown } from "./render";
 
@@ -32,13 +32,10 @@ export const NoticeQuery = z.object({
   format: z.enum(["html", "md"]).default("html"),
 });
 
-/** Longest `If-None-Match` read: a few dozen ETags. */
-const MAX_IF_NONE_MATCH_CHARS = 1024;
-
 const CONTENT_TYPE = { html: "text/html; charset=utf-8", md: "text/markdown; charset=utf-8" } as const;
 
 /** The route, mounted under /v1/sites/{siteId} behind the site loader and CORS (worker/app.ts). */
-export const privacyNoticeRoutes = new Hono<SiteEnv>().get("/privacy-notice", async (c) => {
+export const privacyNoticeRoutes = new Hono<SiteEnv>().get("/privacy-notice", etag(), async (c) => {
   const query = NoticeQuery.safeParse(c.req.query());
   if (!query.success)
     throw new ApiError(400, "invalid_query", "The query is not valid", {
@@ -55,17 +52,11 @@ export const privacyNoticeRoutes = new Hono<SiteEnv>().get("/privacy-notice", as
   }
   const notice = buildNotice(config, locale, new URL(c.req.url).origin);
   const body = query.data.format === "md" ? noticeMarkdown(notice) : noticeHtml(notice);
-  const etag = `"${(await sha256Hex(body)).slice(0, 32)}"`;
-  const headers = {
+  return c.body(body, 200, {
     "Content-Type": CONTENT_TYPE[query.data.format],
     "Content-Language": locale,
     "Cache-Control": `public, max-age=${NOTICE_MAX_AGE_SECONDS}`,
-    ETag: etag,
     // A fragment to paste, not a page to run: nothing in it may load or execute if opened as is.
     "Content-Security-Policy": "default-src 'none'; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
-  };
-  // Read over a capped length, like every header the Worker parses; a longer one is ignored.
-  const ifNoneMatch = cappedHeader(c.req.header("If-None-Match"), MAX_IF_NONE_MATCH_CHARS);
-  if (typeof ifNoneMatch === "string" && ifNoneMatch.split(",").some((tag) => tag.trim().replace(/^W\//, "") === etag)) return c.body(null, 304, headers);
-  return c.body(body, 200, headers);
+  });
 });
