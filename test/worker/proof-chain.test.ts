@@ -184,7 +184,7 @@ describe("rows recorded before the chain existed", () => {
     const { site } = await linkedSite(1);
     const [head] = await chain(site.id);
     // What the step writes when an erasure deleted the row between its read and its write.
-    const digest = await rowDigest("11".repeat(16), { ...proofFieldsOfRow((await ledgerRows(site.id))[0] as unknown as LedgerRow), receiptId: "rcpt_gone" });
+    const digest = await rowDigest("11".repeat(16), { ...proofFieldsOfRow((await ledgerRows(site.id))[0] as unknown as LedgerRow), id: "rcpt_gone" });
     await appendStatement(env, site.id, 2, "rcpt_gone", digest, await linkHash(head!.hash!, digest), new Date().toISOString()).run();
     expect((await chain(site.id)).map((e) => [e.position, e.removed])).toEqual([[1, null], [2, "before_link"]]);
     expect(await verify(site.id)).toMatchObject({ ok: true, linked: 2, removed: 1 });

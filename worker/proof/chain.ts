@@ -11,35 +11,14 @@
  * Changing a row, dropping one or putting two in another order changes a digest or a link, so
  * verification (./verify.ts) names the first position where the chain no longer holds.
  */
+import type { Receipt } from "../contract";
 import { canonicalJson } from "../lib/canonical-json";
 
-/** What a proof row commits to: every field of the decision as recorded (not the salt). */
-export interface ProofFields {
-  receiptId: string;
-  siteId: string;
-  visitorId: string;
-  recordedAt: string;
-  action: string;
-  surface: string;
-  categories: Record<string, boolean>;
-  policyVersion: string;
-  policyLastUpdated: string;
-  policyFingerprint: string;
-  textHash: string;
-  widgetVersion: string;
-  locale: string;
-  regime: string;
-  jurisdiction: string | null;
-  country: string | null;
-  gpc: boolean;
-  gpcApplied: boolean;
-  saleSharingOptOut: boolean;
-  targetedAdsOptOut: boolean;
-  consentModeMapping: string;
-  uaFamily: string;
-  expiresAt: string;
-  retainUntil: string;
-}
+/**
+ * What a proof row commits to: every field of its receipt as recorded (not the salt, not the
+ * link to the visitor's previous decision) and the date it may be deleted.
+ */
+export type ProofFields = Omit<Receipt, "prevId"> & { retainUntil: string };
 
 /** The hash before a site's first entry: 32 zero bytes, hex. */
 export const GENESIS = "0".repeat(64);

@@ -131,34 +131,14 @@ SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?1
 /** The first bind number after the insert's own. */
 const AFTER_INSERT_BINDS = 28;
 
-/** What a proof row commits to in its site's hash chain (worker/proof/chain.ts): every field as recorded. */
+/**
+ * What a proof row commits to in its site's hash chain (worker/proof/chain.ts): its receipt as
+ * recorded, without the link to the visitor's previous decision (SQL fills that in, and the
+ * chain orders rows itself), and with the date the row may be deleted.
+ */
 export function proofFieldsOfRow(row: LedgerRow): ProofFields {
-  return {
-    receiptId: row.receipt_id,
-    siteId: row.site_id,
-    visitorId: row.visitor_id,
-    recordedAt: row.recorded_at,
-    action: row.action,
-    surface: row.surface,
-    categories: JSON.parse(row.categories) as Record<string, boolean>,
-    policyVersion: row.policy_version,
-    policyLastUpdated: row.policy_last_updated,
-    policyFingerprint: row.policy_fingerprint,
-    textHash: row.text_hash,
-    widgetVersion: row.widget_version,
-    locale: row.locale,
-    regime: row.regime,
-    jurisdiction: row.jurisdiction,
-    country: row.country,
-    gpc: row.gpc === 1,
-    gpcApplied: row.gpc_applied === 1,
-    saleSharingOptOut: row.sale_sharing_opt_out === 1,
-    targetedAdsOptOut: row.targeted_ads_opt_out === 1,
-    consentModeMapping: row.consent_mode_mapping,
-    uaFamily: row.ua_family,
-    expiresAt: row.expires_at,
-    retainUntil: row.retain_until,
-  };
+  const { prevId: _prev, ...receipt } = toStored(row).receipt;
+  return { ...receipt, retainUntil: row.retain_until };
 }
 
 /** Ledger rows recorded after `seq`, in order, at most `limit`: what the chaining step links next. */
