@@ -1,25 +1,43 @@
 /**
- * `npm run ledger`: checks the proof ledger's hash chain of a site, as an auditor would, from the
- * stores `npm start` or a deployed Worker use (through wrangler, like `npm run sites`):
+ * `npm run ledger`: checks the proof ledger as an auditor would, from the stores `npm start` or a
+ * deployed Worker use (through wrangler, like `npm run sites`):
  *
  *   npm run ledger -- verify --site <id> [--remote] [--persist-to <dir>]
+ *   npm run ledger -- verify-receipt <jws> [--jwks <file|url>] [--api <origin>] [--in-chain [--remote] [--persist-to <dir>]]
  *
- * Walks the site's chain from its first entry (worker/proof/verify.ts: the same walk the Worker
- * makes) and prints what it checked, or the first position where the chain does not hold and
- * why. Exit codes: 0 the chain holds (entries the chaining step has not linked yet are counted as
- * pending), 1 it is broken, 2 usage.
+ * `verify` walks the site's chain from its first entry (worker/proof/verify.ts: the same walk the
+ * Worker makes) and prints what it checked, or the first position where the chain does not hold
+ * and why.
+ *
+ * `verify-receipt` checks a signed receipt (worker/proof/receipts.ts) against its site's JWK Set:
+ * fetched from the Worker (`--api`, default the local one `npm start` runs) or read from a file
+ * or URL (`--jwks`), so it works offline with a saved set. With `--in-chain` it also looks the
+ * receipt up in the ledger: its row, if still there, must still have the digest it was signed
+ * with, and the chain entry holding that digest is named (or the row is not linked yet).
+ *
+ * Exit codes: 0 holds (chain entries the chaining step has not linked yet count as pending),
+ * 1 broken or refused, 2 usage.
  */
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
-import { SiteId } from "../worker/contract";
+import { parseArgs } from "node:util";
+import type { JSONWebKeySet } from "jose";
+import { ReceiptClaims, SiteId } from "../worker/contract";
 import type { LedgerRow } from "../worker/consent/store/ledger";
 import { proofFieldsOfRow } from "../worker/consent/store/ledger";
 import type { ChainEntry } from "../worker/proof/store";
+import { rowDigest } from "../worker/proof/chain";
+import { verifyReceipt } from "../worker/proof/receipts";
 import { type ChainSource, verifyChain } from "../worker/proof/verify";
 import { CliError, exitCodeOf } from "./cli-error";
 import { type StoreTarget, execute, where } from "./wrangler-store";
 
 const USAGE = `Usage:
-  npm run ledger -- verify --site <id> [--remote] [--persist-to <dir>]`;
+  npm run ledger -- verify --site <id> [--remote] [--persist-to <dir>]
+  npm run ledger -- verify-receipt <jws> [--jwks <file|url>] [--api <origin>] [--in-chain [--remote] [--persist-to <dir>]]`;
+
+/** Where \`npm start\` serves the Worker: the default \`--api\`. */
+const LOCAL_API = "http://127.0.0.1:8787";
 
 /** A chain entry joined with its row (null columns when the row is gone). */
 type JoinedRow = Partial<LedgerRow> & { chain_position: number; chain_receipt_id: string; chain_digest: string; chain_hash: string; chain_removed: ChainEntry["removed"] };
@@ -60,26 +78,136 @@ function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
   };
 }
 
+/** The options of both commands; each refuses the other's. */
+const OPTIONS = {
+  site: { type: "string" },
+  remote: { type: "boolean" },
+  "persist-to": { type: "string" },
+  jwks: { type: "string" },
+  api: { type: "string" },
+  "in-chain": { type: "boolean" },
+} as const;
+
+type Parsed = ReturnType<typeof parseArgs<{ options: typeof OPTIONS; allowPositionals: true }>>;
+
+function parse(argv: string[]): Parsed {
+  try {
+    return parseArgs({ args: argv, options: OPTIONS, allowPositionals: true, strict: true });
+  } catch (err) {
+    throw new CliError(`${err instanceof Error ? err.message : String(err)}\n${USAGE}`, 2);
+  }
+}
+
+function targetOf(values: Parsed["values"]): StoreTarget {
+  if (values["persist-to"] === "") throw new CliError(USAGE, 2);
+  return { remote: values.remote === true, ...(values["persist-to"] ? { persistTo: values["persist-to"] } : {}) };
+}
+
+/** `verify --site <id>`: the chain walk. */
+async function verifyCommand({ values, positionals }: Parsed): Promise<number> {
+  const site = values.site;
+  if (positionals.length !== 1 || !site || values.jwks || values.api || values["in-chain"]) throw new CliError(USAGE, 2);
+  if (!SiteId.safeParse(site).success) throw new CliError(`"${site}" is not a valid site id (1–48 of a-z, 0-9 and '-').`, 2);
+  const target = targetOf(values);
+  const v = await verifyChain(wranglerSource(site, target));
+  const counts = `${v.checked} entries checked: ${v.linked} linked, ${v.pending} not linked yet, ${v.removed} removed by erasure or retention`;
+  if (!v.ok) {
+    console.error(`The proof chain of site "${site}" (${where(target)} database) is BROKEN at position ${v.broken!.position}: ${v.broken!.detail}.\n${counts} before it.`);
+    return 1;
+  }
+  if (v.checked === 0 && v.pending === 0) console.log(`Site "${site}" has no proof chain in the ${where(target)} database yet (no decision recorded).`);
+  else console.log(`The proof chain of site "${site}" (${where(target)} database) holds: ${counts}.\nHead: ${v.head}`);
+  return 0;
+}
+
+/** The claims of a compact JWS, read without verifying (to know whose keys to fetch). */
+function unverifiedSite(jws: string): string {
+  const parts = jws.split(".");
+  try {
+    if (parts.length !== 3) throw new Error("not three parts");
+    const claims = JSON.parse(Buffer.from(parts[1]!, "base64url").toString("utf8")) as { site?: unknown };
+    const site = SiteId.parse(claims.site);
+    return site;
+  } catch {
+    throw new CliError("This is not a signed receipt: a compact JWS (three base64url parts) whose payload names its site.");
+  }
+}
+
+/** The JWK Set: from a file, a URL, or the Worker at `api`. */
+async function keySet(site: string, jwks: string | undefined, api: string): Promise<{ set: JSONWebKeySet; from: string }> {
+  if (jwks && !/^https?:\/\//.test(jwks)) {
+    try {
+      return { set: JSON.parse(readFileSync(jwks, "utf8")) as JSONWebKeySet, from: jwks };
+    } catch (err) {
+      throw new CliError(`Cannot read the JWK Set ${jwks}: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+  let url: URL;
+  try {
+    url = new URL(jwks ?? `/.well-known/assent/${site}/jwks.json`, api);
+  } catch {
+    throw new CliError(`--api must be the Worker's origin, such as ${LOCAL_API}, not "${api}".`, 2);
+  }
+  let res: Response;
+  try {
+    res = await fetch(url, { signal: AbortSignal.timeout(10_000) });
+  } catch (err) {
+    throw new CliError(`Cannot fetch the JWK Set from ${url.href} (${err instanceof Error ? err.message : String(err)}). Is the Worker running (npm start), or pass --jwks <file>.`);
+  }
+  if (!res.ok) throw new CliError(`${url.href} answered ${res.status}: site "${site}" publishes no keys there.`);
+  return { set: (await res.json()) as JSONWebKeySet, from: url.href };
+}
+
+/** `verify-receipt <jws>`: the signature, and with --in-chain the row and its chain entry. */
+async function verifyReceiptCommand({ values, positionals }: Parsed): Promise<number> {
+  const jws = positionals[1]?.trim();
+  if (positionals.length !== 2 || !jws || values.site || ((values.remote || values["persist-to"] !== undefined) && !values["in-chain"])) throw new CliError(USAGE, 2);
+  const site = unverifiedSite(jws);
+  const { set, from } = await keySet(site, values.jwks, values.api ?? LOCAL_API);
+  const check = await verifyReceipt(jws, set, site);
+  if (!check.ok) {
+    console.error(`The receipt is REFUSED (${check.reason}): ${check.detail}.\nKeys: ${from}`);
+    return 1;
+  }
+  const c = check.claims;
+  console.log(`The receipt ${c.receipt} of site "${c.site}" is signed by key "${check.kid}" (${from}).\nRecorded ${c.recordedAt}: ${c.action}, ${Object.entries(c.categories).map(([k, v]) => `${k} ${v ? "yes" : "no"}`).join(", ")}.\nRow digest: ${c.rowDigest}`);
+  if (!values["in-chain"]) return 0;
+  return inChain(ReceiptClaims.parse(c), targetOf(values));
+}
+
+/** Looks a verified receipt up in the ledger and its chain. */
+async function inChain(c: ReceiptClaims, target: StoreTarget): Promise<number> {
+  const db = `${where(target)} database`;
+  const [row] = execute(`SELECT * FROM ledger WHERE site_id = '${c.site}' AND receipt_id = '${c.receipt}'`, target) as LedgerRow[];
+  const [entry] = execute(`SELECT position, removed FROM ledger_chain WHERE site_id = '${c.site}' AND row_digest = '${c.rowDigest}'`, target) as { position: number; removed: string | null }[];
+  if (row) {
+    if (!row.salt || (await rowDigest(row.salt, proofFieldsOfRow(row))) !== c.rowDigest) {
+      console.error(`The row ${c.receipt} in the ${db} is NOT the one signed: its content no longer matches the signed digest (it was changed).`);
+      return 1;
+    }
+    console.log(`In the ${db}: the row is as signed, and ${entry ? `the chain entry at position ${entry.position} holds its digest` : "the chaining step has not linked it yet"}.`);
+    return 0;
+  }
+  if (entry?.removed) {
+    console.log(`In the ${db}: the row is gone (${entry.removed}); the chain entry at position ${entry.position} still holds its digest.`);
+    return 0;
+  }
+  console.error(
+    entry
+      ? `The row ${c.receipt} is GONE from the ${db}, and no erasure or retention removed it (chain position ${entry.position}).`
+      : `The ${db} has NO trace of the receipt: neither its row nor a chain entry with its digest.`,
+  );
+  return 1;
+}
+
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
-    const [command, ...rest] = argv;
-    const site = rest[rest.indexOf("--site") + 1];
-    const persistAt = rest.indexOf("--persist-to");
-    const persistTo = persistAt >= 0 ? rest[persistAt + 1] : undefined;
-    const known = (a: string, i: number) => ["--remote", "--site", "--persist-to"].includes(a) || ["--site", "--persist-to"].includes(rest[i - 1] ?? "");
-    if (command !== "verify" || !rest.includes("--site") || !site || (persistAt >= 0 && !persistTo) || !rest.every(known)) throw new CliError(USAGE, 2);
-    if (!SiteId.safeParse(site).success) throw new CliError(`"${site}" is not a valid site id (1–48 of a-z, 0-9 and '-').`, 2);
-    const target: StoreTarget = { remote: rest.includes("--remote"), ...(persistTo ? { persistTo } : {}) };
-    const v = await verifyChain(wranglerSource(site, target));
-    const counts = `${v.checked} entries checked: ${v.linked} linked, ${v.pending} not linked yet, ${v.removed} removed by erasure or retention`;
-    if (!v.ok) {
-      console.error(`The proof chain of site "${site}" (${where(target)} database) is BROKEN at position ${v.broken!.position}: ${v.broken!.detail}.\n${counts} before it.`);
-      return 1;
-    }
-    if (v.checked === 0 && v.pending === 0) console.log(`Site "${site}" has no proof chain in the ${where(target)} database yet (no decision recorded).`);
-    else console.log(`The proof chain of site "${site}" (${where(target)} database) holds: ${counts}.\nHead: ${v.head}`);
-    return 0;
+    const parsed = parse(argv);
+    const command = parsed.positionals[0];
+    if (command === "verify") return await verifyCommand(parsed);
+    if (command === "verify-receipt") return await verifyReceiptCommand(parsed);
+    throw new CliError(USAGE, 2);
   } catch (err) {
     return exitCodeOf(err);
   }

@@ -7,6 +7,7 @@
  * - `/v1/sites/{siteId}/...`: the browser-facing per-site API (site loaded, CORS, writes guarded)
  * - `/e/...`, `/u/...`, `/dev/outbox`: the pages people reach from an email
  * - `/r/{siteId}/...`: the privacy rights pages (worker/rights/pages.ts)
+ * - `/.well-known/assent/{siteId}/jwks.json`: the keys that verify a site's signed receipts
  * - `/console/...`: the site owner's console (worker/console/), the only place a cookie is set
  */
 import { Hono } from "hono";
@@ -18,6 +19,7 @@ import { ApiError, problemResponse, renderError } from "./lib/errors";
 import { ASSENT_VERSION } from "./lib/version";
 import { type AdminEnv, type SiteEnv, apiKeyAuth, noStore, siteCors, siteLoader, writeGuard } from "./middleware";
 import { privacyNoticeRoutes } from "./notice";
+import { receiptKeyRoutes } from "./proof";
 import { rightsAdminRoutes, rightsPages, rightsRoutes } from "./rights";
 import { scanAdminRoutes } from "./scans";
 import { deliverQueuedWebhooks, webhookAdminRoutes } from "./webhooks";
@@ -69,6 +71,7 @@ export const app = new Hono<AppEnv>({ strict: false })
   // (API key, no Origin, no CORS), and its routes answer every /admin path themselves.
   .route("/v1/sites/:siteId/admin", adminApp)
   .route("/v1/sites/:siteId", siteApp)
+  .route("/.well-known/assent/:siteId", receiptKeyRoutes)
   .route("/console", consoleApp)
   .route("/", emailPages)
   .route("/", rightsPages);

@@ -48,6 +48,12 @@ declare global {
        * worker/lib/site-secrets.ts. Wrangler secret.
        */
       SITE_SECRET_KEY?: string;
+      /**
+       * The key ring that signs receipts (worker/proof/receipt-keys.ts): `kid:secret,…` newest
+       * first; every key stays published. Optional Wrangler secret: unset, a key derived from
+       * SITE_SECRET_KEY (`s1`) signs.
+       */
+      RECEIPT_KEYS?: string;
       /** Turnstile secret key for signup protection (Wrangler secret); sites opt in by config. */
       TURNSTILE_SECRET_KEY?: string;
       /** Turnstile siteverify URL; tests point it at a local fake. Default Cloudflare's. */

@@ -1,10 +1,11 @@
 /**
  * Decisions from the banner and the preference center: saved locally at once, recorded by the
- * Worker with a receipt, applied to gated scripts once, and on the next page applied with no
+ * Worker with a receipt (kept signed in the local record), applied to gated scripts once, and on the next page applied with no
  * request at all (R1.3, R1.5, R1.11, R1.16, R6.1). Nothing is pre-ticked, and with several
  * purposes each one is a choice of its own (R1.4, R1.5: on a site of the test's own, since the
  * demo site has a single optional purpose).
  */
+import { type JSONWebKeySet, compactVerify, createLocalJWKSet } from "jose";
 import type { SiteConfigInput } from "../../worker/contract";
 import { demoConfig, expect, test } from "./fixtures";
 import { analyticsRuns, asSite, bannerOf, localRecord, serverReceipts, syncedRecord } from "./helpers";
@@ -42,6 +43,11 @@ test("Accept all: persisted locally, receipt on the server, analytics runs once 
   const receipts = await serverReceipts(assent.worker.url, record.token!);
   expect(receipts).toHaveLength(1);
   expect(receipts[0]).toMatchObject({ id: record.receiptId, action: "accept_all", surface: "banner", categories: { necessary: true, usage: true } });
+  // The widget keeps the latest receipt as the Worker signed it; it verifies with the site's keys.
+  expect(record.signedReceipt).toBe(receipts[0]!.jws);
+  const keys = (await (await fetch(new URL("/.well-known/assent/demo/jwks.json", assent.worker.url))).json()) as JSONWebKeySet;
+  const { payload } = await compactVerify(record.signedReceipt!, createLocalJWKSet(keys));
+  expect(JSON.parse(new TextDecoder().decode(payload))).toMatchObject({ site: "demo", receipt: record.receiptId, action: "accept_all" });
   expect(await analyticsRuns(page)).toBe(1);
   // The embed loads once usage is granted.
   await expect(page.locator("iframe.tour")).toBeVisible();

@@ -1,24 +1,28 @@
 /**
- * `npm run ledger -- verify`, run as an auditor runs it, on a throwaway `--persist-to` storage
- * written by the local Worker: decisions, the per-minute cron that links them, then the walk. A
- * row changed by hand in the local D1 makes it fail at that row's position (#13).
+ * `npm run ledger -- verify` and `verify-receipt`, run as an auditor runs them, on a throwaway
+ * `--persist-to` storage written by the local Worker: decisions, the per-minute cron that links
+ * them, then the walk, and the decisions' signed receipts checked against the site's published
+ * keys (from the Worker, then offline from a saved set) and looked up in the chain. A row changed
+ * by hand in the local D1 makes both fail at that row (#13).
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalAssent } from "../../local/index";
 import { runWrangler } from "../../scripts/util";
-import { runCli } from "./cli";
+import { runCli, runCliAsync } from "./cli";
 
 const work = mkdtempSync(join(tmpdir(), "assent-ledger-test-"));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
 
-describe("npm run ledger -- verify (R1.14)", () => {
+describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
   it("passes on the local chain after decisions and the cron, and names the position of a row changed by hand", async () => {
     const persist = join(work, "state");
     const assent = await createLocalAssent({ sites: ["examples/sites/demo.json"], persist: join(persist, "v3") });
     const receipts: string[] = [];
+    const signed: string[] = [];
+    const jwksFile = join(work, "demo-jwks.json");
     try {
       for (let i = 0; i < 3; i++) {
         const res = await fetch(new URL("/v1/sites/demo/consents", assent.url), {
@@ -27,9 +31,17 @@ describe("npm run ledger -- verify (R1.14)", () => {
           body: JSON.stringify({ action: i === 1 ? "reject_all" : "accept_all", policyFingerprint: await fingerprint(assent.url), locale: "en", gpc: false, widgetVersion: "test", textHash: await textHash(assent.url), surface: "banner" }),
         });
         expect(res.status).toBe(201);
-        receipts.push(((await res.json()) as { receipt: { id: string } }).receipt.id);
+        const { receipt } = (await res.json()) as { receipt: { id: string; jws: string } };
+        receipts.push(receipt.id);
+        signed.push(receipt.jws);
       }
       await assent.runCron();
+      // The receipt checked against the keys the running Worker publishes.
+      const live = await runCliAsync("ledger.ts", "verify-receipt", signed[0]!, "--api", assent.url.origin);
+      expect(live.stderr).toBe("");
+      expect(live.code).toBe(0);
+      expect(live.stdout).toContain(`The receipt ${receipts[0]} of site "demo" is signed by key "s1" (${assent.url.origin}/.well-known/assent/demo/jwks.json)`);
+      writeFileSync(jwksFile, await (await fetch(new URL("/.well-known/assent/demo/jwks.json", assent.url))).text());
     } finally {
       await assent.dispose();
     }
@@ -39,13 +51,36 @@ describe("npm run ledger -- verify (R1.14)", () => {
     expect(ok.code).toBe(0);
     expect(ok.stdout).toContain("holds: 3 entries checked: 3 linked, 0 not linked yet");
 
+    // Offline, with the saved key set, and in the chain.
+    const offline = runCli("ledger.ts", "verify-receipt", signed[1]!, "--jwks", jwksFile, "--in-chain", "--persist-to", persist);
+    expect(offline.stderr).toBe("");
+    expect(offline.code).toBe(0);
+    expect(offline.stdout).toContain("Recorded ");
+    expect(offline.stdout).toContain(": reject_all, necessary yes, usage no.");
+    expect(offline.stdout).toContain("In the local database: the row is as signed, and the chain entry at position 2 holds its digest.");
+    // One byte of the signature changed: refused.
+    const [h, p, sig] = signed[1]!.split(".") as [string, string, string];
+    const bytes = Buffer.from(sig, "base64url");
+    bytes[10]! ^= 0x01;
+    const forged = runCli("ledger.ts", "verify-receipt", `${h}.${p}.${bytes.toString("base64url")}`, "--jwks", jwksFile);
+    expect(forged.code).toBe(1);
+    expect(forged.stderr).toContain("The receipt is REFUSED (signature)");
+
     const tamper = runWrangler(["d1", "execute", "LEDGER", "--local", "--persist-to", persist, "--command", `UPDATE ledger SET categories = '{"necessary":true,"usage":true}' WHERE receipt_id = '${receipts[1]}'`]);
     expect(tamper.status).toBe(0);
     const broken = runCli("ledger.ts", "verify", "--site", "demo", "--persist-to", persist);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`BROKEN at position 2: the row at position 2 (${receipts[1]}) does not match its digest`);
 
+    // The receipt still verifies (it is what was signed), but its row no longer is.
+    const changed = runCli("ledger.ts", "verify-receipt", signed[1]!, "--jwks", jwksFile, "--in-chain", "--persist-to", persist);
+    expect(changed.code).toBe(1);
+    expect(changed.stderr).toContain(`The row ${receipts[1]} in the local database is NOT the one signed`);
+
     expect(runCli("ledger.ts", "verify", "--site", "Not A Site").code).toBe(2);
+    expect(runCli("ledger.ts", "verify-receipt").code).toBe(2);
+    expect(runCli("ledger.ts", "verify-receipt", signed[0]!, "--remote").code).toBe(2);
+    expect(runCli("ledger.ts", "verify-receipt", "not-a-receipt", "--jwks", jwksFile)).toMatchObject({ code: 1, stderr: expect.stringContaining("This is not a signed receipt") });
     expect(runCli("ledger.ts", "check", "--site", "demo").code).toBe(2);
   }, 120_000);
 });

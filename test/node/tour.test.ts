@@ -157,7 +157,8 @@ describe("README five-minute tour, against a fresh npm start", () => {
     const script = join(dir, "tour.sh");
     // Each block announces itself, so a failure's output says which block broke.
     writeFileSync(script, blocks.map((b, i) => `echo '### tour block ${i + 1}'\n${b}`).join("\n"));
-    const run = await runBash(script, dir, 45_000);
+    // In the repository's folder, as the README says (step 4 uses its `jose` and `npm run ledger`).
+    const run = await runBash(script, ROOT, 45_000);
     const report = `exit ${run.code}${run.signal ? ` (${run.signal})` : ""}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}`;
     expect(run.code, report).toBe(0);
     expect(run.stdout, report).toContain(`### tour block ${blocks.length}`);
@@ -166,18 +167,21 @@ describe("README five-minute tour, against a fresh npm start", () => {
     // 1–3: a decision was recorded and reads back with usage off.
     expect(out, report).toMatch(/fingerprint fp1-[0-9a-f]+/);
     expect(out, report).toMatch(/"categories":\{"necessary":true,"usage":false\}/);
-    // 4–5: the signup is pending and its message holds both links.
+    // 4: the receipt's signature verifies with jose and with the project's command.
+    expect(out, report).toMatch(/^s1 \{\n?\s*format: 'assent-receipt\/1',/m);
+    expect(out, report).toMatch(/The receipt rcpt_[0-9a-z]+ of site "demo" is signed by key "s1" \(http:\/\/127\.0\.0\.1:8787\/\.well-known\/assent\/demo\/jwks\.json\)/);
+    // 5–6: the signup is pending and its message holds both links.
     expect(out, report).toMatch(/"status":"pending","lists":\["blog"\]/);
     expect(out, report).toMatch(/http:\/\/127\.0\.0\.1:8787\/e\/demo\/confirm\/\S+/);
     expect(out, report).toMatch(/http:\/\/127\.0\.0\.1:8787\/u\/\S+/);
-    // 6: confirmed by the POST; 7: unsubscribed by one click.
+    // 7: confirmed by the POST; 8: unsubscribed by one click.
     expect(out, report).toContain("confirmation: HTTP 200");
     expect(out, report).toContain("unsubscribe: HTTP 200");
     const confirmed = out.indexOf('{"lists":{"blog":"confirmed"}}');
     const unsubscribed = out.lastIndexOf('{"lists":{"blog":"unsubscribed"}}');
     expect(confirmed, report).toBeGreaterThan(-1);
     expect(unsubscribed, report).toBeGreaterThan(confirmed);
-    // 8: the rights page took the access request, and the verified download holds the address
+    // 9: the rights page took the access request, and the verified download holds the address
     // and its (now unsubscribed) subscription — that is where the tour ends.
     expect(out, report).toContain("request: HTTP 200");
     const last = JSON.parse(out.trimEnd().split("\n").at(-1)!) as { email: string; subscriptions: [string, string][] };

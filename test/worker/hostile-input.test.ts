@@ -259,6 +259,13 @@ describe("hostile input: the visitor API (R7.9)", () => {
     await fc.assert(fc.asyncProperty(siteRequest("GET", path, false), (r) => expectSafe(r)), RUNS);
   });
 
+  it("the receipt keys (GET /.well-known/assent/{siteId}/jwks.json), with any method", async () => {
+    const request = fc
+      .tuple(fc.constantFrom("GET", "POST", "DELETE", "PUT"), segment(site.id), query, hostileHeaders(tokens))
+      .map(([method, s, q, h]) => new Request(`${BASE}/.well-known/assent/${s}/jwks.json${q}`, { method, headers: toHeaders(h) }));
+    await fc.assert(fc.asyncProperty(request, (r) => expectSafe(r)), RUNS);
+  });
+
   it("DELETE /me and DELETE /identify", async () => {
     const path = fc.tuple(segment(site.id), fc.constantFrom("me", "identify")).map(([s, p]) => `/v1/sites/${s}/${p}`);
     await fc.assert(fc.asyncProperty(siteRequest("DELETE", path, false), (r) => expectSafe(r)), RUNS);

@@ -61,7 +61,7 @@ export class DecisionSync {
       const record: LocalRecord = {
         ...current,
         ...(current.token === token ? { visitorId: res.visitorId, token: res.token ?? token } : {}),
-        ...(same ? { receiptId: res.receipt.id, version: res.preferences.version } : {}),
+        ...(same ? { receiptId: res.receipt.id, signedReceipt: res.receipt.jws, version: res.preferences.version } : {}),
       };
       if (same) delete record.pending;
       host.record = record;

@@ -75,6 +75,11 @@ export interface LocalRecord {
    */
   subject?: string;
   receiptId?: string;
+  /**
+   * The latest receipt as the Worker signed it (a compact JWS, worker/proof/receipts.ts): the
+   * visitor's own proof of the decision, verifiable offline against the site's JWK Set.
+   */
+  signedReceipt?: string;
   /** The Worker's per-visitor version of the receipt. */
   version?: number;
   pending?: PendingSync;

@@ -18,7 +18,10 @@
  *    If KV fails after D1 succeeded, the answer is 503 too; the client's retry with the same
  *    Idempotency-Key finds the ledger row, settles the KV state from D1 and answers as the first
  *    attempt would have: recorded exactly once.
- * 4. Every answer carries a fresh token (renewal: tokens expire, worker/consent/tokens.ts), except a
+ * 4. The answer's receipt is signed (worker/proof/receipts.ts: a compact JWS the visitor can
+ *    verify offline); the site's key is loaded before step 2, so a key ring that cannot sign
+ *    refuses the request before anything is written.
+ * 5. Every answer carries a fresh token (renewal: tokens expire, worker/consent/tokens.ts), except a
  *    replay without a token more than REPLAY_TOKEN_HOURS after the decision it replays, or of
  *    a visitor whose tokens were revoked since: whoever holds only an old Idempotency-Key gets
  *    the receipt, never a credential.
@@ -34,6 +37,7 @@ import { sha256Hex } from "../lib/sha256";
 import { clientNetwork, rateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { sizeGuard } from "../middleware/size-guard";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
+import { receiptSigner } from "../proof/receipts";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { decide } from "./decide";
 import { edgeDecision, requestGeo, uaFamily } from "./policy";
@@ -111,6 +115,8 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
       }),
     );
     const visitorId = payload?.v ?? crypto.randomUUID();
+    // Before anything is written: a key ring that cannot sign refuses the decision instead.
+    const signer = await receiptSigner(env, config.id);
 
     const { stored, created, webhooksQueued, lists, kept, revoked } = await recordDecision(env, {
       receiptId: newReceiptId(),
@@ -172,7 +178,7 @@ export const consentRoutes = new Hono<VisitorEnv>().post(
     const body: ConsentResponse = {
       visitorId: stored.receipt.visitorId,
       ...(issueToken ? { token: await signToken(env, config.id, stored.receipt.visitorId, renewedAt(now, payload?.iat)) } : {}),
-      receipt: stored.receipt,
+      receipt: await signer.signed(stored),
       preferences,
       replayed: !created,
     };

@@ -1,7 +1,7 @@
 /**
  * The visitor's own data, token required (R9.1, R9.2): GET /me (current state),
  * GET /me/receipts (decision history), GET /me/subscriptions, GET /me/export (everything, as a
- * download) and DELETE /me (erasure).
+ * download) and DELETE /me (erasure). Receipts come signed (worker/proof/receipts.ts).
  *
  * Every route checks the token's signature, expiry and revocation (worker/middleware/visitor-auth.ts).
  * Email data appears only where the mailbox confirmed this browser's signup (a link,
@@ -16,6 +16,7 @@ import { Hono } from "hono";
 import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
 import { statusesByVisitor, visitorSubscriptions } from "../email/store";
 import { ApiError } from "../lib/errors";
+import { receiptSigner } from "../proof/receipts";
 import { noStore } from "../middleware/no-store";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
@@ -54,9 +55,11 @@ export const meRoutes = new Hono<VisitorEnv>()
     if (!query.success)
       throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "limit is 1–200; cursor comes from `next`." });
     const { limit, cursor } = query.data;
-    const rows = await listDecisions(c.env, c.get("site").config.id, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0);
+    const siteId = c.get("site").config.id;
+    const signer = await receiptSigner(c.env, siteId);
+    const rows = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0);
     const body: ReceiptsResponse = {
-      receipts: rows.map((r) => r.receipt),
+      receipts: await Promise.all(rows.map((r) => signer.signed(r))),
       next: rows.length === limit ? String(rows[rows.length - 1]!.version) : null,
     };
     return c.json(body);
@@ -68,10 +71,11 @@ export const meRoutes = new Hono<VisitorEnv>()
   .get("/me/export", visitorAuth, async (c) => {
     const siteId = c.get("site").config.id;
     const visitorId = c.var.visitor!.v;
+    const signer = await receiptSigner(c.env, siteId);
     const receipts = [];
     for (let after = 0; ; ) {
       const rows = await listDecisions(c.env, siteId, visitorId, EXPORT_PAGE, after);
-      receipts.push(...rows.map((r) => r.receipt));
+      receipts.push(...(await Promise.all(rows.map((r) => signer.signed(r)))));
       if (rows.length < EXPORT_PAGE) break;
       after = rows[rows.length - 1]!.version;
     }

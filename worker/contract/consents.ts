@@ -79,6 +79,14 @@ export const Receipt = z.object({
 });
 export type Receipt = z.infer<typeof Receipt>;
 
+/**
+ * A receipt as the visitor gets it: with `jws`, the receipt signed by the Worker (a compact JWS,
+ * ./signed-receipts.ts), verifiable offline against the site's JWK Set. Absent only for a
+ * decision recorded before receipts were signed that the chaining step has not salted yet.
+ */
+export const VisitorReceipt = Receipt.extend({ jws: z.string().optional() });
+export type VisitorReceipt = z.infer<typeof VisitorReceipt>;
+
 /** The visitor's current state, as kept in PREFS and returned to the widget. */
 export const Preferences = z.object({
   siteId: SiteId,
@@ -117,7 +125,7 @@ export const ConsentResponse = z.object({
    * hours, or of a visitor whose tokens were revoked since.
    */
   token: z.string().optional(),
-  receipt: Receipt,
+  receipt: VisitorReceipt,
   preferences: Preferences,
   /** True when this answers a retried request that was already recorded. */
   replayed: z.boolean(),

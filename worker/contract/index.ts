@@ -8,7 +8,7 @@
  * `import * as z` (not `import { z }`) keeps zod's locales out of the Worker bundle.
  *
  * Sections: ids (identifiers), site-config (the SITES document), bootstrap, consents
- * (decisions), me (the visitor's own data), email (lists), admin (site owner API), identity
+ * (decisions), signed-receipts (what a receipt's signature states), me (the visitor's own data), email (lists), admin (site owner API), identity
  * (across devices), webhooks, console (the site owner's console), rights (privacy rights requests), scan (the compliance scanner's report), problem (errors). Schema
  * helpers live in fields.ts, and logic the schemas use (the WCAG contrast check) in worker/lib/.
  */
@@ -16,6 +16,7 @@ export * from "./ids";
 export * from "./site-config";
 export * from "./bootstrap";
 export * from "./consents";
+export * from "./signed-receipts";
 export * from "./me";
 export * from "./email";
 export * from "./admin";

@@ -2,7 +2,7 @@
  * /me: the visitor's own data (state, receipts, export, erasure).
  */
 import * as z from "zod";
-import { Preferences, Receipt } from "./consents";
+import { Preferences, VisitorReceipt } from "./consents";
 import { param } from "./fields";
 import { SiteId, Uuid } from "./ids";
 
@@ -13,7 +13,7 @@ export const ReceiptsQuery = z.strictObject({
 });
 
 export const ReceiptsResponse = z.object({
-  receipts: z.array(Receipt),
+  receipts: z.array(VisitorReceipt),
   next: z.string().nullable(),
 });
 export type ReceiptsResponse = z.infer<typeof ReceiptsResponse>;
@@ -26,7 +26,7 @@ export const ExportDocument = z.object({
   /** The site's id for the person, when this visitor record was identified (`assent.identify`). */
   subject: z.string().nullable(),
   preferences: Preferences.nullable(),
-  receipts: z.array(Receipt),
+  receipts: z.array(VisitorReceipt),
   /**
    * Email lists linked to this browser (its signup was confirmed from the mailbox) and its own
    * signups still waiting for that click (`pending`): the address (null once unsubscribed: only

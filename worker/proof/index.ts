@@ -7,6 +7,11 @@
  * - store.ts: every D1 statement about `ledger_chain` and its progress
  * - chaining.ts: the per-minute step that appends and links the rows recorded since its last run
  * - verify.ts: the walk that names the first position where a site's chain does not hold
+ * - receipt-keys.ts: the per-site Ed25519 keys derived from the RECEIPT_KEYS ring
+ * - receipts.ts: signing a decision's receipt (a compact JWS) and verifying one against a JWK Set
+ * - routes.ts: the JWK Set each site publishes
  */
 export { linkPending } from "./chaining";
 export { d1ChainSource, verifyChain } from "./verify";
+export { receiptSigner, verifyReceipt } from "./receipts";
+export { receiptKeyRoutes } from "./routes";

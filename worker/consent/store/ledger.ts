@@ -87,12 +87,18 @@ export interface StoredDecision {
   /** Per-visitor monotonic version (the ledger's global sequence number). */
   version: number;
   requestHash: string;
+  /** The row's salt in its chain digest (null for a row recorded before the chain, until chained). */
+  salt: string | null;
+  /** Until when the row is kept (R1.15). */
+  retainUntil: string;
 }
 
 export function toStored(row: LedgerRow): StoredDecision {
   return {
     version: row.seq,
     requestHash: row.request_hash,
+    salt: row.salt,
+    retainUntil: row.retain_until,
     receipt: {
       id: row.receipt_id,
       siteId: row.site_id,
@@ -136,10 +142,13 @@ const AFTER_INSERT_BINDS = 28;
  * recorded, without the link to the visitor's previous decision (SQL fills that in, and the
  * chain orders rows itself), and with the date the row may be deleted.
  */
-export function proofFieldsOfRow(row: LedgerRow): ProofFields {
-  const { prevId: _prev, ...receipt } = toStored(row).receipt;
-  return { ...receipt, retainUntil: row.retain_until };
+export function proofFieldsOf(stored: StoredDecision): ProofFields {
+  const { prevId: _prev, ...receipt } = stored.receipt;
+  return { ...receipt, retainUntil: stored.retainUntil };
 }
+
+/** `proofFieldsOf` a ledger row. */
+export const proofFieldsOfRow = (row: LedgerRow): ProofFields => proofFieldsOf(toStored(row));
 
 /** Ledger rows recorded after `seq`, in order, at most `limit`: what the chaining step links next. */
 export async function rowsAfter(env: Env, seq: number, limit: number): Promise<LedgerRow[]> {
@@ -176,10 +185,12 @@ export interface DecisionToken {
 }
 
 /** The stored decision a new row makes: its record, with the sequence number and chain D1 gave it. */
-function storedOf(d: DecisionRecord, seq: number, prevId: string | null): StoredDecision {
+function storedOf(d: DecisionRecord, seq: number, prevId: string | null, salt: string): StoredDecision {
   return {
     version: seq,
     requestHash: d.requestHash,
+    salt,
+    retainUntil: d.retainUntil,
     receipt: {
       id: d.receiptId,
       siteId: d.siteId,
@@ -283,7 +294,7 @@ export async function recordDecision(
   const lists = toStatuses(batch.rows<{ list_id: string; status: SubscriptionStatus }>("lists"));
   const kept = batch.rows("kept").length > 0;
   const inserted = batch.rows<{ seq: number; prev_receipt_id: string | null }>("insert")[0];
-  if (inserted) return { stored: storedOf(d, inserted.seq, inserted.prev_receipt_id), created: true, webhooksQueued: batch.changes("webhook"), lists, kept, revoked: null };
+  if (inserted) return { stored: storedOf(d, inserted.seq, inserted.prev_receipt_id, salt), created: true, webhooksQueued: batch.changes("webhook"), lists, kept, revoked: null };
   // A replay: the row its idempotency key recorded before.
   const row = await storage("ledger read", () => env.LEDGER.prepare(SELECT_BY_KEY).bind(d.siteId, d.idempotencyKey).first<LedgerRow>());
   if (!row) throw new Error("ledger row missing after insert");
