@@ -21,6 +21,7 @@ const ACTIONS: Record<string, string> = {
   "config.rollback": "rolled the configuration back",
   "config.publish_failed": "tried to publish; the configuration store refused (nothing changed)",
   "ledger.export": "exported the proof ledger",
+  "ledger.verify": "verified the proof chain",
   "list.export": "exported a list's confirmed subscribers",
   "key.create": "created an API key",
   "key.revoke": "revoked an API key",

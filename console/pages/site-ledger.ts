@@ -1,5 +1,6 @@
 /**
- * `<console-site-ledger>`: the site's proof ledger. Find decisions by receipt id, visitor id or
+ * `<console-site-ledger>`: the site's proof ledger. The last verification of its hash chain, with
+ * "Verify now" (worker/proof/verifications.ts); find decisions by receipt id, visitor id or
  * subject, narrowed by date, action and regime, newest first; open one receipt with every field
  * that was recorded; download a date range as CSV or JSON Lines (streamed by the Worker, and
  * written to the audit log).
@@ -7,7 +8,7 @@
  * Properties: `site` ({ id, name, role }).
  */
 import { LitElement, css, html, nothing } from "lit";
-import type { ConsoleMe } from "../../worker/contract";
+import type { ConsoleLedgerVerification, ConsoleMe } from "../../worker/contract";
 import { ConsoleApiError, api } from "../api";
 import { shared } from "../styles";
 
@@ -53,6 +54,8 @@ export class ConsoleSiteLedger extends LitElement {
     exportFrom: { state: true },
     exportTo: { state: true },
     exportFormat: { state: true },
+    verification: { state: true },
+    verifying: { state: true },
   };
   declare site: ConsoleMe["sites"][number];
   declare entries: Entry[] | null;
@@ -63,6 +66,8 @@ export class ConsoleSiteLedger extends LitElement {
   declare exportFrom: string;
   declare exportTo: string;
   declare exportFormat: "csv" | "jsonl";
+  declare verification: ConsoleLedgerVerification | null;
+  declare verifying: boolean;
   private query = new URLSearchParams();
 
   constructor() {
@@ -75,13 +80,48 @@ export class ConsoleSiteLedger extends LitElement {
     this.exportFrom = isoDay(-30);
     this.exportTo = isoDay(1);
     this.exportFormat = "csv";
+    this.verification = null;
+    this.verifying = false;
   }
 
   override willUpdate(changed: Map<string, unknown>): void {
     if (changed.has("site")) {
       this.query = new URLSearchParams();
       void this.search(false);
+      this.verification = null;
+      void api<ConsoleLedgerVerification>(`/sites/${this.site.id}/ledger/verification`).then(
+        (v) => (this.verification = v),
+        () => undefined,
+      );
     }
+  }
+
+  private async verifyNow(): Promise<void> {
+    this.verifying = true;
+    try {
+      this.verification = await api<ConsoleLedgerVerification>(`/sites/${this.site.id}/ledger/verification`, { method: "POST" });
+    } catch (err) {
+      this.status = err instanceof Error ? err.message : String(err);
+    } finally {
+      this.verifying = false;
+    }
+  }
+
+  private chain() {
+    const v = this.verification;
+    const when = (iso: string) => html`<time datetime=${iso}>${iso.replace("T", " ").slice(0, 16)} UTC</time>`;
+    const last = v?.last;
+    return html`<section aria-labelledby="chain-title" aria-busy=${this.verifying ? "true" : "false"}>
+      <h2 id="chain-title">Proof chain</h2>
+      <p class="muted">Every decision is linked into this site's hash chain a minute after it is recorded. A verification walks the chain and names the first entry that was changed, removed or reordered by hand; the daily job verifies it, and you can at any time.</p>
+      ${!last
+        ? html`<p>Not verified yet.</p>`
+        : last.ok
+          ? html`<p><strong>The chain holds.</strong> Verified ${when(last.finishedAt)} (started by ${last.by}): ${last.checked} entries checked, ${last.removed} removed by erasure or retention, ${last.pending} not linked yet. Head <code>${last.head.slice(0, 16)}…</code></p>`
+          : html`<p class="error" role="alert"><strong>The chain is broken at position ${last.broken!.position}</strong> (verified ${when(last.finishedAt)}, started by ${last.by}): ${last.broken!.detail}.</p>`}
+      ${v?.inProgress ? html`<p>A verification is in progress (started ${when(v.inProgress.startedAt)} by ${v.inProgress.by}): at position ${v.inProgress.position}; it continues every minute.</p>` : nothing}
+      <p><button type="button" ?disabled=${this.verifying} @click=${() => void this.verifyNow()}>${this.verifying ? "Verifying…" : "Verify now"}</button></p>
+    </section>`;
   }
 
   private async search(more: boolean): Promise<void> {
@@ -133,6 +173,8 @@ export class ConsoleSiteLedger extends LitElement {
     return html`
       <h1 tabindex="-1">Proof ledger of ${name}</h1>
       <p class="muted">Every decision as it was recorded: what was granted, under which policy and wording, where and how. No IP address, no full user agent.</p>
+      ${this.chain()}
+      <h2>Find decisions</h2>
       <form @submit=${(e: SubmitEvent) => this.onSearch(e)} novalidate>
         <div class="row">${FIELDS.map(([n, l]) => this.field(n, l))}</div>
         <div class="row">

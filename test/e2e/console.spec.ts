@@ -239,7 +239,7 @@ test.describe("the console", () => {
     await expect(page.getByLabel("Site id")).toHaveAttribute("aria-invalid", "true");
   });
 
-  test("a decision made through the widget is in the ledger search, and the CSV export has its receipt id (R1.14)", async ({ page, browser, assent }) => {
+  test("a decision made through the widget is in the ledger search, its chain verifies, and the CSV export has its receipt id (R1.14)", async ({ page, browser, assent }) => {
     // A visitor accepts on the demo site.
     const visitor = await browser.newContext();
     const site = await visitor.newPage();
@@ -247,11 +247,18 @@ test.describe("the console", () => {
     await site.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
     const record = await syncedRecord(site);
     await visitor.close();
+    // The per-minute cron links the decision into the site's chain.
+    await assent.worker.runCron();
 
     const owner = freshEmail("owner");
     await assent.worker.grantConsole("demo", owner, "owner");
     await signIn(page, await assent.worker.consoleLink(owner));
     await page.getByRole("link", { name: /^Proof ledger of / }).click();
+    // The chain, verified on demand: it holds, and says what it checked.
+    const chain = page.getByRole("region", { name: "Proof chain" });
+    await expect(chain).toContainText("Not verified yet.");
+    await chain.getByRole("button", { name: "Verify now" }).click();
+    await expect(chain).toContainText(/The chain holds\. Verified .+ \(started by owner-.+\): [1-9]\d* entries checked, 0 removed by erasure or retention, 0 not linked yet\./);
     await page.getByLabel("Receipt id").fill(record.receiptId!);
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect(page.getByRole("status").first()).toHaveText("1 decision found.");

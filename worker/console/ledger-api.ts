@@ -4,6 +4,10 @@
  * - `GET /sites/{siteId}/ledger?receipt=&visitor=&subject=&from=&to=&action=&regime=&cursor=&limit=`:
  *   decisions newest first, a page at a time (`next` is the cursor of the next page).
  * - `GET /sites/{siteId}/ledger/receipts/{receiptId}`: one receipt with every recorded field.
+ * - `GET /sites/{siteId}/ledger/verification`: the last verification of the site's proof chain
+ *   and the pass in progress; `POST` ("Verify now") walks the chain at once, up to
+ *   VERIFY_NOW_ENTRIES entries (a longer chain continues on the per-minute cron), rate limited
+ *   per person, in the audit log.
  * - `GET /sites/{siteId}/ledger/export?from=&to=&format=csv|jsonl`: every decision recorded in
  *   [from, to), oldest first, as CSV or JSON Lines, streamed: the body is produced a page of
  *   EXPORT_PAGE rows at a time as the client reads it, so a million rows never sit in the
@@ -16,10 +20,12 @@ import { Hono } from "hono";
 import type * as z from "zod";
 import type { StoredDecision } from "../consent/store/ledger";
 import { type LedgerCursor, type LedgerEntry, findReceipt, ledgerRange, searchLedger } from "../consent/store/ledger-search";
-import { ConsoleLedgerExportQuery, ConsoleLedgerQuery, ReceiptId } from "../contract";
+import { type ConsoleLedgerVerification, ConsoleLedgerExportQuery, ConsoleLedgerQuery, ReceiptId } from "../contract";
 import { ApiError, invalidBody } from "../lib/errors";
 import { csvField } from "../lib/csv";
 import { pagedStream } from "../lib/paged-stream";
+import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
+import { VERIFY_NOW_ENTRIES, advanceVerification, verificationOf } from "../proof";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { writeAudit } from "./store";
 
@@ -93,6 +99,19 @@ export const ledgerApi = new Hono<ConsoleEnv>()
     const found = await findReceipt(c.env, c.req.param("siteId"), id.data);
     if (!found) throw new ApiError(404, "not_found", "Not found", { detail: "This site has no decision with this receipt id (it may have been erased or be past its retention)." });
     return c.json(receiptOf(found));
+  })
+  .get("/sites/:siteId/ledger/verification", requireRole("viewer"), async (c) => {
+    const body: ConsoleLedgerVerification = await verificationOf(c.env, c.req.param("siteId"));
+    return c.json(body);
+  })
+  .post("/sites/:siteId/ledger/verification", requireRole("viewer"), async (c) => {
+    const siteId = c.req.param("siteId");
+    const user = c.get("user")!;
+    await enforceRateLimit(c.env, rateLimitKey(siteId, "console", { account: user.email }));
+    await writeAudit(c.env, { siteId, actor: user.email, action: "ledger.verify", target: siteId, beforeFingerprint: null, afterFingerprint: null }, new Date());
+    await advanceVerification(c.env, siteId, VERIFY_NOW_ENTRIES, user.email);
+    const body: ConsoleLedgerVerification = await verificationOf(c.env, siteId);
+    return c.json(body);
   })
   .get("/sites/:siteId/ledger/export", requireRole("viewer"), async (c) => {
     const q = ConsoleLedgerExportQuery.safeParse(c.req.query());

@@ -185,5 +185,32 @@ export const ConsoleLedgerExportQuery = z
   .refine((q) => q.from < q.to, { message: "from must be before to", path: ["to"] })
   .refine((q) => Date.parse(q.to) - Date.parse(q.from) <= MAX_EXPORT_DAYS * 86_400_000, { message: `an export covers at most ${MAX_EXPORT_DAYS} days`, path: ["to"] });
 
+/**
+ * GET (and POST, "verify now") /console/api/sites/{siteId}/ledger/verification: the last finished
+ * verification of the site's proof chain and the pass in progress (worker/proof/verifications.ts).
+ */
+export const ConsoleLedgerVerification = z.object({
+  last: z
+    .object({
+      /** When the pass finished, and when it started (a long chain is walked over several runs). */
+      finishedAt: z.string(),
+      startedAt: z.string(),
+      /** Who started it: the daily job, or a console user ("Verify now"). */
+      by: z.string(),
+      ok: z.boolean(),
+      checked: z.int(),
+      linked: z.int(),
+      removed: z.int(),
+      /** Rows the chaining step had not linked yet when the pass ended. */
+      pending: z.int(),
+      /** The hash of the last entry checked. */
+      head: z.string(),
+      broken: z.object({ position: z.int(), reason: z.string(), detail: z.string() }).nullable(),
+    })
+    .nullable(),
+  inProgress: z.object({ startedAt: z.string(), by: z.string(), position: z.int() }).nullable(),
+});
+export type ConsoleLedgerVerification = z.infer<typeof ConsoleLedgerVerification>;
+
 /** POST /console/api/sites/{siteId}/keys: a label for a new API key (the CLI's charset). */
 export const ConsoleApiKeyCreate = z.strictObject({ label: z.string().regex(/^[A-Za-z0-9 ._:@()+-]{1,64}$/, "a label is 1–64 of letters, digits, spaces and . _ : @ ( ) + -") });

@@ -299,6 +299,17 @@ export function retentionSchedule(site?: SiteConfig): RetentionEntry[] {
       source: "worker/proof/store.ts",
     },
     {
+      id: "proof-verifications",
+      data: "the last verification of each site's proof chain (counts, the head hash, the first break; who started it: \"daily job\" or a console user's address)",
+      store: "D1 ledger_verifications",
+      kept: "until the next verification of the site finishes (daily)",
+      why: "what the console shows as the chain's last verification",
+      enforcedBy: ["newer-write"],
+      purges: [],
+      notice: false,
+      source: "worker/proof/store.ts",
+    },
+    {
       id: "rights-requests",
       data: "rights requests and their history (R9.5)",
       store: "D1 rights_requests, rights_request_events",

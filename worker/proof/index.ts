@@ -10,8 +10,10 @@
  * - receipt-keys.ts: the per-site Ed25519 keys derived from the RECEIPT_KEYS ring
  * - receipts.ts: signing a decision's receipt (a compact JWS) and verifying one against a JWK Set
  * - routes.ts: the JWK Set each site publishes
+ * - verifications.ts: verifying every chain in passes (the crons, the console's "Verify now")
  */
 export { linkPending } from "./chaining";
 export { d1ChainSource, verifyChain } from "./verify";
 export { receiptSigner, verifyReceipt } from "./receipts";
 export { receiptKeyRoutes } from "./routes";
+export { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, VERIFY_NOW_ENTRIES, advanceVerification, runVerifications, verificationOf } from "./verifications";

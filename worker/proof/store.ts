@@ -105,3 +105,48 @@ export async function unchainedRows(env: Env, siteId: string, seq: number, limit
   return results.map((r) => r.receipt_id);
 }
 
+
+/** A site's row of `ledger_verifications` (migration 0017), its JSON columns as written. */
+export interface VerificationRow {
+  site_id: string;
+  last: string | null;
+  pass: string | null;
+  version: number;
+}
+
+/** A site's verification row, or null before its first verification. */
+export async function verificationRow(env: Env, siteId: string): Promise<VerificationRow | null> {
+  return storage("verification read", () => env.LEDGER.prepare(`SELECT * FROM ledger_verifications WHERE site_id = ?1`).bind(siteId).first<VerificationRow>());
+}
+
+/**
+ * Writes a site's verification over the version it read (0: there was no row). Returns false
+ * when another run wrote first: its work stands, this run's is dropped.
+ */
+export async function writeVerification(env: Env, siteId: string, readVersion: number, last: string | null, pass: string | null): Promise<boolean> {
+  const result = await storage("verification write", () =>
+    readVersion === 0
+      ? env.LEDGER.prepare(`INSERT INTO ledger_verifications (site_id, last, pass, version) VALUES (?1, ?2, ?3, 1) ON CONFLICT (site_id) DO NOTHING`).bind(siteId, last, pass).run()
+      : env.LEDGER.prepare(`UPDATE ledger_verifications SET last = ?2, pass = ?3, version = version + 1 WHERE site_id = ?1 AND version = ?4`).bind(siteId, last, pass, readVersion).run(),
+  );
+  return result.meta.changes > 0;
+}
+
+/** Sites with a chain and no pass in progress, at most `limit` (the daily cron starts theirs). */
+export async function sitesToVerify(env: Env, limit: number): Promise<string[]> {
+  const { results } = await storage("verification read", () =>
+    env.LEDGER.prepare(
+      `SELECT s.site_id FROM (SELECT DISTINCT site_id FROM ledger_chain) s LEFT JOIN ledger_verifications v ON v.site_id = s.site_id
+       WHERE v.pass IS NULL ORDER BY s.site_id LIMIT ?1`,
+    ).bind(limit).all<{ site_id: string }>(),
+  );
+  return results.map((r) => r.site_id);
+}
+
+/** Sites with a pass in progress, at most `limit` (the per-minute cron continues them). */
+export async function passesInProgress(env: Env, limit: number): Promise<string[]> {
+  const { results } = await storage("verification read", () =>
+    env.LEDGER.prepare(`SELECT site_id FROM ledger_verifications WHERE pass IS NOT NULL ORDER BY site_id LIMIT ?1`).bind(limit).all<{ site_id: string }>(),
+  );
+  return results.map((r) => r.site_id);
+}

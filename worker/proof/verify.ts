@@ -42,6 +42,10 @@ export interface ChainBreak {
 /** The outcome of a walk. */
 export interface Verification {
   ok: boolean;
+  /** True when the walk reached the end of the chain (or a break); false when `maxEntries` stopped it first. */
+  complete: boolean;
+  /** The last position checked. */
+  position: number;
   /** Entries checked (up to the break, if any). */
   checked: number;
   linked: number;
@@ -56,13 +60,27 @@ export interface Verification {
 /** Entries read per page. */
 const PAGE = 500;
 
-/** Walks the chain (see the module comment). */
-export async function verifyChain(source: ChainSource): Promise<Verification> {
-  const v: Verification = { ok: true, checked: 0, linked: 0, pending: 0, removed: 0, head: GENESIS, broken: null };
-  const fail = (b: ChainBreak) => ({ ...v, ok: false, broken: b });
-  let position = 0;
+/** Where a walk starts and how far it may go. */
+export interface WalkOptions {
+  /** Continue after this position, whose hash is `head` (a pass in progress); default: from the start. */
+  from?: { position: number; head: string };
+  /** Stop after this many entries, `complete: false`; default: no limit. */
+  maxEntries?: number;
+}
+
+/**
+ * Walks the chain (see the module comment), from its start or from where an earlier walk of the
+ * same pass stopped. The counts are this walk's; the end checks (rows added by hand, rows not
+ * linked yet) run only when it reaches the end.
+ */
+export async function verifyChain(source: ChainSource, options: WalkOptions = {}): Promise<Verification> {
+  const max = options.maxEntries ?? Number.POSITIVE_INFINITY;
+  let position = options.from?.position ?? 0;
+  const v: Verification = { ok: true, complete: true, position, checked: 0, linked: 0, pending: 0, removed: 0, head: options.from?.head ?? GENESIS, broken: null };
+  const fail = (b: ChainBreak) => ({ ...v, ok: false, position, broken: b });
   for (;;) {
-    const entries = await source.entries(position, PAGE);
+    if (v.checked >= max) return { ...v, complete: false, position };
+    const entries = await source.entries(position, Math.min(PAGE, max - v.checked));
     if (entries.length === 0) break;
     const rows = await source.rows(entries.map((e) => e.receiptId));
     for (const e of entries) {
@@ -83,6 +101,7 @@ export async function verifyChain(source: ChainSource): Promise<Verification> {
       v.checked++;
     }
   }
+  v.position = position;
   const [stray] = await source.unchained(1);
   if (stray) return fail({ position: position + 1, receiptId: stray, reason: "row_not_in_chain", detail: `the row ${stray} is in the ledger but not in the chain: it was added by hand` });
   v.pending = await source.notLinked();

@@ -1,11 +1,12 @@
 /**
  * worker/scheduled: the cron jobs (wrangler.toml `[triggers]`): webhook delivery and its
  * retries (worker/webhooks/deliver.ts), the retention job (retention.ts), which deletes
- * what is past its retention period, the rights requests' reminders (worker/rights/jobs.ts), and
- * linking new entries of the proof's hash chain (worker/proof/chaining.ts).
+ * what is past its retention period, the rights requests' reminders (worker/rights/jobs.ts),
+ * linking new entries of the proof's hash chain (worker/proof/chaining.ts) and verifying the
+ * chains in passes (worker/proof/verifications.ts).
  */
 import type { Env } from "../env";
-import { linkPending } from "../proof";
+import { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, linkPending, runVerifications } from "../proof";
 import { runRightsJobs } from "../rights/jobs";
 import { WEBHOOK_CRON, deliverDue } from "../webhooks/deliver";
 import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
@@ -30,6 +31,14 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   ctx.waitUntil(
     linkPending(env, controller.cron === WEBHOOK_CRON ? CHAIN_LINKS_PER_MINUTE : CHAIN_LINKS_PER_MINUTE * 10).then((r) => {
       if (r.linked > 0) console.log(`proof chain: ${r.linked} rows linked${r.backlog ? "; more next run" : ""}`);
+    }),
+  );
+  // Verifying the chains: the daily run starts a pass for every site, every run continues them
+  // (worker/proof/verifications.ts). It runs beside the linking step: rows not linked yet count
+  // as pending, not as broken.
+  ctx.waitUntil(
+    runVerifications(env, controller.cron === WEBHOOK_CRON ? VERIFY_ENTRIES_PER_MINUTE : VERIFY_ENTRIES_PER_DAY_RUN, controller.cron !== WEBHOOK_CRON, now).then((r) => {
+      if (r.entries > 0) console.log(`proof verification: ${r.entries} entries of ${r.sites} sites checked`);
     }),
   );
   // Rights requests: expired verifications, reminders and overdue flags (worker/rights/jobs.ts).
