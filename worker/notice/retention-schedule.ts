@@ -120,6 +120,7 @@ export const RETENTION_ENTRY_IDS = [
   "subscription-history",
   "suppressions",
   "proof-chain",
+  "proof-verifications",
   "rights-requests",
   "rights-links",
   "webhook-events",
