@@ -181,7 +181,7 @@ async function inChain(c: ReceiptClaims, target: StoreTarget): Promise<number> {
   const [row] = execute(`SELECT * FROM ledger WHERE site_id = '${c.site}' AND receipt_id = '${c.receipt}'`, target) as LedgerRow[];
   const [entry] = execute(`SELECT position, removed FROM ledger_chain WHERE site_id = '${c.site}' AND row_digest = '${c.rowDigest}'`, target) as { position: number; removed: string | null }[];
   if (row) {
-    if (!row.salt || (await rowDigest(row.salt, proofFieldsOfRow(row))) !== c.rowDigest) {
+    if (!row.salt || rowDigest(row.salt, proofFieldsOfRow(row)) !== c.rowDigest) {
       console.error(`The row ${c.receipt} in the ${db} is NOT the one signed: its content no longer matches the signed digest (it was changed).`);
       return 1;
     }

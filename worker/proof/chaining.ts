@@ -70,8 +70,8 @@ async function appendRows(env: Env, rows: LedgerRow[], at: string): Promise<D1Pr
       salt = newSalt();
       statements.push(saltStatement(env, row.seq, salt));
     }
-    const digest = await rowDigest(salt, proofFieldsOfRow(row));
-    const hash = await linkHash(head.hash, digest);
+    const digest = rowDigest(salt, proofFieldsOfRow(row));
+    const hash = linkHash(head.hash, digest);
     head = { position: head.position + 1, hash };
     heads.set(row.site_id, head);
     statements.push(appendStatement(env, row.site_id, head.position, row.receipt_id, digest, hash, at));

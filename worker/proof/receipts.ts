@@ -32,7 +32,7 @@ export async function receiptClaims(stored: StoredDecision): Promise<ReceiptClai
     categories: r.categories,
     policyFingerprint: r.policyFingerprint,
     textHash: r.textHash,
-    rowDigest: await rowDigest(stored.salt, proofFieldsOf(stored)),
+    rowDigest: rowDigest(stored.salt, proofFieldsOf(stored)),
   };
 }
 
@@ -85,7 +85,7 @@ export async function verifyReceipt(jws: string, jwks: JSONWebKeySet, siteId: st
   if (verified.protectedHeader.typ !== RECEIPT_TYP) return { ok: false, reason: "malformed", detail: `the JWS is not a receipt (typ "${String(verified.protectedHeader.typ)}")` };
   let claims: unknown;
   try {
-    claims = JSON.parse(new TextDecoder("utf-8", { fatal: true }).decode(verified.payload));
+    claims = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(verified.payload));
   } catch {
     return { ok: false, reason: "claims", detail: "the payload is not JSON" };
   }

@@ -89,12 +89,12 @@ export async function verifyChain(source: ChainSource, options: WalkOptions = {}
       position = e.position;
       const row = rows.get(e.receiptId);
       if (row) {
-        if (row.salt === null || (await rowDigest(row.salt, row.fields)) !== e.rowDigest)
+        if (row.salt === null || rowDigest(row.salt, row.fields) !== e.rowDigest)
           return fail({ position, receiptId: e.receiptId, reason: "row_changed", detail: `the row at position ${position} (${e.receiptId}) does not match its digest: it was changed` });
       } else if (!e.removed) {
         return fail({ position, receiptId: e.receiptId, reason: "row_missing", detail: `the row at position ${position} (${e.receiptId}) is gone, and no erasure or retention removed it` });
       } else v.removed++;
-      if ((await linkHash(v.head, e.rowDigest)) !== e.hash)
+      if (linkHash(v.head, e.rowDigest) !== e.hash)
         return fail({ position, receiptId: e.receiptId, reason: "link_broken", detail: `the link at position ${position} (${e.receiptId}) does not hold: entries were reordered or replaced` });
       v.head = e.hash;
       v.linked++;
