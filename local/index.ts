@@ -193,7 +193,7 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
     // a test asks for one.
     cf: { ...(options.geo ?? {}) },
     ...(persist
-      ? { kvPersist: join(persist, "kv"), d1Persist: join(persist, "d1"), cachePersist: join(persist, "cache") }
+      ? { kvPersist: join(persist, "kv"), d1Persist: join(persist, "d1"), r2Persist: join(persist, "r2"), cachePersist: join(persist, "cache") }
       : {}),
   } as ConstructorParameters<typeof Miniflare>[0]);
 

@@ -2,12 +2,16 @@
  * `npm run ledger`: checks the proof ledger as an auditor would, from the stores `npm start` or a
  * deployed Worker use (through wrangler, like `npm run sites`):
  *
- *   npm run ledger -- verify --site <id> [--remote] [--persist-to <dir>]
+ *   npm run ledger -- verify --site <id> [--from <yyyy-mm-dd>] [--to <yyyy-mm-dd>] [--jwks <file|url>] [--api <origin>] [--remote] [--persist-to <dir>]
  *   npm run ledger -- verify-receipt <jws> [--jwks <file|url>] [--api <origin>] [--in-chain [--remote] [--persist-to <dir>]]
  *
  * `verify` walks the site's chain from its first entry (worker/proof/verify.ts: the same walk the
- * Worker makes) and prints what it checked, or the first position where the chain does not hold
- * and why.
+ * Worker makes), then its sealed segments in the archive (worker/proof/verify-seals.ts: each
+ * manifest's signature with the site's JWK Set, fetched from `--api` or read from `--jwks`, and
+ * every line of every segment), and prints what it checked, or the first position where the chain
+ * or the archive does not hold and why. With `--from`/`--to` it checks only the segments sealed
+ * for those days, each against its signed manifest and the one before it (an audit of a period
+ * from the archive; the chain in D1 is not walked).
  *
  * `verify-receipt` checks a signed receipt (worker/proof/receipts.ts) against its site's JWK Set:
  * fetched from the Worker (`--api`, default the local one `npm start` runs) or read from a file
@@ -25,15 +29,16 @@ import type { JSONWebKeySet } from "jose";
 import { ReceiptClaims, SiteId } from "../worker/contract";
 import type { LedgerRow } from "../worker/consent/store/ledger";
 import { proofFieldsOfRow } from "../worker/consent/store/ledger";
-import type { ChainEntry } from "../worker/proof/store";
+import type { ChainEntry, SealRow } from "../worker/proof/store";
+import { type SealSource, type SealWalk, verifySeals } from "../worker/proof/verify-seals";
 import { rowDigest } from "../worker/proof/chain";
 import { verifyReceipt } from "../worker/proof/receipts";
 import { type ChainSource, verifyChain } from "../worker/proof/verify";
 import { CliError, exitCodeOf } from "./cli-error";
-import { type StoreTarget, execute, where } from "./wrangler-store";
+import { type StoreTarget, archiveObject, execute, where } from "./wrangler-store";
 
 const USAGE = `Usage:
-  npm run ledger -- verify --site <id> [--remote] [--persist-to <dir>]
+  npm run ledger -- verify --site <id> [--from <yyyy-mm-dd>] [--to <yyyy-mm-dd>] [--jwks <file|url>] [--api <origin>] [--remote] [--persist-to <dir>]
   npm run ledger -- verify-receipt <jws> [--jwks <file|url>] [--api <origin>] [--in-chain [--remote] [--persist-to <dir>]]`;
 
 /** Where \`npm start\` serves the Worker: the default \`--api\`. */
@@ -78,9 +83,33 @@ function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
   };
 }
 
+/**
+ * The site's segments as wrangler reads them (objects through `wrangler r2 object get`), those
+ * sealed for days `from`…`to` (yyyy-mm-dd) when given.
+ */
+function wranglerSealSource(siteId: string, target: StoreTarget, keys: () => Promise<JSONWebKeySet>, days: { from?: string; to?: string } = {}): SealSource {
+  const inDays = `${days.from ? ` AND day >= '${days.from}'` : ""}${days.to ? ` AND day <= '${days.to}'` : ""}`;
+  return {
+    seals: async (position, limit) =>
+      execute(`SELECT * FROM ledger_seals WHERE site_id = '${siteId}' AND first_position > ${Math.floor(position)}${inDays} ORDER BY first_position LIMIT ${Math.floor(limit)}`, target) as SealRow[],
+    object: async (key) => archiveObject(key, target),
+    entries: async (first, count) =>
+      (execute(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = '${siteId}' AND position >= ${Math.floor(first)} ORDER BY position LIMIT ${Math.floor(count)}`, target) as {
+        position: number;
+        receipt_id: string;
+        row_digest: string;
+        hash: string;
+        removed: ChainEntry["removed"];
+      }[]).map((r) => ({ position: r.position, receiptId: r.receipt_id, rowDigest: r.row_digest, hash: r.hash, removed: r.removed })),
+    keys,
+  };
+}
+
 /** The options of both commands; each refuses the other's. */
 const OPTIONS = {
   site: { type: "string" },
+  from: { type: "string" },
+  to: { type: "string" },
   remote: { type: "boolean" },
   "persist-to": { type: "string" },
   jwks: { type: "string" },
@@ -103,20 +132,54 @@ function targetOf(values: Parsed["values"]): StoreTarget {
   return { remote: values.remote === true, ...(values["persist-to"] ? { persistTo: values["persist-to"] } : {}) };
 }
 
-/** `verify --site <id>`: the chain walk. */
+/** A `--from`/`--to` day: yyyy-mm-dd, a real date. */
+function dayOption(name: string, value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(value) || Number.isNaN(Date.parse(`${value}T00:00:00Z`)) || new Date(`${value}T00:00:00Z`).toISOString().slice(0, 10) !== value)
+    throw new CliError(`--${name} must be a day as yyyy-mm-dd, not "${value}".`, 2);
+  return value;
+}
+
+/** `verify --site <id>`: the chain walk, then the segments' walk. */
 async function verifyCommand({ values, positionals }: Parsed): Promise<number> {
   const site = values.site;
-  if (positionals.length !== 1 || !site || values.jwks || values.api || values["in-chain"]) throw new CliError(USAGE, 2);
+  if (positionals.length !== 1 || !site || values["in-chain"]) throw new CliError(USAGE, 2);
   if (!SiteId.safeParse(site).success) throw new CliError(`"${site}" is not a valid site id (1–48 of a-z, 0-9 and '-').`, 2);
+  const days = { from: dayOption("from", values.from), to: dayOption("to", values.to) };
+  if (days.from && days.to && days.from > days.to) throw new CliError(`--from ${days.from} is after --to ${days.to}.`, 2);
   const target = targetOf(values);
+  const db = `${where(target)} database`;
+  const keys = async () => (await keySet(site, values.jwks, values.api ?? LOCAL_API)).set;
+  const archive = (walk: SealWalk) => `${walk.segments} sealed segment${walk.segments === 1 ? "" : "s"} of the archive (${walk.entries} entries)`;
+  if (days.from || days.to) {
+    const range = `${days.from ?? "the first day"} to ${days.to ?? "the last sealed day"}`;
+    const source = wranglerSealSource(site, target, keys, days);
+    // The walk starts where the range's first segment says it does: its signed manifest states the hash before it.
+    const [first] = await source.seals(0, 1);
+    const seals = await verifySeals(source, first ? { from: { position: first.first_position - 1, head: first.prev_hash } } : {});
+    if (!seals.ok) {
+      console.error(`The archive of site "${site}" (${db}) is BROKEN at position ${seals.broken!.position}: ${seals.broken!.detail}.\n${archive(seals)} checked before it (${range}).`);
+      return 1;
+    }
+    console.log(`The archive of site "${site}" (${db}) holds for ${range}: ${archive(seals)} checked, each against its signed manifest.`);
+    return 0;
+  }
   const v = await verifyChain(wranglerSource(site, target));
   const counts = `${v.checked} entries checked: ${v.linked} linked, ${v.pending} not linked yet, ${v.removed} removed by erasure or retention`;
   if (!v.ok) {
-    console.error(`The proof chain of site "${site}" (${where(target)} database) is BROKEN at position ${v.broken!.position}: ${v.broken!.detail}.\n${counts} before it.`);
+    console.error(`The proof chain of site "${site}" (${db}) is BROKEN at position ${v.broken!.position}: ${v.broken!.detail}.\n${counts} before it.`);
     return 1;
   }
-  if (v.checked === 0 && v.pending === 0) console.log(`Site "${site}" has no proof chain in the ${where(target)} database yet (no decision recorded).`);
-  else console.log(`The proof chain of site "${site}" (${where(target)} database) holds: ${counts}.\nHead: ${v.head}`);
+  if (v.checked === 0 && v.pending === 0) {
+    console.log(`Site "${site}" has no proof chain in the ${db} yet (no decision recorded).`);
+    return 0;
+  }
+  const seals = await verifySeals(wranglerSealSource(site, target, keys));
+  if (!seals.ok) {
+    console.error(`The proof chain of site "${site}" (${db}) holds (${counts}), but its archive is BROKEN at position ${seals.broken!.position}: ${seals.broken!.detail}.`);
+    return 1;
+  }
+  console.log(`The proof chain of site "${site}" (${db}) holds: ${counts}; ${archive(seals)} checked.\nHead: ${v.head}`);
   return 0;
 }
 

@@ -1,10 +1,11 @@
 /**
  * The CLIs' way to the stores `npm start` and a deployed Worker use: D1 statements through
  * `wrangler d1 execute` and SITES reads through `wrangler kv key get`, local by default (or in
- * `--persist-to <dir>`), the deployed ones with `--remote`. Used by the API-key and console
- * commands of `npm run sites`.
+ * `--persist-to <dir>`), the deployed ones with `--remote`, and objects of the ARCHIVE bucket
+ * through `wrangler r2 object get`. Used by the API-key and console commands of `npm run sites`
+ * and by `npm run ledger`.
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { siteKey } from "../worker/sites/keys";
@@ -25,6 +26,9 @@ function wrangler(args: string[], target: StoreTarget, extraEnv: Record<string, 
   return run.stdout;
 }
 
+/** The local databases this process has migrated (by their --persist-to, "" for the default). */
+const migrated = new Set<string>();
+
 /**
  * Runs one SQL statement and returns the rows it answered. Local wrangler reports no change
  * count, so a statement that must say what it changed uses `RETURNING`.
@@ -32,7 +36,12 @@ function wrangler(args: string[], target: StoreTarget, extraEnv: Record<string, 
 export function execute(sql: string, target: StoreTarget): unknown[] {
   // The local database may be new: bring it to the schema `npm start` uses first. CI=true skips
   // wrangler's confirmation prompt. The deployed database is migrated by the deploy, not here.
-  if (!target.remote) wrangler(["migrations", "apply"], target, { CI: "true" });
+  // Once per process and database: a CLI command runs many statements.
+  const local = `${target.persistTo ?? ""}`;
+  if (!target.remote && !migrated.has(local)) {
+    wrangler(["migrations", "apply"], target, { CI: "true" });
+    migrated.add(local);
+  }
   // A long statement (a whole site config) goes through a file: a command line has a limit.
   let out: string;
   if (sql.length > 16_000) {
@@ -86,4 +95,28 @@ export function siteExists(siteId: string, target: StoreTarget): boolean {
 export function sqlText(value: string): string {
   if (/[\x00-\x1f\x7f]/.test(value)) throw new CliError("A value with control characters cannot be stored.");
   return `'${value.replaceAll("'", "''")}'`;
+}
+
+/** The ARCHIVE bucket's name (wrangler.toml `[[r2_buckets]]`): `r2 object get` names a bucket, not a binding. */
+export const ARCHIVE_BUCKET = "assent-archive";
+
+/** What wrangler 4.x prints, with a non-zero exit code, for an R2 key that does not exist. */
+const R2_MISSING = "The specified key does not exist";
+
+/** An object of the ARCHIVE bucket (of the same target as the database), or null when it is not there. */
+export function archiveObject(key: string, target: StoreTarget): Uint8Array<ArrayBuffer> | null {
+  const dir = mkdtempSync(join(tmpdir(), "assent-r2-"));
+  try {
+    const file = join(dir, "object");
+    const args = ["r2", "object", "get", `${ARCHIVE_BUCKET}/${key}`, "--file", file, target.remote ? "--remote" : "--local"];
+    if (target.persistTo && !target.remote) args.push("--persist-to", resolve(target.persistTo));
+    const run = runWrangler(args);
+    if (run.status !== 0) {
+      if (`${run.stderr}${run.stdout}`.includes(R2_MISSING)) return null;
+      throw new CliError(`wrangler r2 object get failed:\n${(run.stderr || run.stdout || "").trim()}`);
+    }
+    return new Uint8Array(readFileSync(file));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

@@ -11,6 +11,8 @@
  * - `SITES` (KV): site configurations, `site:v1:{siteId}` (worker/sites/).
  * - `LEDGER` (D1): the append-only proof of every decision, and everything that must be
  *   strongly consistent (email, webhooks, revocations, subjects); migrations/.
+ * - `ARCHIVE` (R2): the proof ledger's sealed segments and their signed manifests,
+ *   `ledger/{siteId}/{yyyy}/{mm}/{dd}.jsonl.gz` (worker/proof/seal.ts).
  * - `WRITE_LIMIT`, `ADMIN_LIMIT`, `AUTH_FAIL_LIMIT` (rate limits): writes per visitor or
  *   network, the site owner API per key, failed API-key attempts per network
  *   (worker/middleware/rate-limit.ts).

@@ -113,11 +113,11 @@ export class ConsoleSiteLedger extends LitElement {
     const last = v?.last;
     return html`<section aria-labelledby="chain-title" aria-busy=${this.verifying ? "true" : "false"}>
       <h2 id="chain-title">Proof chain</h2>
-      <p class="muted">Every decision is linked into this site's hash chain a minute after it is recorded. A verification walks the chain and names the first entry that was changed, removed or reordered by hand; the daily job verifies it, and you can at any time.</p>
+      <p class="muted">Every decision is linked into this site's hash chain a minute after it is recorded, and each past day is sealed into the archive with a signed manifest. A verification walks the chain, then the sealed segments, and names the first entry that was changed, removed or reordered by hand; the daily job verifies it, and you can at any time.</p>
       ${!last
         ? html`<p>Not verified yet.</p>`
         : last.ok
-          ? html`<p><strong>The chain holds.</strong> Verified ${when(last.finishedAt)} (started by ${last.by}): ${last.checked} entries checked, ${last.removed} removed by erasure or retention, ${last.pending} not linked yet. Head <code>${last.head.slice(0, 16)}…</code></p>`
+          ? html`<p><strong>The chain holds.</strong> Verified ${when(last.finishedAt)} (started by ${last.by}): ${last.checked} entries checked, ${last.removed} removed by erasure or retention, ${last.pending} not linked yet; ${last.segments} sealed segment${last.segments === 1 ? "" : "s"} of the archive checked. Head <code>${last.head.slice(0, 16)}…</code></p>`
           : html`<p class="error" role="alert"><strong>The chain is broken at position ${last.broken!.position}</strong> (verified ${when(last.finishedAt)}, started by ${last.by}): ${last.broken!.detail}.</p>`}
       ${v?.inProgress ? html`<p>A verification is in progress (started ${when(v.inProgress.startedAt)} by ${v.inProgress.by}): at position ${v.inProgress.position}; it continues every minute.</p>` : nothing}
       <p><button type="button" ?disabled=${this.verifying} @click=${() => void this.verifyNow()}>${this.verifying ? "Verifying…" : "Verify now"}</button></p>

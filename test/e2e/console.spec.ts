@@ -258,7 +258,7 @@ test.describe("the console", () => {
     const chain = page.getByRole("region", { name: "Proof chain" });
     await expect(chain).toContainText("Not verified yet.");
     await chain.getByRole("button", { name: "Verify now" }).click();
-    await expect(chain).toContainText(/The chain holds\. Verified .+ \(started by owner-.+\): [1-9]\d* entries checked, 0 removed by erasure or retention, 0 not linked yet\./);
+    await expect(chain).toContainText(/The chain holds\. Verified .+ \(started by owner-.+\): [1-9]\d* entries checked, 0 removed by erasure or retention, 0 not linked yet; 0 sealed segments of the archive checked\./);
     await page.getByLabel("Receipt id").fill(record.receiptId!);
     await page.getByRole("button", { name: "Search", exact: true }).click();
     await expect(page.getByRole("status").first()).toHaveText("1 decision found.");

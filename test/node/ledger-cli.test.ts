@@ -3,14 +3,16 @@
  * `--persist-to` storage written by the local Worker: decisions, the per-minute cron that links
  * them, then the walk, and the decisions' signed receipts checked against the site's published
  * keys (from the Worker, then offline from a saved set) and looked up in the chain. A row changed
- * by hand in the local D1 makes both fail at that row (#13).
+ * by hand in the local D1 makes both fail at that row, and so does an archived row changed by hand
+ * in the local R2 once the next day's run sealed the day (#13).
  */
-import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { createLocalAssent } from "../../local/index";
 import { runWrangler } from "../../scripts/util";
+import { type SegmentLine, decodeSegment, encodeSegment } from "../../worker/proof/segments";
 import { runCli, runCliAsync } from "./cli";
 
 const work = mkdtempSync(join(tmpdir(), "assent-ledger-test-"));
@@ -36,6 +38,8 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
         signed.push(receipt.jws);
       }
       await assent.runCron();
+      // Tomorrow's run seals today's entries into the archive (local R2 in the same --persist-to).
+      await assent.runCron({ at: new Date(Date.now() + 86_400_000) });
       // The receipt checked against the keys the running Worker publishes.
       const live = await runCliAsync("ledger.ts", "verify-receipt", signed[0]!, "--api", assent.url.origin);
       expect(live.stderr).toBe("");
@@ -46,10 +50,32 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
       await assent.dispose();
     }
 
-    const ok = runCli("ledger.ts", "verify", "--site", "demo", "--persist-to", persist);
+    const ok = runCli("ledger.ts", "verify", "--site", "demo", "--jwks", jwksFile, "--persist-to", persist);
     expect(ok.stderr).toBe("");
     expect(ok.code).toBe(0);
-    expect(ok.stdout).toContain("holds: 3 entries checked: 3 linked, 0 not linked yet");
+    expect(ok.stdout).toContain("holds: 3 entries checked: 3 linked, 0 not linked yet, 0 removed by erasure or retention; 1 sealed segment of the archive (3 entries) checked.");
+
+    // The archived copy of the second row changed by hand: the archive's walk names its position.
+    const day = new Date().toISOString().slice(0, 10);
+    const key = `assent-archive/ledger/demo/${day.replaceAll("-", "/")}.jsonl.gz`;
+    const original = join(work, "segment.jsonl.gz");
+    expect(runWrangler(["r2", "object", "get", key, "--local", "--persist-to", persist, "--file", original]).status).toBe(0);
+    const lines = (await decodeSegment(new Uint8Array(readFileSync(original)))) as SegmentLine[];
+    expect(lines.map((l) => l.position)).toEqual([1, 2, 3]);
+    (lines[1] as { row: { action: string } }).row.action = "accept_all";
+    const edited = join(work, "edited.jsonl.gz");
+    writeFileSync(edited, await encodeSegment(lines));
+    expect(runWrangler(["r2", "object", "put", key, "--local", "--persist-to", persist, "--file", edited]).status).toBe(0);
+    const archive = runCli("ledger.ts", "verify", "--site", "demo", "--jwks", jwksFile, "--persist-to", persist);
+    expect(archive.code).toBe(1);
+    expect(archive.stderr).toContain("but its archive is BROKEN at position 2: the archived row at position 2 does not match its digest");
+    const period = runCli("ledger.ts", "verify", "--site", "demo", "--from", day, "--to", day, "--jwks", jwksFile, "--persist-to", persist);
+    expect(period).toMatchObject({ code: 1, stderr: expect.stringContaining("The archive of site \"demo\" (local database) is BROKEN at position 2") });
+    expect(runWrangler(["r2", "object", "put", key, "--local", "--persist-to", persist, "--file", original]).status).toBe(0);
+    const restored = runCli("ledger.ts", "verify", "--site", "demo", "--from", day, "--to", day, "--jwks", jwksFile, "--persist-to", persist);
+    expect(restored.stderr).toBe("");
+    expect(restored.stdout).toContain(`The archive of site "demo" (local database) holds for ${day} to ${day}: 1 sealed segment of the archive (3 entries) checked, each against its signed manifest.`);
+    expect(runCli("ledger.ts", "verify", "--site", "demo", "--from", "2026-02-30").code).toBe(2);
 
     // Offline, with the saved key set, and in the chain.
     const offline = runCli("ledger.ts", "verify-receipt", signed[1]!, "--jwks", jwksFile, "--in-chain", "--persist-to", persist);

@@ -201,6 +201,8 @@ export const ConsoleLedgerVerification = z.object({
       checked: z.int(),
       linked: z.int(),
       removed: z.int(),
+      /** Sealed segments of the archive checked (after the chain in D1 held). */
+      segments: z.int(),
       /** Rows the chaining step had not linked yet when the pass ended. */
       pending: z.int(),
       /** The hash of the last entry checked. */

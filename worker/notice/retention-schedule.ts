@@ -37,6 +37,7 @@ export type Enforcement =
   | "on-erasure"
   | "on-close"
   | "newer-write"
+  | "reseal"
   | "kept-on-purpose";
 
 /** Each enforcement in words (docs/retention.md). */
@@ -49,6 +50,7 @@ export const ENFORCEMENT_TEXT: Record<Enforcement, string> = {
   "on-erasure": "erasure (`DELETE /me`, a deletion request)",
   "on-close": "closing the request (the address and the form's fields are removed)",
   "newer-write": "the write of a newer one",
+  reseal: "the resealing step (worker/proof/seal.ts), about a minute after erasure or the retention job removed the row it copies",
   "kept-on-purpose": "nothing: kept on purpose (see why)",
 };
 
@@ -121,6 +123,7 @@ export const RETENTION_ENTRY_IDS = [
   "suppressions",
   "proof-chain",
   "proof-verifications",
+  "proof-segments",
   "rights-requests",
   "rights-links",
   "webhook-events",
@@ -292,7 +295,7 @@ export function retentionSchedule(site?: SiteConfig): RetentionEntry[] {
       id: "proof-chain",
       data: "the proof's hash chain (per row: a position, a salted digest, a link; no content, and a removed row's receipt id replaced)",
       store: "D1 ledger_chain",
-      kept: "indefinitely, for now (sealed segments in R2 with their own retention are the next step of #13)",
+      kept: "indefinitely, for now (keeping only a hot window in D1, older entries in their sealed segments, is the next step of #13)",
       why: "the chain is what makes the proof verifiable; an entry holds nothing about the person once its row and salt are gone (docs/proof.md)",
       enforcedBy: ["kept-on-purpose"],
       purges: [],
@@ -309,6 +312,17 @@ export function retentionSchedule(site?: SiteConfig): RetentionEntry[] {
       purges: [],
       notice: false,
       source: "worker/proof/store.ts",
+    },
+    {
+      id: "proof-segments",
+      data: "sealed segments of the proof (R2: a past day's proof rows of a site as they are in D1, tombstones for removed ones) and their signed manifests",
+      store: "R2 ARCHIVE ledger/{site}/{yyyy}/{mm}/{dd}.jsonl.gz",
+      kept: "each row as long as the proof row it copies: when erasure or the retention job removes the row, its segment is rewritten with a tombstone within about a minute",
+      why: "the archive the proof is verified against; the same data and period as the proof rows, which the notice states",
+      enforcedBy: ["reseal"],
+      purges: [],
+      notice: false,
+      source: "worker/proof/seal.ts",
     },
     {
       id: "rights-requests",

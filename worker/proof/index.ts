@@ -10,10 +10,15 @@
  * - receipt-keys.ts: the per-site Ed25519 keys derived from the RECEIPT_KEYS ring
  * - receipts.ts: signing a decision's receipt (a compact JWS) and verifying one against a JWK Set
  * - routes.ts: the JWK Set each site publishes
- * - verifications.ts: verifying every chain in passes (the crons, the console's "Verify now")
+ * - segments.ts: what a sealed segment and its manifest hold, and the check of one (pure, shared with the CLI)
+ * - seal.ts: sealing past days into the ARCHIVE bucket, rewriting segments after erasures
+ * - verify-seals.ts: the walk that names the first position where a site's segments do not hold
+ * - verifications.ts: verifying every chain and its segments in passes (the crons, the console's "Verify now")
  */
 export { linkPending } from "./chaining";
 export { d1ChainSource, verifyChain } from "./verify";
 export { receiptSigner, verifyReceipt } from "./receipts";
 export { receiptKeyRoutes } from "./routes";
+export { resealStale, sealDays } from "./seal";
+export { d1SealSource, verifySeals } from "./verify-seals";
 export { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, VERIFY_NOW_ENTRIES, advanceVerification, runVerifications, verificationOf } from "./verifications";

@@ -1,7 +1,7 @@
 /**
  * Every D1 statement about the proof's hash chain (`ledger_chain` and its progress, migration
- * 0016). The ledger's own statements (worker/consent/store/ledger.ts) put `markRemovedStatement`
- * in their transactions before a row is erased or purged.
+ * 0016) and its sealed segments (`ledger_seals`, 0018). The ledger's own statements (worker/consent/
+ * store/ledger.ts) put `removalStatements` in their transactions before a row is erased or purged.
  */
 import type { Env } from "../env";
 import { storage } from "../lib/errors";
@@ -29,17 +29,22 @@ interface ChainRow {
 const toEntry = (r: ChainRow): ChainEntry => ({ position: r.position, receiptId: r.receipt_id, rowDigest: r.row_digest, hash: r.hash, removed: r.removed });
 
 /**
- * Marks the entries of the ledger rows `rowsSql` selects (a `SELECT receipt_id FROM ledger …`
- * with `binds`) as removed on purpose, before the same transaction deletes those rows: the
- * entry's position, digest and hash stay, so the chain still verifies; its receipt id is
- * replaced, so nothing in it points back to the person. Rows not linked yet have no
- * entry; the chaining step never sees them once they are gone.
+ * The statements that mark the entries of the ledger rows `rowsSql` selects (a `SELECT
+ * receipt_id FROM ledger …` with `binds`) as removed on purpose, for the transaction that then
+ * deletes those rows: first the segments holding them in the archive are marked stale (the
+ * resealing step rewrites them with tombstones), then each entry is marked. The entry's position,
+ * digest and hash stay, so the chain still verifies; its receipt id is replaced, so nothing in it
+ * points back to the person. Rows not linked yet have no entry; the chaining step never sees
+ * them once they are gone. `guard` (with `guardBinds`) is the transaction's own condition.
  */
-export function markRemovedStatement(env: Env, why: "erasure" | "retention", at: string, rowsSql: string, binds: unknown[], guard = "1", guardBinds: unknown[] = []): D1PreparedStatement {
-  // The receipt id goes too (the visitor may hold it): the entry keeps its place, digest and link.
-  return env.LEDGER.prepare(
-    `UPDATE ledger_chain SET removed = ?, removed_at = ?, receipt_id = 'removed:' || site_id || ':' || position WHERE receipt_id IN (${rowsSql}) AND ${guard}`,
-  ).bind(why, at, ...binds, ...guardBinds);
+export function removalStatements(env: Env, why: "erasure" | "retention", at: string, rowsSql: string, binds: unknown[], guard = "1", guardBinds: unknown[] = []): D1PreparedStatement[] {
+  return [
+    staleSealsStatement(env, rowsSql, binds),
+    // The receipt id goes too (the visitor may hold it): the entry keeps its place, digest and link.
+    env.LEDGER.prepare(
+      `UPDATE ledger_chain SET removed = ?, removed_at = ?, receipt_id = 'removed:' || site_id || ':' || position WHERE receipt_id IN (${rowsSql}) AND ${guard}`,
+    ).bind(why, at, ...binds, ...guardBinds),
+  ];
 }
 
 /** The last ledger `seq` the chaining step linked. */
@@ -149,4 +154,126 @@ export async function passesInProgress(env: Env, limit: number): Promise<string[
     env.LEDGER.prepare(`SELECT site_id FROM ledger_verifications WHERE pass IS NOT NULL ORDER BY site_id LIMIT ?1`).bind(limit).all<{ site_id: string }>(),
   );
   return results.map((r) => r.site_id);
+}
+
+/** A segment's row of `ledger_seals` (migration 0018). */
+export interface SealRow {
+  site_id: string;
+  first_position: number;
+  last_position: number;
+  day: string;
+  part: number;
+  object_key: string;
+  entries: number;
+  prev_hash: string;
+  head_hash: string;
+  manifest: string;
+  sealed_at: string;
+  written_at: string;
+  stale: number;
+}
+
+/** A chain entry with the time it was linked: what the sealing step groups by day. */
+export interface LinkedEntry extends ChainEntry {
+  linkedAt: string;
+}
+
+/**
+ * Sites with a chain entry linked before `before` that no segment holds yet: the next position
+ * after their last segment. One lookup per site (the site ids come from the chain's primary key
+ * one at a time, not from a scan of every entry).
+ */
+export async function sitesToSeal(env: Env, before: string, limit: number): Promise<string[]> {
+  const { results } = await storage("seal read", () =>
+    env.LEDGER.prepare(
+      `WITH RECURSIVE sites(id) AS (
+         SELECT (SELECT MIN(site_id) FROM ledger_chain)
+         UNION ALL SELECT (SELECT MIN(site_id) FROM ledger_chain WHERE site_id > sites.id) FROM sites WHERE sites.id IS NOT NULL
+       )
+       SELECT id FROM sites WHERE id IS NOT NULL AND EXISTS (
+         SELECT 1 FROM ledger_chain c WHERE c.site_id = sites.id AND c.linked_at < ?1
+           AND c.position = COALESCE((SELECT MAX(last_position) FROM ledger_seals WHERE site_id = sites.id), 0) + 1)
+       LIMIT ?2`,
+    )
+      .bind(before, limit)
+      .all<{ id: string }>(),
+  );
+  return results.map((r) => r.id);
+}
+
+/** A site's last segment, or null before its first. */
+export async function lastSeal(env: Env, siteId: string): Promise<SealRow | null> {
+  return storage("seal read", () => env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE site_id = ?1 ORDER BY first_position DESC LIMIT 1`).bind(siteId).first<SealRow>());
+}
+
+/** The next part number of a site's day (1 for a day with no segment yet). */
+export async function nextPart(env: Env, siteId: string, day: string): Promise<number> {
+  const row = await storage("seal read", () => env.LEDGER.prepare(`SELECT COALESCE(MAX(part), 0) + 1 AS part FROM ledger_seals WHERE site_id = ?1 AND day = ?2`).bind(siteId, day).first<{ part: number }>());
+  return row?.part ?? 1;
+}
+
+/** A site's entries after `position` with the time each was linked, in order, at most `limit`. */
+export async function linkedEntriesAfter(env: Env, siteId: string, position: number, limit: number): Promise<LinkedEntry[]> {
+  const { results } = await storage("chain read", () =>
+    env.LEDGER.prepare(`SELECT position, receipt_id, row_digest, hash, removed, linked_at FROM ledger_chain WHERE site_id = ?1 AND position > ?2 ORDER BY position LIMIT ?3`)
+      .bind(siteId, position, limit)
+      .all<ChainRow & { linked_at: string }>(),
+  );
+  return results.map((r) => ({ ...toEntry(r), linkedAt: r.linked_at }));
+}
+
+/**
+ * Records a segment once its objects are in the archive. False when another run recorded the
+ * same stretch first (the same positions: its objects are the same bytes).
+ */
+export async function insertSeal(env: Env, seal: Omit<SealRow, "stale">): Promise<boolean> {
+  const result = await storage("seal write", () =>
+    env.LEDGER.prepare(
+      `INSERT INTO ledger_seals (site_id, first_position, last_position, day, part, object_key, entries, prev_hash, head_hash, manifest, sealed_at, written_at, stale)
+       VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, 0) ON CONFLICT DO NOTHING`,
+    )
+      .bind(seal.site_id, seal.first_position, seal.last_position, seal.day, seal.part, seal.object_key, seal.entries, seal.prev_hash, seal.head_hash, seal.manifest, seal.sealed_at, seal.written_at)
+      .run(),
+  );
+  return result.meta.changes > 0;
+}
+
+/**
+ * Marks the segments holding the rows `rowsSql` selects as stale (`removalStatements` runs it
+ * first in its transaction, while the entries still have their receipt ids):
+ * the resealing step rewrites them with tombstones. Each entry finds its segment by the last one
+ * starting at or before its position (an index lookup, not a scan of the site's segments).
+ */
+export function staleSealsStatement(env: Env, rowsSql: string, binds: unknown[]): D1PreparedStatement {
+  return env.LEDGER.prepare(
+    `UPDATE ledger_seals SET stale = stale + 1 WHERE rowid IN (
+       SELECT s.rowid FROM ledger_chain c JOIN ledger_seals s ON s.site_id = c.site_id
+         AND s.first_position = (SELECT MAX(first_position) FROM ledger_seals WHERE site_id = c.site_id AND first_position <= c.position)
+       WHERE c.receipt_id IN (${rowsSql}) AND c.position <= s.last_position)`,
+  ).bind(...binds);
+}
+
+/** Segments rows of which were removed since they were written, at most `limit`. */
+export async function staleSeals(env: Env, limit: number): Promise<SealRow[]> {
+  const { results } = await storage("seal read", () => env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE stale > 0 LIMIT ?1`).bind(limit).all<SealRow>());
+  return results;
+}
+
+/**
+ * Clears a segment's staleness after its rewrite, unless another removal marked it again while
+ * the rewrite ran (then the next run rewrites it once more).
+ */
+export async function markResealed(env: Env, seal: SealRow, at: string): Promise<boolean> {
+  const result = await storage("seal write", () =>
+    env.LEDGER.prepare(`UPDATE ledger_seals SET stale = 0, written_at = ?3 WHERE site_id = ?1 AND first_position = ?2 AND stale = ?4`).bind(seal.site_id, seal.first_position, at, seal.stale).run(),
+  );
+  return result.meta.changes > 0;
+}
+
+/** A site's segments after `position` (by their first position), in order, at most `limit`. */
+export async function sealsAfter(env: Env, siteId: string, position: number, limit: number): Promise<SealRow[]> {
+  const { results } = await storage("seal read", () =>
+    env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE site_id = ?1 AND first_position > ?2 ORDER BY first_position LIMIT ?3`).bind(siteId, position, limit).all<SealRow>(),
+  );
+  return results;
 }

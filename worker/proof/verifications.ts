@@ -18,11 +18,15 @@ import type { ConsoleLedgerVerification } from "../contract";
 import type { Env } from "../env";
 import { GENESIS } from "./chain";
 import { passesInProgress, sitesToVerify, verificationRow, writeVerification } from "./store";
-import { d1ChainSource, verifyChain } from "./verify";
+import { type SealWalk, d1SealSource, verifySeals } from "./verify-seals";
+import { type Verification, d1ChainSource, verifyChain } from "./verify";
 
 type Last = NonNullable<ConsoleLedgerVerification["last"]>;
 
-/** A pass in progress, as stored. */
+/**
+ * A pass in progress, as stored: first the chain in D1 (`position`, `head`), then, once it holds,
+ * the site's sealed segments in the archive (`seals`: where that walk got to).
+ */
 interface Pass {
   startedAt: string;
   by: string;
@@ -31,6 +35,9 @@ interface Pass {
   checked: number;
   linked: number;
   removed: number;
+  /** Rows not linked yet when the chain's walk ended. */
+  pending?: number;
+  seals?: { position: number; head: string; segments: number };
 }
 
 /** Entries a console request walks before it answers. */
@@ -45,7 +52,8 @@ export async function verificationOf(env: Env, siteId: string): Promise<ConsoleL
   const row = await verificationRow(env, siteId);
   const pass = row?.pass ? (JSON.parse(row.pass) as Pass) : null;
   return {
-    last: row?.last ? (JSON.parse(row.last) as Last) : null,
+    // A pass finished before segments were sealed has no count of them: none were checked.
+    last: row?.last ? { segments: 0, ...(JSON.parse(row.last) as Partial<Last>) } as Last : null,
     inProgress: pass ? { startedAt: pass.startedAt, by: pass.by, position: pass.position } : null,
   };
 }
@@ -62,25 +70,44 @@ export async function advanceVerification(env: Env, siteId: string, budget: numb
   const pass: Pass = row?.pass
     ? (JSON.parse(row.pass) as Pass)
     : { startedAt: now.toISOString(), by, position: 0, head: GENESIS, checked: 0, linked: 0, removed: 0 };
-  const walk = await verifyChain(d1ChainSource(env, siteId), { from: { position: pass.position, head: pass.head }, maxEntries: budget });
-  const counts = { checked: pass.checked + walk.checked, linked: pass.linked + walk.linked, removed: pass.removed + walk.removed };
+  let walked = 0;
+  let walk: Verification | null = null;
+  if (!pass.seals) {
+    walk = await verifyChain(d1ChainSource(env, siteId), { from: { position: pass.position, head: pass.head }, maxEntries: budget });
+    walked += walk.checked;
+    Object.assign(pass, { checked: pass.checked + walk.checked, linked: pass.linked + walk.linked, removed: pass.removed + walk.removed, position: walk.position, head: walk.head });
+    if (walk.complete && walk.ok) pass.seals = { position: 0, head: GENESIS, segments: 0 };
+  }
+  // The segments, once the chain held: with what is left of the budget (at least one segment).
+  let seals: SealWalk | null = null;
+  if (pass.seals && (!walk || walk.complete)) {
+    seals = await verifySeals(d1SealSource(env, siteId), { from: pass.seals, maxEntries: Math.max(1, budget - walked) });
+    walked += seals.entries;
+    pass.seals = { position: seals.position, head: seals.head, segments: pass.seals.segments + seals.segments };
+  }
   let last = row?.last ?? null;
   let next: string | null = null;
-  if (walk.complete) {
+  // Finished: the chain broke, or the segments' walk reached its end (holding or not).
+  const finishedWith = walk?.complete && !walk.ok ? walk.broken : seals?.complete ? seals.broken : undefined;
+  if (finishedWith !== undefined) {
+    const broken = finishedWith;
     const finished: Last = {
       finishedAt: new Date().toISOString(),
       startedAt: pass.startedAt,
       by: pass.by,
-      ok: walk.ok,
-      ...counts,
-      pending: walk.pending,
-      head: walk.head,
-      broken: walk.broken ? { position: walk.broken.position, reason: walk.broken.reason, detail: walk.broken.detail } : null,
+      ok: broken === null,
+      checked: pass.checked,
+      linked: pass.linked,
+      removed: pass.removed,
+      segments: pass.seals?.segments ?? 0,
+      pending: walk?.pending ?? pass.pending ?? 0,
+      head: pass.head,
+      broken: broken ? { position: broken.position, reason: broken.reason, detail: broken.detail } : null,
     };
     last = JSON.stringify(finished);
-    if (!walk.ok) console.error(`proof chain of site ${siteId}: broken at position ${walk.broken!.position} (${walk.broken!.reason})`);
-  } else next = JSON.stringify({ ...pass, ...counts, position: walk.position, head: walk.head } satisfies Pass);
-  return (await writeVerification(env, siteId, row?.version ?? 0, last, next)) ? walk.checked : 0;
+    if (broken) console.error(`proof chain of site ${siteId}: broken at position ${broken.position} (${broken.reason})`);
+  } else next = JSON.stringify({ ...pass, pending: walk?.pending ?? pass.pending } satisfies Pass);
+  return (await writeVerification(env, siteId, row?.version ?? 0, last, next)) ? walked : 0;
 }
 
 /** Starts a pass at position 1 for a site that has none in progress (nothing walked yet). */

@@ -2,11 +2,12 @@
  * worker/scheduled: the cron jobs (wrangler.toml `[triggers]`): webhook delivery and its
  * retries (worker/webhooks/deliver.ts), the retention job (retention.ts), which deletes
  * what is past its retention period, the rights requests' reminders (worker/rights/jobs.ts),
- * linking new entries of the proof's hash chain (worker/proof/chaining.ts) and verifying the
- * chains in passes (worker/proof/verifications.ts).
+ * linking new entries of the proof's hash chain (worker/proof/chaining.ts), sealing past days into
+ * the archive and rewriting segments after erasures (worker/proof/seal.ts), and verifying the
+ * chains and their segments in passes (worker/proof/verifications.ts).
  */
 import type { Env } from "../env";
-import { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, linkPending, runVerifications } from "../proof";
+import { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, linkPending, resealStale, runVerifications, sealDays } from "../proof";
 import { runRightsJobs } from "../rights/jobs";
 import { WEBHOOK_CRON, deliverDue } from "../webhooks/deliver";
 import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
@@ -28,9 +29,21 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   ctx.waitUntil(webhooks);
   const steps = controller.cron === WEBHOOK_CRON ? MINUTE_STEPS : DAILY_STEPS;
   // The proof's hash chain: every minute, so a decision is linked at most about a minute after it.
-  ctx.waitUntil(
-    linkPending(env, controller.cron === WEBHOOK_CRON ? CHAIN_LINKS_PER_MINUTE : CHAIN_LINKS_PER_MINUTE * 10).then((r) => {
+  const linking = linkPending(env, controller.cron === WEBHOOK_CRON ? CHAIN_LINKS_PER_MINUTE : CHAIN_LINKS_PER_MINUTE * 10).then(
+    (r) => {
       if (r.linked > 0) console.log(`proof chain: ${r.linked} rows linked${r.backlog ? "; more next run" : ""}`);
+    },
+    (err: unknown) => console.error("proof chain: linking failed", err),
+  );
+  ctx.waitUntil(linking);
+  // Sealing: each site's entries of past days into the archive, after the linking step of the
+  // same run has had its chance (a run never seals today's entries); then rewriting the segments
+  // rows of which were erased or purged since, so their data leaves the archive within a minute.
+  ctx.waitUntil(
+    linking.then(async () => {
+      const sealed = await sealDays(env, now);
+      const resealed = await resealStale(env, now);
+      if (sealed.segments + resealed > 0) console.log(`proof seals: ${sealed.segments} segments (${sealed.entries} entries) sealed, ${resealed} rewritten`);
     }),
   );
   // Verifying the chains: the daily run starts a pass for every site, every run continues them

@@ -46,7 +46,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
   const visitor = await visitorSubject(visitorId);
   const guardBinds = [siteId, visitor, erasureId];
   const addresses = await linkedAddresses(env, siteId, visitorId);
-  const [chainMark, ledgerDelete, erasureRecord] = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds) as [D1PreparedStatement, D1PreparedStatement, D1PreparedStatement];
+  const { chainMarks, ledgerDelete, erasureRecord } = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds);
   // `consent.erased`, with the person's subject id, read before the subject mapping is erased.
   const erasedEvent = { event: consentErasedEvent(siteId, visitorId, at), fills: [subjectFill(siteId, visitorId)], when: { sql: CLAIMED, binds: guardBinds } };
 
@@ -54,7 +54,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     ["claim", [eraseClaimStatement(env, siteId, visitor, erasureId, Math.floor(now.getTime() / 1000))]],
     ["redact", redactStatements(env, siteId, visitorId, addresses.map((a) => a.email_hash), CLAIMED, guardBinds)],
     ...eraseVisitorEmailParts(env, { siteId, visitorId, at, addresses }, CLAIMED, guardBinds),
-    ["chainMark", [chainMark]],
+    ["chainMarks", chainMarks],
     ["ledger", [ledgerDelete]],
     ["erasureRecord", [erasureRecord]],
     outboxPart("erasedEvent", env, [erasedEvent]),

@@ -15,7 +15,7 @@ import { storage } from "../../lib/errors";
 import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
 import { type ProofFields, newSalt } from "../../proof/chain";
-import { markRemovedStatement } from "../../proof/store";
+import { removalStatements } from "../../proof/store";
 import { keptStatement } from "./kv-records";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
 
@@ -327,16 +327,25 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
  * (worker/consent/store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the
  * rows' chain entries marked erased, the ledger rows, then a record that an erasure happened
  * (time, site and how many rows, no visitor id: it proves the request was honoured without
- * keeping who made it). Returns the three statements in that order.
+ * keeping who made it). The three parts run in that order.
  */
-export function eraseDecisionStatements(env: Env, siteId: string, visitorId: string, erasureId: string, at: string, guard: string, guardBinds: unknown[]): D1PreparedStatement[] {
-  return [
-    // The chain keeps the rows' entries (digest and hash), marked erased; the rows and their salts go.
-    markRemovedStatement(env, "erasure", at, `SELECT receipt_id FROM ledger WHERE site_id = ? AND visitor_id = ?`, [siteId, visitorId], guard, guardBinds),
-    env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds),
+export function eraseDecisionStatements(
+  env: Env,
+  siteId: string,
+  visitorId: string,
+  erasureId: string,
+  at: string,
+  guard: string,
+  guardBinds: unknown[],
+): { chainMarks: D1PreparedStatement[]; ledgerDelete: D1PreparedStatement; erasureRecord: D1PreparedStatement } {
+  return {
+    // The chain keeps the rows' entries (digest and hash), marked erased, and their archived
+    // segments are rewritten with tombstones; the rows and their salts go.
+    chainMarks: removalStatements(env, "erasure", at, `SELECT receipt_id FROM ledger WHERE site_id = ? AND visitor_id = ?`, [siteId, visitorId], guard, guardBinds),
+    ledgerDelete: env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds),
     // changes(): the rows the DELETE just before removed.
-    env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) SELECT ?, ?, ?, changes() WHERE ${guard}`).bind(erasureId, siteId, at, ...guardBinds),
-  ];
+    erasureRecord: env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) SELECT ?, ?, ?, changes() WHERE ${guard}`).bind(erasureId, siteId, at, ...guardBinds),
+  };
 }
 
 /** How many erasures a site has on record (for tests and the owner's audit). */
@@ -361,7 +370,7 @@ export async function purgeExpired(env: Env, now: Date, batch: number): Promise<
   // The same rows, in the same transaction: their chain entries are marked, then the rows go.
   const expired = `SELECT receipt_id FROM ledger WHERE retain_until < ? ORDER BY seq LIMIT ?`;
   const purge = await runNamedBatch(env.LEDGER, "ledger purge", [
-    ["chain", [markRemovedStatement(env, "retention", now.toISOString(), expired, [now.toISOString(), batch])]],
+    ["chain", removalStatements(env, "retention", now.toISOString(), expired, [now.toISOString(), batch])],
     ["receipts", [env.LEDGER.prepare(`DELETE FROM ledger WHERE receipt_id IN (${expired})`).bind(now.toISOString(), batch)]],
     ["erasures", [env.LEDGER.prepare(`DELETE FROM erasures WHERE id IN (SELECT id FROM erasures WHERE erased_at < ?1 LIMIT ?2)`).bind(cutoff, batch)]],
   ]);

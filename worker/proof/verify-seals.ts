@@ -1,0 +1,130 @@
+/**
+ * Verifying a site's sealed segments (#13; ./seal.ts writes them): walks them in order and checks
+ * each one (`checkSeal`), naming the first position where the archive does not hold. The source
+ * is an interface, like the chain's walk (./verify.ts), so the same walk runs in the Worker (D1
+ * and R2) and in `npm run ledger -- verify` (wrangler).
+ */
+import { type JSONWebKeySet, compactVerify, createLocalJWKSet } from "jose";
+import { proofFieldsOfRow } from "../consent/store/ledger";
+import type { Env } from "../env";
+import { GENESIS } from "./chain";
+import { RECEIPT_ALG, receiptJwks } from "./receipt-keys";
+import { SEAL_TYP, type SealClaims, type SegmentBreak, type SegmentLine, checkSegment, decodeSegment, manifestKey } from "./segments";
+import { type ChainEntry, type SealRow, linkedEntriesAfter, sealsAfter } from "./store";
+
+/** Where the walk reads a site's segments. */
+export interface SealSource {
+  /** The site's segments as recorded, after `position` (by first position), in order, at most `limit`. */
+  seals(position: number, limit: number): Promise<SealRow[]>;
+  /** An object of the archive, or null when it is not there. */
+  object(key: string): Promise<Uint8Array<ArrayBuffer> | null>;
+  /** The chain's entries `first`…`first + count - 1` still in D1 (none once they left it). */
+  entries(first: number, count: number): Promise<ChainEntry[]>;
+  /** The site's JWK Set (read once a segment is there to check). */
+  keys(): Promise<JSONWebKeySet>;
+}
+
+/** Why a site's segments do not hold, by chain position. */
+export interface SealBreak {
+  position: number;
+  reason: SegmentBreak["reason"] | "seal_missing" | "manifest_missing" | "manifest_invalid" | "segment_missing" | "chain_mismatch" | "row_missing";
+  detail: string;
+}
+
+/** The outcome of a walk over a site's segments. */
+export interface SealWalk {
+  ok: boolean;
+  complete: boolean;
+  /** The last position of the last segment checked, and its head hash. */
+  position: number;
+  head: string;
+  segments: number;
+  /** Entries in the segments checked. */
+  entries: number;
+  broken: SealBreak | null;
+}
+
+/** Segments read per page. */
+const SEAL_PAGE = 20;
+
+/**
+ * Walks a site's segments in order and checks each: it follows the one before it without a gap
+ * (its first position, the hash before it); its manifest in the archive verifies with the site's
+ * JWK Set and states what `ledger_seals` records; its segment is there and holds (./segments.ts
+ * `checkSegment`); and, while D1 holds its entries, it is the same stretch as the chain there.
+ * From a pass's position, at most about `maxEntries` entries.
+ */
+export async function verifySeals(source: SealSource, options: { from?: { position: number; head: string }; maxEntries?: number } = {}): Promise<SealWalk> {
+  const max = options.maxEntries ?? Number.POSITIVE_INFINITY;
+  const walk: SealWalk = { ok: true, complete: true, position: options.from?.position ?? 0, head: options.from?.head ?? GENESIS, segments: 0, entries: 0, broken: null };
+  let jwks: ReturnType<typeof createLocalJWKSet> | undefined;
+  const fail = (b: SealBreak): SealWalk => ({ ...walk, ok: false, broken: b });
+  for (;;) {
+    if (walk.entries >= max) return { ...walk, complete: false };
+    const seals = await source.seals(walk.position, SEAL_PAGE);
+    if (seals.length === 0) return walk;
+    jwks ??= createLocalJWKSet(await source.keys());
+    for (const seal of seals) {
+      const broken = await checkSeal(source, seal, walk, jwks);
+      if (broken) return fail(broken);
+      walk.position = seal.last_position;
+      walk.head = seal.head_hash;
+      walk.segments++;
+      walk.entries += seal.entries;
+      if (walk.entries >= max) return { ...walk, complete: false };
+    }
+  }
+}
+
+async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks: ReturnType<typeof createLocalJWKSet>): Promise<SealBreak | null> {
+  const first = seal.first_position;
+  if (first !== walk.position + 1) return { position: walk.position + 1, reason: "seal_missing", detail: `no segment holds position ${walk.position + 1}: the one after it starts at ${first}` };
+  const manifestObject = await source.object(manifestKey(seal.object_key));
+  if (!manifestObject) return { position: first, reason: "manifest_missing", detail: `the manifest of ${seal.object_key} is not in the archive` };
+  let claims: SealClaims;
+  try {
+    const verified = await compactVerify(new TextDecoder().decode(manifestObject), jwks, { algorithms: [RECEIPT_ALG] });
+    if (verified.protectedHeader.typ !== SEAL_TYP) throw new Error("not a seal");
+    claims = JSON.parse(new TextDecoder().decode(verified.payload)) as SealClaims;
+  } catch {
+    return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} does not verify with the site's keys: it was replaced or changed` };
+  }
+  const expected = { site: seal.site_id, object: seal.object_key, entries: seal.entries, first, last: seal.last_position, prevHash: seal.prev_hash, headHash: seal.head_hash };
+  const differs = (Object.keys(expected) as (keyof typeof expected)[]).find((k) => claims[k] !== expected[k]);
+  if (differs) return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} states another ${differs} than the segment it sits beside` };
+  if (seal.prev_hash !== walk.head) return { position: first, reason: "link_broken", detail: `the segment ${seal.object_key} does not follow the one before it` };
+  const segment = await source.object(seal.object_key);
+  if (!segment) return { position: first, reason: "segment_missing", detail: `the segment ${seal.object_key} is not in the archive` };
+  let lines: unknown[];
+  try {
+    lines = await decodeSegment(segment);
+  } catch {
+    return { position: first, reason: "segment_unreadable", detail: `the segment ${seal.object_key} is not gzipped JSON Lines` };
+  }
+  const broken = checkSegment(lines, claims, proofFieldsOfRow);
+  if (broken) return { ...broken, detail: `${broken.detail} (${seal.object_key})` };
+  // While D1 still holds the stretch's entries, the segment must be the same stretch: the same
+  // hashes, and a tombstone only where the entry was removed on purpose (a row turned into a
+  // tombstone by hand would otherwise still link).
+  const inD1 = new Map((await source.entries(first, seal.entries)).map((e) => [e.position, e]));
+  for (const line of lines as SegmentLine[]) {
+    const entry = inD1.get(line.position);
+    if (!entry) continue;
+    if (entry.hash !== line.hash) return { position: line.position, reason: "chain_mismatch", detail: `the segment ${seal.object_key} holds another entry at position ${line.position} than the chain in D1` };
+    if ("removed" in line && !entry.removed) return { position: line.position, reason: "row_missing", detail: `the row at position ${line.position} is gone from ${seal.object_key}, and no erasure or retention removed it` };
+  }
+  return null;
+}
+
+/** A site's segments in this Worker's D1 and ARCHIVE. */
+export function d1SealSource(env: Env, siteId: string): SealSource {
+  return {
+    seals: (position, limit) => sealsAfter(env, siteId, position, limit),
+    object: async (key) => {
+      const object = await env.ARCHIVE.get(key);
+      return object ? new Uint8Array(await object.arrayBuffer()) : null;
+    },
+    entries: (first, count) => linkedEntriesAfter(env, siteId, first - 1, count),
+    keys: () => receiptJwks(env, siteId),
+  };
+}
