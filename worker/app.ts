@@ -8,6 +8,7 @@
  * - `/e/...`, `/u/...`, `/dev/outbox`: the pages people reach from an email
  * - `/r/{siteId}/...`: the privacy rights pages (worker/rights/pages.ts)
  * - `/.well-known/assent/{siteId}/jwks.json`: the keys that verify a site's signed receipts
+ * - `/dev/scheduled`: the cron jobs at a chosen time, in local development only
  * - `/console/...`: the site owner's console (worker/console/), the only place a cookie is set
  */
 import { Hono } from "hono";
@@ -22,6 +23,7 @@ import { privacyNoticeRoutes } from "./notice";
 import { receiptKeyRoutes } from "./proof";
 import { rightsAdminRoutes, rightsPages, rightsRoutes } from "./rights";
 import { scanAdminRoutes } from "./scans";
+import { devScheduledRoutes } from "./scheduled/dev-route";
 import { deliverQueuedWebhooks, webhookAdminRoutes } from "./webhooks";
 
 /**
@@ -72,6 +74,7 @@ export const app = new Hono<AppEnv>({ strict: false })
   .route("/v1/sites/:siteId/admin", adminApp)
   .route("/v1/sites/:siteId", siteApp)
   .route("/.well-known/assent/:siteId", receiptKeyRoutes)
+  .route("/dev/scheduled", devScheduledRoutes)
   .route("/console", consoleApp)
   .route("/", emailPages)
   .route("/", rightsPages);

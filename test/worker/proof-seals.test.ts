@@ -5,17 +5,20 @@
  * names the position; erasure and retention rewrite the segment with tombstones and the manifest
  * still verifies. Real R2, D1 and KV through Miniflare.
  */
+import { createExecutionContext } from "cloudflare:test";
 import { env } from "cloudflare:workers";
 import { compactVerify, createLocalJWKSet, type JSONWebKeySet } from "jose";
 import { describe, expect, it } from "vitest";
+import { app } from "../../worker/app";
 import type { ConsentResponse } from "../../worker/contract";
+import type { Env } from "../../worker/env";
 import { purgeExpired } from "../../worker/consent/store/ledger";
 import { linkPending } from "../../worker/proof/chaining";
 import { resealStale, sealDays } from "../../worker/proof/seal";
 import { type SealClaims, type SegmentLine, decodeSegment, encodeSegment, manifestKey } from "../../worker/proof/segments";
 import { advanceVerification, verificationOf } from "../../worker/proof/verifications";
 import { d1SealSource, verifySeals as walkSeals } from "../../worker/proof/verify-seals";
-import { ORIGIN, auth, call, flippedByte, freshSite, newVisitor } from "./helpers";
+import { BASE, ORIGIN, auth, call, flippedByte, freshSite, newVisitor } from "./helpers";
 
 type Site = Awaited<ReturnType<typeof freshSite>>;
 
@@ -223,5 +226,26 @@ describe("the verification passes walk the segments too", () => {
     await putLines(seal!.object_key, lines);
     await advanceVerification(env, site.id, 5000, "test", today);
     expect((await verificationOf(env, site.id)).last).toMatchObject({ ok: false, broken: { position: 1, reason: "row_changed" } });
+  });
+});
+
+describe("POST /dev/scheduled: the cron jobs at a chosen time, in local development only", () => {
+  it("with at set to tomorrow, today's entries are sealed before it answers; a bad query is refused; without DEV_MODE it is not there", async () => {
+    const site = await freshSite();
+    await newVisitor(site);
+    await linkPending(env, 10_000, today);
+    const tomorrow = new Date(today.getTime() + DAY).toISOString();
+    const res = await call(`/dev/scheduled?at=${encodeURIComponent(tomorrow)}`, { method: "POST" });
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ran: "* * * * *", at: tomorrow });
+    expect((await seals(site.id)).map((s) => s.entries)).toEqual([1]);
+
+    for (const query of ["cron=0+0+*+*+*", `at=tomorrow`, "when=now"]) {
+      const bad = await call(`/dev/scheduled?${query}`, { method: "POST" });
+      expect(bad.status, query).toBe(400);
+      expect(((await bad.json()) as { code: string }).code).toBe("invalid_query");
+    }
+    const deployed = await app.fetch(new Request(`${BASE}/dev/scheduled`, { method: "POST" }), { ...env, DEV_MODE: undefined } as Env, createExecutionContext());
+    expect(deployed.status).toBe(404);
   });
 });

@@ -29,7 +29,7 @@ import type { Env } from "../env";
 import { GENESIS } from "./chain";
 import { RECEIPT_ALG, receiptKeys } from "./receipt-keys";
 import { SEAL_TYP, type SealClaims, type SegmentLine, checkSegment, decodeSegment, encodeSegment, manifestKey, segmentKey } from "./segments";
-import { type LinkedEntry, insertSeal, lastSeal, linkedEntriesAfter, markResealed, nextPart, sitesToSeal, staleSeals } from "./store";
+import { type LinkedEntry, insertSeal, lastSeal, linkedEntriesAfter, markResealed, markStale, nextPart, sitesToSeal, staleSeals } from "./store";
 
 /** Entries in one segment at most (about 1 MB gzipped, 6 MB of JSON in memory while sealing). */
 export const SEAL_PART_ENTRIES = 5000;
@@ -98,7 +98,7 @@ async function sealNext(env: Env, siteId: string, before: string, now: Date, par
   await putSegment(env, object, lines!);
   await env.ARCHIVE.put(manifestKey(object), manifest, { httpMetadata: { contentType: "application/jose" } });
   const at = now.toISOString();
-  await insertSeal(env, {
+  const recorded = await insertSeal(env, {
     site_id: siteId,
     first_position: claims.first,
     last_position: claims.last,
@@ -112,6 +112,13 @@ async function sealNext(env: Env, siteId: string, before: string, now: Date, par
     sealed_at: at,
     written_at: at,
   });
+  // A row erased (or purged) after this run read it and before the record above existed found
+  // no segment to mark stale: look again now, and leave the rewrite to the resealing step.
+  if (recorded) {
+    const rowsSealed = new Set(lines!.flatMap((l) => ("row" in l ? [l.position] : [])));
+    const since = await linkedEntriesAfter(env, siteId, claims.first - 1, claims.entries);
+    if (since.some((e) => e.removed && rowsSealed.has(e.position))) await markStale(env, siteId, claims.first);
+  }
   return stretch.length;
 }
 

@@ -253,6 +253,11 @@ export function staleSealsStatement(env: Env, rowsSql: string, binds: unknown[])
   ).bind(...binds);
 }
 
+/** Marks one segment stale (see `staleSealsStatement`). */
+export async function markStale(env: Env, siteId: string, firstPosition: number): Promise<void> {
+  await storage("seal write", () => env.LEDGER.prepare(`UPDATE ledger_seals SET stale = stale + 1 WHERE site_id = ?1 AND first_position = ?2`).bind(siteId, firstPosition).run());
+}
+
 /** Segments rows of which were removed since they were written, at most `limit`. */
 export async function staleSeals(env: Env, limit: number): Promise<SealRow[]> {
   const { results } = await storage("seal read", () => env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE stale > 0 LIMIT ?1`).bind(limit).all<SealRow>());

@@ -1,7 +1,8 @@
 /**
- * worker/scheduled: the cron jobs (wrangler.toml `[triggers]`): webhook delivery and its
- * retries (worker/webhooks/deliver.ts), the retention job (retention.ts), which deletes
- * what is past its retention period, the rights requests' reminders (worker/rights/jobs.ts),
+ * worker/scheduled: the cron jobs (wrangler.toml `[triggers]`; locally also `POST /dev/scheduled`,
+ * dev-route.ts): webhook delivery and its retries (worker/webhooks/deliver.ts), the retention
+ * job (retention.ts), which deletes what is past its retention period, the rights requests'
+ * reminders (worker/rights/jobs.ts),
  * linking new entries of the proof's hash chain (worker/proof/chaining.ts), sealing past days into
  * the archive and rewriting segments after erasures (worker/proof/seal.ts), and verifying the
  * chains and their segments in passes (worker/proof/verifications.ts).
@@ -43,8 +44,8 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     linking.then(async () => {
       const sealed = await sealDays(env, now);
       const resealed = await resealStale(env, now);
-      if (sealed.segments + resealed > 0) console.log(`proof seals: ${sealed.segments} segments (${sealed.entries} entries) sealed, ${resealed} rewritten`);
-    }),
+      if (sealed.segments + resealed > 0) console.log(`proof seals: ${sealed.segments} segment(s) of ${sealed.entries} entries sealed, ${resealed} rewritten`);
+    }).catch((err: unknown) => console.error("proof seals: sealing failed; the next run tries again", err)),
   );
   // Verifying the chains: the daily run starts a pass for every site, every run continues them
   // (worker/proof/verifications.ts). It runs beside the linking step: rows not linked yet count
