@@ -229,6 +229,23 @@ describe("the verification passes walk the segments too", () => {
   });
 });
 
+describe("the receipt key ring rotates under the manifests too", () => {
+  it("a day sealed before a rotation verifies after it, a day sealed after it is signed by the new key; taking the old key out breaks the old manifest", async () => {
+    const { site } = await sealableSite(2);
+    await sealDays(env, today);
+    const rotated = { ...env, RECEIPT_KEYS: `r2:${"k".repeat(40)},s1` } as Env;
+    await newVisitor(site);
+    await linkPending(env, 10_000, today);
+    await sealDays(rotated, new Date(today.getTime() + DAY));
+    const [old, fresh] = await seals(site.id);
+    const kid = (jws: string) => (JSON.parse(atob(jws.split(".")[0]!.replaceAll("-", "+").replaceAll("_", "/"))) as { kid: string }).kid;
+    expect([kid(old!.manifest), kid(fresh!.manifest)]).toEqual(["s1", "r2"]);
+    expect(await walkSeals(d1SealSource(rotated, site.id))).toMatchObject({ ok: true, segments: 2, entries: 3 });
+    const withoutOld = { ...env, RECEIPT_KEYS: `r2:${"k".repeat(40)}` } as Env;
+    expect(await walkSeals(d1SealSource(withoutOld, site.id))).toMatchObject({ ok: false, broken: { position: 1, reason: "manifest_invalid" } });
+  });
+});
+
 describe("POST /dev/scheduled: the cron jobs at a chosen time, in local development only", () => {
   it("with at set to tomorrow, today's entries are sealed before it answers; a bad query is refused; without DEV_MODE it is not there", async () => {
     const site = await freshSite();
