@@ -16,7 +16,7 @@ CREATE TABLE ledger_seals (
   entries        INTEGER NOT NULL,
   prev_hash      TEXT NOT NULL,      -- the hash before its first entry (hex; zeros before position 1)
   head_hash      TEXT NOT NULL,      -- the hash of its last entry
-  manifest       TEXT NOT NULL,      -- the signed manifest (compact JWS), the same bytes as in ARCHIVE
+  manifest       TEXT NOT NULL,      -- the signed manifest (compact JWS), as put beside the segment
   sealed_at      TEXT NOT NULL,
   written_at     TEXT NOT NULL,      -- the segment's last (re)write
   stale          INTEGER NOT NULL DEFAULT 0,

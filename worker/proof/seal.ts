@@ -20,7 +20,8 @@
  *
  * Verifying the segments is ./verify-seals.ts.
  *
- * Two runs at once seal the same stretch into the same bytes at the same keys; the second
+ * Two runs at once seal the same stretch at the same keys (the segment's bytes the same, the
+ * manifests differing at most in `sealedAt`, which verification does not compare); the second
  * record of it in `ledger_seals` is refused by its primary key.
  */
 import { CompactSign } from "jose";
@@ -88,7 +89,8 @@ async function sealNext(env: Env, siteId: string, before: string, now: Date, par
     headHash: stretch.at(-1)!.hash,
     sealedAt: now.toISOString(),
   };
-  const lines = linesOf(stretch, await rowsByReceipt(env, siteId, stretch.filter((e) => !e.removed).map((e) => e.receiptId)));
+  // A row gone without a removal may have been erased between the two reads: read once more.
+  const lines = (await stretchLines(env, siteId, stretch)) ?? (await stretchLines(env, siteId, await linkedEntriesAfter(env, siteId, claims.first - 1, stretch.length)));
   const broken = lines ? checkSegment(lines, claims, proofFieldsOfRow) : { position: claims.first, reason: "row_missing", detail: "a row is gone without a removal" };
   if (broken) {
     console.error(`proof seal of site ${siteId}: the stretch from position ${claims.first} does not hold at ${broken.position} (${broken.reason}); not sealed`);
@@ -120,6 +122,11 @@ async function sealNext(env: Env, siteId: string, before: string, now: Date, par
     if (since.some((e) => e.removed && rowsSealed.has(e.position))) await markStale(env, siteId, claims.first);
   }
   return stretch.length;
+}
+
+/** The lines of a stretch of entries, with their rows read from D1 (see `linesOf`). */
+async function stretchLines(env: Env, siteId: string, entries: LinkedEntry[]): Promise<SegmentLine[] | null> {
+  return linesOf(entries, await rowsByReceipt(env, siteId, entries.filter((e) => !e.removed).map((e) => e.receiptId)));
 }
 
 /** A segment's lines from chain entries and the rows still in D1; null when a row is gone without a removal. */
@@ -167,7 +174,7 @@ export async function resealStale(env: Env, now: Date, limit = RESEALS_PER_RUN):
       }
     }
     // A segment gone or unreadable is written again from D1, which still holds every entry.
-    lines ??= linesOf(entries, await rowsByReceipt(env, seal.site_id, entries.filter((e) => !e.removed).map((e) => e.receiptId)));
+    lines ??= await stretchLines(env, seal.site_id, entries);
     if (!lines) {
       console.error(`proof seal of site ${seal.site_id}: segment ${seal.object_key} cannot be rewritten (a row is gone without a removal)`);
       continue;

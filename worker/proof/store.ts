@@ -224,7 +224,7 @@ export async function linkedEntriesAfter(env: Env, siteId: string, position: num
 
 /**
  * Records a segment once its objects are in the archive. False when another run recorded the
- * same stretch first (the same positions: its objects are the same bytes).
+ * same stretch first (the same positions and hashes: its objects say the same).
  */
 export async function insertSeal(env: Env, seal: Omit<SealRow, "stale">): Promise<boolean> {
   const result = await storage("seal write", () =>
