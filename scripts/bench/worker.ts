@@ -19,6 +19,9 @@
  *   decision instead of replaying one. The ledger is checked afterwards: every 2xx POST has
  *   exactly one row, none is missing and none is duplicated.
  *
+ * - The budget's pair (health, then a first decision) runs RATIO_ROUNDS times; the ratio checked
+ *   is the median of the rounds.
+ *
  * Absolute numbers depend on the machine (the load generator shares it with workerd); the
  * ratios to health are the part to compare between runs. A broken bench (more than 1 % failed
  * requests, decisions missing from the ledger) fails, and so does a first decision below
@@ -44,6 +47,11 @@ const SITE = "demo";
 const MAX_FAILURE_RATE = 0.01;
 /** A visitor's first decision must reach at least this share of health's requests per second. */
 export const DECISION_RATIO_BUDGET = 0.35;
+/**
+ * Rounds of (health, first decision) the budget's ratio is the median of: one run of each on a
+ * shared 2-core machine varied from 0.28 to 0.41 between runs of the same code.
+ */
+const RATIO_ROUNDS = 3;
 /** Returning visitors whose decisions the bench sends, in turn. */
 const RETURNING_VISITORS = 200;
 
@@ -189,6 +197,11 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
     [`POST /v1/sites/${SITE}/consents (first decision)`, { url: consentsUrl, request: consentRequest }],
     [`POST /v1/sites/${SITE}/consents (returning, record in KV)`, { url: consentsUrl, request: returningRequest }],
     ["GET /v1/health (again)", { url: healthUrl }],
+    // Two more rounds of the budget's pair, each health run right before its decisions.
+    ...Array.from({ length: RATIO_ROUNDS - 1 }, (_, i) => [
+      [`GET /v1/health (round ${i + 2})`, { url: healthUrl }] as const,
+      [`POST /v1/sites/${SITE}/consents (first decision, round ${i + 2})`, { url: consentsUrl, request: consentRequest }] as const,
+    ]).flat(),
   ] as const) {
     process.stderr.write(`  ${label}: ${settings.warmupSeconds} s warm-up, ${settings.seconds} s measured …\n`);
     endpoints.push({ label, ...(await measure(target, settings, settings.warmupSeconds)) });
@@ -204,8 +217,11 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
     ((await db.prepare("SELECT idempotency_key AS k FROM ledger").all<{ k: string }>()).results).map((r) => r.k),
   );
   const prefsKeys = await countPrefs(assent, SITE);
-  const [health, bootstrap, consents, returning, healthAgain] = endpoints as [Endpoint, Endpoint, Endpoint, Endpoint, Endpoint];
-  const post2xx = 1 + RETURNING_VISITORS + consents.warmup.ok2xx + consents.result.ok2xx + returning.warmup.ok2xx + returning.result.ok2xx;
+  const [health, bootstrap, consents, returning, healthAgain, ...more] = endpoints as [Endpoint, Endpoint, Endpoint, Endpoint, Endpoint, ...Endpoint[]];
+  /** The later rounds: [health, first decision] pairs. */
+  const rounds = Array.from({ length: more.length / 2 }, (_, i) => ({ health: more[i * 2]!, decisions: more[i * 2 + 1]! }));
+  const roundDecisions2xx = rounds.reduce((n, r) => n + r.decisions.warmup.ok2xx + r.decisions.result.ok2xx, 0);
+  const post2xx = 1 + RETURNING_VISITORS + consents.warmup.ok2xx + consents.result.ok2xx + returning.warmup.ok2xx + returning.result.ok2xx + roundDecisions2xx;
   const okMissing = [...okKeys].filter((k) => !ledgerKeys.has(k)).length;
   const foreignRows = [...ledgerKeys].filter((k) => !sentKeys.has(k)).length;
   /** Rows of requests whose answer autocannon dropped when it stopped a run mid-flight. */
@@ -232,7 +248,8 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
     "",
     `Ledger check: ${int(rows)} rows in D1 for ${int(post2xx)} 2xx POSTs ` +
       `(${int(1 + RETURNING_VISITORS)} set-up + first decisions ${int(consents.warmup.ok2xx)} warm-up + ${int(consents.result.ok2xx)} measured + ` +
-      `returning ${int(returning.warmup.ok2xx)} warm-up + ${int(returning.result.ok2xx)} measured)${inFlightNote}; ` +
+      `returning ${int(returning.warmup.ok2xx)} warm-up + ${int(returning.result.ok2xx)} measured + ` +
+      `first decisions of rounds 2–${RATIO_ROUNDS} ${int(roundDecisions2xx)})${inFlightNote}; ` +
       `${int(okKeys.size)} distinct Idempotency-Keys answered 2xx: ${int(okMissing)} missing from the ledger, ${int(duplicated)} duplicated, ${int(replayed)} replays.`,
   );
   if (okKeys.size !== post2xx) failures.push(`${int(post2xx)} 2xx POSTs but only ${int(okKeys.size)} distinct Idempotency-Keys: keys were reused`);
@@ -269,11 +286,14 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
     ratio(e.result.rps / base.rps),
     ratio(e.result.latencyMs.p50 / base.p50),
   ];
-  const decisionRatio = consents.result.rps / base.rps;
+  // The budget's ratio: the median of the rounds (round 1 against the mean of both health runs,
+  // each later round against the health run just before it), so one noisy run moves nothing.
+  const roundRatios = [consents.result.rps / base.rps, ...rounds.map((r) => r.decisions.result.rps / r.health.result.rps)];
+  const decisionRatio = [...roundRatios].sort((a, b) => a - b)[Math.floor(roundRatios.length / 2)]!;
   const overBudget: string[] = [];
   notes.push(
     "",
-    `First decision ÷ health (mean of both health runs): ${ratio(decisionRatio)} req/s (budget ≥ ${ratio(DECISION_RATIO_BUDGET)}); ` +
+    `First decision ÷ health, median of ${RATIO_ROUNDS} rounds (${roundRatios.map(ratio).join(", ")}): ${ratio(decisionRatio)} req/s (budget ≥ ${ratio(DECISION_RATIO_BUDGET)}); ` +
       `returning visitor ÷ health: ${ratio(returning.result.rps / base.rps)}.`,
   );
   if (decisionRatio < DECISION_RATIO_BUDGET)
@@ -292,7 +312,7 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
     ],
     table: {
       head: ["endpoint", "req/s", "p50 ms", "p90 ms", "p99 ms", "req/s ÷ health", "p50 ÷ health"],
-      rows: [row(health), row(bootstrap), row(consents), row(returning), row(healthAgain)],
+      rows: endpoints.map(row),
     },
     notes,
     failures,
@@ -325,6 +345,7 @@ async function benchAgainst(assent: LocalAssent, settings: BenchSettings, siteCa
       },
       failures,
       decisionRatio,
+      roundRatios,
       decisionRatioBudget: DECISION_RATIO_BUDGET,
     },
   };
