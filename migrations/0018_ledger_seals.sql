@@ -5,7 +5,8 @@
 -- site's receipt key (`….manifest.jws`): the positions it covers, its entry count, the hash before
 -- it and its head hash. One row here per segment: where it is, what its manifest says, and whether
 -- an erasure or the retention job removed rows of it since it was written (`stale`, a counter the
--- resealing step clears once it rewrote the segment with tombstones).
+-- resealing step clears once it rewrote the segment with tombstones), and when a verification last
+-- checked it in full (the daily pass reads again only what changed since, or was last read 30 days ago).
 CREATE TABLE ledger_seals (
   site_id        TEXT NOT NULL,
   first_position INTEGER NOT NULL,
@@ -20,6 +21,7 @@ CREATE TABLE ledger_seals (
   sealed_at      TEXT NOT NULL,
   written_at     TEXT NOT NULL,      -- the segment's last (re)write
   stale          INTEGER NOT NULL DEFAULT 0,
+  verified_at    TEXT,               -- when a verification last read and checked it in full
   PRIMARY KEY (site_id, first_position)
 );
 CREATE UNIQUE INDEX ledger_seals_by_day ON ledger_seals (site_id, day, part);

@@ -229,6 +229,43 @@ describe("the verification passes walk the segments too", () => {
   });
 });
 
+describe("the daily pass reads again what changed, and the rest once a month", () => {
+  it("a segment checked in full is taken as checked by the daily job for 30 days; a person's pass, a rewrite or the 31st day reads it again", async () => {
+    const { site, visitors } = await sealableSite(3);
+    await sealDays(env, today);
+    const [seal] = await seals(site.id);
+    const daily = async (at: Date) => {
+      await advanceVerification(env, site.id, 5000, "daily job", at);
+      return (await verificationOf(env, site.id)).last!;
+    };
+    expect(await daily(today)).toMatchObject({ ok: true, segments: 1 });
+    const { verified_at } = (await env.LEDGER.prepare(`SELECT verified_at FROM ledger_seals WHERE site_id = ?1`).bind(site.id).first<{ verified_at: string }>())!;
+    expect(verified_at).toMatch(/^\d{4}-/);
+
+    // Changed by hand in R2 after that check: the next daily pass only checks its place...
+    const original = await segmentLines(seal!.object_key);
+    const lines = await segmentLines(seal!.object_key);
+    (lines[2] as { row: { locale: string } }).row.locale = "fr";
+    await putLines(seal!.object_key, lines);
+    expect(await daily(new Date(today.getTime() + DAY))).toMatchObject({ ok: true, segments: 1 });
+    expect(await walkSeals(d1SealSource(env, site.id), { recheckBefore: new Date(today.getTime() - 29 * DAY).toISOString() })).toMatchObject({ ok: true, readInFull: 0, cost: 1 });
+    // ...a person's pass reads every segment...
+    await advanceVerification(env, site.id, 5000, "owner@example.com", today);
+    expect((await verificationOf(env, site.id)).last).toMatchObject({ ok: false, broken: { position: 3, reason: "row_changed" } });
+    // ...and so does the daily pass 31 days after the segment was last read in full.
+    expect(await daily(new Date(today.getTime() + 31 * DAY))).toMatchObject({ ok: false, broken: { position: 3, reason: "row_changed" } });
+
+    // A rewrite (after an erasure) is read again at once.
+    await putLines(seal!.object_key, original);
+    expect(await daily(today)).toMatchObject({ ok: true });
+    expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(visitors[0]!.token!) } })).status).toBe(200);
+    await resealStale(env, new Date(Date.now() + 1000)); // written after the last full read
+    const rewritten = (await seals(site.id))[0]!;
+    await env.ARCHIVE.put(manifestKey(rewritten.object_key), "not a manifest");
+    expect(await daily(today)).toMatchObject({ ok: false, broken: { position: 1, reason: "manifest_invalid" } });
+  });
+});
+
 describe("the receipt key ring rotates under the manifests too", () => {
   it("a day sealed before a rotation verifies after it, a day sealed after it is signed by the new key; taking the old key out breaks the old manifest", async () => {
     const { site } = await sealableSite(2);

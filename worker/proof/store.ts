@@ -171,6 +171,7 @@ export interface SealRow {
   sealed_at: string;
   written_at: string;
   stale: number;
+  verified_at: string | null;
 }
 
 /** A chain entry with the time it was linked: what the sealing step groups by day. */
@@ -226,7 +227,7 @@ export async function linkedEntriesAfter(env: Env, siteId: string, position: num
  * Records a segment once its objects are in the archive. False when another run recorded the
  * same stretch first (the same positions and hashes: its objects say the same).
  */
-export async function insertSeal(env: Env, seal: Omit<SealRow, "stale">): Promise<boolean> {
+export async function insertSeal(env: Env, seal: Omit<SealRow, "stale" | "verified_at">): Promise<boolean> {
   const result = await storage("seal write", () =>
     env.LEDGER.prepare(
       `INSERT INTO ledger_seals (site_id, first_position, last_position, day, part, object_key, entries, prev_hash, head_hash, manifest, sealed_at, written_at, stale)
@@ -273,6 +274,13 @@ export async function markResealed(env: Env, seal: SealRow, at: string): Promise
     env.LEDGER.prepare(`UPDATE ledger_seals SET stale = 0, written_at = ?3 WHERE site_id = ?1 AND first_position = ?2 AND stale = ?4`).bind(seal.site_id, seal.first_position, at, seal.stale).run(),
   );
   return result.meta.changes > 0;
+}
+
+/** Records that a verification checked a segment in full at `at`, unless it was rewritten since it was read. */
+export async function markVerified(env: Env, seal: SealRow, at: string): Promise<void> {
+  await storage("seal write", () =>
+    env.LEDGER.prepare(`UPDATE ledger_seals SET verified_at = ?3 WHERE site_id = ?1 AND first_position = ?2 AND written_at = ?4`).bind(seal.site_id, seal.first_position, at, seal.written_at).run(),
+  );
 }
 
 /** A site's segments after `position` (by their first position), in order, at most `limit`. */

@@ -10,7 +10,7 @@ import type { Env } from "../env";
 import { GENESIS } from "./chain";
 import { RECEIPT_ALG, receiptJwks } from "./receipt-keys";
 import { SEAL_TYP, type SealClaims, type SegmentBreak, type SegmentLine, checkSegment, decodeSegment, manifestKey } from "./segments";
-import { type ChainEntry, type SealRow, linkedEntriesAfter, sealsAfter } from "./store";
+import { type ChainEntry, type SealRow, linkedEntriesAfter, markVerified, sealsAfter } from "./store";
 
 /** Where the walk reads a site's segments. */
 export interface SealSource {
@@ -22,6 +22,8 @@ export interface SealSource {
   entries(first: number, count: number): Promise<ChainEntry[]>;
   /** The site's JWK Set (read once a segment is there to check). */
   keys(): Promise<JSONWebKeySet>;
+  /** Records that a segment was checked in full (the Worker's passes; the CLI records nothing). */
+  verified?(seal: SealRow): Promise<void>;
 }
 
 /** Why a site's segments do not hold, by chain position. */
@@ -38,10 +40,26 @@ export interface SealWalk {
   /** The last position of the last segment checked, and its head hash. */
   position: number;
   head: string;
+  /** Segments walked, and of those the ones read and checked in full (the rest were checked recently). */
   segments: number;
-  /** Entries in the segments checked. */
+  readInFull: number;
+  /** Entries in the segments walked. */
   entries: number;
+  /** What the walk cost against `maxEntries`: the entries of segments read, and 1 for each one not read. */
+  cost: number;
   broken: SealBreak | null;
+}
+
+/** Where a walk starts, how far it may go, and which segments it may take as checked. */
+export interface SealWalkOptions {
+  from?: { position: number; head: string };
+  maxEntries?: number;
+  /**
+   * Segments checked in full at or after this time (ISO), and not rewritten since, are taken as
+   * checked: only their place in the sequence is (their first position, the hash before them).
+   * Default: every segment is read.
+   */
+  recheckBefore?: string;
 }
 
 /** Segments read per page. */
@@ -52,33 +70,53 @@ const SEAL_PAGE = 20;
  * (its first position, the hash before it); its manifest in the archive verifies with the site's
  * JWK Set and states what `ledger_seals` records; its segment is there and holds (./segments.ts
  * `checkSegment`); and, while D1 holds its entries, it is the same stretch as the chain there.
- * From a pass's position, at most about `maxEntries` entries.
+ * From a pass's position, at most about `maxEntries` entries; see `SealWalkOptions.recheckBefore`
+ * for the segments it may take as checked.
  */
-export async function verifySeals(source: SealSource, options: { from?: { position: number; head: string }; maxEntries?: number } = {}): Promise<SealWalk> {
+export async function verifySeals(source: SealSource, options: SealWalkOptions = {}): Promise<SealWalk> {
   const max = options.maxEntries ?? Number.POSITIVE_INFINITY;
-  const walk: SealWalk = { ok: true, complete: true, position: options.from?.position ?? 0, head: options.from?.head ?? GENESIS, segments: 0, entries: 0, broken: null };
+  const walk: SealWalk = { ok: true, complete: true, position: options.from?.position ?? 0, head: options.from?.head ?? GENESIS, segments: 0, readInFull: 0, entries: 0, cost: 0, broken: null };
   let jwks: ReturnType<typeof createLocalJWKSet> | undefined;
   const fail = (b: SealBreak): SealWalk => ({ ...walk, ok: false, broken: b });
+  const recent = (seal: SealRow) => !!options.recheckBefore && !!seal.verified_at && seal.verified_at >= options.recheckBefore && seal.written_at <= seal.verified_at;
   for (;;) {
-    if (walk.entries >= max) return { ...walk, complete: false };
+    if (walk.cost >= max) return { ...walk, complete: false };
     const seals = await source.seals(walk.position, SEAL_PAGE);
     if (seals.length === 0) return walk;
-    jwks ??= createLocalJWKSet(await source.keys());
     for (const seal of seals) {
-      const broken = await checkSeal(source, seal, walk, jwks);
+      let broken: SealBreak | null;
+      if (recent(seal)) {
+        broken = placeOf(seal, walk);
+        walk.cost += 1;
+      } else {
+        jwks ??= createLocalJWKSet(await source.keys());
+        broken = await checkSeal(source, seal, walk, jwks);
+        if (!broken) await source.verified?.(seal);
+        walk.readInFull++;
+        walk.cost += seal.entries;
+      }
       if (broken) return fail(broken);
       walk.position = seal.last_position;
       walk.head = seal.head_hash;
       walk.segments++;
       walk.entries += seal.entries;
-      if (walk.entries >= max) return { ...walk, complete: false };
+      if (walk.cost >= max) return { ...walk, complete: false };
     }
   }
 }
 
+/** A segment's place in the sequence: right after the one before, from its head hash. */
+function placeOf(seal: SealRow, walk: SealWalk): SealBreak | null {
+  if (seal.first_position !== walk.position + 1)
+    return { position: walk.position + 1, reason: "seal_missing", detail: `no segment holds position ${walk.position + 1}: the one after it starts at ${seal.first_position}` };
+  if (seal.prev_hash !== walk.head) return { position: seal.first_position, reason: "link_broken", detail: `the segment ${seal.object_key} does not follow the one before it` };
+  return null;
+}
+
 async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks: ReturnType<typeof createLocalJWKSet>): Promise<SealBreak | null> {
   const first = seal.first_position;
-  if (first !== walk.position + 1) return { position: walk.position + 1, reason: "seal_missing", detail: `no segment holds position ${walk.position + 1}: the one after it starts at ${first}` };
+  const misplaced = placeOf(seal, walk);
+  if (misplaced?.reason === "seal_missing") return misplaced;
   const manifestObject = await source.object(manifestKey(seal.object_key));
   if (!manifestObject) return { position: first, reason: "manifest_missing", detail: `the manifest of ${seal.object_key} is not in the archive` };
   let claims: SealClaims;
@@ -92,7 +130,7 @@ async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks
   const expected = { site: seal.site_id, object: seal.object_key, entries: seal.entries, first, last: seal.last_position, prevHash: seal.prev_hash, headHash: seal.head_hash };
   const differs = (Object.keys(expected) as (keyof typeof expected)[]).find((k) => claims[k] !== expected[k]);
   if (differs) return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} states another ${differs} than the segment it sits beside` };
-  if (seal.prev_hash !== walk.head) return { position: first, reason: "link_broken", detail: `the segment ${seal.object_key} does not follow the one before it` };
+  if (misplaced) return misplaced;
   const segment = await source.object(seal.object_key);
   if (!segment) return { position: first, reason: "segment_missing", detail: `the segment ${seal.object_key} is not in the archive` };
   let lines: unknown[];
@@ -126,5 +164,6 @@ export function d1SealSource(env: Env, siteId: string): SealSource {
     },
     entries: (first, count) => linkedEntriesAfter(env, siteId, first - 1, count),
     keys: () => receiptJwks(env, siteId),
+    verified: (seal) => markVerified(env, seal, new Date().toISOString()),
   };
 }
