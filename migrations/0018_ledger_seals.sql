@@ -22,6 +22,7 @@ CREATE TABLE ledger_seals (
   written_at     TEXT NOT NULL,      -- the segment's last (re)write
   stale          INTEGER NOT NULL DEFAULT 0,
   verified_at    TEXT,               -- when a verification last read and checked it in full
+  emptied_at     TEXT,               -- when every row of it was removed and the segment deleted (its manifest stays)
   PRIMARY KEY (site_id, first_position)
 );
 CREATE UNIQUE INDEX ledger_seals_by_day ON ledger_seals (site_id, day, part);

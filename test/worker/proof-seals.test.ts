@@ -199,17 +199,37 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
     expect(await verifySeals(site.id)).toMatchObject({ ok: true, segments: 1, entries: 3 });
   });
 
-  it("the retention job: purged rows become tombstones in their segment, which still verifies", async () => {
+  it("the retention job: purged rows become tombstones; once every row is gone the segment is deleted, its manifest kept, and it all still verifies", async () => {
     const { site, visitors } = await sealableSite(3);
     await sealDays(env, today);
-    await env.LEDGER.prepare(`UPDATE ledger SET retain_until = '2000-01-01T00:00:00.000Z' WHERE site_id = ?1`).bind(site.id).run();
+    const expire = (ids: string[]) =>
+      env.LEDGER.prepare(`UPDATE ledger SET retain_until = '2000-01-01T00:00:00.000Z' WHERE receipt_id IN (SELECT value FROM json_each(?1))`).bind(JSON.stringify(ids)).run();
     // (The hand edit changed the rows in D1; the archived copies are as sealed.)
+    await expire([visitors[0]!.receipt.id, visitors[1]!.receipt.id]);
     await purgeExpired(env, today, 5000);
     await resealStale(env, today);
-    const lines = await segmentLines((await seals(site.id))[0]!.object_key);
-    expect(lines.map((l) => ("removed" in l ? l.removed : "row"))).toEqual(["retention", "retention", "retention"]);
+    const [seal] = await seals(site.id);
+    const lines = await segmentLines(seal!.object_key);
+    expect(lines.map((l) => ("removed" in l ? l.removed : "row"))).toEqual(["retention", "retention", "row"]);
     expect(JSON.stringify(lines)).not.toContain(visitors[0]!.visitorId);
     expect(await verifySeals(site.id)).toMatchObject({ ok: true, entries: 3 });
+
+    await expire([visitors[2]!.receipt.id]);
+    await purgeExpired(env, today, 5000);
+    expect(await resealStale(env, today)).toBe(1);
+    expect(await env.ARCHIVE.get(seal!.object_key)).toBeNull();
+    expect(await (await env.ARCHIVE.get(manifestKey(seal!.object_key)))!.text()).toBe(seal!.manifest);
+    expect((await env.LEDGER.prepare(`SELECT emptied_at FROM ledger_seals WHERE site_id = ?1`).bind(site.id).first<{ emptied_at: string | null }>())!.emptied_at).not.toBeNull();
+    expect(await verifySeals(site.id)).toMatchObject({ ok: true, segments: 1, entries: 3 });
+  });
+
+  it("a segment marked emptied by hand while its rows are still there → named at the first row kept", async () => {
+    const { site } = await sealableSite(2);
+    await sealDays(env, today);
+    const [seal] = await seals(site.id);
+    await env.ARCHIVE.delete(seal!.object_key);
+    await env.LEDGER.prepare(`UPDATE ledger_seals SET emptied_at = ?2 WHERE site_id = ?1`).bind(site.id, today.toISOString()).run();
+    expect(await verifySeals(site.id)).toMatchObject({ ok: false, broken: { position: 1, reason: "segment_missing" } });
   });
 });
 

@@ -317,7 +317,7 @@ export function retentionSchedule(site?: SiteConfig): RetentionEntry[] {
       id: "proof-segments",
       data: "sealed segments of the proof (R2: a past day's proof rows of a site as they are in D1, tombstones for removed ones) and their signed manifests",
       store: "R2 ARCHIVE ledger/{site}/{yyyy}/{mm}/{dd}.jsonl.gz",
-      kept: "each row as long as the proof row it copies: when erasure or the retention job removes the row, its segment is rewritten with a tombstone within about a minute",
+      kept: "each row as long as the proof row it copies: when erasure or the retention job removes the row, its segment is rewritten with a tombstone within about a minute, and a segment whose every row was removed is deleted (its manifest, which holds no row, stays with the chain)",
       why: "the archive the proof is verified against; the same data and period as the proof rows, which the notice states",
       enforcedBy: ["reseal"],
       purges: [],

@@ -13,7 +13,8 @@
  * their own transaction (./store.ts `removalStatements`); the resealing step (also every minute)
  * rewrites each stale segment with those lines replaced by tombstones, so the person's data is
  * gone from the archive at most about a minute after it is gone from D1. The manifest stays valid:
- * it commits to positions and hashes, which a tombstone keeps.
+ * it commits to positions and hashes, which a tombstone keeps. A segment whose every row was
+ * removed (the retention job's end of an evidence period) is deleted, its manifest kept.
  *
  * D1 keeps every row and entry for now: the segments are a verified, signed copy. Reading
  * archived days from R2 and keeping only a hot window in D1 is the next step of #13.
@@ -153,8 +154,8 @@ async function signManifest(env: Env, claims: SealClaims): Promise<string> {
 
 /**
  * Rewrites the stale segments (rows of them removed since they were written), up to `limit`:
- * each line whose entry is now marked removed becomes a tombstone; the rest stay as archived.
- * Returns how many segments were rewritten.
+ * each line whose entry is now marked removed becomes a tombstone; the rest stay as archived;
+ * a segment of tombstones only is deleted. Returns how many segments were rewritten or deleted.
  */
 export async function resealStale(env: Env, now: Date, limit = RESEALS_PER_RUN): Promise<number> {
   let rewritten = 0;
@@ -179,8 +180,12 @@ export async function resealStale(env: Env, now: Date, limit = RESEALS_PER_RUN):
       console.error(`proof seal of site ${seal.site_id}: segment ${seal.object_key} cannot be rewritten (a row is gone without a removal)`);
       continue;
     }
-    await putSegment(env, seal.object_key, lines);
-    if (await markResealed(env, seal, now.toISOString())) rewritten++;
+    // Every row removed: nothing is left to archive but the chain's hashes, which D1 and the
+    // manifest keep; the segment goes (retention's "whole segments past their evidence period").
+    const emptied = lines.every((l) => "removed" in l);
+    if (emptied) await env.ARCHIVE.delete(seal.object_key);
+    else await putSegment(env, seal.object_key, lines);
+    if (await markResealed(env, seal, now.toISOString(), emptied)) rewritten++;
   }
   return rewritten;
 }

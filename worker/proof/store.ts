@@ -172,6 +172,7 @@ export interface SealRow {
   written_at: string;
   stale: number;
   verified_at: string | null;
+  emptied_at: string | null;
 }
 
 /** A chain entry with the time it was linked: what the sealing step groups by day. */
@@ -227,7 +228,7 @@ export async function linkedEntriesAfter(env: Env, siteId: string, position: num
  * Records a segment once its objects are in the archive. False when another run recorded the
  * same stretch first (the same positions and hashes: its objects say the same).
  */
-export async function insertSeal(env: Env, seal: Omit<SealRow, "stale" | "verified_at">): Promise<boolean> {
+export async function insertSeal(env: Env, seal: Omit<SealRow, "stale" | "verified_at" | "emptied_at">): Promise<boolean> {
   const result = await storage("seal write", () =>
     env.LEDGER.prepare(
       `INSERT INTO ledger_seals (site_id, first_position, last_position, day, part, object_key, entries, prev_hash, head_hash, manifest, sealed_at, written_at, stale)
@@ -266,12 +267,15 @@ export async function staleSeals(env: Env, limit: number): Promise<SealRow[]> {
 }
 
 /**
- * Clears a segment's staleness after its rewrite, unless another removal marked it again while
- * the rewrite ran (then the next run rewrites it once more).
+ * Clears a segment's staleness after its rewrite (or its deletion, `emptied`: every row of it
+ * removed), unless another removal marked it again while the rewrite ran (then the next run
+ * rewrites it once more).
  */
-export async function markResealed(env: Env, seal: SealRow, at: string): Promise<boolean> {
+export async function markResealed(env: Env, seal: SealRow, at: string, emptied: boolean): Promise<boolean> {
   const result = await storage("seal write", () =>
-    env.LEDGER.prepare(`UPDATE ledger_seals SET stale = 0, written_at = ?3 WHERE site_id = ?1 AND first_position = ?2 AND stale = ?4`).bind(seal.site_id, seal.first_position, at, seal.stale).run(),
+    env.LEDGER.prepare(`UPDATE ledger_seals SET stale = 0, written_at = ?3, emptied_at = CASE WHEN ?5 THEN ?3 ELSE NULL END WHERE site_id = ?1 AND first_position = ?2 AND stale = ?4`)
+      .bind(seal.site_id, seal.first_position, at, seal.stale, emptied ? 1 : 0)
+      .run(),
   );
   return result.meta.changes > 0;
 }

@@ -69,7 +69,8 @@ const SEAL_PAGE = 20;
  * Walks a site's segments in order and checks each: it follows the one before it without a gap
  * (its first position, the hash before it); its manifest in the archive verifies with the site's
  * JWK Set and states what `ledger_seals` records; its segment is there and holds (./segments.ts
- * `checkSegment`); and, while D1 holds its entries, it is the same stretch as the chain there.
+ * `checkSegment`), or was deleted because every row of it was removed; and, while D1 holds its
+ * entries, it is the same stretch as the chain there.
  * From a pass's position, at most about `maxEntries` entries; see `SealWalkOptions.recheckBefore`
  * for the segments it may take as checked.
  */
@@ -131,6 +132,7 @@ async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks
   const differs = (Object.keys(expected) as (keyof typeof expected)[]).find((k) => claims[k] !== expected[k]);
   if (differs) return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} states another ${differs} than the segment it sits beside` };
   if (misplaced) return misplaced;
+  if (seal.emptied_at) return emptiedHolds(source, seal);
   const segment = await source.object(seal.object_key);
   if (!segment) return { position: first, reason: "segment_missing", detail: `the segment ${seal.object_key} is not in the archive` };
   let lines: unknown[];
@@ -151,6 +153,21 @@ async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks
     if (entry.hash !== line.hash) return { position: line.position, reason: "chain_mismatch", detail: `the segment ${seal.object_key} holds another entry at position ${line.position} than the chain in D1` };
     if ("removed" in line && !entry.removed) return { position: line.position, reason: "row_missing", detail: `the row at position ${line.position} is gone from ${seal.object_key}, and no erasure or retention removed it` };
   }
+  return null;
+}
+
+/**
+ * A segment deleted because every row of it was removed: its manifest (checked above) pins the
+ * stretch's hashes; while D1 still holds the entries, each must be marked removed and the last
+ * must end on the manifest's head hash.
+ */
+async function emptiedHolds(source: SealSource, seal: SealRow): Promise<SealBreak | null> {
+  const entries = await source.entries(seal.first_position, seal.entries);
+  const kept = entries.find((e) => !e.removed);
+  if (kept) return { position: kept.position, reason: "segment_missing", detail: `the segment ${seal.object_key} was deleted as emptied, but the row at position ${kept.position} was never removed` };
+  const last = entries.at(-1);
+  if (last && last.position === seal.last_position && last.hash !== seal.head_hash)
+    return { position: last.position, reason: "chain_mismatch", detail: `the chain in D1 ends the emptied segment ${seal.object_key} on another hash than its manifest` };
   return null;
 }
 
