@@ -223,6 +223,33 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
     expect(await verifySeals(site.id)).toMatchObject({ ok: true, segments: 1, entries: 3 });
   });
 
+  it("an erasure that lands while a day is being sealed (after its rows were read, before its record) still reaches the archive", async () => {
+    const { site, visitors } = await sealableSite(3);
+    const erased = visitors[1]!;
+    let raced = false;
+    // The archive's first write of the run is where the race is: the rows are read, the seal not yet recorded.
+    const racing = new Proxy(env.ARCHIVE, {
+      get(target, name) {
+        if (name !== "put") return Reflect.get(target, name, target);
+        return async (...args: Parameters<R2Bucket["put"]>) => {
+          if (!raced) {
+            raced = true;
+            expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(erased.token!) } })).status).toBe(200);
+          }
+          return target.put(...args);
+        };
+      },
+    });
+    await sealDays({ ...env, ARCHIVE: racing } as Env, today);
+    expect(raced).toBe(true);
+    const [seal] = await seals(site.id);
+    expect(JSON.stringify(await segmentLines(seal!.object_key))).toContain(erased.visitorId);
+    expect(seal!.stale).toBeGreaterThan(0);
+    await resealStale(env, today);
+    expect(JSON.stringify(await segmentLines(seal!.object_key))).not.toContain(erased.visitorId);
+    expect(await verifySeals(site.id)).toMatchObject({ ok: true, entries: 3 });
+  });
+
   it("a segment marked emptied by hand while its rows are still there → named at the first row kept", async () => {
     const { site } = await sealableSite(2);
     await sealDays(env, today);
