@@ -12,11 +12,13 @@ import { describe, expect, it } from "vitest";
 import { app } from "../../worker/app";
 import type { ConsentResponse } from "../../worker/contract";
 import type { Env } from "../../worker/env";
-import { purgeExpired } from "../../worker/consent/store/ledger";
+import { type LedgerRow, proofFieldsOfRow, purgeExpired } from "../../worker/consent/store/ledger";
+import { linkHash, rowDigest } from "../../worker/proof/chain";
 import { linkPending } from "../../worker/proof/chaining";
 import { resealStale, sealDays } from "../../worker/proof/seal";
 import { type SealClaims, type SegmentLine, decodeSegment, encodeSegment, manifestKey } from "../../worker/proof/segments";
 import { advanceVerification, verificationOf } from "../../worker/proof/verifications";
+import { d1ChainSource, verifyChain } from "../../worker/proof/verify";
 import { d1SealSource, verifySeals as walkSeals } from "../../worker/proof/verify-seals";
 import { BASE, ORIGIN, auth, call, flippedByte, freshSite, newVisitor } from "./helpers";
 
@@ -151,6 +153,24 @@ describe("tampering with the archive is named at its position (R1.14)", () => {
     edit(lines);
     await putLines(seal.object_key, lines);
     expect(await verifySeals(site.id)).toMatchObject({ ok: false, broken: { position, reason } });
+  });
+
+  it("history rewritten in D1 (a row changed and every digest and hash after it recomputed) holds in D1 but not against the sealed day → chain_mismatch", async () => {
+    const { site, visitors } = await sealableSite(3);
+    await sealDays(env, today);
+    const target = visitors[1]!.receipt.id;
+    await env.LEDGER.prepare(`UPDATE ledger SET action = 'accept_all', categories = '{"necessary":true,"usage":true}' WHERE receipt_id = ?1`).bind(target).run();
+    // The forger recomputes the chain from the changed row on, as anyone with the database can.
+    const row = (await env.LEDGER.prepare(`SELECT * FROM ledger WHERE receipt_id = ?1`).bind(target).first<LedgerRow>())!;
+    const entries = (await env.LEDGER.prepare(`SELECT position, row_digest, hash FROM ledger_chain WHERE site_id = ?1 ORDER BY position`).bind(site.id).all<{ position: number; row_digest: string; hash: string }>()).results;
+    let previous = entries[0]!.hash;
+    for (const e of entries.slice(1)) {
+      const digest = e.position === 2 ? rowDigest(row.salt!, proofFieldsOfRow(row)) : e.row_digest;
+      previous = linkHash(previous, digest);
+      await env.LEDGER.prepare(`UPDATE ledger_chain SET row_digest = ?3, hash = ?4 WHERE site_id = ?1 AND position = ?2`).bind(site.id, e.position, digest, previous).run();
+    }
+    expect(await verifyChain(d1ChainSource(env, site.id))).toMatchObject({ ok: true, checked: 3 });
+    expect(await verifySeals(site.id)).toMatchObject({ ok: false, broken: { position: 2, reason: "chain_mismatch" } });
   });
 
   it("a manifest replaced by another segment's (validly signed) or by garbage, a segment deleted, a seal's record deleted → named", async () => {
