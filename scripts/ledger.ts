@@ -29,7 +29,7 @@ import type { JSONWebKeySet } from "jose";
 import { ReceiptClaims, SiteId } from "../worker/contract";
 import type { LedgerRow } from "../worker/consent/store/ledger";
 import { proofFieldsOfRow } from "../worker/consent/store/ledger";
-import type { ChainEntry, SealRow } from "../worker/proof/store";
+import { type ChainEntry, type ChainRow, type SealRow, toEntry } from "../worker/proof/store";
 import { type SealSource, type SealWalk, verifySeals } from "../worker/proof/verify-seals";
 import { rowDigest } from "../worker/proof/chain";
 import { verifyReceipt } from "../worker/proof/receipts";
@@ -94,13 +94,7 @@ function wranglerSealSource(siteId: string, target: StoreTarget, keys: () => Pro
       execute(`SELECT * FROM ledger_seals WHERE site_id = '${siteId}' AND first_position > ${Math.floor(position)}${inDays} ORDER BY first_position LIMIT ${Math.floor(limit)}`, target) as SealRow[],
     object: async (key) => archiveObject(key, target),
     entries: async (first, count) =>
-      (execute(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = '${siteId}' AND position >= ${Math.floor(first)} ORDER BY position LIMIT ${Math.floor(count)}`, target) as {
-        position: number;
-        receipt_id: string;
-        row_digest: string;
-        hash: string;
-        removed: ChainEntry["removed"];
-      }[]).map((r) => ({ position: r.position, receiptId: r.receipt_id, rowDigest: r.row_digest, hash: r.hash, removed: r.removed })),
+      (execute(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = '${siteId}' AND position >= ${Math.floor(first)} ORDER BY position LIMIT ${Math.floor(count)}`, target) as ChainRow[]).map(toEntry),
     keys,
   };
 }

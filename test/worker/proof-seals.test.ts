@@ -182,6 +182,9 @@ describe("tampering with the archive is named at its position (R1.14)", () => {
     const [header, payload, signature] = a.seal.manifest.split(".");
     await env.ARCHIVE.put(manifestA, `${header}.${payload}.${flippedByte(signature!, 10)}`);
     expect((await verifySeals(a.site.id)).broken?.reason).toBe("manifest_invalid");
+    // Signed by the site's own key, but a receipt, not a manifest.
+    await env.ARCHIVE.put(manifestA, a.visitors[0]!.receipt.jws!);
+    expect(await verifySeals(a.site.id)).toMatchObject({ ok: false, broken: { position: 1, reason: "manifest_invalid", detail: expect.stringContaining('not of typ "assent-seal"') } });
     await env.ARCHIVE.put(manifestA, a.seal.manifest);
     expect((await verifySeals(a.site.id)).ok).toBe(true);
 
@@ -217,6 +220,18 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
     expect(lines[1]).toEqual({ position: 2, rowDigest: expect.stringMatching(/^[0-9a-f]{64}$/), hash: expect.stringMatching(/^[0-9a-f]{64}$/), removed: "erasure" });
     expect(text).toContain(visitors[0]!.visitorId);
     expect(await verifySeals(site.id)).toMatchObject({ ok: true, segments: 1, entries: 3 });
+  });
+
+  it("a stale segment gone from the archive is written again from D1, with the erased row as a tombstone", async () => {
+    const { site, visitors } = await sealableSite(2);
+    await sealDays(env, today);
+    const [seal] = await seals(site.id);
+    await env.ARCHIVE.delete(seal!.object_key);
+    expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(visitors[0]!.token!) } })).status).toBe(200);
+    expect(await resealStale(env, today)).toBe(1);
+    const lines = await segmentLines(seal!.object_key);
+    expect(lines.map((l) => ("removed" in l ? l.removed : l.row.receipt_id))).toEqual(["erasure", visitors[1]!.receipt.id]);
+    expect(await verifySeals(site.id)).toMatchObject({ ok: true, entries: 2 });
   });
 
   it("the retention job: purged rows become tombstones; once every row is gone the segment is deleted, its manifest kept, and it all still verifies", async () => {
@@ -360,6 +375,13 @@ describe("POST /dev/scheduled: the cron jobs at a chosen time, in local developm
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ran: "* * * * *", at: tomorrow });
     expect((await seals(site.id)).map((s) => s.entries)).toEqual([1]);
+    // Clicked twice at once, and again: the day is sealed once.
+    await newVisitor(site);
+    await linkPending(env, 10_000, today);
+    const dayAfter = encodeURIComponent(new Date(today.getTime() + 2 * DAY).toISOString());
+    const twice = await Promise.all([1, 2, 3].map(() => call(`/dev/scheduled?at=${dayAfter}`, { method: "POST" })));
+    expect(twice.map((r) => r.status)).toEqual([200, 200, 200]);
+    expect((await seals(site.id)).map((s) => [s.first_position, s.last_position])).toEqual([[1, 1], [2, 2]]);
 
     for (const query of ["cron=0+0+*+*+*", `at=tomorrow`, "when=now"]) {
       const bad = await call(`/dev/scheduled?${query}`, { method: "POST" });

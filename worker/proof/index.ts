@@ -8,6 +8,7 @@
  * - chaining.ts: the per-minute step that appends and links the rows recorded since its last run
  * - verify.ts: the walk that names the first position where a site's chain does not hold
  * - receipt-keys.ts: the per-site Ed25519 keys derived from the RECEIPT_KEYS ring
+ * - site-jws.ts: the compact JWS receipts and manifests share (signing, opening against a JWK Set)
  * - receipts.ts: signing a decision's receipt (a compact JWS) and verifying one against a JWK Set
  * - routes.ts: the JWK Set each site publishes
  * - segments.ts: what a sealed segment and its manifest hold, and the check of one (pure, shared with the CLI)

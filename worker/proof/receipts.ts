@@ -10,13 +10,14 @@
  * Verification (`verifyReceipt`) runs with `jose` against a JWK Set, the way any verifier would:
  * the Worker's tests, `npm run ledger -- verify-receipt` and the README's snippet all do this.
  */
-import { CompactSign, type JSONWebKeySet, compactVerify, createLocalJWKSet, errors } from "jose";
+import { type JSONWebKeySet, createLocalJWKSet } from "jose";
 import { RECEIPT_TYP, type ReceiptClaims, type VisitorReceipt } from "../contract";
 import { ReceiptClaims as ReceiptClaimsSchema } from "../contract/signed-receipts";
 import { type StoredDecision, proofFieldsOf } from "../consent/store/ledger";
 import type { Env } from "../env";
 import { rowDigest } from "./chain";
-import { RECEIPT_ALG, receiptKeys } from "./receipt-keys";
+import { receiptKeys } from "./receipt-keys";
+import { openSiteJws, signSiteJws } from "./site-jws";
 
 /** The claims of a stored decision, or null when its row has no salt yet (recorded before the chain). */
 export async function receiptClaims(stored: StoredDecision): Promise<ReceiptClaims | null> {
@@ -42,8 +43,6 @@ export interface ReceiptSigner {
   signed(stored: StoredDecision): Promise<VisitorReceipt>;
 }
 
-const encoder = new TextEncoder();
-
 /**
  * The signer of a site. Loaded before a decision is recorded, so a misconfigured key ring
  * refuses the request (500 `server_misconfigured`) before anything is written.
@@ -54,10 +53,7 @@ export async function receiptSigner(env: Env, siteId: string): Promise<ReceiptSi
     async signed(stored) {
       const claims = await receiptClaims(stored);
       if (!claims) return stored.receipt;
-      const jws = await new CompactSign(encoder.encode(JSON.stringify(claims)))
-        .setProtectedHeader({ alg: RECEIPT_ALG, kid: current!.kid, typ: RECEIPT_TYP })
-        .sign(current!.privateKey);
-      return { ...stored.receipt, jws };
+      return { ...stored.receipt, jws: await signSiteJws(current!, RECEIPT_TYP, claims) };
     },
   };
 }
@@ -74,23 +70,10 @@ export type ReceiptCheck = { ok: true; kid: string; claims: ReceiptClaims } | { 
  * keys these are (a receipt of another site must not pass with that site's keys either).
  */
 export async function verifyReceipt(jws: string, jwks: JSONWebKeySet, siteId: string): Promise<ReceiptCheck> {
-  let verified: Awaited<ReturnType<typeof compactVerify>>;
-  try {
-    verified = await compactVerify(jws.trim(), createLocalJWKSet(jwks), { algorithms: [RECEIPT_ALG] });
-  } catch (err) {
-    if (err instanceof errors.JWKSNoMatchingKey) return { ok: false, reason: "unknown_key", detail: "no key of the site's JWK Set has the receipt's key id" };
-    if (err instanceof errors.JWSSignatureVerificationFailed) return { ok: false, reason: "signature", detail: "the signature does not match the receipt: it was changed, or signed by another key" };
-    return { ok: false, reason: "malformed", detail: `not a signed receipt (${err instanceof Error ? err.message : String(err)})` };
-  }
-  if (verified.protectedHeader.typ !== RECEIPT_TYP) return { ok: false, reason: "malformed", detail: `the JWS is not a receipt (typ "${String(verified.protectedHeader.typ)}")` };
-  let claims: unknown;
-  try {
-    claims = JSON.parse(new TextDecoder("utf-8", { fatal: true, ignoreBOM: true }).decode(verified.payload));
-  } catch {
-    return { ok: false, reason: "claims", detail: "the payload is not JSON" };
-  }
-  const parsed = ReceiptClaimsSchema.safeParse(claims);
+  const opened = await openSiteJws(jws, createLocalJWKSet(jwks), RECEIPT_TYP);
+  if (!opened.ok) return { ok: false, reason: opened.reason, detail: opened.reason === "malformed" ? `not a signed receipt: ${opened.detail}` : opened.detail };
+  const parsed = ReceiptClaimsSchema.safeParse(opened.payload);
   if (!parsed.success) return { ok: false, reason: "claims", detail: "the payload is not a receipt's claims" };
   if (parsed.data.site !== siteId) return { ok: false, reason: "other_site", detail: `the receipt is of site "${parsed.data.site}", not "${siteId}"` };
-  return { ok: true, kid: verified.protectedHeader.kid!, claims: parsed.data };
+  return { ok: true, kid: opened.kid, claims: parsed.data };
 }

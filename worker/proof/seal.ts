@@ -25,11 +25,11 @@
  * manifests differing at most in `sealedAt`, which verification does not compare); the second
  * record of it in `ledger_seals` is refused by its primary key.
  */
-import { CompactSign } from "jose";
 import { type LedgerRow, proofFieldsOfRow, rowsByReceipt } from "../consent/store/ledger";
 import type { Env } from "../env";
 import { GENESIS } from "./chain";
-import { RECEIPT_ALG, receiptKeys } from "./receipt-keys";
+import { receiptKeys } from "./receipt-keys";
+import { signSiteJws } from "./site-jws";
 import { SEAL_TYP, type SealClaims, type SegmentLine, checkSegment, decodeSegment, encodeSegment, manifestKey, segmentKey } from "./segments";
 import { type LinkedEntry, insertSeal, lastSeal, linkedEntriesAfter, markResealed, markStale, nextPart, sitesToSeal, staleSeals } from "./store";
 
@@ -47,8 +47,6 @@ export interface SealingRun {
   /** Sites whose next stretch did not hold: not sealed (their verification names the break). */
   refused: string[];
 }
-
-const encoder = new TextEncoder();
 
 /** Seals the days before `now`'s UTC day, up to `budget` entries, in segments of at most `partEntries`. */
 export async function sealDays(env: Env, now: Date, { budget = SEAL_ENTRIES_PER_RUN, partEntries = SEAL_PART_ENTRIES } = {}): Promise<SealingRun> {
@@ -149,7 +147,7 @@ async function putSegment(env: Env, object: string, lines: SegmentLine[]): Promi
 /** The manifest: a compact JWS (EdDSA, the site's current receipt key, `typ` assent-seal). */
 async function signManifest(env: Env, claims: SealClaims): Promise<string> {
   const [current] = await receiptKeys(env, claims.site);
-  return new CompactSign(encoder.encode(JSON.stringify(claims))).setProtectedHeader({ alg: RECEIPT_ALG, kid: current!.kid, typ: SEAL_TYP }).sign(current!.privateKey);
+  return signSiteJws(current!, SEAL_TYP, claims);
 }
 
 /**

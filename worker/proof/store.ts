@@ -18,7 +18,7 @@ export interface ChainEntry {
   removed: Removal | null;
 }
 
-interface ChainRow {
+export interface ChainRow {
   position: number;
   receipt_id: string;
   row_digest: string;
@@ -26,7 +26,8 @@ interface ChainRow {
   removed: Removal | null;
 }
 
-const toEntry = (r: ChainRow): ChainEntry => ({ position: r.position, receiptId: r.receipt_id, rowDigest: r.row_digest, hash: r.hash, removed: r.removed });
+/** A `ledger_chain` row as an entry (also the CLI's, which reads the same columns through wrangler). */
+export const toEntry = (r: ChainRow): ChainEntry => ({ position: r.position, receiptId: r.receipt_id, rowDigest: r.row_digest, hash: r.hash, removed: r.removed });
 
 /**
  * The statements that mark the entries of the ledger rows `rowsSql` selects (a `SELECT

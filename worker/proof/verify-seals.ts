@@ -4,11 +4,12 @@
  * is an interface, like the chain's walk (./verify.ts), so the same walk runs in the Worker (D1
  * and R2) and in `npm run ledger -- verify` (wrangler).
  */
-import { type JSONWebKeySet, compactVerify, createLocalJWKSet } from "jose";
+import { type JSONWebKeySet, createLocalJWKSet } from "jose";
 import { proofFieldsOfRow } from "../consent/store/ledger";
 import type { Env } from "../env";
 import { GENESIS } from "./chain";
-import { RECEIPT_ALG, receiptJwks } from "./receipt-keys";
+import { receiptJwks } from "./receipt-keys";
+import { openSiteJws } from "./site-jws";
 import { SEAL_TYP, type SealClaims, type SegmentBreak, type SegmentLine, checkSegment, decodeSegment, manifestKey } from "./segments";
 import { type ChainEntry, type SealRow, linkedEntriesAfter, markVerified, sealsAfter } from "./store";
 
@@ -120,14 +121,10 @@ async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks
   if (misplaced?.reason === "seal_missing") return misplaced;
   const manifestObject = await source.object(manifestKey(seal.object_key));
   if (!manifestObject) return { position: first, reason: "manifest_missing", detail: `the manifest of ${seal.object_key} is not in the archive` };
-  let claims: SealClaims;
-  try {
-    const verified = await compactVerify(new TextDecoder().decode(manifestObject), jwks, { algorithms: [RECEIPT_ALG] });
-    if (verified.protectedHeader.typ !== SEAL_TYP) throw new Error("not a seal");
-    claims = JSON.parse(new TextDecoder().decode(verified.payload)) as SealClaims;
-  } catch {
-    return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} does not verify with the site's keys: it was replaced or changed` };
-  }
+  const opened = await openSiteJws(new TextDecoder().decode(manifestObject), jwks, SEAL_TYP);
+  if (!opened.ok) return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} does not verify with the site's keys (${opened.detail}): it was replaced or changed` };
+  if (typeof opened.payload !== "object" || opened.payload === null) return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} states nothing` };
+  const claims = opened.payload as SealClaims;
   const expected = { site: seal.site_id, object: seal.object_key, entries: seal.entries, first, last: seal.last_position, prevHash: seal.prev_hash, headHash: seal.head_hash };
   const differs = (Object.keys(expected) as (keyof typeof expected)[]).find((k) => claims[k] !== expected[k]);
   if (differs) return { position: first, reason: "manifest_invalid", detail: `the manifest of ${seal.object_key} states another ${differs} than the segment it sits beside` };
