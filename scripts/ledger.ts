@@ -29,8 +29,10 @@ import type { JSONWebKeySet } from "jose";
 import { ReceiptClaims, SiteId } from "../worker/contract";
 import type { LedgerRow } from "../worker/consent/store/ledger";
 import { proofFieldsOfRow } from "../worker/consent/store/ledger";
+import { ARCHIVED_ENTRIES_SQL, toArchivedEntry } from "../worker/proof/archive-store";
 import { type ChainEntry, type ChainRow, type SealRow, toEntry } from "../worker/proof/store";
 import { type SealSource, type SealWalk, verifySeals } from "../worker/proof/verify-seals";
+import { type SegmentLine, decodeSegment } from "../worker/proof/segments";
 import { rowDigest } from "../worker/proof/chain";
 import { verifyReceipt } from "../worker/proof/receipts";
 import { type ChainSource, verifyChain } from "../worker/proof/verify";
@@ -71,7 +73,8 @@ function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
     async unchained(limit) {
       const found = execute(
         `SELECT l.receipt_id FROM ledger l LEFT JOIN ledger_chain c ON c.receipt_id = l.receipt_id
-         WHERE l.site_id = '${siteId}' AND l.seq <= ${lastLinked()} AND c.receipt_id IS NULL ORDER BY l.seq LIMIT ${Math.floor(limit)}`,
+         WHERE l.site_id = '${siteId}' AND l.seq <= ${lastLinked()} AND c.receipt_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM ledger_archived a WHERE a.seq = l.seq AND a.receipt_id = l.receipt_id AND a.hot = 1) ORDER BY l.seq LIMIT ${Math.floor(limit)}`,
         target,
       ) as { receipt_id: string }[];
       return found.map((r) => r.receipt_id);
@@ -79,6 +82,13 @@ function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
     async notLinked() {
       const [row] = execute(`SELECT COUNT(*) AS n FROM ledger WHERE site_id = '${siteId}' AND seq > ${lastLinked()}`, target) as { n: number }[];
       return row?.n ?? 0;
+    },
+    async start() {
+      const [row] = execute(
+        `SELECT last_position AS position, head_hash AS hash FROM ledger_seals WHERE site_id = '${siteId}' AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1`,
+        target,
+      ) as { position: number; hash: string }[];
+      return row ?? null;
     },
   };
 }
@@ -95,6 +105,8 @@ function wranglerSealSource(siteId: string, target: StoreTarget, keys: () => Pro
     object: async (key) => archiveObject(key, target),
     entries: async (first, count) =>
       (execute(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = '${siteId}' AND position >= ${Math.floor(first)} ORDER BY position LIMIT ${Math.floor(count)}`, target) as ChainRow[]).map(toEntry),
+    archived: async (seal) =>
+      (execute(ARCHIVED_ENTRIES_SQL.replaceAll("?1", `'${siteId}'`).replaceAll("?2", String(Math.floor(seal.first_position))), target) as Parameters<typeof toArchivedEntry>[0][]).map(toArchivedEntry),
     keys,
   };
 }
@@ -159,12 +171,14 @@ async function verifyCommand({ values, positionals }: Parsed): Promise<number> {
     return 0;
   }
   const v = await verifyChain(wranglerSource(site, target));
-  const counts = `${v.checked} entries checked: ${v.linked} linked, ${v.pending} not linked yet, ${v.removed} removed by erasure or retention`;
+  // Entries older than the hot window left D1 with their sealed days: the walk there starts after them.
+  const evicted = v.position - v.checked;
+  const counts = `${v.checked} entries checked${evicted > 0 ? ` in D1 after position ${evicted} (the earlier ones left D1 for the archive)` : ""}: ${v.linked} linked, ${v.pending} not linked yet, ${v.removed} removed by erasure or retention`;
   if (!v.ok) {
     console.error(`The proof chain of site "${site}" (${db}) is BROKEN at position ${v.broken!.position}: ${v.broken!.detail}.\n${counts} before it.`);
     return 1;
   }
-  if (v.checked === 0 && v.pending === 0) {
+  if (v.checked === 0 && v.pending === 0 && v.position === 0) {
     console.log(`Site "${site}" has no proof chain in the ${db} yet (no decision recorded).`);
     return 0;
   }
@@ -249,12 +263,45 @@ async function inChain(c: ReceiptClaims, target: StoreTarget): Promise<number> {
     console.log(`In the ${db}: the row is gone (${entry.removed}); the chain entry at position ${entry.position} still holds its digest.`);
     return 0;
   }
+  if (!entry) {
+    const archived = await inArchive(c, target);
+    if (archived !== null) return archived;
+  }
   console.error(
     entry
       ? `The row ${c.receipt} is GONE from the ${db}, and no erasure or retention removed it (chain position ${entry.position}).`
       : `The ${db} has NO trace of the receipt: neither its row nor a chain entry with its digest.`,
   );
   return 1;
+}
+
+/**
+ * Looks a receipt up in the archive, for a row that left D1 with its day (older than the hot
+ * window): the segments of the day it was recorded and the next (a row is linked within about a
+ * minute). Null when none of them holds its digest.
+ */
+async function inArchive(c: ReceiptClaims, target: StoreTarget): Promise<number | null> {
+  const day = c.recordedAt.slice(0, 10);
+  const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+  const seals = execute(`SELECT * FROM ledger_seals WHERE site_id = '${c.site}' AND day IN ('${day}', '${next}') AND evicted_at IS NOT NULL ORDER BY first_position`, target) as SealRow[];
+  for (const seal of seals) {
+    const bytes = seal.emptied_at ? null : archiveObject(seal.object_key, target);
+    if (!bytes) continue;
+    const line = ((await decodeSegment(bytes)) as SegmentLine[]).find((l) => l.rowDigest === c.rowDigest);
+    if (!line) continue;
+    const where = `In the archive (${seal.object_key}, position ${line.position})`;
+    if ("removed" in line) {
+      console.log(`${where}: the row is gone (${line.removed}); its entry still holds its digest.`);
+      return 0;
+    }
+    if (line.row.receipt_id !== c.receipt || !line.row.salt || rowDigest(line.row.salt, proofFieldsOfRow(line.row)) !== c.rowDigest) {
+      console.error(`${where}: the archived row is NOT the one signed: its content no longer matches the signed digest (it was changed).`);
+      return 1;
+    }
+    console.log(`${where}: the row is as signed (it left D1 with its day; run \`verify\` to check the segment's manifest).`);
+    return 0;
+  }
+  return null;
 }
 
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */

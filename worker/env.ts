@@ -18,6 +18,8 @@
  *   (worker/middleware/rate-limit.ts).
  * - `ASSETS`: the static assets (widget, demo site), served before the Worker runs.
  * - `SITE_CACHE_SECONDS` (var): seconds a site config is memoized in the isolate; "0" disables it.
+ * - `LEDGER_HOT_DAYS` (var): days of the proof ledger D1 keeps before sealed days leave it for the
+ *   archive (worker/proof/evict.ts; default 90).
  *
  * Secrets (Wrangler secrets, or .dev.vars locally) and optional settings no config file names
  * are declared here, with what each is for; they merge into the same `Cloudflare.Env`.

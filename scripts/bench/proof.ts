@@ -8,6 +8,8 @@
  *   sizes) up to PROOF_ROWS, so the database's growth is measured over many pages.
  * - D1 bytes per decision: the database file after the rows minus an empty one (migrations
  *   only), divided by the rows: the row, its indexes and its chain entry.
+ * - D1 bytes per decision past the hot window: PROOF_ROWS rows of the slim index of archived
+ *   rows (worker/proof/archive-store.ts) with the real rows' ids and times, over an empty database.
  * - Archived bytes per decision: the real decisions sealed as a segment (worker/proof/segments.ts,
  *   the bytes the sealing step puts in R2: JSON Lines, gzip).
  * - The chain walk from D1 (worker/proof/verify.ts, the Worker's own walk, here through
@@ -140,6 +142,29 @@ export async function runProofBench(_settings?: BenchSettings): Promise<BenchSec
     const fullBytes = bytesUnder(join(work, "full", "d1"));
     const d1PerRow = (fullBytes - emptyBytes) / rows;
 
+    // What a decision older than the hot window leaves in D1: its row of the slim index
+    // (worker/proof/archive-store.ts), with the real rows' ids and times, in segments of 5,000.
+    const archivedDb = await localWorker(join(work, "archived"));
+    try {
+      const db = await archivedDb.mf.getD1Database("LEDGER");
+      for (let done = 0; done < rows; done += 1000) {
+        const page = Array.from({ length: Math.min(1000, rows - done) }, (_, i) => {
+          const r = real[(done + i) % real.length]!;
+          return [done + i + 1, r.visitor_id, `${r.receipt_id.slice(0, 20)}${String(done + i).padStart(10, "0")}`, r.recorded_at, r.retain_until, Math.floor((done + i) / SEAL_PART_ENTRIES) * SEAL_PART_ENTRIES + 1];
+        });
+        await db
+          .prepare(
+            `INSERT INTO ledger_archived (seq, site_id, visitor_id, receipt_id, recorded_at, retain_until, seal_position, hot)
+             SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 0 FROM json_each(?2)`,
+          )
+          .bind(SITE, JSON.stringify(page))
+          .run();
+      }
+    } finally {
+      await archivedDb.dispose();
+    }
+    const indexPerRow = (bytesUnder(join(work, "archived", "d1")) - emptyBytes) / rows;
+
     // The real decisions sealed as one segment: the bytes R2 holds per decision.
     const byReceipt = new Map(real.map((r) => [r.receipt_id, r]));
     const realLines: SegmentLine[] = chain.map((e) => ({ position: e.position, rowDigest: e.row_digest, hash: e.hash, row: byReceipt.get(e.receipt_id)! }));
@@ -191,6 +216,7 @@ export async function runProofBench(_settings?: BenchSettings): Promise<BenchSec
         head: ["measure", "value"],
         rows: [
           ["D1 bytes per decision (row, indexes, chain entry)", int(d1PerRow)],
+          ["D1 bytes per decision past the hot window (its index row)", int(indexPerRow)],
           ["decisions per GB of D1", int(perGb)],
           ["decisions in one 10 GB D1 database", int(perGb * 10)],
           ["archived bytes per decision (JSON Lines, gzip)", int(archivedPerRow)],
@@ -207,7 +233,7 @@ export async function runProofBench(_settings?: BenchSettings): Promise<BenchSec
       ],
       failures,
       overBudget,
-      raw: { decisions, rows, emptyBytes, fullBytes, d1PerRow, archivedPerRow, jsonPerRow, walk, verifyRows: VERIFY_ROWS, sealSeconds, sealRate, sealedBytes, verifySeconds, verifyRate },
+      raw: { decisions, rows, emptyBytes, fullBytes, d1PerRow, indexPerRow, archivedPerRow, jsonPerRow, walk, verifyRows: VERIFY_ROWS, sealSeconds, sealRate, sealedBytes, verifySeconds, verifyRate },
     };
   } finally {
     rmSync(work, { recursive: true, force: true });

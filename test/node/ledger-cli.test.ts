@@ -109,6 +109,41 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
     expect(runCli("ledger.ts", "verify-receipt", "not-a-receipt", "--jwks", jwksFile)).toMatchObject({ code: 1, stderr: expect.stringContaining("This is not a signed receipt") });
     expect(runCli("ledger.ts", "check", "--site", "demo").code).toBe(2);
   }, 120_000);
+
+  it("after the day left D1 (the hot window passed): verify walks the archive from the evicted head, and verify-receipt finds the row in its segment", async () => {
+    const persist = join(work, "evicted");
+    const assent = await createLocalAssent({ sites: ["examples/sites/demo.json"], persist: join(persist, "v3") });
+    const signed: string[] = [];
+    const jwksFile = join(work, "demo-jwks-evicted.json");
+    try {
+      for (let i = 0; i < 2; i++) {
+        const res = await fetch(new URL("/v1/sites/demo/consents", assent.url), {
+          method: "POST",
+          headers: { "Content-Type": "application/json", Origin: "http://127.0.0.1:8787", "Idempotency-Key": crypto.randomUUID() },
+          body: JSON.stringify({ action: "accept_all", policyFingerprint: await fingerprint(assent.url), locale: "en", gpc: false, widgetVersion: "test", textHash: await textHash(assent.url), surface: "banner" }),
+        });
+        expect(res.status).toBe(201);
+        signed.push(((await res.json()) as { receipt: { jws: string } }).receipt.jws);
+      }
+      await assent.runCron();
+      await assent.runCron({ at: new Date(Date.now() + 86_400_000) }); // sealed
+      await assent.runCron({ at: new Date(Date.now() + 400 * 86_400_000) }); // past the 90-day window, every decision expired: out of D1
+      writeFileSync(jwksFile, await (await fetch(new URL("/.well-known/assent/demo/jwks.json", assent.url))).text());
+    } finally {
+      await assent.dispose();
+    }
+    const rows = runWrangler(["d1", "execute", "LEDGER", "--local", "--persist-to", persist, "--json", "--command", "SELECT (SELECT COUNT(*) FROM ledger) AS rows, (SELECT COUNT(*) FROM ledger_chain) AS entries, (SELECT COUNT(*) FROM ledger_archived) AS archived"]);
+    expect(rows.stdout).toMatch(/"rows": 0,\s*"entries": 0,\s*"archived": 2/);
+
+    const ok = runCli("ledger.ts", "verify", "--site", "demo", "--jwks", jwksFile, "--persist-to", persist);
+    expect(ok.stderr).toBe("");
+    expect(ok.code).toBe(0);
+    expect(ok.stdout).toContain("holds: 0 entries checked in D1 after position 2 (the earlier ones left D1 for the archive)");
+    expect(ok.stdout).toContain("1 sealed segment of the archive (2 entries) checked");
+    const found = runCli("ledger.ts", "verify-receipt", signed[1]!, "--jwks", jwksFile, "--in-chain", "--persist-to", persist);
+    expect(found.stderr).toBe("");
+    expect(found.stdout).toMatch(/In the archive \(ledger\/demo\/\d{4}\/\d{2}\/\d{2}\.jsonl\.gz, position 2\): the row is as signed/);
+  }, 120_000);
 });
 
 async function bootstrap(url: URL): Promise<{ policy: { fingerprint: string }; textHash: string }> {

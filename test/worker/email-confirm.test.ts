@@ -422,7 +422,7 @@ describe("requests never confirmed are purged", () => {
     expect((await postConfirm(site.id, live.token)).status).toBe(200);
     expect(logged).toHaveBeenCalledWith(
       expect.stringMatching(
-        /^retention: deleted \d+ receipts, \d+ erasure records, [1-9]\d* signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations, \d+ kept-record marks, \d+ console links, \d+ console sessions, \d+ console previews, \d+ rights requests, \d+ rights links(; more next run)?$/,
+        /^retention: deleted \d+ receipts, \d+ archived receipts, \d+ erasure records, [1-9]\d* signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations, \d+ kept-record marks, \d+ console links, \d+ console sessions, \d+ console previews, \d+ rights requests, \d+ rights links(; more next run)?$/,
       ),
     );
   });

@@ -74,7 +74,7 @@ describe("the scheduled retention job", () => {
     expect(remaining).toEqual([...kept, real.receipt.id]);
     for (const id of expired) expect(remaining).not.toContain(id);
     expect(logged).toHaveBeenCalledWith(
-      expect.stringMatching(/^retention: deleted \d+ receipts, \d+ erasure records, \d+ signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations, \d+ kept-record marks, \d+ console links, \d+ console sessions, \d+ console previews, \d+ rights requests, \d+ rights links$/),
+      expect.stringMatching(/^retention: deleted \d+ receipts, \d+ archived receipts, \d+ erasure records, \d+ signup requests, \d+ send-log entries, \d+ webhook events, \d+ token revocations, \d+ kept-record marks, \d+ console links, \d+ console sessions, \d+ console previews, \d+ rights requests, \d+ rights links$/),
     );
   });
 

@@ -83,15 +83,14 @@ export const ledgerApi = new Hono<ConsoleEnv>()
     const q = ConsoleLedgerQuery.safeParse(c.req.query());
     if (!q.success) throw invalidBody(q.error, "invalid_query");
     const { cursor, limit, receipt, visitor, subject, ...rest } = q.data;
-    const entries = await searchLedger(
+    const { entries, next } = await searchLedger(
       c.env,
       c.req.param("siteId"),
       { ...rest, ...(receipt ? { receiptId: receipt } : {}), ...(visitor ? { visitorId: visitor } : {}), ...(subject ? { subject } : {}) },
       cursor ?? null,
       limit,
     );
-    const last = entries.length === limit ? entries[entries.length - 1]!.cursor : null;
-    return c.json({ entries: entries.map((e) => receiptOf(e.decision)), next: last ? `${last.recordedAt}~${last.seq}` : null });
+    return c.json({ entries: entries.map((e) => receiptOf(e.decision)), next: next ? `${next.recordedAt}~${next.seq}` : null });
   })
   .get("/sites/:siteId/ledger/receipts/:receiptId", requireRole("viewer"), async (c) => {
     const id = ReceiptId.safeParse(c.req.param("receiptId"));

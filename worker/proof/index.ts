@@ -13,6 +13,9 @@
  * - routes.ts: the JWK Set each site publishes
  * - segments.ts: what a sealed segment and its manifest hold, and the check of one (pure, shared with the CLI)
  * - seal.ts: sealing past days into the ARCHIVE bucket, rewriting segments after erasures
+ * - evict.ts: the hot window: sealed days older than it leave D1 (LEDGER_HOT_DAYS, default 90)
+ * - archive-store.ts: every D1 statement about the slim index of rows that left D1 (`ledger_archived`)
+ * - archived-rows.ts: reading those rows back from their segments (receipts, exports, searches)
  * - verify-seals.ts: the walk that names the first position where a site's segments do not hold
  * - verifications.ts: verifying every chain and its segments in passes (the crons, the console's "Verify now")
  */
@@ -21,5 +24,6 @@ export { d1ChainSource, verifyChain } from "./verify";
 export { receiptSigner, verifyReceipt } from "./receipts";
 export { receiptKeyRoutes } from "./routes";
 export { resealStale, sealDays } from "./seal";
+export { evictPastWindow, sweepHot } from "./evict";
 export { d1SealSource, verifySeals } from "./verify-seals";
 export { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, VERIFY_NOW_ENTRIES, advanceVerification, runVerifications, verificationOf } from "./verifications";

@@ -16,8 +16,9 @@
  * it commits to positions and hashes, which a tombstone keeps. A segment whose every row was
  * removed (the retention job's end of an evidence period) is deleted, its manifest kept.
  *
- * D1 keeps every row and entry for now: the segments are a verified, signed copy. Reading
- * archived days from R2 and keeping only a hot window in D1 is the next step of #13.
+ * Once a segment's day is older than the hot window, its rows and entries leave D1 (./evict.ts);
+ * the segment is then the only copy, and a rewrite takes its tombstones from the slim index of
+ * archived rows (./archive-store.ts) instead of the chain's marks.
  *
  * Verifying the segments is ./verify-seals.ts.
  *
@@ -31,7 +32,8 @@ import { GENESIS } from "./chain";
 import { receiptKeys } from "./receipt-keys";
 import { signSiteJws } from "./site-jws";
 import { SEAL_TYP, type SealClaims, type SegmentLine, checkSegment, decodeSegment, encodeSegment, manifestKey, segmentKey } from "./segments";
-import { type LinkedEntry, insertSeal, lastSeal, linkedEntriesAfter, markResealed, markStale, nextPart, sitesToSeal, staleSeals } from "./store";
+import { archivedInSeal } from "./archive-store";
+import { type LinkedEntry, type Removal, type SealRow, insertSeal, lastSeal, linkedEntriesAfter, markResealed, markStale, nextPart, sitesToSeal, staleSeals } from "./store";
 
 /** Entries in one segment at most (about 1 MB gzipped, 6 MB of JSON in memory while sealing). */
 export const SEAL_PART_ENTRIES = 5000;
@@ -158,24 +160,9 @@ async function signManifest(env: Env, claims: SealClaims): Promise<string> {
 export async function resealStale(env: Env, now: Date, limit = RESEALS_PER_RUN): Promise<number> {
   let rewritten = 0;
   for (const seal of await staleSeals(env, limit)) {
-    const entries = await linkedEntriesAfter(env, seal.site_id, seal.first_position - 1, seal.entries);
-    const removed = new Map(entries.filter((e) => e.removed).map((e) => [e.position, e]));
-    const archived = await env.ARCHIVE.get(seal.object_key);
-    let lines: SegmentLine[] | null = null;
-    if (archived) {
-      try {
-        lines = ((await decodeSegment(await archived.arrayBuffer())) as SegmentLine[]).map((line) => {
-          const gone = removed.get(line.position);
-          return gone ? { position: line.position, rowDigest: line.rowDigest, hash: line.hash, removed: gone.removed! } : line;
-        });
-      } catch {
-        lines = null;
-      }
-    }
-    // A segment gone or unreadable is written again from D1, which still holds every entry.
-    lines ??= await stretchLines(env, seal.site_id, entries);
+    const lines = seal.evicted_at ? await evictedLines(env, seal, now) : await linesInD1(env, seal);
     if (!lines) {
-      console.error(`proof seal of site ${seal.site_id}: segment ${seal.object_key} cannot be rewritten (a row is gone without a removal)`);
+      console.error(`proof seal of site ${seal.site_id}: segment ${seal.object_key} cannot be rewritten (${seal.evicted_at ? "it is gone or unreadable, and its rows left D1" : "a row is gone without a removal"})`);
       continue;
     }
     // Every row removed: nothing is left to archive but the chain's hashes, which D1 and the
@@ -187,3 +174,41 @@ export async function resealStale(env: Env, now: Date, limit = RESEALS_PER_RUN):
   }
   return rewritten;
 }
+
+/** The archived segment's lines, or null when it is gone or unreadable. */
+async function archivedLines(env: Env, key: string): Promise<SegmentLine[] | null> {
+  const archived = await env.ARCHIVE.get(key);
+  if (!archived) return null;
+  try {
+    return (await decodeSegment(await archived.arrayBuffer())) as SegmentLine[];
+  } catch {
+    return null;
+  }
+}
+
+/** A segment still in D1, rewritten: a tombstone where the entry is now marked removed. */
+async function linesInD1(env: Env, seal: SealRow): Promise<SegmentLine[] | null> {
+  const entries = await linkedEntriesAfter(env, seal.site_id, seal.first_position - 1, seal.entries);
+  const removed = new Map(entries.filter((e) => e.removed).map((e) => [e.position, e]));
+  const lines = (await archivedLines(env, seal.object_key))?.map((line) => {
+    const gone = removed.get(line.position);
+    return gone ? tombstone(line, gone.removed!) : line;
+  });
+  // A segment gone or unreadable is written again from D1, which still holds every entry.
+  return lines ?? (await stretchLines(env, seal.site_id, entries));
+}
+
+/**
+ * A segment whose rows left D1 (./evict.ts), rewritten: a tombstone for each row the index no
+ * longer holds (erased, or past its retention: the reason is told by its `retain_until`).
+ * Null when the segment is gone or unreadable: D1 no longer holds the rows to write it again.
+ */
+async function evictedLines(env: Env, seal: SealRow, now: Date): Promise<SegmentLine[] | null> {
+  const kept = await archivedInSeal(env, seal.site_id, seal.first_position);
+  const at = now.toISOString();
+  return (await archivedLines(env, seal.object_key))?.map((line) =>
+    "row" in line && !kept.has(line.row.receipt_id) ? tombstone(line, line.row.retain_until < at ? "retention" : "erasure") : line,
+  ) ?? null;
+}
+
+const tombstone = (line: SegmentLine, removed: Removal): SegmentLine => ({ position: line.position, rowDigest: line.rowDigest, hash: line.hash, removed });

@@ -17,7 +17,7 @@
  * its head hash), not to the segment's bytes: rewriting a segment with tombstones after an
  * erasure changes its bytes and keeps its manifest valid.
  */
-import type { LedgerRow } from "../consent/store/ledger";
+import type { LedgerRow } from "../consent/store/ledger-row";
 import { type ProofFields, linkHash, rowDigest } from "./chain";
 import type { Removal } from "./store";
 
@@ -69,10 +69,15 @@ export async function encodeSegment(lines: SegmentLine[]): Promise<Uint8Array<Ar
   return new Uint8Array(await new Response(stream).arrayBuffer());
 }
 
+/** A segment's JSON Lines text from its bytes; throws when they are not gzip. */
+export async function decodeText(bytes: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<string> {
+  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
+  return new Response(stream).text();
+}
+
 /** A segment's lines from its bytes; throws when they are not gzipped JSON Lines. */
 export async function decodeSegment(bytes: Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<unknown[]> {
-  const stream = new Blob([bytes]).stream().pipeThrough(new DecompressionStream("gzip"));
-  const text = await new Response(stream).text();
+  const text = await decodeText(bytes);
   return text
     .split("\n")
     .filter((l) => l !== "")

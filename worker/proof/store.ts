@@ -38,9 +38,18 @@ export const toEntry = (r: ChainRow): ChainEntry => ({ position: r.position, rec
  * points back to the person. Rows not linked yet have no entry; the chaining step never sees
  * them once they are gone. `guard` (with `guardBinds`) is the transaction's own condition.
  */
-export function removalStatements(env: Env, why: "erasure" | "retention", at: string, rowsSql: string, binds: unknown[], guard = "1", guardBinds: unknown[] = []): D1PreparedStatement[] {
+export function removalStatements(
+  env: Env,
+  why: "erasure" | "retention",
+  at: string,
+  rowsSql: string,
+  binds: unknown[],
+  guard = "1",
+  guardBinds: unknown[] = [],
+  archivedSeals?: { sql: string; binds: unknown[] },
+): D1PreparedStatement[] {
   return [
-    staleSealsStatement(env, rowsSql, binds),
+    staleSealsStatement(env, rowsSql, binds, archivedSeals),
     // The receipt id goes too (the visitor may hold it): the entry keeps its place, digest and link.
     env.LEDGER.prepare(
       `UPDATE ledger_chain SET removed = ?, removed_at = ?, receipt_id = 'removed:' || site_id || ':' || position WHERE receipt_id IN (${rowsSql}) AND ${guard}`,
@@ -55,12 +64,20 @@ export async function chainProgress(env: Env): Promise<number> {
 }
 
 
-/** The last entry of a site's chain, or null before its first. */
-export async function chainHead(env: Env, siteId: string): Promise<ChainEntry | null> {
+/**
+ * The position and hash of the last entry of a site's chain, or null before its first: the last
+ * in D1, or, when every entry left D1 for the archive (./evict.ts), the last evicted segment's head.
+ */
+export async function chainHead(env: Env, siteId: string): Promise<{ position: number; hash: string } | null> {
   const row = await storage("chain read", () =>
-    env.LEDGER.prepare(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = ?1 ORDER BY position DESC LIMIT 1`).bind(siteId).first<ChainRow>(),
+    env.LEDGER.prepare(
+      `SELECT position, hash FROM (
+         SELECT position, hash FROM (SELECT position, hash FROM ledger_chain WHERE site_id = ?1 ORDER BY position DESC LIMIT 1)
+         UNION ALL SELECT last_position, head_hash FROM (SELECT last_position, head_hash FROM ledger_seals WHERE site_id = ?1 AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1)
+       ) ORDER BY position DESC LIMIT 1`,
+    ).bind(siteId).first<{ position: number; hash: string }>(),
   );
-  return row ? toEntry(row) : null;
+  return row;
 }
 
 /**
@@ -97,13 +114,15 @@ export async function entriesAfter(env: Env, siteId: string, position: number, l
 
 /**
  * Receipt ids of a site's ledger rows up to `seq` (the chaining step's progress) that have no
- * entry: none should, so one is a row added by hand. Rows after it are simply not linked yet.
+ * entry: none should, so one is a row added by hand. Rows after it are simply not linked yet; a
+ * hot copy (./evict.ts) has its entry in the archive, and is checked against it there.
  */
 export async function unchainedRows(env: Env, siteId: string, seq: number, limit: number): Promise<string[]> {
   const { results } = await storage("chain read", () =>
     env.LEDGER.prepare(
       `SELECT l.receipt_id FROM ledger l LEFT JOIN ledger_chain c ON c.receipt_id = l.receipt_id
-       WHERE l.site_id = ?1 AND l.seq <= ?2 AND c.receipt_id IS NULL ORDER BY l.seq LIMIT ?3`,
+       WHERE l.site_id = ?1 AND l.seq <= ?2 AND c.receipt_id IS NULL
+         AND NOT EXISTS (SELECT 1 FROM ledger_archived a WHERE a.seq = l.seq AND a.receipt_id = l.receipt_id AND a.hot = 1) ORDER BY l.seq LIMIT ?3`,
     )
       .bind(siteId, seq, limit)
       .all<{ receipt_id: string }>(),
@@ -142,7 +161,7 @@ export async function writeVerification(env: Env, siteId: string, readVersion: n
 export async function sitesToVerify(env: Env, limit: number): Promise<string[]> {
   const { results } = await storage("verification read", () =>
     env.LEDGER.prepare(
-      `SELECT s.site_id FROM (SELECT DISTINCT site_id FROM ledger_chain) s LEFT JOIN ledger_verifications v ON v.site_id = s.site_id
+      `SELECT s.site_id FROM (SELECT DISTINCT site_id FROM ledger_chain UNION SELECT DISTINCT site_id FROM ledger_seals) s LEFT JOIN ledger_verifications v ON v.site_id = s.site_id
        WHERE v.pass IS NULL ORDER BY s.site_id LIMIT ?1`,
     ).bind(limit).all<{ site_id: string }>(),
   );
@@ -174,6 +193,8 @@ export interface SealRow {
   stale: number;
   verified_at: string | null;
   emptied_at: string | null;
+  /** When its entries and rows left D1 for the archive (./evict.ts), or null. */
+  evicted_at: string | null;
 }
 
 /** A chain entry with the time it was linked: what the sealing step groups by day. */
@@ -229,7 +250,7 @@ export async function linkedEntriesAfter(env: Env, siteId: string, position: num
  * Records a segment once its objects are in the archive. False when another run recorded the
  * same stretch first (the same positions and hashes: its objects say the same).
  */
-export async function insertSeal(env: Env, seal: Omit<SealRow, "stale" | "verified_at" | "emptied_at">): Promise<boolean> {
+export async function insertSeal(env: Env, seal: Omit<SealRow, "stale" | "verified_at" | "emptied_at" | "evicted_at">): Promise<boolean> {
   const result = await storage("seal write", () =>
     env.LEDGER.prepare(
       `INSERT INTO ledger_seals (site_id, first_position, last_position, day, part, object_key, entries, prev_hash, head_hash, manifest, sealed_at, written_at, stale)
@@ -247,13 +268,13 @@ export async function insertSeal(env: Env, seal: Omit<SealRow, "stale" | "verifi
  * the resealing step rewrites them with tombstones. Each entry finds its segment by the last one
  * starting at or before its position (an index lookup, not a scan of the site's segments).
  */
-export function staleSealsStatement(env: Env, rowsSql: string, binds: unknown[]): D1PreparedStatement {
+export function staleSealsStatement(env: Env, rowsSql: string, binds: unknown[], archivedSeals?: { sql: string; binds: unknown[] }): D1PreparedStatement {
   return env.LEDGER.prepare(
     `UPDATE ledger_seals SET stale = stale + 1 WHERE rowid IN (
        SELECT s.rowid FROM ledger_chain c JOIN ledger_seals s ON s.site_id = c.site_id
          AND s.first_position = (SELECT MAX(first_position) FROM ledger_seals WHERE site_id = c.site_id AND first_position <= c.position)
-       WHERE c.receipt_id IN (${rowsSql}) AND c.position <= s.last_position)`,
-  ).bind(...binds);
+       WHERE c.receipt_id IN (${rowsSql}) AND c.position <= s.last_position${archivedSeals ? ` UNION ${archivedSeals.sql}` : ""})`,
+  ).bind(...binds, ...(archivedSeals?.binds ?? []));
 }
 
 /** Marks one segment stale (see `staleSealsStatement`). */

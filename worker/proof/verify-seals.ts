@@ -5,9 +5,10 @@
  * and R2) and in `npm run ledger -- verify` (wrangler).
  */
 import { type JSONWebKeySet, createLocalJWKSet } from "jose";
-import { proofFieldsOfRow } from "../consent/store/ledger";
+import { type LedgerRow, proofFieldsOfRow } from "../consent/store/ledger";
 import type { Env } from "../env";
-import { GENESIS } from "./chain";
+import { archivedEntries } from "./archive-store";
+import { GENESIS, rowDigest } from "./chain";
 import { receiptJwks } from "./receipt-keys";
 import { openSiteJws } from "./site-jws";
 import { SEAL_TYP, type SealClaims, type SegmentBreak, type SegmentLine, checkSegment, decodeSegment, manifestKey } from "./segments";
@@ -21,10 +22,21 @@ export interface SealSource {
   object(key: string): Promise<Uint8Array<ArrayBuffer> | null>;
   /** The chain's entries `first`…`first + count - 1` still in D1 (none once they left it). */
   entries(first: number, count: number): Promise<ChainEntry[]>;
+  /**
+   * The index entries (./archive-store.ts) of a segment whose rows left D1, each with its row in
+   * D1 when it is a hot copy (./evict.ts).
+   */
+  archived(seal: SealRow): Promise<ArchivedEntry[]>;
   /** The site's JWK Set (read once a segment is there to check). */
   keys(): Promise<JSONWebKeySet>;
   /** Records that a segment was checked in full (the Worker's passes; the CLI records nothing). */
   verified?(seal: SealRow): Promise<void>;
+}
+
+/** A row the index says a segment holds, with its copy still in D1 if it is hot. */
+export interface ArchivedEntry {
+  receiptId: string;
+  hotRow: LedgerRow | null;
 }
 
 /** Why a site's segments do not hold, by chain position. */
@@ -140,6 +152,7 @@ async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks
   }
   const broken = checkSegment(lines, claims, proofFieldsOfRow);
   if (broken) return { ...broken, detail: `${broken.detail} (${seal.object_key})` };
+  if (seal.evicted_at) return archivedHold(source, seal, lines as SegmentLine[]);
   // While D1 still holds the stretch's entries, the segment must be the same stretch: the same
   // hashes, and a tombstone only where the entry was removed on purpose (a row turned into a
   // tombstone by hand would otherwise still link).
@@ -154,11 +167,36 @@ async function checkSeal(source: SealSource, seal: SealRow, walk: SealWalk, jwks
 }
 
 /**
+ * A segment whose rows left D1: every row the index still lists must be in it (a row dropped
+ * from the archive, or turned into a tombstone, by hand breaks it), and every hot copy in D1 must
+ * be the archived row (its digest recomputed from the copy).
+ */
+async function archivedHold(source: SealSource, seal: SealRow, lines: SegmentLine[]): Promise<SealBreak | null> {
+  const rows = new Map(lines.flatMap((l) => ("row" in l ? [[l.row.receipt_id, l] as const] : [])));
+  for (const entry of await source.archived(seal)) {
+    const line = rows.get(entry.receiptId);
+    if (!line) return { position: seal.first_position, reason: "row_missing", detail: `the row ${entry.receiptId} is gone from ${seal.object_key}, and no erasure or retention removed it` };
+    if (entry.hotRow) {
+      let digest: string | null = null;
+      try {
+        digest = entry.hotRow.salt ? rowDigest(entry.hotRow.salt, proofFieldsOfRow(entry.hotRow)) : null;
+      } catch {
+        digest = null;
+      }
+      if (digest !== line.rowDigest) return { position: line.position, reason: "row_changed", detail: `the row at position ${line.position} (${entry.receiptId}) in D1 is not the one archived in ${seal.object_key}: it was changed` };
+    }
+  }
+  return null;
+}
+
+/**
  * A segment deleted because every row of it was removed: its manifest (checked above) pins the
  * stretch's hashes; while D1 still holds the entries, each must be marked removed and the last
  * must end on the manifest's head hash.
  */
 async function emptiedHolds(source: SealSource, seal: SealRow): Promise<SealBreak | null> {
+  const [listed] = seal.evicted_at ? await source.archived(seal) : [];
+  if (listed) return { position: seal.first_position, reason: "segment_missing", detail: `the segment ${seal.object_key} was deleted as emptied, but the row ${listed.receiptId} was never removed` };
   const entries = await source.entries(seal.first_position, seal.entries);
   const kept = entries.find((e) => !e.removed);
   if (kept) return { position: kept.position, reason: "segment_missing", detail: `the segment ${seal.object_key} was deleted as emptied, but the row at position ${kept.position} was never removed` };
@@ -177,6 +215,7 @@ export function d1SealSource(env: Env, siteId: string): SealSource {
       return object ? new Uint8Array(await object.arrayBuffer()) : null;
     },
     entries: (first, count) => linkedEntriesAfter(env, siteId, first - 1, count),
+    archived: (seal) => archivedEntries(env, siteId, seal.first_position),
     keys: () => receiptJwks(env, siteId),
     verified: (seal) => markVerified(env, seal, new Date().toISOString()),
   };

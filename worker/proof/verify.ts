@@ -1,6 +1,6 @@
 /**
- * Verifying a site's hash chain: walks it from its first entry and names the first position
- * where it no longer holds. Each entry is checked three ways:
+ * Verifying a site's hash chain: walks it from its first entry still in D1 (older ones left for
+ * the archive, ./evict.ts, and are checked there) and names the first position where it no longer holds. Each entry is checked three ways:
  *
  * - its row, if the row is still there: the digest recomputed from the row and its salt must be
  *   the entry's (a changed field, or another row's content, breaks it);
@@ -16,6 +16,7 @@
  */
 import { proofFieldsOfRow, rowsByReceipt, rowsRecordedAfter } from "../consent/store/ledger";
 import type { Env } from "../env";
+import { evictedHead } from "./archive-store";
 import { GENESIS, type ProofFields, linkHash, rowDigest } from "./chain";
 import { type ChainEntry, chainProgress, entriesAfter, unchainedRows } from "./store";
 
@@ -29,6 +30,11 @@ export interface ChainSource {
   unchained(limit: number): Promise<string[]>;
   /** How many of the site's rows the chaining step has not reached yet. */
   notLinked(): Promise<number>;
+  /**
+   * Where the chain still in D1 starts: the last entry that left it for the archive (its
+   * position and hash, from the last evicted segment; the segments' walk checks those), or null.
+   */
+  start(): Promise<{ position: number; hash: string } | null>;
 }
 
 /** The first place the chain does not hold. */
@@ -76,7 +82,11 @@ export interface WalkOptions {
 export async function verifyChain(source: ChainSource, options: WalkOptions = {}): Promise<Verification> {
   const max = options.maxEntries ?? Number.POSITIVE_INFINITY;
   let position = options.from?.position ?? 0;
-  const v: Verification = { ok: true, complete: true, position, checked: 0, linked: 0, pending: 0, removed: 0, head: options.from?.head ?? GENESIS, broken: null };
+  let head = options.from?.head ?? GENESIS;
+  // Entries that left D1 for the archive are the segments' walk's (./verify-seals.ts).
+  const start = await source.start();
+  if (start && start.position > position) ({ position, hash: head } = start);
+  const v: Verification = { ok: true, complete: true, position, checked: 0, linked: 0, pending: 0, removed: 0, head, broken: null };
   const fail = (b: ChainBreak) => ({ ...v, ok: false, position, broken: b });
   for (;;) {
     if (v.checked >= max) return { ...v, complete: false, position };
@@ -117,5 +127,6 @@ export function d1ChainSource(env: Env, siteId: string): ChainSource {
     rows: async (ids) => new Map([...(await rowsByReceipt(env, siteId, ids))].map(([id, row]) => [id, { salt: row.salt, fields: proofFieldsOfRow(row) }])),
     unchained: async (limit) => unchainedRows(env, siteId, await progress, limit),
     notLinked: async () => rowsRecordedAfter(env, siteId, await progress),
+    start: () => evictedHead(env, siteId),
   };
 }

@@ -4,11 +4,12 @@
  * job (retention.ts), which deletes what is past its retention period, the rights requests'
  * reminders (worker/rights/jobs.ts),
  * linking new entries of the proof's hash chain (worker/proof/chaining.ts), sealing past days into
- * the archive and rewriting segments after erasures (worker/proof/seal.ts), and verifying the
+ * the archive and rewriting segments after erasures (worker/proof/seal.ts), moving sealed days
+ * older than the hot window out of D1 (worker/proof/evict.ts), and verifying the
  * chains and their segments in passes (worker/proof/verifications.ts).
  */
 import type { Env } from "../env";
-import { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, linkPending, resealStale, runVerifications, sealDays } from "../proof";
+import { VERIFY_ENTRIES_PER_DAY_RUN, VERIFY_ENTRIES_PER_MINUTE, evictPastWindow, linkPending, resealStale, runVerifications, sealDays, sweepHot } from "../proof";
 import { runRightsJobs } from "../rights/jobs";
 import { WEBHOOK_CRON, deliverDue } from "../webhooks/deliver";
 import { DAILY_STEPS, MINUTE_STEPS, runRetention } from "./retention";
@@ -44,7 +45,14 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
     linking.then(async () => {
       const sealed = await sealDays(env, now);
       const resealed = await resealStale(env, now);
-      if (sealed.segments + resealed > 0) console.log(`proof seals: ${sealed.segments} segment(s) of ${sealed.entries} entries sealed, ${resealed} rewritten`);
+      // The hot window: sealed days older than it leave D1 (worker/proof/evict.ts); daily, the
+      // copies of visitors' latest decisions kept in D1 that are no longer needed go too.
+      const evicted = await evictPastWindow(env, now);
+      const swept = controller.cron === WEBHOOK_CRON ? 0 : await sweepHot(env, now);
+      if (sealed.segments + resealed + evicted.segments + swept > 0)
+        console.log(
+          `proof seals: ${sealed.segments} segment(s) of ${sealed.entries} entries sealed, ${resealed} rewritten, ${evicted.segments} segment(s) of ${evicted.entries} entries moved out of D1, ${swept} hot copies deleted`,
+        );
     }).catch((err: unknown) => console.error("proof seals: sealing failed; the next run tries again", err)),
   );
   // Verifying the chains: the daily run starts a pass for every site, every run continues them
@@ -65,10 +73,10 @@ export async function scheduled(controller: ScheduledController, env: Env, ctx: 
   );
   ctx.waitUntil(
     runRetention(env, now, steps).then((r) => {
-      const deleted = r.receipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords + r.consoleLinks + r.consoleSessions + r.consolePreviews + r.rightsRequests + r.rightsLinks;
+      const deleted = r.receipts + r.archivedReceipts + r.erasures + r.signupRequests + r.confirmationSends + r.webhookEvents + r.revocations + r.keptRecords + r.consoleLinks + r.consoleSessions + r.consolePreviews + r.rightsRequests + r.rightsLinks;
       if (deleted > 0 || controller.cron !== WEBHOOK_CRON)
         console.log(
-          `retention: deleted ${r.receipts} receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
+          `retention: deleted ${r.receipts} receipts, ${r.archivedReceipts} archived receipts, ${r.erasures} erasure records, ${r.signupRequests} signup requests, ` +
             `${r.confirmationSends} send-log entries, ${r.webhookEvents} webhook events, ${r.revocations} token revocations, ` +
             `${r.keptRecords} kept-record marks, ${r.consoleLinks} console links, ${r.consoleSessions} console sessions, ${r.consolePreviews} console previews, ` +
             `${r.rightsRequests} rights requests, ${r.rightsLinks} rights links` +

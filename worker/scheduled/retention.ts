@@ -10,6 +10,7 @@
  * | data | kept | store |
  * | --- | --- | --- |
  * | proof rows (ledger) | until `retain_until` (decision expiry + the site's `proofRetentionDays`) | worker/consent/store/ledger.ts |
+ * | the index of proof rows that left D1 for the archive (visitor id, receipt id, dates, segment) | until the row's `retain_until`; the resealing step then rewrites its segment | worker/proof/archive-store.ts |
  * | erasure records | ERASURE_RETENTION_DAYS | worker/consent/store/ledger.ts |
  * | signup requests (pending double opt-in) | until their link expires (`confirmDays`) | worker/email/store.ts |
  * | confirmation-send log (keyed hashes) | 1 day | worker/email/store.ts |
@@ -43,6 +44,7 @@ export const MINUTE_STEPS = 2;
 /** How many rows of each kind one run deleted, and whether any kind still has a backlog. */
 export interface RetentionRun {
   receipts: number;
+  archivedReceipts: number;
   erasures: number;
   signupRequests: number;
   confirmationSends: number;
@@ -59,13 +61,14 @@ export interface RetentionRun {
 
 /** Runs up to `maxSteps` steps of every kind of purge. */
 export async function runRetention(env: Env, now: Date, maxSteps: number): Promise<RetentionRun> {
-  const run: RetentionRun = { receipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, consolePreviews: 0, rightsRequests: 0, rightsLinks: 0, backlog: false };
+  const run: RetentionRun = { receipts: 0, archivedReceipts: 0, erasures: 0, signupRequests: 0, confirmationSends: 0, webhookEvents: 0, revocations: 0, keptRecords: 0, consoleLinks: 0, consoleSessions: 0, consolePreviews: 0, rightsRequests: 0, rightsLinks: 0, backlog: false };
   const kinds: (() => Promise<boolean>)[] = [
     async () => {
       const n = await purgeExpired(env, now, PURGE_BATCH);
       run.receipts += n.receipts;
+      run.archivedReceipts += n.archived;
       run.erasures += n.erasures;
-      return n.receipts === PURGE_BATCH || n.erasures === PURGE_BATCH;
+      return n.receipts === PURGE_BATCH || n.archived === PURGE_BATCH || n.erasures === PURGE_BATCH;
     },
     async () => {
       const n = await purgeEmailData(env, now, PURGE_BATCH);

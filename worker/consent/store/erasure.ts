@@ -10,7 +10,9 @@
  * 3. the email data (worker/email/store.ts): linked addresses unsubscribed and suppressed
  *    (keyed hash only), subscriptions, links and the visitor's own signup requests deleted;
  * 4. the proof rows and a record that an erasure happened (worker/consent/store/ledger.ts); the
- *    rows' entries in the site's hash chain stay, marked erased (worker/proof/store.ts);
+ *    rows' entries in the site's hash chain stay, marked erased (worker/proof/store.ts); rows that
+ *    left D1 for the archive lose their index entry, and their segments are rewritten with
+ *    tombstones by the resealing step (worker/proof/archive-store.ts, seal.ts);
  * 5. `consent.erased` for the site owner, with the person's subject id if they were identified,
  *    and then the subject mapping (worker/consent/store/subjects.ts);
  * 6. the mark that the visitor's record is kept in KV (worker/consent/store/kv-records.ts).
@@ -46,7 +48,7 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
   const visitor = await visitorSubject(visitorId);
   const guardBinds = [siteId, visitor, erasureId];
   const addresses = await linkedAddresses(env, siteId, visitorId);
-  const { chainMarks, ledgerDelete, erasureRecord } = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds);
+  const { chainMarks, erasureRecord, ledgerDelete } = eraseDecisionStatements(env, siteId, visitorId, erasureId, at, CLAIMED, guardBinds);
   // `consent.erased`, with the person's subject id, read before the subject mapping is erased.
   const erasedEvent = { event: consentErasedEvent(siteId, visitorId, at), fills: [subjectFill(siteId, visitorId)], when: { sql: CLAIMED, binds: guardBinds } };
 
@@ -55,15 +57,15 @@ export async function eraseVisitor(env: Env, siteId: string, visitorId: string, 
     ["redact", redactStatements(env, siteId, visitorId, addresses.map((a) => a.email_hash), CLAIMED, guardBinds)],
     ...eraseVisitorEmailParts(env, { siteId, visitorId, at, addresses }, CLAIMED, guardBinds),
     ["chainMarks", chainMarks],
-    ["ledger", [ledgerDelete]],
     ["erasureRecord", [erasureRecord]],
+    ["ledger", ledgerDelete],
     outboxPart("erasedEvent", env, [erasedEvent]),
     ["subject", [eraseSubjectsStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
     ["kvRecord", [forgetStatement(env, siteId, visitorId, CLAIMED, guardBinds)]],
   ]);
   return {
     claimed: batch.changes("claim") === 1,
-    receiptsDeleted: batch.changes("ledger"),
+    receiptsDeleted: batch.rows<{ receipts_deleted: number }>("erasureRecord")[0]?.receipts_deleted ?? 0,
     subscriptionsDeleted: batch.changes("subscriptions"),
     webhooksQueued: batch.changes("emailWebhookEvents") + batch.changes("erasedEvent"),
   };

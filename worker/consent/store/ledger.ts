@@ -15,8 +15,11 @@ import { storage } from "../../lib/errors";
 import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
 import { type ProofFields, newSalt } from "../../proof/chain";
+import { ARCHIVED_ONLY_COUNT, eraseArchivedStatements, purgeArchivedStatements, toRefs, visitorArchivedStatement } from "../../proof/archive-store";
+import { readArchivedRows } from "../../proof/archived-rows";
 import { removalStatements } from "../../proof/store";
 import { keptStatement } from "./kv-records";
+import type { LedgerRow } from "./ledger-row";
 import { type RevocationReason, type TokenSubjects, revocationStatement, revokedBinds, revokedCondition } from "./revocations";
 
 /** What a handler hands over to record one decision. */
@@ -48,38 +51,7 @@ export interface DecisionRecord {
   retainUntil: string;
 }
 
-export interface LedgerRow {
-  seq: number;
-  receipt_id: string;
-  site_id: string;
-  visitor_id: string;
-  idempotency_key: string;
-  request_hash: string;
-  recorded_at: string;
-  action: string;
-  surface: string;
-  categories: string;
-  policy_version: string;
-  policy_last_updated: string;
-  policy_fingerprint: string;
-  text_hash: string;
-  widget_version: string;
-  locale: string;
-  regime: string;
-  jurisdiction: string | null;
-  country: string | null;
-  gpc: number;
-  gpc_applied: number;
-  sale_sharing_opt_out: number;
-  targeted_ads_opt_out: number;
-  consent_mode_mapping: string;
-  /** The row's salt in its chain digest (null for rows recorded before the chain, until chained). */
-  salt: string | null;
-  ua_family: string;
-  prev_receipt_id: string | null;
-  expires_at: string;
-  retain_until: string;
-}
+export type { LedgerRow } from "./ledger-row";
 
 /** A stored decision: its receipt plus what the consent handler needs to answer a replay. */
 export interface StoredDecision {
@@ -132,7 +104,8 @@ const INSERT_COLUMNS = `INSERT INTO ledger (receipt_id, site_id, visitor_id, ide
   widget_version, locale, regime, jurisdiction, country, gpc, gpc_applied, ua_family,
   prev_receipt_id, expires_at, retain_until, sale_sharing_opt_out, targeted_ads_opt_out, consent_mode_mapping, salt)
 SELECT ?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, ?21,
-  (SELECT receipt_id FROM ledger WHERE site_id = ?2 AND visitor_id = ?3 ORDER BY seq DESC LIMIT 1),
+  (SELECT receipt_id FROM (SELECT seq, receipt_id FROM ledger WHERE site_id = ?2 AND visitor_id = ?3
+     UNION ALL SELECT seq, receipt_id FROM ledger_archived WHERE site_id = ?2 AND visitor_id = ?3) ORDER BY seq DESC LIMIT 1),
   ?22, ?23, ?24, ?25, ?26, ?27`;
 /** The first bind number after the insert's own. */
 const AFTER_INSERT_BINDS = 28;
@@ -312,22 +285,33 @@ export function toLatest(rows: unknown[]): StoredDecision | null {
   return row ? toStored(row) : null;
 }
 
-/** One page of a visitor's decisions, oldest first. `after` is the last `version` seen. */
+/**
+ * One page of a visitor's decisions, oldest first. `after` is the last `version` seen. Rows older
+ * than the hot window are read back from their sealed segments (worker/proof/evict.ts): both
+ * halves are read in one transaction, so a row moving out meanwhile is found once.
+ */
 export async function listDecisions(env: Env, siteId: string, visitorId: string, limit: number, after = 0): Promise<StoredDecision[]> {
-  const { results } = await storage("ledger read", () =>
-    env.LEDGER.prepare(
-      `SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4`,
-    ).bind(siteId, visitorId, after, limit).all<LedgerRow>(),
+  const [hot, archived] = await storage("ledger read", () =>
+    env.LEDGER.batch([
+      env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4`).bind(siteId, visitorId, after, limit),
+      visitorArchivedStatement(env, siteId, visitorId, after, limit),
+    ]),
   );
-  return results.map(toStored);
+  const refs = toRefs(archived!.results);
+  if (refs.length === 0) return (hot!.results as LedgerRow[]).map(toStored);
+  const rows = [...(hot!.results as LedgerRow[]), ...refs.map((r) => ({ seq: r.seq, ref: r }))].sort((a, b) => a.seq - b.seq).slice(0, limit);
+  const fromArchive = await readArchivedRows(env, rows.flatMap((r) => ("ref" in r ? [r.ref] : [])));
+  return rows.map((r) => toStored("ref" in r ? fromArchive.get(r.ref.receiptId)! : r));
 }
 
 /**
  * The statements that erase a visitor's decisions, for the erasure's own batch
- * (worker/consent/store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`): the
- * rows' chain entries marked erased, the ledger rows, then a record that an erasure happened
+ * (worker/consent/store/erasure.ts), each guarded by `guard` ("this erasure won", anonymous `?`),
+ * in this order: the segments holding the rows marked stale (the resealing step turns those lines
+ * into tombstones) and the rows' chain entries marked erased; a record that an erasure happened
  * (time, site and how many rows, no visitor id: it proves the request was honoured without
- * keeping who made it). The three parts run in that order.
+ * keeping who made it), which returns that count; then the ledger rows and the index entries of
+ * rows that already left D1 for the archive (worker/proof/evict.ts).
  */
 export function eraseDecisionStatements(
   env: Env,
@@ -337,14 +321,19 @@ export function eraseDecisionStatements(
   at: string,
   guard: string,
   guardBinds: unknown[],
-): { chainMarks: D1PreparedStatement[]; ledgerDelete: D1PreparedStatement; erasureRecord: D1PreparedStatement } {
+): { chainMarks: D1PreparedStatement[]; erasureRecord: D1PreparedStatement; ledgerDelete: D1PreparedStatement[] } {
+  const archived = eraseArchivedStatements(env, siteId, visitorId, guard, guardBinds);
   return {
     // The chain keeps the rows' entries (digest and hash), marked erased, and their archived
     // segments are rewritten with tombstones; the rows and their salts go.
-    chainMarks: removalStatements(env, "erasure", at, `SELECT receipt_id FROM ledger WHERE site_id = ? AND visitor_id = ?`, [siteId, visitorId], guard, guardBinds),
-    ledgerDelete: env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds),
-    // changes(): the rows the DELETE just before removed.
-    erasureRecord: env.LEDGER.prepare(`INSERT INTO erasures (id, site_id, erased_at, receipts_deleted) SELECT ?, ?, ?, changes() WHERE ${guard}`).bind(erasureId, siteId, at, ...guardBinds),
+    chainMarks: removalStatements(env, "erasure", at, `SELECT receipt_id FROM ledger WHERE site_id = ? AND visitor_id = ?`, [siteId, visitorId], guard, guardBinds, archived.seals),
+    // The rows in D1 and those only in the archive (a hot copy is in both: counted once).
+    erasureRecord: env.LEDGER.prepare(
+      `INSERT INTO erasures (id, site_id, erased_at, receipts_deleted)
+       SELECT ?, ?, ?, (SELECT COUNT(*) FROM ledger WHERE site_id = ? AND visitor_id = ?) + ${ARCHIVED_ONLY_COUNT} WHERE ${guard}
+       RETURNING receipts_deleted`,
+    ).bind(erasureId, siteId, at, siteId, visitorId, siteId, visitorId, ...guardBinds),
+    ledgerDelete: [env.LEDGER.prepare(`DELETE FROM ledger WHERE site_id = ? AND visitor_id = ? AND ${guard}`).bind(siteId, visitorId, ...guardBinds), archived.remove],
   };
 }
 
@@ -362,17 +351,23 @@ export const ERASURE_RETENTION_DAYS = 3 * 365;
 
 /**
  * One step of the retention job for proof: deletes up to `batch` ledger rows past their
- * retention and up to `batch` erasure records older than ERASURE_RETENTION_DAYS. Returns how
- * many of each; the job repeats steps until both come back short (worker/scheduled/retention.ts).
+ * retention, up to `batch` rows of those that left D1 for the archive (their index entries; the
+ * resealing step then rewrites their segments) and up to `batch` erasure records older than
+ * ERASURE_RETENTION_DAYS. Returns how many of each; the job repeats steps until all come back
+ * short (worker/scheduled/retention.ts).
  */
-export async function purgeExpired(env: Env, now: Date, batch: number): Promise<{ receipts: number; erasures: number }> {
+export async function purgeExpired(env: Env, now: Date, batch: number): Promise<{ receipts: number; archived: number; erasures: number }> {
   const cutoff = new Date(now.getTime() - ERASURE_RETENTION_DAYS * 86_400_000).toISOString();
   // The same rows, in the same transaction: their chain entries are marked, then the rows go.
   const expired = `SELECT receipt_id FROM ledger WHERE retain_until < ? ORDER BY seq LIMIT ?`;
+  const [archivedMarks, archivedDelete] = purgeArchivedStatements(env, now.toISOString(), batch);
   const purge = await runNamedBatch(env.LEDGER, "ledger purge", [
     ["chain", removalStatements(env, "retention", now.toISOString(), expired, [now.toISOString(), batch])],
     ["receipts", [env.LEDGER.prepare(`DELETE FROM ledger WHERE receipt_id IN (${expired})`).bind(now.toISOString(), batch)]],
+    // Rows that left D1 for the archive: their index entries go, their segments are rewritten.
+    ["archivedMarks", [archivedMarks!]],
+    ["archived", [archivedDelete!]],
     ["erasures", [env.LEDGER.prepare(`DELETE FROM erasures WHERE id IN (SELECT id FROM erasures WHERE erased_at < ?1 LIMIT ?2)`).bind(cutoff, batch)]],
   ]);
-  return { receipts: purge.changes("receipts"), erasures: purge.changes("erasures") };
+  return { receipts: purge.changes("receipts"), archived: purge.changes("archived"), erasures: purge.changes("erasures") };
 }

@@ -4,7 +4,7 @@
  * once something read it (worker/consent/visitor-record.ts).
  *
  * A visitor is known by any table a single erasure (worker/consent/store/erasure.ts) removes
- * their id from: `ledger` (decisions), `kv_records` (record kept in KV), `subjects` (identified),
+ * their id from: `ledger` (decisions), `ledger_archived` (decisions older than the hot window, in the archive), `kv_records` (record kept in KV), `subjects` (identified),
  * `subscription_links` and `signup_requests` (email). After their erasure none of them names the
  * visitor, so a page never brings back someone already erased; the keyset (`visitor_id > after`)
  * makes each page move on even so. Webhook events are not a source: an erasure's own
@@ -22,14 +22,17 @@ export interface KnownVisitor {
 /**
  * Each table contributes its own first `limit` ids after `after` (each an index range scan on
  * `(site_id, visitor_id…)`), and the union keeps the first `limit` of those: the first `limit`
- * ids of the union are among them, and no call reads more than `5 × limit` index entries,
- * however large the site.
+ * ids of the union are among them, and no call reads more than `6 × limit` index entries,
+ * however large the site. D1 allows five terms in one compound SELECT, so the ledger and its
+ * archived rows (a nested union) are one term.
  */
 const PAGE_SQL = `
   SELECT v.visitor_id AS visitorId,
          EXISTS (SELECT 1 FROM kv_records k WHERE k.site_id = ?1 AND k.visitor_id = v.visitor_id) AS kept
   FROM (
-    SELECT visitor_id FROM (SELECT DISTINCT visitor_id FROM ledger WHERE site_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT ?3)
+    SELECT visitor_id FROM (
+      SELECT visitor_id FROM (SELECT DISTINCT visitor_id FROM ledger WHERE site_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT ?3)
+      UNION SELECT visitor_id FROM (SELECT DISTINCT visitor_id FROM ledger_archived WHERE site_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT ?3))
     UNION SELECT visitor_id FROM (SELECT visitor_id FROM kv_records WHERE site_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT ?3)
     UNION SELECT visitor_id FROM (SELECT visitor_id FROM subjects WHERE site_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT ?3)
     UNION SELECT visitor_id FROM (SELECT DISTINCT visitor_id FROM subscription_links WHERE site_id = ?1 AND visitor_id > ?2 ORDER BY visitor_id LIMIT ?3)
