@@ -150,11 +150,11 @@ export async function runProofBench(_settings?: BenchSettings): Promise<BenchSec
       for (let done = 0; done < rows; done += 1000) {
         const page = Array.from({ length: Math.min(1000, rows - done) }, (_, i) => {
           const r = real[(done + i) % real.length]!;
-          return [done + i + 1, r.visitor_id, `${r.receipt_id.slice(0, 20)}${String(done + i).padStart(10, "0")}`, r.recorded_at, r.retain_until, Math.floor((done + i) / SEAL_PART_ENTRIES) * SEAL_PART_ENTRIES + 1];
+          return [done + i + 1, r.visitor_id, `${r.receipt_id.slice(0, 20)}${String(done + i).padStart(10, "0")}`, Date.parse(r.recorded_at), Math.floor(Date.parse(r.retain_until) / 1000), Math.floor((done + i) / SEAL_PART_ENTRIES) * SEAL_PART_ENTRIES + 1];
         });
         await db
           .prepare(
-            `INSERT INTO ledger_archived (seq, site_id, visitor_id, receipt_id, recorded_at, retain_until, seal_position, hot)
+            `INSERT INTO ledger_archived (seq, site_id, visitor_id, receipt_id, recorded_ms, retain_s, seal_position, hot)
              SELECT value ->> 0, ?1, value ->> 1, value ->> 2, value ->> 3, value ->> 4, value ->> 5, 0 FROM json_each(?2)`,
           )
           .bind(SITE, JSON.stringify(page))

@@ -62,7 +62,7 @@ describe("the ledger in the console", () => {
     const site = await freshSite();
     const a = await newVisitor(site);
     const { session } = await viewerOf(site.id);
-    for (const q of ["?receipt=nope", "?visitor=123", "?cursor=2026-01-01T00:00:00.000Z~x", "?limit=500", "?from=yesterday", "?sort=asc"])
+    for (const q of ["?receipt=nope", "?visitor=123", "?cursor=2026-01-01T00:00:00.000Z~x", "?cursor=2026-13-45T99:99:99.999Z~1", "?limit=500", "?from=yesterday", "?sort=asc"])
       await expectProblem(await consoleCall(session, `/api/sites/${site.id}/ledger${q}`), 422, "invalid_query");
     await expectProblem(await consoleCall(session, `/api/sites/${site.id}/ledger/receipts/nope`), 422, "invalid_path");
     await expectProblem(await consoleCall(session, `/api/sites/${site.id}/ledger/receipts/rcpt_${"0".repeat(30)}`), 404, "not_found");

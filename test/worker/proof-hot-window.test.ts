@@ -9,7 +9,9 @@
 import { env } from "cloudflare:workers";
 import { describe, expect, it } from "vitest";
 import type { ConsentResponse } from "../../worker/contract";
-import { purgeExpired } from "../../worker/consent/store/ledger";
+import fc from "fast-check";
+import { listDecisions, purgeExpired } from "../../worker/consent/store/ledger";
+import { type LedgerCursor, ledgerRange, searchLedger } from "../../worker/consent/store/ledger-search";
 import { linkPending } from "../../worker/proof/chaining";
 import { evictPastWindow, hotWindowDays, sweepHot } from "../../worker/proof/evict";
 import { resealStale, sealDays } from "../../worker/proof/seal";
@@ -237,6 +239,69 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     ).bind(a2.receipt.id).run();
     await env.LEDGER.prepare(`UPDATE ledger_chain_progress SET last_seq = last_seq + 2000000 WHERE id = 1`).run();
     expect((await verifyChain(d1ChainSource(env, site.id))).broken).toMatchObject({ reason: "row_not_in_chain", receiptId: "rcpt_forged" });
+  });
+
+  it("paging through a site's decisions, some in D1, some hot copies, some only in the archive, finds each once in order, whatever the page size and filter (property)", async () => {
+    await fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.record({ returning: fc.boolean(), reject: fc.boolean() }), { minLength: 1, maxLength: 7 }),
+        fc.array(fc.boolean(), { maxLength: 3 }),
+        fc.integer({ min: 1, max: 4 }),
+        fc.constantFrom(undefined, "accept_all" as const, "reject_all" as const),
+        async (before, after, limit, action) => {
+          const site = await freshSite();
+          const visitors: ConsentResponse[] = [];
+          const decide = async (returning: boolean, reject: boolean) => {
+            const body = decisionBody(site, { action: reject ? "reject_all" : "accept_all" });
+            const last = visitors.at(-1);
+            const res = await postDecision(site.id, body, returning && last ? { token: last.token! } : {});
+            const made = (await res.json()) as ConsentResponse;
+            if (!(returning && last)) visitors.push(made);
+            return made.receipt;
+          };
+          const all = [];
+          for (const d of before) all.push(await decide(d.returning, d.reject));
+          await linkPending(env, 10_000, new Date());
+          await sealDays(env, at(1));
+          await evictAsOf(2);
+          for (const reject of after) all.push(await decide(false, reject));
+          const expected = all.filter((r) => !action || r.action === action).map((r) => r.id).reverse();
+
+          const seen: string[] = [];
+          let cursor: LedgerCursor | null = null;
+          for (let pages = 0; pages < 50; pages++) {
+            const page = await searchLedger(env, site.id, action ? { action } : {}, cursor, limit);
+            seen.push(...page.entries.map((e) => e.decision.receipt.id));
+            if (!page.next) break;
+            cursor = page.next;
+          }
+          expect(seen).toEqual(expected);
+
+          const range: string[] = [];
+          let after2: LedgerCursor | null = null;
+          for (let pages = 0; pages < 50; pages++) {
+            const page = await ledgerRange(env, site.id, "2000-01-01T00:00:00.000Z", "2100-01-01T00:00:00.000Z", after2, limit);
+            range.push(...page.map((e) => e.decision.receipt.id));
+            if (page.length < limit) break;
+            after2 = page.at(-1)!.cursor;
+          }
+          expect(range).toEqual(all.map((r) => r.id));
+
+          for (const v of visitors) {
+            const mine: string[] = [];
+            let from = 0;
+            for (let pages = 0; pages < 50; pages++) {
+              const page = await listDecisions(env, site.id, v.visitorId, limit, from);
+              mine.push(...page.map((d) => d.receipt.id));
+              if (page.length < limit) break;
+              from = page.at(-1)!.version;
+            }
+            expect(mine).toEqual(all.filter((r) => r.visitorId === v.visitorId).map((r) => r.id));
+          }
+        },
+      ),
+      { numRuns: 12 },
+    );
   });
 
   it("LEDGER_HOT_DAYS: a whole number of days from 1 to 3650; anything else keeps the default of 90", () => {

@@ -161,7 +161,9 @@ export const LedgerCursorParam = z
   .transform((c) => {
     const [recordedAt, seq] = c.split("~") as [string, string];
     return { recordedAt, seq: Number(seq) };
-  });
+  })
+  // A time that is not one (month 13, hour 25) would compare as text in D1 but not as the archive index's milliseconds.
+  .refine((c) => !Number.isNaN(Date.parse(c.recordedAt)), "not a cursor this API made");
 
 /** GET /console/api/sites/{siteId}/ledger: search, newest first. */
 export const ConsoleLedgerQuery = z.strictObject({

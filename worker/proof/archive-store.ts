@@ -22,14 +22,18 @@ export interface ArchivedRef {
 interface ArchivedRefRow {
   seq: number;
   receipt_id: string;
-  recorded_at: string;
+  recorded_ms: number;
   object_key: string;
 }
 
-const toRef = (r: ArchivedRefRow): ArchivedRef => ({ seq: r.seq, receiptId: r.receipt_id, recordedAt: r.recorded_at, objectKey: r.object_key });
+// `recorded_at` is `Date#toISOString()` when it is written, so it comes back exactly from its milliseconds.
+const toRef = (r: ArchivedRefRow): ArchivedRef => ({ seq: r.seq, receiptId: r.receipt_id, recordedAt: new Date(r.recorded_ms).toISOString(), objectKey: r.object_key });
+
+/** An ISO time (or day) as the index's milliseconds. */
+const ms = (iso: string): number => Date.parse(iso);
 
 /** The index joined with its segment's key; `hot = 0`: rows only in the archive (a hot copy is read from `ledger`). */
-const REFS = `SELECT a.seq, a.receipt_id, a.recorded_at, s.object_key FROM ledger_archived a
+const REFS = `SELECT a.seq, a.receipt_id, a.recorded_ms, s.object_key FROM ledger_archived a
   JOIN ledger_seals s ON s.site_id = a.site_id AND s.first_position = a.seal_position`;
 
 /**
@@ -61,6 +65,9 @@ export async function evictedHead(env: Env, siteId: string): Promise<{ position:
   return row ? { position: row.last_position, hash: row.head_hash } : null;
 }
 
+/** SQL: an ISO time `yyyy-mm-ddThh:mm:ss.mmmZ` (as the ledger writes them) as milliseconds since 1970, exactly. */
+const MS_OF = (column: string) => `(CAST(strftime('%s', ${column}) AS INTEGER) * 1000 + CAST(substr(${column}, 21, 3) AS INTEGER))`;
+
 /**
  * The statements that move one segment's stretch out of D1, in one transaction, each guarded by
  * "the segment is still in D1 and nothing waits for its rewrite" (an erasure that commits first
@@ -79,8 +86,8 @@ export function evictStatements(env: Env, seal: SealRow, now: string): D1Prepare
   const binds = [seal.site_id, seal.first_position, seal.last_position, now];
   return [
     env.LEDGER.prepare(
-      `INSERT INTO ledger_archived (seq, site_id, visitor_id, receipt_id, recorded_at, retain_until, seal_position, hot)
-       SELECT l.seq, l.site_id, l.visitor_id, l.receipt_id, l.recorded_at, l.retain_until, ?2, CASE WHEN ${latestLive} THEN 1 ELSE 0 END
+      `INSERT INTO ledger_archived (seq, site_id, visitor_id, receipt_id, recorded_ms, retain_s, seal_position, hot)
+       SELECT l.seq, l.site_id, l.visitor_id, l.receipt_id, ${MS_OF("l.recorded_at")}, CAST(strftime('%s', l.retain_until) AS INTEGER), ?2, CASE WHEN ${latestLive} THEN 1 ELSE 0 END
        FROM ledger l WHERE l.site_id = ?1 AND l.receipt_id IN (${stretch}) AND ${guard}`,
     ).bind(...binds),
     env.LEDGER.prepare(`DELETE FROM ledger WHERE seq IN (SELECT l.seq FROM ledger l WHERE l.site_id = ?1 AND l.receipt_id IN (${stretch}) AND NOT (${latestLive})) AND ${guard}`).bind(...binds),
@@ -152,12 +159,12 @@ export function archivedByTimeStatement(env: Env, siteId: string, f: ArchivedFil
   if (f.receiptId) add("a.receipt_id = ?", f.receiptId);
   if (f.visitorId) add("a.visitor_id = ?", f.visitorId);
   if (f.subject) add("a.visitor_id = (SELECT visitor_id FROM subjects WHERE site_id = ?1 AND subject = ?)", f.subject);
-  if (f.from) add("a.recorded_at >= ?", f.from);
-  if (f.to) add("a.recorded_at < ?", f.to);
-  if (beyond) add(`(a.recorded_at, a.seq) ${desc ? "<" : ">"} (?, ?)`, beyond.recordedAt, beyond.seq);
+  if (f.from) add("a.recorded_ms >= ?", ms(f.from));
+  if (f.to) add("a.recorded_ms < ?", ms(f.to));
+  if (beyond) add(`(a.recorded_ms, a.seq) ${desc ? "<" : ">"} (?, ?)`, ms(beyond.recordedAt), beyond.seq);
   binds.push(limit);
   const order = desc ? "DESC" : "";
-  return env.LEDGER.prepare(`${REFS} WHERE ${where.join(" AND ")} ORDER BY a.recorded_at ${order}, a.seq ${order} LIMIT ?${binds.length}`).bind(...binds);
+  return env.LEDGER.prepare(`${REFS} WHERE ${where.join(" AND ")} ORDER BY a.recorded_ms ${order}, a.seq ${order} LIMIT ?${binds.length}`).bind(...binds);
 }
 
 /**
@@ -185,27 +192,28 @@ export const ARCHIVED_ONLY_COUNT = `(SELECT COUNT(*) FROM ledger_archived WHERE 
  * segments marked stale, then the index rows. The second statement's changes are the rows purged.
  */
 export function purgeArchivedStatements(env: Env, now: string, batch: number): D1PreparedStatement[] {
-  const expired = `SELECT seq FROM ledger_archived WHERE retain_until < ?1 AND hot = 0 ORDER BY retain_until LIMIT ?2`;
+  // retain_s is rounded down: a row whose second is before now's is past its retain_until.
+  const expired = `SELECT seq FROM ledger_archived WHERE retain_s < ?1 AND hot = 0 ORDER BY retain_s LIMIT ?2`;
   return [
     env.LEDGER.prepare(
       `UPDATE ledger_seals SET stale = stale + 1 WHERE rowid IN (SELECT s.rowid FROM ledger_archived a JOIN ledger_seals s ON s.site_id = a.site_id AND s.first_position = a.seal_position
        WHERE a.seq IN (${expired}))`,
-    ).bind(now, batch),
-    env.LEDGER.prepare(`DELETE FROM ledger_archived WHERE seq IN (${expired})`).bind(now, batch),
+    ).bind(Math.floor(ms(now) / 1000), batch),
+    env.LEDGER.prepare(`DELETE FROM ledger_archived WHERE seq IN (${expired})`).bind(Math.floor(ms(now) / 1000), batch),
   ];
 }
 
 /** The receipt ids of a segment's rows the index still holds (the rest were removed since it left D1). */
 export async function archivedInSeal(env: Env, siteId: string, sealPosition: number): Promise<Map<string, { seq: number; hot: boolean }>> {
   const { results } = await storage("ledger read", () =>
-    env.LEDGER.prepare(`SELECT seq, receipt_id, hot FROM ledger_archived WHERE site_id = ?1 AND seal_position = ?2`).bind(siteId, sealPosition).all<{ seq: number; receipt_id: string; hot: number }>(),
+    env.LEDGER.prepare(`SELECT seq, receipt_id, hot FROM ledger_archived WHERE +site_id = ?1 AND seal_position = ?2`).bind(siteId, sealPosition).all<{ seq: number; receipt_id: string; hot: number }>(),
   );
   return new Map(results.map((r) => [r.receipt_id, { seq: r.seq, hot: r.hot === 1 }]));
 }
 
 /** SQL of a segment's index entries with their hot copies' rows (binds: site, the segment's first position). */
 export const ARCHIVED_ENTRIES_SQL = `SELECT a.receipt_id AS archived_receipt_id, l.* FROM ledger_archived a LEFT JOIN ledger l ON l.seq = a.seq AND a.hot = 1
-  WHERE a.site_id = ?1 AND a.seal_position = ?2 ORDER BY a.seq`;
+  WHERE +a.site_id = ?1 AND a.seal_position = ?2 ORDER BY a.seq`;
 
 /** A row of ARCHIVED_ENTRIES_SQL as an index entry with its hot copy. */
 export const toArchivedEntry = (r: Partial<LedgerRow> & { archived_receipt_id: string }) => ({ receiptId: r.archived_receipt_id, hotRow: r.seq == null ? null : (r as LedgerRow) });
