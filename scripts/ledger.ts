@@ -52,9 +52,35 @@ type JoinedRow = Partial<LedgerRow> & { chain_position: number; chain_receipt_id
 /** The site's chain as wrangler reads it: one joined query per page of entries. */
 function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
   const rows = new Map<string, LedgerRow>();
-  let progress: number | undefined;
-  const lastLinked = () =>
-    (progress ??= (execute(`SELECT last_seq FROM ledger_chain_progress WHERE id = 1`, target) as { last_seq: number }[])[0]?.last_seq ?? 0);
+  // One wrangler run (a few seconds each) reads both where the chain in D1 starts and how far
+  // the chaining step has come.
+  let state: { last_seq: number | null; position: number | null; hash: string | null } | undefined;
+  const read = () =>
+    (state ??= (
+      execute(
+        `SELECT (SELECT last_seq FROM ledger_chain_progress WHERE id = 1) AS last_seq,
+           (SELECT last_position FROM ledger_seals WHERE site_id = '${siteId}' AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1) AS position,
+           (SELECT head_hash FROM ledger_seals WHERE site_id = '${siteId}' AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1) AS hash`,
+        target,
+      ) as NonNullable<typeof state>[]
+    )[0]!);
+  const lastLinked = () => read().last_seq ?? 0;
+  // The walk's two end checks (rows added by hand, rows not linked yet) in one wrangler run.
+  let end: { stray: string[]; notLinked: number } | undefined;
+  const ends = (limit: number) => {
+    if (end) return end;
+    const found = execute(
+      `SELECT l.receipt_id, (SELECT COUNT(*) FROM ledger WHERE site_id = '${siteId}' AND seq > ${lastLinked()}) AS not_linked
+       FROM (SELECT 1) LEFT JOIN (
+         SELECT l.receipt_id FROM ledger l LEFT JOIN ledger_chain c ON c.receipt_id = l.receipt_id
+         WHERE l.site_id = '${siteId}' AND l.seq <= ${lastLinked()} AND c.receipt_id IS NULL
+           AND NOT EXISTS (SELECT 1 FROM ledger_archived a WHERE a.seq = l.seq AND a.receipt_id = l.receipt_id AND a.hot = 1) ORDER BY l.seq LIMIT ${Math.floor(limit)}
+       ) l`,
+      target,
+    ) as { receipt_id: string | null; not_linked: number }[];
+    end = { stray: found.flatMap((r) => (r.receipt_id ? [r.receipt_id] : [])), notLinked: found[0]?.not_linked ?? 0 };
+    return end;
+  };
   return {
     async entries(position, limit) {
       const page = execute(
@@ -71,24 +97,14 @@ function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
       return new Map(ids.flatMap((id) => (rows.has(id) ? [[id, { salt: rows.get(id)!.salt, fields: proofFieldsOfRow(rows.get(id)!) }] as const] : [])));
     },
     async unchained(limit) {
-      const found = execute(
-        `SELECT l.receipt_id FROM ledger l LEFT JOIN ledger_chain c ON c.receipt_id = l.receipt_id
-         WHERE l.site_id = '${siteId}' AND l.seq <= ${lastLinked()} AND c.receipt_id IS NULL
-           AND NOT EXISTS (SELECT 1 FROM ledger_archived a WHERE a.seq = l.seq AND a.receipt_id = l.receipt_id AND a.hot = 1) ORDER BY l.seq LIMIT ${Math.floor(limit)}`,
-        target,
-      ) as { receipt_id: string }[];
-      return found.map((r) => r.receipt_id);
+      return ends(limit).stray;
     },
     async notLinked() {
-      const [row] = execute(`SELECT COUNT(*) AS n FROM ledger WHERE site_id = '${siteId}' AND seq > ${lastLinked()}`, target) as { n: number }[];
-      return row?.n ?? 0;
+      return ends(1).notLinked;
     },
     async start() {
-      const [row] = execute(
-        `SELECT last_position AS position, head_hash AS hash FROM ledger_seals WHERE site_id = '${siteId}' AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1`,
-        target,
-      ) as { position: number; hash: string }[];
-      return row ?? null;
+      const { position, hash } = read();
+      return position !== null && hash !== null ? { position, hash } : null;
     },
   };
 }

@@ -108,7 +108,7 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
     expect(runCli("ledger.ts", "verify-receipt", signed[0]!, "--remote").code).toBe(2);
     expect(runCli("ledger.ts", "verify-receipt", "not-a-receipt", "--jwks", jwksFile)).toMatchObject({ code: 1, stderr: expect.stringContaining("This is not a signed receipt") });
     expect(runCli("ledger.ts", "check", "--site", "demo").code).toBe(2);
-  }, 120_000);
+  }, 240_000);
 
   it("after the day left D1 (the hot window passed): verify walks the archive from the evicted head, and verify-receipt finds the row in its segment", async () => {
     const persist = join(work, "evicted");
@@ -143,7 +143,7 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
     const found = runCli("ledger.ts", "verify-receipt", signed[1]!, "--jwks", jwksFile, "--in-chain", "--persist-to", persist);
     expect(found.stderr).toBe("");
     expect(found.stdout).toMatch(/In the archive \(ledger\/demo\/\d{4}\/\d{2}\/\d{2}\.jsonl\.gz, position 2\): the row is as signed/);
-  }, 120_000);
+  }, 240_000);
 });
 
 async function bootstrap(url: URL): Promise<{ policy: { fingerprint: string }; textHash: string }> {

@@ -12,7 +12,10 @@ import type { ConsentResponse } from "../../worker/contract";
 import fc from "fast-check";
 import { listDecisions, purgeExpired } from "../../worker/consent/store/ledger";
 import { type LedgerCursor, ledgerRange, searchLedger } from "../../worker/consent/store/ledger-search";
+import { runNamedBatch } from "../../worker/lib/d1-batch";
+import { evictStatements } from "../../worker/proof/archive-store";
 import { linkPending } from "../../worker/proof/chaining";
+import type { SealRow } from "../../worker/proof/store";
 import { evictPastWindow, hotWindowDays, sweepHot } from "../../worker/proof/evict";
 import { resealStale, sealDays } from "../../worker/proof/seal";
 import { type SegmentLine, decodeSegment, decodeText, encodeSegment } from "../../worker/proof/segments";
@@ -203,6 +206,19 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     expect(await verifySeals(d1SealSource(env, site.id))).toMatchObject({ ok: true });
   });
 
+  it("an erasure that commits between the eviction's read of the segment and its transaction makes the move a no-op", async () => {
+    const { site, a } = await sealedSite();
+    const seal = await env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE site_id = ?1`).bind(site.id).first<SealRow>();
+    expect(seal!.stale).toBe(0);
+    expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(a.token!) } })).status).toBe(200);
+    // The move as the eviction step would run it with what it read before the erasure.
+    await runNamedBatch(env.LEDGER, "ledger eviction", [["evict", evictStatements(env, seal!, at(400).toISOString())]]);
+    expect(await count(`SELECT 1 FROM ledger_chain WHERE site_id = ?1`, site.id)).toBe(3);
+    expect(await count(`SELECT 1 FROM ledger_archived WHERE site_id = ?1`, site.id)).toBe(0);
+    expect(await count(`SELECT 1 FROM ledger WHERE site_id = ?1`, site.id)).toBe(1);
+    expect((await seals(site.id))[0]!.evicted_at).toBeNull();
+  });
+
   it("names a hot copy changed in D1, a row the index lists that the archive dropped, and a row added to D1 by hand", async () => {
     const { site, a, a2, b, seal } = await sealedSite();
     await evictAsOf(2);
@@ -226,7 +242,11 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     const missing = await getMe(site.id, a.token!, "/receipts");
     expect(missing.status).toBe(503);
     expect(missing.headers.get("Retry-After")).not.toBeNull();
+    // A segment that is not gzip any more: a storage fault too, not an error of the Worker.
+    await env.ARCHIVE.put(seal.object_key, new TextEncoder().encode("not a segment"));
+    expect((await getMe(site.id, a.token!, "/receipts")).status).toBe(503);
     await env.ARCHIVE.put(seal.object_key, await encodeSegment(original));
+    expect((await getMe(site.id, a.token!, "/receipts")).status).toBe(200);
 
     // A row added to D1 by hand, with a sequence number the chaining step passed.
     await env.LEDGER.prepare(

@@ -19,30 +19,31 @@ const RECEIPT_FIELD = /"receipt_id":"([^"]+)"/;
  * answers as if the decision had not been made. The verification names the break.
  */
 export async function readArchivedRows(env: Env, refs: ArchivedRef[]): Promise<Map<string, LedgerRow>> {
-  const byObject = new Map<string, Set<string>>();
+  const byObject = new Map<string, Map<string, ArchivedRef>>();
   for (const ref of refs) {
-    const wanted = byObject.get(ref.objectKey) ?? new Set<string>();
-    wanted.add(ref.receiptId);
+    const wanted = byObject.get(ref.objectKey) ?? new Map<string, ArchivedRef>();
+    wanted.set(ref.receiptId, ref);
     byObject.set(ref.objectKey, wanted);
   }
   const rows = new Map<string, LedgerRow>();
   for (const [key, wanted] of byObject) {
     const object = await storage("archive read", () => env.ARCHIVE.get(key));
     if (!object) throw new StorageError("archive read", new Error(`segment ${key} is not in the archive`));
-    let text: string;
     try {
-      text = await decodeText(await object.arrayBuffer());
+      const text = await decodeText(await object.arrayBuffer());
+      for (const line of text.split("\n")) {
+        // Only the lines of wanted rows are parsed (a receipt id is a plain token; a tombstone has none).
+        const id = RECEIPT_FIELD.exec(line)?.[1];
+        const ref = id ? wanted.get(id) : undefined;
+        if (!ref) continue;
+        const row = (JSON.parse(line) as { row?: LedgerRow }).row;
+        // The row the index points to, not a line that merely names it.
+        if (row?.receipt_id === ref.receiptId && row.seq === ref.seq) rows.set(ref.receiptId, row);
+      }
     } catch (err) {
       throw new StorageError("archive read", err);
     }
-    for (const line of text.split("\n")) {
-      // Only the lines of wanted rows are parsed (a receipt id is a plain token; a tombstone has none).
-      const id = RECEIPT_FIELD.exec(line)?.[1];
-      if (!id || !wanted.has(id)) continue;
-      const row = (JSON.parse(line) as { row?: LedgerRow }).row;
-      if (row?.receipt_id === id) rows.set(id, row);
-    }
-    const missing = [...wanted].find((id) => !rows.has(id));
+    const missing = [...wanted.keys()].find((id) => !rows.has(id));
     if (missing) throw new StorageError("archive read", new Error(`segment ${key} does not hold ${missing}`));
   }
   return rows;

@@ -116,6 +116,8 @@ export async function verifySeals(source: SealSource, options: SealWalkOptions =
       walk.entries += seal.entries;
       if (walk.cost >= max) return { ...walk, complete: false };
     }
+    // A short page is the last one: no read to find the next empty.
+    if (seals.length < SEAL_PAGE) return walk;
   }
 }
 

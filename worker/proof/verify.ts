@@ -90,7 +90,8 @@ export async function verifyChain(source: ChainSource, options: WalkOptions = {}
   const fail = (b: ChainBreak) => ({ ...v, ok: false, position, broken: b });
   for (;;) {
     if (v.checked >= max) return { ...v, complete: false, position };
-    const entries = await source.entries(position, Math.min(PAGE, max - v.checked));
+    const asked = Math.min(PAGE, max - v.checked);
+    const entries = await source.entries(position, asked);
     if (entries.length === 0) break;
     const rows = await source.rows(entries.map((e) => e.receiptId));
     for (const e of entries) {
@@ -110,6 +111,8 @@ export async function verifyChain(source: ChainSource, options: WalkOptions = {}
       v.linked++;
       v.checked++;
     }
+    // A short page is the chain's end: no read to find it empty.
+    if (entries.length < asked) break;
   }
   v.position = position;
   const [stray] = await source.unchained(1);
