@@ -32,8 +32,7 @@ import { proofFieldsOfRow } from "../worker/consent/store/ledger";
 import { ARCHIVED_ENTRIES_SQL, toArchivedEntry } from "../worker/proof/archive-store";
 import { type ChainEntry, type ChainRow, type SealRow, toEntry } from "../worker/proof/store";
 import { type SealSource, type SealWalk, verifySeals } from "../worker/proof/verify-seals";
-import { type SegmentLine, decodeSegment } from "../worker/proof/segments";
-import { rowDigest } from "../worker/proof/chain";
+import { type SegmentLine, decodeSegment, digestOfRow } from "../worker/proof/segments";
 import { verifyReceipt } from "../worker/proof/receipts";
 import { type ChainSource, verifyChain } from "../worker/proof/verify";
 import { CliError, exitCodeOf } from "./cli-error";
@@ -268,7 +267,7 @@ async function inChain(c: ReceiptClaims, target: StoreTarget): Promise<number> {
   const [row] = execute(`SELECT * FROM ledger WHERE site_id = '${c.site}' AND receipt_id = '${c.receipt}'`, target) as LedgerRow[];
   const [entry] = execute(`SELECT position, removed FROM ledger_chain WHERE site_id = '${c.site}' AND row_digest = '${c.rowDigest}'`, target) as { position: number; removed: string | null }[];
   if (row) {
-    if (!row.salt || rowDigest(row.salt, proofFieldsOfRow(row)) !== c.rowDigest) {
+    if (digestOfRow(row, proofFieldsOfRow) !== c.rowDigest) {
       console.error(`The row ${c.receipt} in the ${db} is NOT the one signed: its content no longer matches the signed digest (it was changed).`);
       return 1;
     }
@@ -310,7 +309,7 @@ async function inArchive(c: ReceiptClaims, target: StoreTarget): Promise<number 
       console.log(`${where}: the row is gone (${line.removed}); its entry still holds its digest.`);
       return 0;
     }
-    if (line.row.receipt_id !== c.receipt || !line.row.salt || rowDigest(line.row.salt, proofFieldsOfRow(line.row)) !== c.rowDigest) {
+    if (line.row.receipt_id !== c.receipt || digestOfRow(line.row, proofFieldsOfRow) !== c.rowDigest) {
       console.error(`${where}: the archived row is NOT the one signed: its content no longer matches the signed digest (it was changed).`);
       return 1;
     }

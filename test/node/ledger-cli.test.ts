@@ -27,13 +27,7 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
     const jwksFile = join(work, "demo-jwks.json");
     try {
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(new URL("/v1/sites/demo/consents", assent.url), {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Origin: "http://127.0.0.1:8787", "Idempotency-Key": crypto.randomUUID() },
-          body: JSON.stringify({ action: i === 1 ? "reject_all" : "accept_all", policyFingerprint: await fingerprint(assent.url), locale: "en", gpc: false, widgetVersion: "test", textHash: await textHash(assent.url), surface: "banner" }),
-        });
-        expect(res.status).toBe(201);
-        const { receipt } = (await res.json()) as { receipt: { id: string; jws: string } };
+        const receipt = await decide(assent.url, i === 1 ? "reject_all" : "accept_all");
         receipts.push(receipt.id);
         signed.push(receipt.jws);
       }
@@ -116,15 +110,7 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
     const signed: string[] = [];
     const jwksFile = join(work, "demo-jwks-evicted.json");
     try {
-      for (let i = 0; i < 2; i++) {
-        const res = await fetch(new URL("/v1/sites/demo/consents", assent.url), {
-          method: "POST",
-          headers: { "Content-Type": "application/json", Origin: "http://127.0.0.1:8787", "Idempotency-Key": crypto.randomUUID() },
-          body: JSON.stringify({ action: "accept_all", policyFingerprint: await fingerprint(assent.url), locale: "en", gpc: false, widgetVersion: "test", textHash: await textHash(assent.url), surface: "banner" }),
-        });
-        expect(res.status).toBe(201);
-        signed.push(((await res.json()) as { receipt: { jws: string } }).receipt.jws);
-      }
+      for (let i = 0; i < 2; i++) signed.push((await decide(assent.url, "accept_all")).jws);
       await assent.runCron();
       await assent.runCron({ at: new Date(Date.now() + 86_400_000) }); // sealed
       await assent.runCron({ at: new Date(Date.now() + 400 * 86_400_000) }); // past the 90-day window, every decision expired: out of D1
@@ -149,5 +135,15 @@ describe("npm run ledger -- verify and verify-receipt (R1.14)", () => {
 async function bootstrap(url: URL): Promise<{ policy: { fingerprint: string }; textHash: string }> {
   return (await (await fetch(new URL("/v1/sites/demo/bootstrap?lang=en", url))).json()) as { policy: { fingerprint: string }; textHash: string };
 }
-const fingerprint = async (url: URL) => (await bootstrap(url)).policy.fingerprint;
-const textHash = async (url: URL) => (await bootstrap(url)).textHash;
+
+/** A first decision of a new visitor of the demo site, through the API; its receipt. */
+async function decide(url: URL, action: "accept_all" | "reject_all"): Promise<{ id: string; jws: string }> {
+  const boot = await bootstrap(url);
+  const res = await fetch(new URL("/v1/sites/demo/consents", url), {
+    method: "POST",
+    headers: { "Content-Type": "application/json", Origin: "http://127.0.0.1:8787", "Idempotency-Key": crypto.randomUUID() },
+    body: JSON.stringify({ action, policyFingerprint: boot.policy.fingerprint, locale: "en", gpc: false, widgetVersion: "test", textHash: boot.textHash, surface: "banner" }),
+  });
+  expect(res.status).toBe(201);
+  return ((await res.json()) as { receipt: { id: string; jws: string } }).receipt;
+}

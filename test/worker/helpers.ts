@@ -10,6 +10,7 @@ import { policyFingerprint, textHash } from "../../worker/consent/fingerprint";
 import { sha256Hex } from "../../worker/lib/sha256";
 import { putSite } from "../../worker/sites/store";
 import demo from "../../examples/sites/demo.json";
+import type { SealRow } from "../../worker/proof/store";
 
 export const ORIGIN = "http://127.0.0.1:8787";
 export const BASE = "http://assent.test";
@@ -102,6 +103,11 @@ export async function newVisitor(site: { id: string; fingerprint: string; textHa
 /** GET with a visitor token. */
 export function getMe(siteId: string, token: string, sub = ""): Promise<Response> {
   return call(`/v1/sites/${siteId}/me${sub}`, { headers: { Authorization: `Bearer ${token}` } });
+}
+
+/** A site's sealed segments as `ledger_seals` records them, in order. */
+export async function sealRows(siteId: string): Promise<SealRow[]> {
+  return (await env.LEDGER.prepare("SELECT * FROM ledger_seals WHERE site_id = ?1 ORDER BY first_position").bind(siteId).all<SealRow>()).results;
 }
 
 /** Every ledger row of a site, oldest first, as stored. */

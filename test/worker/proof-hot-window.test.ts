@@ -23,7 +23,7 @@ import { advanceVerification, verificationOf } from "../../worker/proof/verifica
 import { d1ChainSource, verifyChain } from "../../worker/proof/verify";
 import { d1SealSource, verifySeals } from "../../worker/proof/verify-seals";
 import { consoleCall, freshEmail, grant, signIn } from "./console-helpers";
-import { ORIGIN, auth, call, decisionBody, freshSite, getMe, insertApiKey, newVisitor, postDecision } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, freshSite, getMe, insertApiKey, newVisitor, postDecision, sealRows } from "./helpers";
 
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.now() + days * DAY);
@@ -41,7 +41,7 @@ async function sealedSite() {
   const b = await newVisitor(site, { action: "reject_all" });
   await linkPending(env, 10_000, new Date());
   await sealDays(env, at(1));
-  const [seal] = await seals(site.id);
+  const [seal] = await sealRows(site.id);
   expect(seal).toBeDefined();
   return { site, a, a2, b, seal: seal! };
 }
@@ -49,17 +49,6 @@ async function sealedSite() {
 /** Moves sealed days out of D1 as of `days` from now, with a window of one day. */
 const evictAsOf = (days: number) => evictPastWindow(env, at(days), { hotDays: 1 });
 
-async function seals(siteId: string) {
-  const { results } = await env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE site_id = ?1 ORDER BY first_position`).bind(siteId).all<{
-    object_key: string;
-    first_position: number;
-    last_position: number;
-    stale: number;
-    evicted_at: string | null;
-    emptied_at: string | null;
-  }>();
-  return results;
-}
 
 async function count(sql: string, ...binds: unknown[]): Promise<number> {
   return (await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).bind(...binds).first<{ n: number }>())!.n;
@@ -105,7 +94,7 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     // Within the window nothing moves; past it, the day does.
     expect(await evictPastWindow(env, at(1), { hotDays: 1 })).toEqual({ segments: 0, entries: 0 });
     expect(await evictAsOf(2)).toEqual({ segments: 1, entries: 3 });
-    expect((await seals(site.id))[0]!.evicted_at).not.toBeNull();
+    expect((await sealRows(site.id))[0]!.evicted_at).not.toBeNull();
     expect(await count(`SELECT 1 FROM ledger_chain WHERE site_id = ?1`, site.id)).toBe(0);
     // A's first decision is gone from D1; A's latest and B's still count, so they stay as hot copies.
     const inD1 = (await env.LEDGER.prepare(`SELECT receipt_id FROM ledger WHERE site_id = ?1 ORDER BY seq`).bind(site.id).all<{ receipt_id: string }>()).results;
@@ -153,7 +142,7 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     expect(erased.receiptsDeleted).toBe(2);
     expect(await env.LEDGER.prepare(`SELECT receipts_deleted FROM erasures WHERE site_id = ?1`).bind(site.id).first()).toEqual({ receipts_deleted: 2 });
     expect(await count(`SELECT 1 FROM ledger_archived WHERE site_id = ?1 AND visitor_id = ?2`, site.id, a.visitorId)).toBe(0);
-    expect((await seals(site.id))[0]!.stale).toBeGreaterThan(0);
+    expect((await sealRows(site.id))[0]!.stale).toBeGreaterThan(0);
 
     expect(await resealStale(env, new Date())).toBe(1);
     const text = await decodeText(await (await env.ARCHIVE.get(seal.object_key))!.arrayBuffer());
@@ -190,7 +179,7 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     expect(await count(`SELECT 1 FROM ledger_archived WHERE site_id = ?1`, site.id)).toBe(0);
     await resealStale(env, at(5000));
     expect(await env.ARCHIVE.get(seal.object_key)).toBeNull();
-    expect((await seals(site.id))[0]!.emptied_at).not.toBeNull();
+    expect((await sealRows(site.id))[0]!.emptied_at).not.toBeNull();
     expect(await verifySeals(d1SealSource(env, site.id))).toMatchObject({ ok: true, segments: 1 });
   });
 
@@ -216,7 +205,7 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     expect(await count(`SELECT 1 FROM ledger_chain WHERE site_id = ?1`, site.id)).toBe(3);
     expect(await count(`SELECT 1 FROM ledger_archived WHERE site_id = ?1`, site.id)).toBe(0);
     expect(await count(`SELECT 1 FROM ledger WHERE site_id = ?1`, site.id)).toBe(1);
-    expect((await seals(site.id))[0]!.evicted_at).toBeNull();
+    expect((await sealRows(site.id))[0]!.evicted_at).toBeNull();
   });
 
   it("names a hot copy changed in D1, a row the index lists that the archive dropped, and a row added to D1 by hand", async () => {

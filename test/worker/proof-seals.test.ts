@@ -20,7 +20,7 @@ import { type SealClaims, type SegmentLine, decodeSegment, encodeSegment, manife
 import { advanceVerification, verificationOf } from "../../worker/proof/verifications";
 import { d1ChainSource, verifyChain } from "../../worker/proof/verify";
 import { d1SealSource, verifySeals as walkSeals } from "../../worker/proof/verify-seals";
-import { BASE, ORIGIN, auth, call, flippedByte, freshSite, newVisitor } from "./helpers";
+import { BASE, ORIGIN, auth, call, flippedByte, freshSite, newVisitor, sealRows } from "./helpers";
 
 type Site = Awaited<ReturnType<typeof freshSite>>;
 
@@ -41,19 +41,6 @@ async function sealableSite(n: number): Promise<{ site: Site; visitors: ConsentR
   return { site, visitors };
 }
 
-/** The site's segments as recorded in D1, in order. */
-async function seals(siteId: string) {
-  const { results } = await env.LEDGER.prepare(`SELECT * FROM ledger_seals WHERE site_id = ?1 ORDER BY first_position`).bind(siteId).all<{
-    object_key: string;
-    first_position: number;
-    last_position: number;
-    entries: number;
-    head_hash: string;
-    manifest: string;
-    stale: number;
-  }>();
-  return results;
-}
 
 async function segmentLines(key: string): Promise<SegmentLine[]> {
   const object = await env.ARCHIVE.get(key);
@@ -77,7 +64,7 @@ describe("sealing past days into the archive (R1.14)", () => {
 
     const run = await sealDays(env, today);
     expect(run.refused).not.toContain(site.id);
-    const [seal, ...more] = await seals(site.id);
+    const [seal, ...more] = await sealRows(site.id);
     expect(more).toEqual([]);
     const [y, m, d] = ymd(yesterday).split("-");
     expect(seal).toMatchObject({ object_key: `ledger/${site.id}/${y}/${m}/${d}.jsonl.gz`, first_position: 1, last_position: 3, entries: 3, stale: 0 });
@@ -98,10 +85,10 @@ describe("sealing past days into the archive (R1.14)", () => {
     expect(await verifySeals(site.id)).toMatchObject({ ok: true, complete: true, segments: 1, entries: 3, position: 3, broken: null });
     // Sealing again seals nothing new; two runs at once record each segment once.
     await Promise.all([sealDays(env, today), sealDays(env, today)]);
-    expect(await seals(site.id)).toHaveLength(1);
+    expect(await sealRows(site.id)).toHaveLength(1);
     // Tomorrow, today's entry is sealed after yesterday's, chained to it.
     await sealDays(env, new Date(today.getTime() + DAY));
-    const next = await seals(site.id);
+    const next = await sealRows(site.id);
     expect(next.map((s) => [s.first_position, s.last_position])).toEqual([[1, 3], [4, 4]]);
     expect(await verifySeals(site.id)).toMatchObject({ ok: true, segments: 2, entries: 4 });
   });
@@ -109,7 +96,7 @@ describe("sealing past days into the archive (R1.14)", () => {
   it("seals a big day in parts ({dd}.jsonl.gz, {dd}.2.jsonl.gz …), each with its manifest, one following the other", async () => {
     const { site } = await sealableSite(7);
     await sealDays(env, today, { partEntries: 3 });
-    const parts = await seals(site.id);
+    const parts = await sealRows(site.id);
     const [y, m, d] = ymd(yesterday).split("-");
     const base = `ledger/${site.id}/${y}/${m}/${d}`;
     expect(parts.map((s) => [s.object_key, s.first_position, s.last_position])).toEqual([
@@ -129,7 +116,7 @@ describe("sealing past days into the archive (R1.14)", () => {
     await env.LEDGER.prepare(`UPDATE ledger SET action = 'accept_all' WHERE receipt_id = ?1`).bind(visitors[1]!.receipt.id).run();
     const run = await sealDays(env, today);
     expect(run.refused).toContain(site.id);
-    expect(await seals(site.id)).toEqual([]);
+    expect(await sealRows(site.id)).toEqual([]);
   });
 });
 
@@ -138,7 +125,7 @@ describe("tampering with the archive is named at its position (R1.14)", () => {
   async function sealed() {
     const { site, visitors } = await sealableSite(4);
     await sealDays(env, today);
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     return { site, visitors, seal: seal!, lines: await segmentLines(seal!.object_key) };
   }
 
@@ -203,15 +190,15 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
   it("DELETE /me: the segment is rewritten with a tombstone within a run, nothing of the person remains in it, the manifest still verifies", async () => {
     const { site, visitors } = await sealableSite(3);
     await sealDays(env, today);
-    const [before] = await seals(site.id);
+    const [before] = await sealRows(site.id);
     const erased = visitors[1]!;
     expect(JSON.stringify(await segmentLines(before!.object_key))).toContain(erased.visitorId);
 
     expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(erased.token!) } })).status).toBe(200);
-    expect((await seals(site.id))[0]!.stale).toBeGreaterThan(0);
+    expect((await sealRows(site.id))[0]!.stale).toBeGreaterThan(0);
     expect(await resealStale(env, today)).toBeGreaterThanOrEqual(1);
 
-    const [after] = await seals(site.id);
+    const [after] = await sealRows(site.id);
     expect(after).toMatchObject({ stale: 0, manifest: before!.manifest, head_hash: before!.head_hash });
     const lines = await segmentLines(after!.object_key);
     const text = JSON.stringify(lines);
@@ -225,7 +212,7 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
   it("a stale segment gone from the archive is written again from D1, with the erased row as a tombstone", async () => {
     const { site, visitors } = await sealableSite(2);
     await sealDays(env, today);
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     await env.ARCHIVE.delete(seal!.object_key);
     expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(visitors[0]!.token!) } })).status).toBe(200);
     expect(await resealStale(env, today)).toBe(1);
@@ -243,7 +230,7 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
     await expire([visitors[0]!.receipt.id, visitors[1]!.receipt.id]);
     await purgeExpired(env, today, 5000);
     await resealStale(env, today);
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     const lines = await segmentLines(seal!.object_key);
     expect(lines.map((l) => ("removed" in l ? l.removed : "row"))).toEqual(["retention", "retention", "row"]);
     expect(JSON.stringify(lines)).not.toContain(visitors[0]!.visitorId);
@@ -277,7 +264,7 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
     });
     await sealDays({ ...env, ARCHIVE: racing } as Env, today);
     expect(raced).toBe(true);
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     expect(JSON.stringify(await segmentLines(seal!.object_key))).toContain(erased.visitorId);
     expect(seal!.stale).toBeGreaterThan(0);
     await resealStale(env, today);
@@ -288,7 +275,7 @@ describe("erasure and retention reach the archive (R9.2, R1.15)", () => {
   it("a segment marked emptied by hand while its rows are still there → named at the first row kept", async () => {
     const { site } = await sealableSite(2);
     await sealDays(env, today);
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     await env.ARCHIVE.delete(seal!.object_key);
     await env.LEDGER.prepare(`UPDATE ledger_seals SET emptied_at = ?2 WHERE site_id = ?1`).bind(site.id, today.toISOString()).run();
     expect(await verifySeals(site.id)).toMatchObject({ ok: false, broken: { position: 1, reason: "segment_missing" } });
@@ -302,7 +289,7 @@ describe("the verification passes walk the segments too", () => {
     await advanceVerification(env, site.id, 5000, "test", today);
     expect((await verificationOf(env, site.id)).last).toMatchObject({ ok: true, checked: 3, segments: 1, broken: null });
 
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     const lines = await segmentLines(seal!.object_key);
     (lines[0] as { row: { categories: string } }).row.categories = "{}";
     await putLines(seal!.object_key, lines);
@@ -315,7 +302,7 @@ describe("the daily pass reads again what changed, and the rest once a month", (
   it("a segment checked in full is taken as checked by the daily job for 30 days; a person's pass, a rewrite or the 31st day reads it again", async () => {
     const { site, visitors } = await sealableSite(3);
     await sealDays(env, today);
-    const [seal] = await seals(site.id);
+    const [seal] = await sealRows(site.id);
     const daily = async (at: Date) => {
       await advanceVerification(env, site.id, 5000, "daily job", at);
       return (await verificationOf(env, site.id)).last!;
@@ -342,7 +329,7 @@ describe("the daily pass reads again what changed, and the rest once a month", (
     expect(await daily(today)).toMatchObject({ ok: true });
     expect((await call(`/v1/sites/${site.id}/me`, { method: "DELETE", headers: { Origin: ORIGIN, ...auth(visitors[0]!.token!) } })).status).toBe(200);
     await resealStale(env, new Date(Date.now() + 1000)); // written after the last full read
-    const rewritten = (await seals(site.id))[0]!;
+    const rewritten = (await sealRows(site.id))[0]!;
     await env.ARCHIVE.put(manifestKey(rewritten.object_key), "not a manifest");
     expect(await daily(today)).toMatchObject({ ok: false, broken: { position: 1, reason: "manifest_invalid" } });
   });
@@ -356,7 +343,7 @@ describe("the receipt key ring rotates under the manifests too", () => {
     await newVisitor(site);
     await linkPending(env, 10_000, today);
     await sealDays(rotated, new Date(today.getTime() + DAY));
-    const [old, fresh] = await seals(site.id);
+    const [old, fresh] = await sealRows(site.id);
     const kid = (jws: string) => (JSON.parse(atob(jws.split(".")[0]!.replaceAll("-", "+").replaceAll("_", "/"))) as { kid: string }).kid;
     expect([kid(old!.manifest), kid(fresh!.manifest)]).toEqual(["s1", "r2"]);
     expect(await walkSeals(d1SealSource(rotated, site.id))).toMatchObject({ ok: true, segments: 2, entries: 3 });
@@ -374,14 +361,14 @@ describe("POST /dev/scheduled: the cron jobs at a chosen time, in local developm
     const res = await call(`/dev/scheduled?at=${encodeURIComponent(tomorrow)}`, { method: "POST" });
     expect(res.status).toBe(200);
     expect(await res.json()).toEqual({ ran: "* * * * *", at: tomorrow });
-    expect((await seals(site.id)).map((s) => s.entries)).toEqual([1]);
+    expect((await sealRows(site.id)).map((s) => s.entries)).toEqual([1]);
     // Clicked twice at once, and again: the day is sealed once.
     await newVisitor(site);
     await linkPending(env, 10_000, today);
     const dayAfter = encodeURIComponent(new Date(today.getTime() + 2 * DAY).toISOString());
     const twice = await Promise.all([1, 2, 3].map(() => call(`/dev/scheduled?at=${dayAfter}`, { method: "POST" })));
     expect(twice.map((r) => r.status)).toEqual([200, 200, 200]);
-    expect((await seals(site.id)).map((s) => [s.first_position, s.last_position])).toEqual([[1, 1], [2, 2]]);
+    expect((await sealRows(site.id)).map((s) => [s.first_position, s.last_position])).toEqual([[1, 1], [2, 2]]);
 
     for (const query of ["cron=0+0+*+*+*", `at=tomorrow`, "when=now"]) {
       const bad = await call(`/dev/scheduled?${query}`, { method: "POST" });

@@ -215,11 +215,17 @@ export async function archivedInSeal(env: Env, siteId: string, sealPosition: num
 export const ARCHIVED_ENTRIES_SQL = `SELECT a.receipt_id AS archived_receipt_id, l.* FROM ledger_archived a LEFT JOIN ledger l ON l.seq = a.seq AND a.hot = 1
   WHERE +a.site_id = ?1 AND a.seal_position = ?2 ORDER BY a.seq`;
 
+/** A row the index says a segment holds, with its copy still in D1 if it is hot. */
+export interface ArchivedEntry {
+  receiptId: string;
+  hotRow: LedgerRow | null;
+}
+
 /** A row of ARCHIVED_ENTRIES_SQL as an index entry with its hot copy. */
-export const toArchivedEntry = (r: Partial<LedgerRow> & { archived_receipt_id: string }) => ({ receiptId: r.archived_receipt_id, hotRow: r.seq == null ? null : (r as LedgerRow) });
+export const toArchivedEntry = (r: Partial<LedgerRow> & { archived_receipt_id: string }): ArchivedEntry => ({ receiptId: r.archived_receipt_id, hotRow: r.seq == null ? null : (r as LedgerRow) });
 
 /** A segment's index entries, each with its row in D1 when it is a hot copy (for verification). */
-export async function archivedEntries(env: Env, siteId: string, sealPosition: number): Promise<{ receiptId: string; hotRow: LedgerRow | null }[]> {
+export async function archivedEntries(env: Env, siteId: string, sealPosition: number): Promise<ArchivedEntry[]> {
   const { results } = await storage("ledger read", () => env.LEDGER.prepare(ARCHIVED_ENTRIES_SQL).bind(siteId, sealPosition).all<Partial<LedgerRow> & { archived_receipt_id: string }>());
   return results.map(toArchivedEntry);
 }

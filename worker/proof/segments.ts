@@ -84,6 +84,19 @@ export async function decodeSegment(bytes: Uint8Array<ArrayBuffer> | ArrayBuffer
     .map((l) => JSON.parse(l) as unknown);
 }
 
+/**
+ * The digest a ledger row's salt and content give (./chain.ts `rowDigest`), or null when it has
+ * no salt or its content is not a row's any more: what every check of a row against its entry
+ * (a segment's line, a hot copy, the CLI's receipt lookup) compares.
+ */
+export function digestOfRow(row: LedgerRow, fieldsOf: (row: LedgerRow) => ProofFields): string | null {
+  try {
+    return row.salt ? rowDigest(row.salt, fieldsOf(row)) : null;
+  } catch {
+    return null;
+  }
+}
+
 /** Where a segment does not hold, by chain position. */
 export interface SegmentBreak {
   position: number;
@@ -108,13 +121,7 @@ export function checkSegment(lines: unknown[], claims: Pick<SealClaims, "entries
     if (line.position !== at) return { position: at, reason: "position_missing", detail: `position ${at} is missing from the segment` };
     position = at;
     if (line.row) {
-      let digest: string | null = null;
-      try {
-        digest = line.row.salt ? rowDigest(line.row.salt, fieldsOf(line.row)) : null;
-      } catch {
-        digest = null;
-      }
-      if (digest !== line.rowDigest) return { position, reason: "row_changed", detail: `the archived row at position ${position} does not match its digest: it was changed` };
+      if (digestOfRow(line.row, fieldsOf) !== line.rowDigest) return { position, reason: "row_changed", detail: `the archived row at position ${position} does not match its digest: it was changed` };
     } else if (!line.removed) return { position, reason: "segment_unreadable", detail: `the line for position ${position} has neither a row nor a removal` };
     let hash: string;
     try {

@@ -5,13 +5,13 @@
  * and R2) and in `npm run ledger -- verify` (wrangler).
  */
 import { type JSONWebKeySet, createLocalJWKSet } from "jose";
-import { type LedgerRow, proofFieldsOfRow } from "../consent/store/ledger";
+import { proofFieldsOfRow } from "../consent/store/ledger";
 import type { Env } from "../env";
-import { archivedEntries } from "./archive-store";
-import { GENESIS, rowDigest } from "./chain";
+import { type ArchivedEntry, archivedEntries } from "./archive-store";
+import { GENESIS } from "./chain";
 import { receiptJwks } from "./receipt-keys";
 import { openSiteJws } from "./site-jws";
-import { SEAL_TYP, type SealClaims, type SegmentBreak, type SegmentLine, checkSegment, decodeSegment, manifestKey } from "./segments";
+import { SEAL_TYP, type SealClaims, type SegmentBreak, type SegmentLine, checkSegment, decodeSegment, digestOfRow, manifestKey } from "./segments";
 import { type ChainEntry, type SealRow, linkedEntriesAfter, markVerified, sealsAfter } from "./store";
 
 /** Where the walk reads a site's segments. */
@@ -31,12 +31,6 @@ export interface SealSource {
   keys(): Promise<JSONWebKeySet>;
   /** Records that a segment was checked in full (the Worker's passes; the CLI records nothing). */
   verified?(seal: SealRow): Promise<void>;
-}
-
-/** A row the index says a segment holds, with its copy still in D1 if it is hot. */
-export interface ArchivedEntry {
-  receiptId: string;
-  hotRow: LedgerRow | null;
 }
 
 /** Why a site's segments do not hold, by chain position. */
@@ -178,15 +172,7 @@ async function archivedHold(source: SealSource, seal: SealRow, lines: SegmentLin
   for (const entry of await source.archived(seal)) {
     const line = rows.get(entry.receiptId);
     if (!line) return { position: seal.first_position, reason: "row_missing", detail: `the row ${entry.receiptId} is gone from ${seal.object_key}, and no erasure or retention removed it` };
-    if (entry.hotRow) {
-      let digest: string | null = null;
-      try {
-        digest = entry.hotRow.salt ? rowDigest(entry.hotRow.salt, proofFieldsOfRow(entry.hotRow)) : null;
-      } catch {
-        digest = null;
-      }
-      if (digest !== line.rowDigest) return { position: line.position, reason: "row_changed", detail: `the row at position ${line.position} (${entry.receiptId}) in D1 is not the one archived in ${seal.object_key}: it was changed` };
-    }
+    if (entry.hotRow && digestOfRow(entry.hotRow, proofFieldsOfRow) !== line.rowDigest) return { position: line.position, reason: "row_changed", detail: `the row at position ${line.position} (${entry.receiptId}) in D1 is not the one archived in ${seal.object_key}: it was changed` };
   }
   return null;
 }
