@@ -18,8 +18,9 @@
  *                                    by /console
  *
  * Two esbuild passes: the UI first (ESM, `splitting: true`, so Lit and shared code are chunks of
- * their own), then the core (IIFE), with each UI module's chunk list written in so the core
- * imports a module and its chunks at once.
+ * their own; the styles and markup of Lit's templates minified by ./template-literals.ts), then
+ * the core (IIFE), with each UI module's chunk list written in so the core imports a module and
+ * its chunks at once.
  */
 import { createHash } from "node:crypto";
 import { mkdirSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from "node:fs";
@@ -27,6 +28,7 @@ import { basename, join } from "node:path";
 import { type Metafile, build } from "esbuild";
 import { LANGS } from "../shared/languages";
 import { buildConsole } from "./build-console";
+import { templateLiterals } from "./template-literals";
 import { ROOT } from "./util";
 
 const pkg = JSON.parse(readFileSync(join(ROOT, "package.json"), "utf8")) as { version: string };
@@ -77,11 +79,29 @@ function staticDeps(meta: Metafile, file: string, seen = new Set<string>()): str
   return [...seen].map((path) => basename(path)).sort();
 }
 
+/**
+ * The chunk lists as the core carries them (widget/core/ui-loader.ts): module name → the hashes
+ * of its chunks, `{ banner: ["ML43XEQX"] }` for `banner.js` → `chunk-ML43XEQX.js`. Every byte
+ * of the core is paid by every page view.
+ */
+function coreDeps(deps: Record<string, string[]>): Record<string, string[]> {
+  const hash = (chunk: string) => /^chunk-(\w+)\.js$/.exec(chunk)?.[1] ?? fail(chunk);
+  const fail = (chunk: string): never => {
+    throw new Error(`${chunk}: not a chunk-<hash>.js file`);
+  };
+  return Object.fromEntries(
+    Object.entries(deps)
+      .filter(([, d]) => d.length)
+      .map(([file, d]) => [file.replace(/\.js$/, ""), d.map(hash)]),
+  );
+}
+
 /** Builds the UI modules, then the core with their chunk lists; nothing is written. */
 export async function widgetBuild(): Promise<WidgetBuild> {
   const ui = await build({
     ...common,
     entryPoints: Object.fromEntries(Object.entries(UI_ENTRIES).map(([name, src]) => [name, join(ROOT, src)])),
+    plugins: [templateLiterals(/[\\/]widget[\\/]ui[\\/]/)],
     format: "esm",
     splitting: true,
     entryNames: "[name]",
@@ -96,7 +116,7 @@ export async function widgetBuild(): Promise<WidgetBuild> {
   for (const [path, out] of Object.entries(ui.metafile.outputs)) if (out.entryPoint) deps[basename(path)] = staticDeps(ui.metafile, path);
   const core = await build({
     ...common,
-    define: { ...common.define, __ASSENT_DEPS__: JSON.stringify(Object.fromEntries(Object.entries(deps).filter(([, d]) => d.length))) },
+    define: { ...common.define, __ASSENT_DEPS__: JSON.stringify(coreDeps(deps)) },
     entryPoints: [join(ROOT, "widget/loader.ts")],
     format: "iife",
     write: false,

@@ -24,11 +24,22 @@
  * - `public-api.ts`: the public types, served as `/assent.d.ts`.
  */
 import { Controller } from "./core/controller";
+import { report } from "./core/report";
 import type { AssentApi, AssentEventMap } from "./core/types";
-import { loadDecisions, loadIdentity, loadSync, mountBanner, mountFloatingButton, openPreferences, placeholder, preloadBanner, showBannerError, whenIdle } from "./core/ui-loader";
+import {
+  VERSION,
+  loadDecisions,
+  loadIdentity,
+  loadSync,
+  mountBanner,
+  mountFloatingButton,
+  openPreferences,
+  placeholder,
+  preloadBanner,
+  showBannerError,
+  whenIdle,
+} from "./core/ui-loader";
 
-declare const __ASSENT_VERSION__: string;
-const VERSION = typeof __ASSENT_VERSION__ === "string" ? __ASSENT_VERSION__ : "dev";
 
 /** Finds our own script tag (currentScript is null when run from a module or a later tick). */
 function ownScript(): HTMLScriptElement | null {
@@ -73,7 +84,7 @@ function start(): void {
       const mode = await settled;
       mountBanner(controller, mode);
     } catch (err) {
-      console.warn("assent: could not load the consent settings", err);
+      report("could not load the consent settings", err);
       showBannerError(controller, () => void showBanner());
     }
   };
@@ -101,14 +112,15 @@ function start(): void {
         try {
           fn((e as CustomEvent<AssentEventMap[K]>).detail);
         } catch (err) {
-          console.error("assent: listener failed", err);
+          report("listener failed", err);
         }
       };
       document.addEventListener(event, handler);
       return () => document.removeEventListener(event, handler);
     },
   };
-  Object.defineProperty(window, "assent", { value: Object.freeze(api), configurable: false, enumerable: true, writable: false });
+  // Neither writable nor configurable (defineProperty's defaults): the page cannot swap it.
+  Object.defineProperty(window, "assent", { value: Object.freeze(api), enumerable: true });
 
   // Any element with data-assent="open-preferences" opens the preference center (R1.10).
   document.addEventListener("click", (event) => {
@@ -139,7 +151,7 @@ function start(): void {
             // Only then is the code that records a decision fetched.
             else if (gpcOverGrant()) (await loadDecisions(controller)).honorGpc(controller);
           })
-          .catch((err: unknown) => console.warn("assent: background check failed", err));
+          .catch((err: unknown) => report("background check failed", err));
       });
   } else {
     // No choice here yet: the person may have made one on another device.
@@ -157,6 +169,6 @@ if (!("assent" in window)) {
   try {
     start();
   } catch (err) {
-    console.error("assent: failed to start", err);
+    report("failed to start", err);
   }
 }

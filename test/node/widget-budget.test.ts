@@ -47,6 +47,18 @@ describe("the widget's bytes", () => {
     expect(withLit[0]).toMatch(/^chunk-/);
   });
 
+  it("shows the banner with two modules: banner.js and the chunk it shares with every UI (Lit, the theme)", async () => {
+    // Each file is a request to the Worker after assent.js, and on a first visit every one of
+    // them stands between the visitor and the banner (scripts/bench/widget.ts times it).
+    const { deps } = await build();
+    expect(deps["banner.js"]).toHaveLength(1);
+    for (const ui of ["floating-button.js", "embed-placeholder.js", "preferences.js"]) expect(deps[ui], ui).toContain(deps["banner.js"]![0]);
+  });
+
+  it("ships minified styles and markup, with no source indentation in a template", async () => {
+    for (const [file, bytes] of (await build()).files) expect(Buffer.from(bytes).toString("utf8"), file).not.toMatch(/`[^`]*\n {2,}[^`]*`/);
+  });
+
   it("carries no zod: the widget imports the contract's types only", async () => {
     for (const [file, bytes] of (await build()).files) expect(Buffer.from(bytes).toString("utf8"), file).not.toMatch(/ZodError|\$ZodType|zod\.dev/);
   });

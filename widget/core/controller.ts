@@ -20,6 +20,7 @@
 import { type CategoryRule, effectivePermissions, regimeDefaults, stillCounts } from "../../shared/consent-rules";
 import { ApiClient } from "./api-client";
 import { setConsentDefaults, updateConsentMode } from "./consent-mode";
+import { report } from "./report";
 import { type PlaceholderFactory, applyGates } from "./script-gate";
 import { clearRecord, deleteCategoryStorage, readRecord, writeRecord } from "./storage";
 import type * as SyncModule from "./sync";
@@ -357,7 +358,7 @@ export class Controller {
         if (signed === null ? this.record?.subject || this.identity : this.record?.subject !== subject || !this.recordValid())
           await (await this.loadIdentity!()).identify(this, signed as string | null, subject);
       })
-      .catch((err: unknown) => console.warn("assent: identify failed", err)));
+      .catch((err: unknown) => report("identify failed", err)));
   }
 
   /**
@@ -397,7 +398,7 @@ export class Controller {
       try {
         fn();
       } catch (err) {
-        console.warn("assent: listener failed", err);
+        report("listener failed", err);
       }
     }
   }

@@ -12,6 +12,7 @@
  * script's `type` would not run it, so each one is replaced by a fresh `<script>` with the same
  * attributes (and its CSP nonce).
  */
+import { report } from "./report";
 
 export interface GateState {
   /** The effective categories (decision, or a regime's defaults). */
@@ -105,7 +106,7 @@ export function applyGates(state: GateState, placeholder: PlaceholderFactory): P
       for (const script of scripts)
         if (!ran.has(script) && allowed(script.getAttribute("data-consent"), state)) await activate(script);
     } catch (err) {
-      console.warn("assent: gating failed", err);
+      report("gating failed", err);
     }
   });
   return queue;

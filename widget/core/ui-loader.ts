@@ -29,16 +29,20 @@ import type { Controller, IdentityModule } from "./controller";
 import type * as Decisions from "./decisions";
 import type * as SyncModule from "./sync";
 import { langOf } from "../../shared/languages";
+import { report } from "./report";
 import type { PlaceholderFactory } from "./script-gate";
 
 declare const __ASSENT_VERSION__: string;
-/** Each module's static imports (chunk files), transitively: written in by scripts/build-widget.ts. */
+/**
+ * Each module's static imports, transitively, as chunk hashes (`banner` → `["ML43XEQX"]` for
+ * `chunk-ML43XEQX.js`): written in by scripts/build-widget.ts.
+ */
 declare const __ASSENT_DEPS__: Record<string, string[]>;
-const VERSION = typeof __ASSENT_VERSION__ === "string" ? __ASSENT_VERSION__ : "dev";
-const DEPS: Record<string, string[]> = typeof __ASSENT_DEPS__ === "object" ? __ASSENT_DEPS__ : {};
+// Both are set by the build (esbuild `define`); the widget is only ever run built.
+/** The widget's version: the core's own, and the path of every module it imports. */
+export const VERSION = __ASSENT_VERSION__;
+const DEPS = __ASSENT_DEPS__;
 
-/** Logs a failure in our own code; the host page never sees an exception from the widget. */
-const report = (what: string, err: unknown) => console.warn(`assent: ${what}`, err);
 
 const modules = new Map<string, Promise<unknown>>();
 let failures = 0;
@@ -49,9 +53,8 @@ let failures = 0;
  * fresh URL.
  */
 function load<T>(c: Controller, name: string): Promise<T> {
-  const file = `${name}.js`;
-  for (const dep of DEPS[file] ?? []) importOnce(c, dep).catch(() => undefined);
-  return importOnce(c, file) as Promise<T>;
+  for (const hash of DEPS[name] ?? []) importOnce(c, `chunk-${hash}.js`).catch(() => undefined);
+  return importOnce(c, `${name}.js`) as Promise<T>;
 }
 
 function importOnce(c: Controller, file: string): Promise<unknown> {

@@ -1,8 +1,7 @@
 /**
- * The widget's theme, the part every component starts from (the floating button uses nothing
- * else, so its chunk stays small): palette, a reset of what the page would otherwise pass in
- * (`all: initial`), buttons and the focus ring; and the site's theme (`bootstrap.theme`)
- * applied to a component's host. Text, links and the actions grid are in ./styles.ts.
+ * The widget's theme, the part every component starts from: palette, a reset of what the page would otherwise pass in
+ * (`all: initial`), buttons, the focus ring, text, links and the actions grid; and the site's
+ * theme (`bootstrap.theme`) applied to a component's host.
  *
  * Public custom properties (set them on the element or any ancestor, e.g. `:root`):
  *
@@ -27,9 +26,20 @@ import { css } from "lit";
 import type { Controller } from "../core/controller";
 
 /** The dark palette: for `scheme="dark"`, and for `scheme="system"` in a dark OS. */
-const DARK = css`--_bg:var(--assent-bg,#1f2023);--_fg:var(--assent-fg,#f3f4f6);--_bd:var(--assent-border,#8d939b);--_eg:var(--_fg);color-scheme:dark`;
+const DARK = css`
+  --_bg: var(--assent-bg, #1f2023);
+  --_fg: var(--assent-fg, #f3f4f6);
+  --_bd: var(--assent-border, #8d939b);
+  --_eg: var(--_fg);
+  color-scheme: dark;
+`;
 
 /**
+ * Every component's base, first in its `static styles`: the palette, a reset, buttons, the
+ * focus ring, and paragraphs, links and the equal-width grid of actions. One stylesheet for
+ * all, in the chunk they share with Lit: the floating button shows no text, but a sheet of its
+ * own for the rest would be one more file for the banner to fetch on a first visit.
+ *
  * Buttons have a 2px edge: the accent in light (≥ 3:1 on white whenever the accent carries
  * white text at 4.5:1, as the config check demands of a dark accent), the text colour in
  * dark, where most accents are too dark to stand out.
@@ -38,14 +48,71 @@ const DARK = css`--_bg:var(--assent-bg,#1f2023);--_fg:var(--assent-fg,#f3f4f6);-
  * `prefers-reduced-motion`: the banner animates nothing. The preference center, which has
  * a transition and a hand-drawn switch, adds both, and the muted text colour only it uses.
  */
-export const themeStyles = css`:host{all:initial;display:block;--_ac:var(--assent-accent,var(--assent-theme-accent,#1d4ed8));--_on:var(--assent-on-accent,var(--assent-theme-on-accent,#fff));--_r:var(--assent-radius,var(--assent-theme-radius,8px));--_bg:var(--assent-bg,#fff);--_fg:var(--assent-fg,#1f2328);--_bd:var(--assent-border,#6e7781);--_eg:var(--_ac);color-scheme:light;font:1rem/1.5 var(--assent-font,system-ui,sans-serif);color:var(--_fg);overflow-wrap:break-word}
-:host([hidden]){display:none}
-:host([scheme=dark]){${DARK}}
-@media (prefers-color-scheme:dark){:host(:not([scheme=light])){${DARK}}}
-*{box-sizing:border-box}
-button{font:inherit;font-weight:600;line-height:1.25;min-height:44px;min-width:44px;margin:0;padding:.5rem 1rem;border:2px solid var(--_eg);border-radius:var(--_r);background:var(--_ac);color:var(--_on);cursor:pointer}
-button:hover{text-decoration:underline}
-:focus-visible{outline:3px solid var(--_fg);outline-offset:2px}`;
+export const themeStyles = [
+  css`
+    :host {
+      all: initial;
+      display: block;
+      --_ac: var(--assent-accent, var(--assent-theme-accent, #1d4ed8));
+      --_on: var(--assent-on-accent, var(--assent-theme-on-accent, #fff));
+      --_r: var(--assent-radius, var(--assent-theme-radius, 8px));
+      --_bg: var(--assent-bg, #fff);
+      --_fg: var(--assent-fg, #1f2328);
+      --_bd: var(--assent-border, #6e7781);
+      --_eg: var(--_ac);
+      color-scheme: light;
+      font: 1rem/1.5 var(--assent-font, system-ui, sans-serif);
+      color: var(--_fg);
+      overflow-wrap: break-word;
+    }
+    :host([hidden]) {
+      display: none;
+    }
+    * {
+      box-sizing: border-box;
+    }
+    button {
+      font: inherit;
+      font-weight: 600;
+      line-height: 1.25;
+      min-height: 44px;
+      min-width: 44px;
+      margin: 0;
+      padding: 0.5rem 1rem;
+      border: 2px solid var(--_eg);
+      border-radius: var(--_r);
+      background: var(--_ac);
+      color: var(--_on);
+      cursor: pointer;
+    }
+    button:hover {
+      text-decoration: underline;
+    }
+    :focus-visible {
+      outline: 3px solid var(--_fg);
+      outline-offset: 2px;
+    }
+    p {
+      margin: 0 0 0.75rem;
+    }
+    a {
+      color: inherit;
+    }
+    .link {
+      display: inline-block;
+      padding-block: 2px;
+    }
+    .actions {
+      display: grid;
+      grid-template-columns: repeat(auto-fit, minmax(min(100%, 11rem), 1fr));
+      gap: 0.5rem;
+      max-width: 42rem;
+    }
+  `,
+  // More specific than `:host`, so the dark palette wins wherever it applies.
+  css`:host([scheme=dark]){${DARK}}@media (prefers-color-scheme:dark){:host(:not([scheme=light])){${DARK}}}`,
+];
+
 /**
  * Applies the site's theme to a component host: the `scheme` attribute (light, dark or system)
  * and the accent, text on accent and radius as private `--assent-theme-*` properties. Without

@@ -45,7 +45,7 @@
  * @csspart retry - "Retry" (error line).
  * @csspart dismiss - "Dismiss" (error line).
  *
- * @cssproperty --assent-accent - Button colour (see styles.ts for all `--assent-*` properties).
+ * @cssproperty --assent-accent - Button colour (see ../theme.ts for all `--assent-*` properties).
  * @cssproperty --assent-on-accent - Button text colour.
  * @cssproperty --assent-bg - Background.
  * @cssproperty --assent-fg - Text and focus ring.
@@ -67,7 +67,7 @@ import type { UiContext } from "../context";
 import { report } from "../context";
 import { PRIVACY_CHOICES, pick } from "../i18n/index";
 
-import { applyTheme, baseStyles } from "../styles";
+import { applyTheme, themeStyles } from "../theme";
 import { bannerStyles } from "./banner.styles";
 
 type Decisions = typeof DecisionsModule;
@@ -89,7 +89,7 @@ export class AssentBanner extends LitElement {
     retry: { attribute: false },
   };
 
-  static override styles = [baseStyles, bannerStyles];
+  static override styles = [themeStyles, bannerStyles];
 
   declare context: UiContext | undefined;
   declare mode: BannerMode | null;

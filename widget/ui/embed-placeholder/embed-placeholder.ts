@@ -16,7 +16,7 @@
  * @csspart choices - "Privacy choices".
  * @csspart status - Why the embed is still blocked (GPC, or the settings did not load).
  *
- * @cssproperty --assent-accent - And the other `--assent-*` properties (see ../styles.ts).
+ * @cssproperty --assent-accent - And the other `--assent-*` properties (see ../theme.ts).
  *
  * @property context - The controller, the banner strings and the way to the preference center (from the core).
  * @property strings - Its own strings ("Load", the message), in the banner strings' language.
@@ -28,7 +28,7 @@ import { save } from "../../core/decisions";
 import type { UiContext } from "../context";
 import { PRIVACY_CHOICES, type PreferencesStrings, pick } from "../i18n/index";
 
-import { applyTheme, baseStyles } from "../styles";
+import { applyTheme, themeStyles } from "../theme";
 
 export class AssentEmbedPlaceholder extends LitElement {
   static override properties = {
@@ -40,7 +40,7 @@ export class AssentEmbedPlaceholder extends LitElement {
   };
 
   static override styles = [
-    baseStyles,
+    themeStyles,
     css`
       :host {
         min-height: 10rem;

@@ -13,7 +13,7 @@
  *
  * @cssproperty --assent-fab-inset - Distance from the bottom and inline-start edges. Default: 1rem.
  * @cssproperty --assent-z - z-index. Default: 2147483000.
- * @cssproperty --assent-accent - And the other `--assent-*` properties (see ../styles.ts).
+ * @cssproperty --assent-accent - And the other `--assent-*` properties (see ../theme.ts).
  *
  * @property context - The controller and the way to the preference center (from the core).
  */

@@ -24,7 +24,7 @@
 import { LitElement, html, nothing } from "lit";
 import type { Controller } from "../../core/controller";
 import type { UiStrings } from "../i18n/index";
-import { baseStyles } from "../styles";
+import { themeStyles } from "../theme";
 import { applyTheme } from "../theme";
 import { emailStyles, sectionStyles } from "./preferences.styles";
 import { type ListStatus, listStatuses, subscribe } from "./subscriptions";
@@ -40,7 +40,7 @@ export class AssentEmailSignup extends LitElement {
     _challenge: { state: true },
   };
 
-  static override styles = [baseStyles, sectionStyles, emailStyles];
+  static override styles = [themeStyles, sectionStyles, emailStyles];
 
   declare controller: Controller | undefined;
   declare strings: UiStrings | undefined;

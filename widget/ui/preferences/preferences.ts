@@ -66,7 +66,7 @@
  * @csspart california-rights-link - "Your California Privacy Rights", when the site enables
  *   California (R9.7).
  *
- * @cssproperty --assent-accent - Button and switch colour (see styles.ts for all of them).
+ * @cssproperty --assent-accent - Button and switch colour (see ../theme.ts for all of them).
  * @cssproperty --assent-on-accent - Button text colour.
  * @cssproperty --assent-bg - Background.
  * @cssproperty --assent-fg - Text and focus ring.
@@ -87,7 +87,7 @@ import type { Controller } from "../../core/controller";
 import { acceptAll, rejectAll, save } from "../../core/decisions";
 import type { AssentMessageEvent } from "../events";
 import type { UiStrings } from "../i18n/index";
-import { applyTheme, baseStyles } from "../styles";
+import { applyTheme, themeStyles } from "../theme";
 import { preferencesStyles, sectionStyles } from "./preferences.styles";
 
 /** The parts of the sections, exported as the dialog's own (`assent-preferences::part(signup)`). */
@@ -116,7 +116,7 @@ export class AssentPreferences extends LitElement {
     _announcement: { state: true },
   };
 
-  static override styles = [baseStyles, sectionStyles, preferencesStyles];
+  static override styles = [themeStyles, sectionStyles, preferencesStyles];
 
   /** The widget's controller (set by the chunk's entry). */
   declare controller: Controller | undefined;

@@ -22,7 +22,7 @@ import { LitElement, html } from "lit";
 import type { Controller } from "../../core/controller";
 import { AssentDataDeletedEvent, AssentMessageEvent } from "../events";
 import type { UiStrings } from "../i18n/index";
-import { baseStyles } from "../styles";
+import { themeStyles } from "../theme";
 import { applyTheme } from "../theme";
 import { dataStyles, sectionStyles } from "./preferences.styles";
 import { deleteData, exportData } from "./your-data-requests";
@@ -34,7 +34,7 @@ export class AssentYourData extends LitElement {
     _confirming: { state: true },
   };
 
-  static override styles = [baseStyles, sectionStyles, dataStyles];
+  static override styles = [themeStyles, sectionStyles, dataStyles];
 
   declare controller: Controller | undefined;
   declare strings: UiStrings | undefined;
