@@ -1,5 +1,6 @@
 /**
- * The widget bench's pages (scripts/bench/pages/: the floor, Assent's one tag, cookieconsent),
+ * The widget bench's pages (scripts/bench/pages/: the floor, Assent's one tag, the same tag with the
+ * widget before the split, cookieconsent),
  * filled in with the demo site's English texts and served from 127.0.0.1 on a free port.
  */
 import { readFileSync } from "node:fs";
@@ -91,6 +92,7 @@ export function renderFiles(assentOrigin: string, texts: PageTexts): Map<string,
   config.body = Buffer.from(config.body.toString("utf8").replace("__TEXTS__", JSON.stringify(texts)));
   return new Map<string, Served>([
     ["/assent.html", html("assent.html")],
+    ["/pre-split.html", html("pre-split.html")],
     ["/floor.html", html("floor.html")],
     ["/floor.css", file(PAGES, "floor.css", css)],
     ["/floor.js", file(PAGES, "floor.js", js)],

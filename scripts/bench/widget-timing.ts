@@ -5,7 +5,7 @@
  */
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { Browser } from "playwright-core";
+import type { Browser, Page } from "playwright-core";
 import { ROOT } from "../util";
 import type { Size } from "./widget-bytes";
 import type { PageServer } from "./widget-pages";
@@ -13,7 +13,7 @@ import type { PageServer } from "./widget-pages";
 export const THROTTLE_RATE = 4;
 export const ACCEPT = "Accept all";
 
-export type ContenderId = "floor" | "assent" | "cookieconsent";
+export type ContenderId = "floor" | "assent" | "pre-split" | "cookieconsent";
 
 export interface Contender {
   id: ContenderId;
@@ -23,6 +23,8 @@ export interface Contender {
   storage: { type: "localStorage" | "cookie"; key: string };
   /** Wait for `receiptId` in the record too (Assent: the Worker recorded the decision). */
   receipt: boolean;
+  /** Only the banner's visibility is timed (a reference whose decisions are not this Worker's to judge). */
+  visibleOnly?: boolean;
   /** JS and CSS it adds to a first visit (paths on the bench server, or public/ files). */
   files: { label: string; size: Size }[];
 }
@@ -33,7 +35,7 @@ export const MODES: Mode[] = ["plain", "throttled"];
 export interface Sample {
   /** Navigation start → first frame with the accept button visible, ms. */
   visibleMs: number;
-  /** Click → record granting usage, ms. */
+  /** Click → record granting usage, ms (NaN: not timed, `visibleOnly`). */
   persistedMs: number;
   /** Click → receiptId in the record, ms (Assent only). */
   receiptMs: number | null;
@@ -90,16 +92,18 @@ export async function measureOnce(browser: Browser, server: PageServer, c: Conte
     visible.catch(() => undefined); // awaited below; a failed navigation must not leave it unhandled
     await page.goto(new URL(c.page, server.origin).href, { waitUntil: "load", timeout: 30_000 });
     await visible;
+    if (c.visibleOnly) {
+      const probe = (await page.evaluate("window.__bench")) as ProbeResult;
+      return { visibleMs: probe.visibleAt!, persistedMs: Number.NaN, receiptMs: null, inputDelayMs: Number.NaN, frames: probe.frames, page: await milestones(page) };
+    }
     await page.getByRole("button", { name: ACCEPT, exact: true }).click({ timeout: 10_000 });
     const done = `window.__bench.persistedAt !== null${c.receipt ? " && window.__bench.receiptAt !== null" : ""}`;
     await page
       .waitForFunction(done, undefined, { polling: 25, timeout: 15_000 })
       .catch(() => Promise.reject(new Error(`no ${c.receipt ? "recorded " : ""}decision in ${c.storage.type} "${c.storage.key}" within 15 s of the click${why()}`)));
-    const { probe, milestones, local } = (await page.evaluate(
-      `(() => { const n = performance.getEntriesByType("navigation")[0]; const p = performance.getEntriesByName("first-contentful-paint")[0];
-        return { probe: window.__bench, local: localStorage.getItem(${JSON.stringify(c.storage.key)}),
-          milestones: { responseStart: n.responseStart, domContentLoaded: n.domContentLoadedEventStart, load: n.loadEventStart, firstContentfulPaint: p ? p.startTime : null } }; })()`,
-    )) as { probe: ProbeResult; milestones: Sample["page"]; local: string | null };
+    const { probe, local } = (await page.evaluate(
+      `(() => ({ probe: window.__bench, local: localStorage.getItem(${JSON.stringify(c.storage.key)}) }))()`,
+    )) as { probe: ProbeResult; local: string | null };
 
     // The same record, read again from outside the page's probe.
     let stored: unknown = null;
@@ -117,11 +121,19 @@ export async function measureOnce(browser: Browser, server: PageServer, c: Conte
       receiptMs: c.receipt ? probe.receiptAt! - probe.clickAt! : null,
       inputDelayMs: probe.handlerAt! - probe.clickAt!,
       frames: probe.frames,
-      page: milestones,
+      page: await milestones(page),
     };
   } finally {
     await context.close();
   }
+}
+
+/** The page's own milestones, ms from its navigation start. */
+async function milestones(page: Page): Promise<Sample["page"]> {
+  return (await page.evaluate(
+    `(() => { const n = performance.getEntriesByType("navigation")[0]; const p = performance.getEntriesByName("first-contentful-paint")[0];
+      return { responseStart: n.responseStart, domContentLoaded: n.domContentLoadedEventStart, load: n.loadEventStart, firstContentfulPaint: p ? p.startTime : null }; })()`,
+  )) as Sample["page"];
 }
 
 /**

@@ -10,7 +10,7 @@
  * the floating button (its module only after the load event), and again with a warm cache
  * (nothing from the network). Over a budget, `npm run bench` exits 1.
  *
- * Time, in headless Chromium (Debian's, found as `npm test` finds it, through playwright-core), for three
+ * Time, in headless Chromium (Debian's, found as `npm test` finds it, through playwright-core), for four
  * contenders measured in the same run, interleaved, each with a fresh browser context (empty
  * storage and cache, a first visit) per run, plain and with the CPU throttled 4× (CDP
  * `Emulation.setCPUThrottlingRate`):
@@ -19,9 +19,12 @@
  *                  a tiny external script that writes a localStorage record on a click;
  *   Assent         a minimal host page with just the script tag, pointing at the Worker
  *                  (createLocalAssent: workerd with KV, D1 and static assets on loopback);
+ *   before the split  the same page and tag with the widget as it was before issue #9 (one
+ *                  classic script with a hand-made banner; scripts/bench/pre-split/), served by
+ *                  the same Worker; only its banner's visibility is timed;
  *   cookieconsent  vanilla-cookieconsent 3.1.0 with the same two categories and texts.
  *
- * Both timings are taken in the page (scripts/bench/widget-probe.js, the same for all three):
+ * Both timings are taken in the page (scripts/bench/widget-probe.js, the same for all of them):
  *
  * - banner visible: `performance.now()` (from the navigation start) in the first animation
  *   frame in which the "Accept all" button — in the document or an open shadow root — has a
@@ -39,13 +42,18 @@
  * scripts/bench/pages/ (texts filled in from examples/sites/demo.json, gzipped as workerd
  * gzips assent.js and bootstrap); the demo site is pushed with that server's origin allowed.
  *
- * Timings fail the bench in one case: Assent's banner visible, as a ratio to the floor, worse
- * than before the widget was split (1.27× plain, 1.69× at 4×, issue #9). A contender that
- * cannot be measured (no banner, no record) fails it too. The throttle is checked on a fixed loop after a navigation (it must survive one); on a
+ * Timings fail the bench in one case: Assent's banner visible later than the widget's before the
+ * split (issue #9: "no worse than today's"), as the median over rounds of the two times' ratio,
+ * over VISIBLE_VS_BEFORE_LIMIT. The issue put that as ratios to the floor (1.27× plain, 1.69× at
+ * 4×), taken with the bench of its day; on today's bench and machines the pre-split build itself
+ * measures about 1.5× to 1.8× the floor, so those figures are printed, not judged, and the
+ * pre-split build is measured in the same run instead. A contender that cannot be measured (no
+ * banner, no record) fails the bench too. The throttle is checked on a fixed loop after a navigation (it must survive one); on a
  * machine too busy for it to take, the report says so.
  */
-import { cpus, loadavg } from "node:os";
-import { relative } from "node:path";
+import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { cpus, loadavg, tmpdir } from "node:os";
+import { join, relative } from "node:path";
 import { createRequire } from "node:module";
 import { type Browser, chromium } from "playwright-core";
 import { CHROMIUM_ARGS, CHROMIUM_PATH } from "../../local/chromium";
@@ -63,8 +71,38 @@ import { deployedSiteCacheSeconds } from "./worker";
 const SITE = "demo";
 /** Below this measured slowdown the 4× rows are flagged: the throttle could not take (busy machine). */
 const MIN_MEASURED_SLOWDOWN = 2;
-/** Banner visible, Assent ÷ floor, before the split (issue #9): the split must do no worse. */
+/**
+ * Banner visible, Assent ÷ floor, before the split, as issue #9 quotes them (taken with the
+ * bench of that day): printed beside today's, no longer judged (see the header).
+ */
 const VISIBLE_RATIO_BEFORE: Record<Mode, number> = { plain: 1.27, throttled: 1.69 };
+/**
+ * Banner visible, Assent ÷ the widget before the split, median of the runs paired by round: the
+ * limit. Two builds of the same code measure 0.94× to 1.08× against each other here (20 rounds),
+ * so "no worse" is read with that spread.
+ */
+const VISIBLE_VS_BEFORE_LIMIT = 1.1;
+/** The widget as it was before the split (issue #9), built from 7b64150: see its README. */
+const PRE_SPLIT = join(ROOT, "scripts/bench/pre-split/assent.js");
+
+/**
+ * The Worker's static assets for the bench: a temporary copy of the build (public/) with the
+ * pre-split widget beside it at /bench/pre-split/assent.js, so nothing of the bench lands in
+ * public/, which deploys.
+ */
+function benchAssets(): string {
+  const dir = mkdtempSync(join(tmpdir(), "assent-bench-assets-"));
+  cpSync(join(ROOT, "public"), dir, { recursive: true });
+  mkdirSync(join(dir, "bench/pre-split"), { recursive: true });
+  copyFileSync(PRE_SPLIT, join(dir, "bench/pre-split/assent.js"));
+  return dir;
+}
+
+/** The median over rounds of a[i] ÷ b[i] (the runs of one round are back to back). */
+function pairedRatio(a: Sample[], b: Sample[]): number {
+  const n = Math.min(a.length, b.length);
+  return median(Array.from({ length: n }, (_, i) => a[i]!.visibleMs / b[i]!.visibleMs));
+}
 
 // ---- The section ------------------------------------------------------------------------------
 
@@ -124,11 +162,13 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
   const texts = pageTexts(config);
   const siteCacheSeconds = deployedSiteCacheSeconds();
   let assent: LocalAssent | undefined;
+  let assets: string | undefined;
   let server: PageServer | undefined;
   let browser: Browser | undefined;
   try {
     // The write rate limit is raised: every run is a new visitor from 127.0.0.1.
-    assent = await createLocalAssent({ sites: [], rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds, statsFlushSeconds: 10 });
+    assets = benchAssets();
+    assent = await createLocalAssent({ sites: [], rateLimit: { limit: 1_000_000, period: 10 }, siteCacheSeconds, statsFlushSeconds: 10, assets });
     server = await startPageServer(assent.url.origin, texts);
     config.allowedOrigins = [...new Set([server.origin, ...config.allowedOrigins])];
     await assent.pushSite(config);
@@ -165,6 +205,15 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
             } satisfies Contender,
           ]
         : []),
+      {
+        id: "pre-split",
+        label: "Assent before the split",
+        page: "/pre-split.html",
+        storage: { type: "localStorage", key: `assent:v1:${SITE}` },
+        receipt: false,
+        visibleOnly: true,
+        files: [{ label: "assent.js before the split", size: sizeOf(readFileSync(PRE_SPLIT)) }],
+      },
       {
         id: "cookieconsent",
         label: "vanilla-cookieconsent 3.1.0",
@@ -223,26 +272,40 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
     const floor = byId.get("floor")!;
     const ours = byId.get("assent");
     const cc = byId.get("cookieconsent")!;
+    const pre = byId.get("pre-split")!;
     const none = { visible: { plain: Number.NaN, throttled: Number.NaN }, persisted: { plain: Number.NaN, throttled: Number.NaN } };
     const oursM = ours?.m ?? none;
-    const row = (label: string, f: number, a: number, c: number, fmt: (n: number) => string) => [
+    const row = (label: string, f: number, a: number, p: number, c: number, fmt: (n: number) => string) => [
       label,
       fmt(f),
       fmt(a),
+      fmt(p),
       fmt(c),
       ratio(a / f),
+      ratio(p / f),
       ratio(c / f),
       ratio(a / c),
     ];
+    const bytes = (n: number) => (Number.isFinite(n) ? int(n) : "–");
     const table = {
-      head: ["median of " + runs + " runs", "floor", "Assent", "cookieconsent", "Assent ÷ floor", "cookieconsent ÷ floor", "Assent ÷ cookieconsent"],
+      head: [
+        "median of " + runs + " runs",
+        "floor",
+        "Assent",
+        "before the split",
+        "cookieconsent",
+        "Assent ÷ floor",
+        "before ÷ floor",
+        "cookieconsent ÷ floor",
+        "Assent ÷ cookieconsent",
+      ],
       rows: [
-        row("banner visible, ms", floor.m.visible.plain, oursM.visible.plain, cc.m.visible.plain, ms),
-        row(`banner visible, ${THROTTLE_RATE}× CPU, ms`, floor.m.visible.throttled, oursM.visible.throttled, cc.m.visible.throttled, ms),
-        row("accept → persisted, ms", floor.m.persisted.plain, oursM.persisted.plain, cc.m.persisted.plain, ms),
-        row(`accept → persisted, ${THROTTLE_RATE}× CPU, ms`, floor.m.persisted.throttled, oursM.persisted.throttled, cc.m.persisted.throttled, ms),
-        row("JS+CSS gzip, B", floor.bytes.gzip, ours?.bytes.gzip ?? Number.NaN, cc.bytes.gzip, (n) => (Number.isFinite(n) ? int(n) : "–")),
-        row("JS+CSS brotli, B", floor.bytes.brotli, ours?.bytes.brotli ?? Number.NaN, cc.bytes.brotli, (n) => (Number.isFinite(n) ? int(n) : "–")),
+        row("banner visible, ms", floor.m.visible.plain, oursM.visible.plain, pre.m.visible.plain, cc.m.visible.plain, ms),
+        row(`banner visible, ${THROTTLE_RATE}× CPU, ms`, floor.m.visible.throttled, oursM.visible.throttled, pre.m.visible.throttled, cc.m.visible.throttled, ms),
+        row("accept → persisted, ms", floor.m.persisted.plain, oursM.persisted.plain, Number.NaN, cc.m.persisted.plain, ms),
+        row(`accept → persisted, ${THROTTLE_RATE}× CPU, ms`, floor.m.persisted.throttled, oursM.persisted.throttled, Number.NaN, cc.m.persisted.throttled, ms),
+        row("JS+CSS gzip, B", floor.bytes.gzip, ours?.bytes.gzip ?? Number.NaN, pre.bytes.gzip, cc.bytes.gzip, bytes),
+        row("JS+CSS brotli, B", floor.bytes.brotli, ours?.bytes.brotli ?? Number.NaN, pre.bytes.brotli, cc.bytes.brotli, bytes),
       ],
     };
 
@@ -258,7 +321,8 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
       for (const [file, sz] of built.files) fileRow(`public/v/…/${file}`, sz, loadedBy(file));
     }
     fileRow(`bootstrap JSON (GET /v1/sites/${SITE}/bootstrap?lang=en)`, bootstrap, `first visit, sent as ${bootEncoding} locally`);
-    for (const r of results) for (const f of r.contender.files) if (r.contender.id !== "assent") fileRow(`${r.contender.id}: ${f.label}`, f.size, "first visit");
+    for (const r of results)
+      for (const f of r.contender.files) if (r.contender.id !== "assent") fileRow(`${r.contender.id}: ${f.label}`, f.size, r.contender.id === "pre-split" ? "first visit, before the split" : "first visit");
     fileRow("cookieconsent: cookieconsent-config.js", size("/cookieconsent-config.js"), "first visit (the site's config and texts)");
 
     const notes: string[] = throttleWarning ? [throttleWarning, ""] : [];
@@ -287,16 +351,27 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
       check("fetched: the button's module before the load event (ms early)", -(f.returningWithButton.buttonAfterLoadMs ?? Number.NaN), 0, "ms");
       check("fetched: returning visit with the button, warm cache, JS/CSS from the network", f.warmWithButton.network.length, 0, "files");
     }
-    if (ours && !ours.r.error)
-      for (const mode of MODES)
+    const vsBefore = { plain: Number.NaN, throttled: Number.NaN } as Record<Mode, number>;
+    if (ours && !ours.r.error && !pre.r.error)
+      for (const mode of MODES) {
+        vsBefore[mode] = pairedRatio(ours.r.samples[mode], pre.r.samples[mode]);
         check(
-          `banner visible, Assent ÷ floor, ${mode === "plain" ? "plain" : `${THROTTLE_RATE}× CPU`} (medians ${ms(ours.m.visible[mode])} | ${ms(floor.m.visible[mode])} ms)`,
-          ours.m.visible[mode] / floor.m.visible[mode],
-          VISIBLE_RATIO_BEFORE[mode],
+          `banner visible, Assent ÷ before the split, ${mode === "plain" ? "plain" : `${THROTTLE_RATE}× CPU`} (paired, ${runs} rounds; medians ${ms(ours.m.visible[mode])} | ${ms(pre.m.visible[mode])} ms)`,
+          vsBefore[mode],
+          VISIBLE_VS_BEFORE_LIMIT,
           "×",
           (n) => n.toFixed(2),
         );
+      }
     notes.push("Budgets (issue #9; over budget makes the bench fail):", renderTable(["budget", "measured", "limit", ""], budgetRows), "");
+    if (ours && !ours.r.error && !pre.r.error)
+      notes.push(
+        `Banner visible as a ratio to the floor: Assent ${ratio(ours.m.visible.plain / floor.m.visible.plain)}× plain, ` +
+          `${ratio(ours.m.visible.throttled / floor.m.visible.throttled)}× at ${THROTTLE_RATE}× CPU; the widget before the split ` +
+          `${ratio(pre.m.visible.plain / floor.m.visible.plain)}× and ${ratio(pre.m.visible.throttled / floor.m.visible.throttled)}× in the same run ` +
+          `(issue #9 quotes ${VISIBLE_RATIO_BEFORE.plain}× and ${VISIBLE_RATIO_BEFORE.throttled}× for it, taken with the bench of that day).`,
+        "",
+      );
     if (fetched)
       notes.push(
         `Fetched, gzip -9 per file: first visit ${fetched.firstVisit.files.map((x) => `${x.path.split("/").pop()} ${int(x.gzip)}`).join(", ")}; ` +
@@ -332,11 +407,11 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
       "",
       "Banner visible: performance.now() from the navigation start, in the first animation frame in which the",
       `"${ACCEPT}" button (document or open shadow root) has a non-empty box and visibility: visible; the same`,
-      "probe (scripts/bench/widget-probe.js) for all three. Accept → persisted: from the click event's timeStamp",
+      "probe (scripts/bench/widget-probe.js) for all of them. Accept → persisted: from the click event's timeStamp",
       "to the first check that finds the record granting usage (Assent: localStorage assent:v1:demo; floor:",
       "localStorage bench-floor:consent; cookieconsent: cookie cc_cookie). cookieconsent builds its modal hidden and",
       "reveals it 100 ms later (setTimeout) with a fade; it counts as visible from the start of the fade.",
-      "Timings are reported, never judged.",
+      "Timings are reported; only banner visible, Assent ÷ before the split, is judged (see Budgets).",
     );
 
     const cpu = cpus();
@@ -361,7 +436,15 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
       raw: {
         generatedAt: new Date().toISOString(),
         durationS: (Date.now() - started) / 1000,
-        settings: { runs, throttleRate: THROTTLE_RATE, budgetsGzip: BUDGETS_GZIP, visibleRatioBefore: VISIBLE_RATIO_BEFORE, chromiumArgs: CHROMIUM_ARGS, siteCacheSeconds },
+        settings: {
+          runs,
+          throttleRate: THROTTLE_RATE,
+          budgetsGzip: BUDGETS_GZIP,
+          visibleRatioBeforeQuoted: VISIBLE_RATIO_BEFORE,
+          visibleVsBeforeLimit: VISIBLE_VS_BEFORE_LIMIT,
+          chromiumArgs: CHROMIUM_ARGS,
+          siteCacheSeconds,
+        },
         environment: {
           node: process.version,
           platform: `${process.platform}-${process.arch}`,
@@ -390,6 +473,8 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
         })),
         ratios: {
           assentToFloor: ours && { visible: div(ours.m.visible, floor.m.visible), persisted: div(ours.m.persisted, floor.m.persisted) },
+          assentToPreSplitPaired: { visible: vsBefore },
+          preSplitToFloor: { visible: div(pre.m.visible, floor.m.visible) },
           cookieconsentToFloor: { visible: div(cc.m.visible, floor.m.visible), persisted: div(cc.m.persisted, floor.m.persisted) },
           assentToCookieconsent: ours && { visible: div(ours.m.visible, cc.m.visible), persisted: div(ours.m.persisted, cc.m.persisted) },
         },
@@ -402,6 +487,7 @@ export async function runWidgetBench(_settings?: BenchSettings): Promise<BenchSe
     await browser?.close().catch(() => {});
     await server?.close();
     await assent?.dispose();
+    if (assets) rmSync(assets, { recursive: true, force: true });
   }
 }
 
