@@ -9,7 +9,7 @@ import { createHash, randomBytes } from "node:crypto";
 import { policyFingerprint } from "../worker/consent/fingerprint";
 import { ConsoleEmail, type ConsoleRole, type SiteConfig } from "../worker/contract";
 import { canonicalJson } from "../worker/lib/canonical-json";
-import type { LocalD1 } from "./index";
+import type { LocalD1 } from "./d1";
 
 const LINK_TTL_MS = 10 * 60_000;
 

@@ -20,6 +20,7 @@ import { Miniflare } from "miniflare";
 import { unstable_getMiniflareWorkerOptions, unstable_splitSqlQuery } from "wrangler";
 import { type ConsoleRole, SiteConfig, type SiteConfigInput } from "../worker/contract";
 import { consoleAccess, recordVersion } from "./console";
+import type { LocalD1 } from "./d1";
 import { siteKey } from "../worker/sites/keys";
 
 /** The repository root (this file lives in local/). */
@@ -143,8 +144,7 @@ export async function applyMigrations(db: LocalD1, dir = join(ROOT, "migrations"
   return applied;
 }
 
-/** Miniflare's D1 binding. */
-export type LocalD1 = Awaited<ReturnType<Miniflare["getD1Database"]>>;
+export type { LocalD1 };
 
 /** Starts Assent locally. Remember to `dispose()` it. */
 export async function createLocalAssent(options: LocalAssentOptions = {}): Promise<LocalAssent> {

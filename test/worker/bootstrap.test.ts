@@ -92,9 +92,11 @@ describe("GET bootstrap", () => {
     expect(body.locale).toBe("en");
   });
 
-  it.each(["?lang=!!", "?lang=", "?lang=a_b"])("%s → 400 invalid_query", async (query) => {
+  it.each(["?lang=!!", "?lang=", "?lang=a_b"])("%s → 400 invalid_query, naming lang as what was wrong", async (query) => {
     const site = await freshSite();
-    await expectProblem(await bootstrap(site.id, {}, query), 400, "invalid_query");
+    const problem = await expectProblem(await bootstrap(site.id, {}, query), 400, "invalid_query");
+    expect(problem.detail).toContain("BCP 47");
+    expect(problem.errors?.map((e) => e.path)).toEqual(["lang"]);
   });
 
   it("an unknown site → 404 site_not_found", async () => {

@@ -7,7 +7,7 @@ import { type Context, Hono } from "hono";
 import * as z from "zod";
 import { bannerStringsFor } from "../../shared/banner-strings/index";
 import { type BootstrapResponse, type EdgeDecision, Locale } from "../contract";
-import { ApiError } from "../lib/errors";
+import { parseQuery } from "../lib/errors";
 import type { SiteEnv } from "../middleware/site";
 import type { LoadedSite } from "../sites/store";
 import { type StatsKey, countImpression } from "./store/stats";
@@ -71,11 +71,9 @@ function countImpressionAfter(c: Context<SiteEnv>, key: StatsKey): void {
 }
 
 export const bootstrapRoutes = new Hono<SiteEnv>().get("/bootstrap", async (c) => {
-  const query = BootstrapQuery.safeParse(c.req.query());
-  if (!query.success)
-    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "lang must be a BCP 47 tag such as en or de-CH." });
+  const query = parseQuery(BootstrapQuery, c.req.query(), "lang must be a BCP 47 tag such as en or de-CH.");
   const site = c.get("site");
-  const locale = negotiateLocale(Object.keys(site.config.texts), site.config.defaultLocale, query.data.lang, c.req.header("Accept-Language"));
+  const locale = negotiateLocale(Object.keys(site.config.texts), site.config.defaultLocale, query.lang, c.req.header("Accept-Language"));
   const body = bootstrapBody(site, locale, edgeDecision(site.config.regimes, requestGeo(c.req.raw, c.env), c.req.header("Sec-GPC")));
   countImpressionAfter(c, { siteId: site.config.id, day: new Date().toISOString().slice(0, 10), regime: body.edge.regime, country: body.edge.country, locale });
   // Private: the answer depends on the visitor's location, which no Vary header can name, so

@@ -15,7 +15,7 @@
 import { Hono } from "hono";
 import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
 import { statusesByVisitor, visitorSubscriptions } from "../email/store";
-import { ApiError } from "../lib/errors";
+import { ApiError, parseQuery } from "../lib/errors";
 import { receiptSigner } from "../proof/receipts";
 import { noStore } from "../middleware/no-store";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
@@ -51,10 +51,7 @@ export const meRoutes = new Hono<VisitorEnv>()
     return c.json(prefs);
   })
   .get("/me/receipts", visitorAuth, async (c) => {
-    const query = ReceiptsQuery.safeParse(c.req.query());
-    if (!query.success)
-      throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "limit is 1–200; cursor comes from `next`." });
-    const { limit, cursor } = query.data;
+    const { limit, cursor } = parseQuery(ReceiptsQuery, c.req.query(), "limit is 1–200; cursor comes from `next`.");
     const siteId = c.get("site").config.id;
     const signer = await receiptSigner(c.env, siteId);
     const rows = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0);

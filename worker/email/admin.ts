@@ -13,7 +13,7 @@ import {
   UnsubscribeHeadersRequest,
   type UnsubscribeHeadersResponse,
 } from "../contract";
-import { ApiError } from "../lib/errors";
+import { ApiError, parseQuery } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { sizeGuard } from "../middleware/size-guard";
@@ -32,10 +32,7 @@ function siteList(c: { get(key: "site"): AdminEnv["Variables"]["site"] }, listId
 export const emailAdminRoutes = new Hono<AdminEnv>()
   .get("/lists/:listId/subscribers", async (c) => {
     const list = siteList(c, c.req.param("listId"));
-    const query = SubscribersQuery.safeParse(c.req.query());
-    if (!query.success)
-      throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "limit is 1–500; cursor comes from `next`." });
-    const { limit, cursor } = query.data;
+    const { limit, cursor } = parseQuery(SubscribersQuery, c.req.query(), "limit is 1–500; cursor comes from `next`.");
     // One row more than asked tells whether another page exists, so the last page says next: null.
     const rows = await confirmedPage(c.env, c.get("site").config.id, list.id, cursor ?? "", limit + 1);
     const page = rows.slice(0, limit);

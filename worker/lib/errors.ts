@@ -60,16 +60,38 @@ export async function storage<T>(operation: string, fn: () => Promise<T>): Promi
   }
 }
 
-/** A 422 listing every zod issue as `{ path, message }`. */
-export function invalidBody(error: z.ZodError, code = "invalid_body"): ApiError {
-  const errors = error.issues.map((issue) => ({
+/** Every zod issue as `{ path, message }`. */
+const issuesOf = (error: z.ZodError) =>
+  error.issues.map((issue) => ({
     path: issue.path.map(String).join(".") || "(root)",
     message: issue.message,
   }));
+
+/** A 422 listing every zod issue as `{ path, message }`. */
+export function invalidBody(error: z.ZodError, code = "invalid_body"): ApiError {
+  const errors = issuesOf(error);
   return new ApiError(422, code, "The request body is not valid", {
     detail: errors.map((e) => `${e.path}: ${e.message}`).join("; ").slice(0, 1000),
     errors,
   });
+}
+
+/**
+ * A 400 `invalid_query`: `detail` says in the route's own words what its query takes; `errors`
+ * lists what was wrong, when that is known.
+ */
+export function invalidQuery(detail: string, errors?: z.ZodError | { path: string; message: string }[]): ApiError {
+  return new ApiError(400, "invalid_query", "The query is not valid", {
+    detail,
+    ...(errors ? { errors: Array.isArray(errors) ? errors : issuesOf(errors) } : {}),
+  });
+}
+
+/** `query` (a request's query parameters) as `schema` reads it, or a 400 `invalid_query` with `detail` and every issue. */
+export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string, string>, detail: string): z.infer<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw invalidQuery(detail, parsed.error);
+  return parsed.data;
 }
 
 /** Renders a problem document; also used by `notFound`. */

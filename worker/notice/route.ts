@@ -18,7 +18,7 @@ import { Hono } from "hono";
 import { etag } from "hono/etag";
 import * as z from "zod";
 import { Locale } from "../contract";
-import { ApiError } from "../lib/errors";
+import { invalidQuery, parseQuery } from "../lib/errors";
 import type { SiteEnv } from "../middleware/site";
 import { buildNotice, noticeLocales } from "./generate";
 import { noticeHtml, noticeMarkdown } from "./render";
@@ -36,24 +36,19 @@ const CONTENT_TYPE = { html: "text/html; charset=utf-8", md: "text/markdown; cha
 
 /** The route, mounted under /v1/sites/{siteId} behind the site loader and CORS (worker/app.ts). */
 export const privacyNoticeRoutes = new Hono<SiteEnv>().get("/privacy-notice", etag(), async (c) => {
-  const query = NoticeQuery.safeParse(c.req.query());
-  if (!query.success)
-    throw new ApiError(400, "invalid_query", "The query is not valid", {
-      detail: "lang must be a BCP 47 tag such as en or de-CH; format must be html or md.",
-      errors: query.error.issues.map((i) => ({ path: i.path.map(String).join(".") || "(root)", message: i.message })),
-    });
+  const query = parseQuery(NoticeQuery, c.req.query(), "lang must be a BCP 47 tag such as en or de-CH; format must be html or md.");
   const { config } = c.get("site");
   const available = noticeLocales(config);
-  const wanted = query.data.lang ?? config.defaultLocale;
+  const wanted = query.lang ?? config.defaultLocale;
   const locale = available.find((l) => l.toLowerCase() === wanted.toLowerCase());
   if (!locale) {
     const message = available.length > 0 ? `the site's privacy notice is available in: ${available.join(", ")}` : "none of the site's languages has privacy-notice wording yet";
-    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: `lang: ${message}.`, errors: [{ path: "lang", message }] });
+    throw invalidQuery(`lang: ${message}.`, [{ path: "lang", message }]);
   }
   const notice = buildNotice(config, locale, new URL(c.req.url).origin);
-  const body = query.data.format === "md" ? noticeMarkdown(notice) : noticeHtml(notice);
+  const body = query.format === "md" ? noticeMarkdown(notice) : noticeHtml(notice);
   return c.body(body, 200, {
-    "Content-Type": CONTENT_TYPE[query.data.format],
+    "Content-Type": CONTENT_TYPE[query.format],
     "Content-Language": locale,
     "Cache-Control": `public, max-age=${NOTICE_MAX_AGE_SECONDS}`,
     // A fragment to paste, not a page to run: nothing in it may load or execute if opened as is.

@@ -13,7 +13,7 @@
 import { Hono } from "hono";
 import { negotiateLocale, requestGeo } from "../consent/policy";
 import { RightsChildDeletion, RightsQueueQuery, RightsRequestCreate, type RightsRequestReceipt } from "../contract";
-import { ApiError } from "../lib/errors";
+import { parseQuery } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { clientNetwork, enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
@@ -67,12 +67,12 @@ const apiActor = (keyId: string) => `api key ${keyId}`;
 
 export const rightsAdminRoutes = new Hono<AdminEnv>()
   .get("/requests", async (c) => {
-    const query = RightsQueueQuery.safeParse(c.req.query());
-    if (!query.success)
-      throw new ApiError(400, "invalid_query", "The query is not valid", {
-        detail: "type is a request type; status a status, active or all; due a date (YYYY-MM-DD) or overdue; limit 1–200; cursor from `next`.",
-      });
-    return c.json(await rightsQueue(c.env, c.get("site").config, query.data, new Date()));
+    const query = parseQuery(
+      RightsQueueQuery,
+      c.req.query(),
+      "type is a request type; status a status, active or all; due a date (YYYY-MM-DD) or overdue; limit 1–200; cursor from `next`.",
+    );
+    return c.json(await rightsQueue(c.env, c.get("site").config, query, new Date()));
   })
   .get("/requests.csv", async (c) => rightsLogCsv(c.env, c.get("site").config.id))
   .get("/requests/:id", async (c) => c.json(await rightsRequest(c.env, c.get("site").config, requestIdOf(c.req.param("id")), new Date())))

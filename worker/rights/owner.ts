@@ -11,7 +11,7 @@ import { RightsComplete, RightsDeny, RightsExtend, type RightsQueueQuery, Rights
 import type { Env } from "../env";
 import { sendQuietly } from "../email/mailer";
 import { csvField } from "../lib/csv";
-import { ApiError } from "../lib/errors";
+import { ApiError, invalidQuery } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import { addCalendarDays, localDate } from "./deadlines";
 import { canMail, noticeMessage } from "./messages";
@@ -33,7 +33,7 @@ const encodeCursor = (r: RightsRow) => `${r.received_at}~${r.id}`;
 function decodeCursor(cursor: string | undefined): { receivedAt: string; id: string } | undefined {
   if (cursor === undefined) return undefined;
   const m = /^(\d{4}-\d{2}-\d{2}T[\d:.]+Z)~(rr_[0-9a-f]{24})$/.exec(cursor);
-  if (!m) throw new ApiError(400, "invalid_query", "The query is not valid", { detail: "cursor comes from a previous page's `next`." });
+  if (!m) throw invalidQuery("cursor comes from a previous page's `next`.");
   return { receivedAt: m[1]!, id: m[2]! };
 }
 

@@ -8,7 +8,7 @@
  */
 import { type ScanCreated, ScanId, type ScanList, ScanListQuery, type ScanReport } from "../contract";
 import type { Env } from "../env";
-import { ApiError } from "../lib/errors";
+import { ApiError, invalidQuery, parseQuery } from "../lib/errors";
 import { type ScanReportRow, type ScanRow, findScanReport, insertScan, latestScanReport, listScans, newScanId } from "./store";
 
 const notFound = () => new ApiError(404, "scan_not_found", "No such scan", { detail: "This site has no scan report with that id." });
@@ -42,13 +42,9 @@ export async function recordScan(env: Env, siteId: string, report: ScanReport, n
   return { id: row.id, receivedAt: row.received_at, summary: { errors, warnings, infos } };
 }
 
-const invalidQuery = (detail: string) => new ApiError(400, "invalid_query", "The query is not valid", { detail });
-
 /** The history's query from a request's query parameters, or 400 `invalid_query`. */
 export function scanListQuery(query: Record<string, string>): ScanListQuery {
-  const parsed = ScanListQuery.safeParse(query);
-  if (!parsed.success) throw invalidQuery("limit is 1–100; cursor comes from a previous page's `next`; nothing else is taken.");
-  return parsed.data;
+  return parseQuery(ScanListQuery, query, "limit is 1–100; cursor comes from a previous page's `next`; nothing else is taken.");
 }
 
 /** A history cursor: the last row's receipt time and id. */

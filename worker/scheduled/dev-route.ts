@@ -8,7 +8,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import type { AppEnv } from "../env";
-import { ApiError } from "../lib/errors";
+import { parseQuery } from "../lib/errors";
 import { scheduled } from "./index";
 
 /** The crons of wrangler.toml `[triggers]`. */
@@ -19,13 +19,11 @@ const DevScheduledQuery = z.strictObject({
 
 export const devScheduledRoutes = new Hono<AppEnv>().post("/", async (c) => {
   if (c.env.DEV_MODE !== "true") return c.notFound();
-  const query = DevScheduledQuery.safeParse(c.req.query());
-  if (!query.success)
-    throw new ApiError(400, "invalid_query", "The query is not valid", { detail: 'cron is "* * * * *" (default) or "17 3 * * *"; at an ISO 8601 time (default now).' });
-  const at = query.data.at ? new Date(query.data.at) : new Date();
+  const query = parseQuery(DevScheduledQuery, c.req.query(), 'cron is "* * * * *" (default) or "17 3 * * *"; at an ISO 8601 time (default now).');
+  const at = query.at ? new Date(query.at) : new Date();
   const steps: Promise<unknown>[] = [];
-  const controller = { cron: query.data.cron, scheduledTime: at.getTime(), noRetry() {} } as ScheduledController;
+  const controller = { cron: query.cron, scheduledTime: at.getTime(), noRetry() {} } as ScheduledController;
   await scheduled(controller, c.env, { waitUntil: (p: Promise<unknown>) => void steps.push(p), passThroughOnException() {}, props: {} } as unknown as ExecutionContext);
   await Promise.allSettled(steps);
-  return c.json({ ran: query.data.cron, at: at.toISOString() });
+  return c.json({ ran: query.cron, at: at.toISOString() });
 });

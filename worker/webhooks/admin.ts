@@ -21,7 +21,7 @@ import {
   type WebhookRedeliverResponse,
 } from "../contract";
 import type { Env } from "../env";
-import { ApiError } from "../lib/errors";
+import { ApiError, parseQuery } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import type { AdminEnv } from "../middleware/api-key-auth";
 import { sizeGuard } from "../middleware/size-guard";
@@ -108,12 +108,11 @@ export const webhookAdminRoutes = new Hono<AdminEnv>()
   })
   .get("/:id/deliveries", async (c) => {
     const row = await endpointOf(c);
-    const query = WebhookDeliveriesQuery.safeParse(c.req.query());
-    if (!query.success)
-      throw new ApiError(400, "invalid_query", "The query is not valid", {
-        detail: "status is pending, delivered, failed or cancelled; limit is 1–100; cursor comes from `next`.",
-      });
-    const { status, limit, cursor } = query.data;
+    const { status, limit, cursor } = parseQuery(
+      WebhookDeliveriesQuery,
+      c.req.query(),
+      "status is pending, delivered, failed or cancelled; limit is 1–100; cursor comes from `next`.",
+    );
     const rows = await listDeliveries(c.env, row.site_id, row.id, status ?? null, cursor ?? null, limit + 1);
     const page = rows.slice(0, limit);
     const body: WebhookDeliveriesResponse = {
