@@ -12,7 +12,7 @@
  *
  * Sections: the Worker API (scripts/bench/worker.ts; BENCH_SECONDS, BENCH_CONNECTIONS) and the
  * widget's bytes and first-visit timings in headless Chromium (scripts/bench/widget.ts;
- * BENCH_RUNS, default 7), the header parsers on adversarial 64 KB values
+ * BENCH_RUNS, default 7; the widget's first visits 11), the header parsers on adversarial 64 KB values
  * (scripts/bench/headers.ts), and the console's 90-day figures of a site with a million
  * decisions and its ledger export's rows per second (scripts/bench/console.ts), the proof
  * ledger's bytes per decision in D1 and archived, and its verification speed over 1,000,000 rows
