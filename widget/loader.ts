@@ -40,7 +40,6 @@ import {
   whenIdle,
 } from "./core/ui-loader";
 
-
 /** Finds our own script tag (currentScript is null when run from a module or a later tick). */
 function ownScript(): HTMLScriptElement | null {
   const current = document.currentScript;

@@ -43,7 +43,6 @@ declare const __ASSENT_DEPS__: Record<string, string[]>;
 export const VERSION = __ASSENT_VERSION__;
 const DEPS = __ASSENT_DEPS__;
 
-
 const modules = new Map<string, Promise<unknown>>();
 let failures = 0;
 
