@@ -20,7 +20,7 @@
  */
 import { Hono } from "hono";
 import { ConsoleAuditQuery, ConsoleEmail, ConsoleMemberInput, type ConsoleMe } from "../contract";
-import { ApiError, invalidBody } from "../lib/errors";
+import { ApiError, invalidBody, parseConsoleQuery } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { loadSite } from "../sites/store";
@@ -72,9 +72,7 @@ export const consoleApi = new Hono<ConsoleEnv>()
   })
   .get("/me/activity", async (c) => c.json({ entries: await ownAudit(c.env, c.get("user")!.email, 50) }))
   .get("/sites/:siteId/audit", requireRole("viewer"), async (c) => {
-    const query = ConsoleAuditQuery.safeParse(c.req.query());
-    if (!query.success) throw invalidBody(query.error, "invalid_query");
-    const { before, limit } = query.data;
+    const { before, limit } = parseConsoleQuery(ConsoleAuditQuery, c.req.query());
     const entries = await siteAudit(c.env, c.req.param("siteId"), before, limit);
     return c.json({ entries, next: entries.length === limit ? entries[entries.length - 1]!.id : null });
   })

@@ -21,7 +21,7 @@ import type * as z from "zod";
 import type { StoredDecision } from "../consent/store/ledger";
 import { type LedgerCursor, type LedgerEntry, findReceipt, ledgerRange, searchLedger } from "../consent/store/ledger-search";
 import { type ConsoleLedgerVerification, ConsoleLedgerExportQuery, ConsoleLedgerQuery, ReceiptId } from "../contract";
-import { ApiError, invalidBody } from "../lib/errors";
+import { ApiError, invalidBody, parseConsoleQuery } from "../lib/errors";
 import { csvField } from "../lib/csv";
 import { pagedStream } from "../lib/paged-stream";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
@@ -80,9 +80,7 @@ function exportStream(env: ConsoleEnv["Bindings"], siteId: string, q: z.infer<ty
 
 export const ledgerApi = new Hono<ConsoleEnv>()
   .get("/sites/:siteId/ledger", requireRole("viewer"), async (c) => {
-    const q = ConsoleLedgerQuery.safeParse(c.req.query());
-    if (!q.success) throw invalidBody(q.error, "invalid_query");
-    const { cursor, limit, receipt, visitor, subject, ...rest } = q.data;
+    const { cursor, limit, receipt, visitor, subject, ...rest } = parseConsoleQuery(ConsoleLedgerQuery, c.req.query());
     const { entries, next } = await searchLedger(
       c.env,
       c.req.param("siteId"),
@@ -113,19 +111,18 @@ export const ledgerApi = new Hono<ConsoleEnv>()
     return c.json(body);
   })
   .get("/sites/:siteId/ledger/export", requireRole("viewer"), async (c) => {
-    const q = ConsoleLedgerExportQuery.safeParse(c.req.query());
-    if (!q.success) throw invalidBody(q.error, "invalid_query");
+    const q = parseConsoleQuery(ConsoleLedgerExportQuery, c.req.query());
     const siteId = c.req.param("siteId");
     const user = c.get("user")!;
     await writeAudit(
       c.env,
-      { siteId, actor: user.email, action: "ledger.export", target: `${q.data.from}..${q.data.to} (${q.data.format})`, beforeFingerprint: null, afterFingerprint: null },
+      { siteId, actor: user.email, action: "ledger.export", target: `${q.from}..${q.to} (${q.format})`, beforeFingerprint: null, afterFingerprint: null },
       new Date(),
     );
-    const name = `assent-${siteId}-ledger-${q.data.from.slice(0, 10)}-${q.data.to.slice(0, 10)}.${q.data.format === "csv" ? "csv" : "jsonl"}`;
-    return new Response(exportStream(c.env, siteId, q.data), {
+    const name = `assent-${siteId}-ledger-${q.from.slice(0, 10)}-${q.to.slice(0, 10)}.${q.format === "csv" ? "csv" : "jsonl"}`;
+    return new Response(exportStream(c.env, siteId, q), {
       headers: {
-        "Content-Type": q.data.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
+        "Content-Type": q.format === "csv" ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8",
         "Content-Disposition": `attachment; filename="${name}"`,
         "Cache-Control": "no-store",
       },

@@ -29,7 +29,7 @@ import { BootstrapQuery, bootstrapBody } from "../consent/bootstrap";
 import { negotiateLocale } from "../consent/policy";
 import { ConsoleConfigCheckInput, type EdgeDecision, Locale } from "../contract";
 import { escapeHtml } from "../email/messages";
-import { ApiError, invalidBody } from "../lib/errors";
+import { ApiError, parseConsoleQuery } from "../lib/errors";
 import { parseJsonBody } from "../lib/json-body";
 import { ASSENT_VERSION } from "../lib/version";
 import { sha256Hex } from "../lib/sha256";
@@ -103,9 +103,7 @@ export const previewRoutes = new Hono<ConsoleEnv>()
   .get("/:id", requireUser, async (c) => {
     const id = c.req.param("id");
     const preview = await previewFor(c.env, id, c.get("user")!.email);
-    const query = PreviewQuery.safeParse(c.req.query());
-    if (!query.success) throw invalidBody(query.error, "invalid_query");
-    const { mode, lang, scheme, view } = query.data;
+    const { mode, lang, scheme, view } = parseConsoleQuery(PreviewQuery, c.req.query());
     const site = await prepareSite(preview.config);
     const locale = negotiateLocale(Object.keys(site.config.texts), site.config.defaultLocale, lang, null);
     const base = `/console/v/${ASSENT_VERSION}`;

@@ -11,7 +11,7 @@
  */
 import { Hono } from "hono";
 import { RightsQueueQuery } from "../contract";
-import { invalidBody } from "../lib/errors";
+import { parseConsoleQuery } from "../lib/errors";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { actOnRequest, readOwnerAction, requestIdOf, rightsLogCsv, rightsQueue, rightsRequest } from "../rights/owner";
 import { loadSite } from "../sites/store";
@@ -22,10 +22,9 @@ import { writeAudit } from "./store";
 
 export const rightsApi = new Hono<ConsoleEnv>()
   .get("/sites/:siteId/rights/requests", requireRole("compliance"), async (c) => {
-    const q = RightsQueueQuery.safeParse(c.req.query());
-    if (!q.success) throw invalidBody(q.error, "invalid_query");
+    const q = parseConsoleQuery(RightsQueueQuery, c.req.query());
     const site = (await loadSite(c.env, c.req.param("siteId"))).config;
-    return c.json(await rightsQueue(c.env, site, q.data, new Date()));
+    return c.json(await rightsQueue(c.env, site, q, new Date()));
   })
   .get("/sites/:siteId/rights/requests.csv", requireRole("compliance"), async (c) => {
     const siteId = c.req.param("siteId");

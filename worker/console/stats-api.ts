@@ -16,7 +16,7 @@
 import { Hono } from "hono";
 import * as z from "zod";
 import { type StatsSum, readStats } from "../consent/store/stats";
-import { invalidBody } from "../lib/errors";
+import { parseConsoleQuery } from "../lib/errors";
 import { loadSite } from "../sites/store";
 import { type ConsoleEnv, requireRole } from "./auth";
 import { csvField } from "../lib/csv";
@@ -106,17 +106,15 @@ function csv(view: "daily" | "regime" | "country" | "locale", s: Awaited<ReturnT
 
 export const statsApi = new Hono<ConsoleEnv>()
   .get("/sites/:siteId/stats", requireRole("viewer"), async (c) => {
-    const q = StatsQuery.safeParse(c.req.query());
-    if (!q.success) throw invalidBody(q.error, "invalid_query");
-    return c.json(await stats(c.env, c.req.param("siteId"), q.data.from, q.data.to));
+    const q = parseConsoleQuery(StatsQuery, c.req.query());
+    return c.json(await stats(c.env, c.req.param("siteId"), q.from, q.to));
   })
   .get("/sites/:siteId/stats/export", requireRole("viewer"), async (c) => {
-    const q = StatsQuery.safeParse(c.req.query());
-    if (!q.success) throw invalidBody(q.error, "invalid_query");
+    const q = parseConsoleQuery(StatsQuery, c.req.query());
     const siteId = c.req.param("siteId");
-    const body = csv(q.data.view, await stats(c.env, siteId, q.data.from, q.data.to));
+    const body = csv(q.view, await stats(c.env, siteId, q.from, q.to));
     return c.body(body, 200, {
       "Content-Type": "text/csv; charset=utf-8",
-      "Content-Disposition": `attachment; filename="assent-${siteId}-${q.data.view}-${q.data.from}-${q.data.to}.csv"`,
+      "Content-Disposition": `attachment; filename="assent-${siteId}-${q.view}-${q.from}-${q.to}.csv"`,
     });
   });

@@ -94,6 +94,17 @@ export function parseQuery<S extends z.ZodType>(schema: S, query: Record<string,
   return parsed.data;
 }
 
+/**
+ * The console's own API (/console/api, worker/console/): `query` as `schema` reads it, or a 422
+ * `invalid_query` listing every issue, as the console's forms expect of every field it sends.
+ * (The public API's is a 400 with the route's own words: `parseQuery`.)
+ */
+export function parseConsoleQuery<S extends z.ZodType>(schema: S, query: Record<string, string>): z.infer<S> {
+  const parsed = schema.safeParse(query);
+  if (!parsed.success) throw invalidBody(parsed.error, "invalid_query");
+  return parsed.data;
+}
+
 /** Renders a problem document; also used by `notFound`. */
 export function problemResponse(c: Context, err: ApiError): Response {
   const body: Problem = {
