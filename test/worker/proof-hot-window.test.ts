@@ -23,7 +23,7 @@ import { advanceVerification, verificationOf } from "../../worker/proof/verifica
 import { d1ChainSource, verifyChain } from "../../worker/proof/verify";
 import { d1SealSource, verifySeals } from "../../worker/proof/verify-seals";
 import { consoleCall, freshEmail, grant, signIn } from "./console-helpers";
-import { ORIGIN, auth, call, decisionBody, freshSite, getMe, insertApiKey, newVisitor, postDecision, sealRows } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, insertApiKey, newVisitor, postDecision, sealRows } from "./helpers";
 
 const DAY = 86_400_000;
 const at = (days: number) => new Date(Date.now() + days * DAY);
@@ -153,6 +153,48 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     expect(await verifySeals(d1SealSource(env, site.id))).toMatchObject({ ok: true, broken: null });
     const bReceipts = await json<{ receipts: { id: string }[] }>(await getMe(site.id, b.token!, "/receipts"));
     expect(bReceipts.receipts.map((r) => r.id)).toEqual([b.receipt.id]);
+  });
+
+  it("rows only in the archive stay their own: another visitor's token, another site's viewer and another site's token reach none of them", async () => {
+    const { site, a, a2, b } = await sealedSite();
+    await evictAsOf(400); // everything expired: every row only in the archive
+    expect(await count(`SELECT 1 FROM ledger WHERE site_id = ?1`, site.id)).toBe(0);
+    const aIds = [a.receipt.id, a2.receipt.id];
+
+    // B's own history: B's row, none of A's.
+    const bReceipts = await json<{ receipts: { id: string }[] }>(await getMe(site.id, b.token!, "/receipts"));
+    expect(bReceipts.receipts.map((r) => r.id)).toEqual([b.receipt.id]);
+    const bExport = JSON.stringify(await json<unknown>(await getMe(site.id, b.token!, "/export")));
+    for (const id of [...aIds, a.visitorId]) expect(bExport).not.toContain(id);
+
+    // A viewer of another site: not the site's receipts, not through their own site's routes either.
+    const other = await freshSite();
+    const otherViewer = await viewer(other.id);
+    for (const path of [`/api/sites/${site.id}/ledger/receipts/${a.receipt.id}`, `/api/sites/${other.id}/ledger/receipts/${a.receipt.id}`]) {
+      const res = await consoleCall(otherViewer, path);
+      expect(res.status, path).toBe(404);
+      expect(await res.text()).not.toContain(a.visitorId);
+    }
+    const search = await json<{ entries: unknown[] }>(await consoleCall(otherViewer, `/api/sites/${other.id}/ledger?receipt=${a.receipt.id}`));
+    expect(search.entries).toEqual([]);
+    const byVisitor = await json<{ entries: unknown[] }>(await consoleCall(otherViewer, `/api/sites/${other.id}/ledger?visitor=${a.visitorId}`));
+    expect(byVisitor.entries).toEqual([]);
+
+    // A's token used on another site: refused, nothing read.
+    await expectProblem(await getMe(other.id, a.token!, "/receipts"), 403, "token_wrong_site");
+  });
+
+  it("reads racing the move out of D1 each find every row once: before, during or after it", async () => {
+    const { site, a, a2 } = await sealedSite();
+    const want = [a.receipt.id, a2.receipt.id];
+    const ids = (rows: { receipt: { id: string } }[]) => rows.map((r) => r.receipt.id);
+    const reads = () => Promise.all([listDecisions(env, site.id, a.visitorId, 10), searchLedger(env, site.id, { visitorId: a.visitorId }, null, 10)]);
+    const [moved, ...during] = await Promise.all([evictAsOf(400), reads(), reads(), reads(), reads()]);
+    expect(moved).toEqual({ segments: 1, entries: 3 });
+    for (const [mine, search] of [...during, await reads()]) {
+      expect(ids(mine)).toEqual(want);
+      expect(search.entries.map((e) => e.decision.receipt.id)).toEqual([...want].reverse());
+    }
   });
 
   it("the owner's erase-all reaches visitors whose every decision left D1", async () => {

@@ -5,7 +5,7 @@
  */
 import { describe, expect, it } from "vitest";
 import { confirmToken, confirmedSubscriber, oneClick, outboxRows, postConfirm, postSignup, requestRows, signupBody, subscriptionRows, unsubscribePath } from "./email-helpers";
-import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, ledgerRows, newVisitor, postDecision, randomIp, withinOneRateWindow } from "./helpers";
+import { ORIGIN, auth, call, decisionBody, expectProblem, freshSite, getMe, ledgerRows, newVisitor, postDecision, randomIp, withinOneRateWindow } from "./helpers";
 import { identified, sign, siteWithSecret } from "./identity-helpers";
 
 async function statuses(n: number, send: () => Promise<Response>): Promise<Response[]> {
@@ -26,6 +26,21 @@ describe("rate limits of decisions and signups (R6.10)", () => {
     await expectProblem(answers[20]!, 429, "rate_limited");
     expect((await ledgerRows(site.id)).filter((r) => r.visitor_id === visitor.visitorId)).toHaveLength(21);
     expect((await postDecision(site.id, decisionBody(site), { token: other.token! })).status).toBe(200);
+  });
+
+  it("a visitor's history reads (/me/receipts and /me/export, which may read archived segments) with one token: 20 per 10 s together, then 429; another visitor is not held up", async () => {
+    await withinOneRateWindow(10, 4000);
+    const site = await freshSite();
+    const visitor = await newVisitor(site);
+    const other = await newVisitor(site);
+    let n = 0;
+    const answers = await statuses(21, () => getMe(site.id, visitor.token!, n++ % 2 ? "/export" : "/receipts"));
+    expect(answers.slice(0, 20).map((r) => r.status)).toEqual(Array(20).fill(200));
+    expect(answers[20]!.headers.get("Retry-After")).toBe("10");
+    await expectProblem(answers[20]!, 429, "rate_limited");
+    expect((await getMe(site.id, other.token!, "/receipts")).status).toBe(200);
+    // The visitor's current state is not a history read: it is not held up.
+    expect((await getMe(site.id, visitor.token!)).status).toBe(200);
   });
 
   it("signups from one network: 20 per 10 s, then 429 with nothing recorded or sent; another network is not held up", async () => {

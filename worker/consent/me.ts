@@ -4,6 +4,8 @@
  * download) and DELETE /me (erasure). Receipts come signed (worker/proof/receipts.ts).
  *
  * Every route checks the token's signature, expiry and revocation (worker/middleware/visitor-auth.ts).
+ * The history reads (/me/receipts, /me/export) share a per-visitor rate limit: rows older than the
+ * hot window come from archived segments, up to one read a day of history.
  * Email data appears only where the mailbox confirmed this browser's signup (a link,
  * worker/email/store.ts) or as this browser's own pending requests.
  *
@@ -53,6 +55,7 @@ export const meRoutes = new Hono<VisitorEnv>()
   .get("/me/receipts", visitorAuth, async (c) => {
     const { limit, cursor } = parseQuery(ReceiptsQuery, c.req.query(), "limit is 1–200; cursor comes from `next`.");
     const siteId = c.get("site").config.id;
+    await enforceRateLimit(c.env, rateLimitKey(siteId, "history", { visitor: c.var.visitor!.v }));
     const signer = await receiptSigner(c.env, siteId);
     const rows = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0);
     const body: ReceiptsResponse = {
@@ -68,6 +71,7 @@ export const meRoutes = new Hono<VisitorEnv>()
   .get("/me/export", visitorAuth, async (c) => {
     const siteId = c.get("site").config.id;
     const visitorId = c.var.visitor!.v;
+    await enforceRateLimit(c.env, rateLimitKey(siteId, "history", { visitor: visitorId }));
     const signer = await receiptSigner(c.env, siteId);
     const receipts = [];
     for (let after = 0; ; ) {

@@ -1,7 +1,9 @@
 /**
  * Rate limiting of writes (R6.10) through the Workers rate-limit bindings (wrangler.toml):
- * WRITE_LIMIT for every state-changing request, ADMIN_LIMIT per API key, AUTH_FAIL_LIMIT for
- * failed API-key attempts per network.
+ * WRITE_LIMIT for every state-changing request, and for a visitor's history reads (their rows
+ * older than the hot window are read from archived segments, up to a segment a day, so a token
+ * replaying them in a loop would cost far more than it asks for); ADMIN_LIMIT per API key,
+ * AUTH_FAIL_LIMIT for failed API-key attempts per network.
  *
  * Every limiter key is built by `rateLimitKey`, in one shape: `{scope}:{action}:{kind}:{value}`,
  * the scope being `site:{siteId}` (or `any` for limits across sites). The action keeps the
@@ -26,6 +28,7 @@ export const MAX_IP_CHARS = 45;
 export type RateLimitAction =
   | "decision"
   | "erase"
+  | "history"
   | "identify"
   | "logout"
   | "signup"
