@@ -8,9 +8,11 @@
  * `data-identity` (a signed identity of the logged-in person, applied at load as
  * `assent.identify()` would).
  *
- * Order of work: Consent Mode defaults first (R3.1); then the local record, applied with no
- * request when it is valid; otherwise bootstrap and the banner (for an identified person, only
- * once it is known they decided on no other device). A second copy of the tag does nothing.
+ * Order of work: the local record is read; without one that counts (and nobody to identify),
+ * bootstrap and the banner's code are asked for at once. Then, still before anything of the
+ * page can run, Consent Mode defaults (R3.1) and, with a valid record, its choice, applied with
+ * no request; otherwise the banner once bootstrap is in (for an identified person, only once it
+ * is known they decided on no other device). A second copy of the tag does nothing.
  * Nothing here may throw into the host page.
  *
  * Where things are (see docs/layout.md):
@@ -35,7 +37,7 @@ import {
   mountFloatingButton,
   openPreferences,
   placeholder,
-  preloadBanner,
+  prefetchBanner,
   showBannerError,
   whenIdle,
 } from "./core/ui-loader";
@@ -62,6 +64,12 @@ function start(): void {
   controller.loadIdentity = () => loadIdentity(controller);
   controller.loadDecisions = () => loadDecisions(controller);
   controller.loadSync = () => loadSync(controller);
+  const identity = script.dataset.identity;
+  // A first visit (no record that counts, nobody to identify) needs bootstrap and the banner's
+  // code: they are asked for before anything else here is set up, so they are on their way
+  // while the rest runs. Consent Mode's defaults still come before anything of the page's can
+  // run (R3.1): this script returns first.
+  if (!identity && !controller.recordValid()) prefetchBanner(controller);
 
   let ready = false;
   const readyWaiters: (() => void)[] = [];
@@ -74,10 +82,8 @@ function start(): void {
   const whenReady = () => new Promise<void>((resolve) => (ready ? resolve() : readyWaiters.push(resolve)));
 
   const showBanner = async () => {
-    // The banner's code first (more bytes to fetch and compile than bootstrap's, which is the
-    // Worker's quick answer from a cached config and brings the banner's texts and labels), then
-    // bootstrap: both on their way at once.
-    preloadBanner(controller);
+    // Both on their way at once (already, on a first visit: see prefetchBanner below).
+    prefetchBanner(controller);
     const settled = controller.settleWithoutRecord();
     try {
       const mode = await settled;
@@ -133,7 +139,6 @@ function start(): void {
   });
   window.addEventListener("online", () => void controller.sync());
 
-  const identity = script.dataset.identity;
   if (controller.applyLocal()) {
     // A valid record: applied with no request. The fingerprint is re-checked in the
     // background at most every revalidateMinutes, and GPC over an old grant is recorded.

@@ -177,8 +177,9 @@ export class Controller {
   // -------------------------------------------------------------------------------------------
 
   /**
-   * Runs first, before any request: Consent Mode defaults, then, if the local record is valid,
-   * its update and the gated scripts. Returns true when the record was applied (no banner).
+   * Runs at start-up, before anything of the page can (a first visit's requests may already be
+   * on their way): Consent Mode defaults, then, if the local record is valid, its update and the
+   * gated scripts. Returns true when the record was applied (no banner, no request).
    */
   applyLocal(): boolean {
     const record = this.record;

@@ -124,9 +124,13 @@ let bannerUp = false;
 let fab: HTMLElement | undefined;
 let fabRendering = false;
 
-/** Starts fetching the banner's code (call it in parallel with bootstrap, which brings its labels). */
-export function preloadBanner(c: Controller): void {
+/**
+ * Starts fetching what the banner needs: its code first (more to fetch and compile), then
+ * bootstrap (its texts and labels), all at once. Calling it again starts nothing new.
+ */
+export function prefetchBanner(c: Controller): void {
   load(c, "banner").catch(() => undefined);
+  c.ensureBootstrap().catch(() => undefined);
 }
 
 /** Shows the first layer in `mode` (`undefined`: keeps what is shown), with the error line and Retry when `retry` is given. */
