@@ -188,7 +188,7 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
     const { site, a, a2 } = await sealedSite();
     const want = [a.receipt.id, a2.receipt.id];
     const ids = (rows: { receipt: { id: string } }[]) => rows.map((r) => r.receipt.id);
-    const reads = () => Promise.all([listDecisions(env, site.id, a.visitorId, 10), searchLedger(env, site.id, { visitorId: a.visitorId }, null, 10)]);
+    const reads = () => Promise.all([listDecisions(env, site.id, a.visitorId, 10).then((p) => p.rows), searchLedger(env, site.id, { visitorId: a.visitorId }, null, 10)]);
     const [moved, ...during] = await Promise.all([evictAsOf(400), reads(), reads(), reads(), reads()]);
     expect(moved).toEqual({ segments: 1, entries: 3 });
     for (const [mine, search] of [...during, await reads()]) {
@@ -340,12 +340,11 @@ describe("the hot window: sealed days leave D1 and are read back from the archiv
 
           for (const v of visitors) {
             const mine: string[] = [];
-            let from = 0;
-            for (let pages = 0; pages < 50; pages++) {
+            let from: number | null = 0;
+            for (let pages = 0; pages < 50 && from !== null; pages++) {
               const page = await listDecisions(env, site.id, v.visitorId, limit, from);
-              mine.push(...page.map((d) => d.receipt.id));
-              if (page.length < limit) break;
-              from = page.at(-1)!.version;
+              mine.push(...page.rows.map((d) => d.receipt.id));
+              from = page.next;
             }
             expect(mine).toEqual(all.filter((r) => r.visitorId === v.visitorId).map((r) => r.id));
           }

@@ -5,7 +5,8 @@
  *
  * Every route checks the token's signature, expiry and revocation (worker/middleware/visitor-auth.ts).
  * The history reads (/me/receipts, /me/export) share a per-visitor rate limit: rows older than the
- * hot window come from archived segments, up to one read a day of history.
+ * hot window come from archived segments, up to one read a day of history, and a page of
+ * receipts reads at most RECEIPT_PAGE_SEGMENTS of them.
  * Email data appears only where the mailbox confirmed this browser's signup (a link,
  * worker/email/store.ts) or as this browser's own pending requests.
  *
@@ -33,6 +34,13 @@ import { readVisitorRecord } from "./visitor-record";
 /** Export pages through the ledger in steps of this many rows. */
 const EXPORT_PAGE = 200;
 
+/**
+ * Archived segments (a day of the site's ledger each, up to about a megabyte) one page of
+ * receipts reads at most: a history of many archived days comes in more pages, each a bounded
+ * read. The export reads them all, like the history it is.
+ */
+export const RECEIPT_PAGE_SEGMENTS = 8;
+
 /** What a request without a token is told. */
 const TOKEN_REQUIRED = "Send the token from your first decision as `Authorization: Bearer <token>`.";
 
@@ -57,10 +65,10 @@ export const meRoutes = new Hono<VisitorEnv>()
     const siteId = c.get("site").config.id;
     await enforceRateLimit(c.env, rateLimitKey(siteId, "history", { visitor: c.var.visitor!.v }));
     const signer = await receiptSigner(c.env, siteId);
-    const rows = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0);
+    const page = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0, RECEIPT_PAGE_SEGMENTS);
     const body: ReceiptsResponse = {
-      receipts: await Promise.all(rows.map((r) => signer.signed(r))),
-      next: rows.length === limit ? String(rows[rows.length - 1]!.version) : null,
+      receipts: await Promise.all(page.rows.map((r) => signer.signed(r))),
+      next: page.next === null ? null : String(page.next),
     };
     return c.json(body);
   })
@@ -74,11 +82,10 @@ export const meRoutes = new Hono<VisitorEnv>()
     await enforceRateLimit(c.env, rateLimitKey(siteId, "history", { visitor: visitorId }));
     const signer = await receiptSigner(c.env, siteId);
     const receipts = [];
-    for (let after = 0; ; ) {
-      const rows = await listDecisions(c.env, siteId, visitorId, EXPORT_PAGE, after);
-      receipts.push(...(await Promise.all(rows.map((r) => signer.signed(r)))));
-      if (rows.length < EXPORT_PAGE) break;
-      after = rows[rows.length - 1]!.version;
+    for (let after: number | null = 0; after !== null; ) {
+      const page = await listDecisions(c.env, siteId, visitorId, EXPORT_PAGE, after);
+      receipts.push(...(await Promise.all(page.rows.map((r) => signer.signed(r)))));
+      after = page.next;
     }
     const body: ExportDocument = {
       format: "assent-export/1",

@@ -35,12 +35,11 @@ function wording(site: SiteConfig, listId: string, textVersion: string, locale: 
 /** All decisions of a browser, oldest first. */
 async function decisionsOf(env: Env, siteId: string, visitorId: string): Promise<Receipt[]> {
   const receipts: Receipt[] = [];
-  let after = 0;
-  for (let page = 0; page < MAX_PAGES; page++) {
-    const rows = await listDecisions(env, siteId, visitorId, PAGE, after);
+  let after: number | null = 0;
+  for (let page = 0; page < MAX_PAGES && after !== null; page++) {
+    const { rows, next } = await listDecisions(env, siteId, visitorId, PAGE, after);
     receipts.push(...rows.map((r) => r.receipt));
-    if (rows.length < PAGE) break;
-    after = rows[rows.length - 1]!.version;
+    after = next;
   }
   return receipts;
 }

@@ -285,23 +285,43 @@ export function toLatest(rows: unknown[]): StoredDecision | null {
   return row ? toStored(row) : null;
 }
 
+/** One page of a visitor's decisions, oldest first, and where the next one starts. */
+export interface DecisionPage {
+  rows: StoredDecision[];
+  /** The `after` of the next page (the last row's version); null when nothing follows. */
+  next: number | null;
+}
+
 /**
  * One page of a visitor's decisions, oldest first. `after` is the last `version` seen. Rows older
  * than the hot window are read back from their sealed segments (worker/proof/evict.ts): both
- * halves are read in one transaction, so a row moving out meanwhile is found once.
+ * halves are read in one transaction, so a row moving out meanwhile is found once. With
+ * `maxSegments`, the page ends before the row that would need one archived segment more (a day's
+ * segment can be a megabyte): a long history takes more pages, never one long read. The first
+ * row always comes, so every page moves on.
  */
-export async function listDecisions(env: Env, siteId: string, visitorId: string, limit: number, after = 0): Promise<StoredDecision[]> {
+export async function listDecisions(env: Env, siteId: string, visitorId: string, limit: number, after = 0, maxSegments = Infinity): Promise<DecisionPage> {
+  // One row more than the page, to know whether another page follows.
   const [hot, archived] = await storage("ledger read", () =>
     env.LEDGER.batch([
-      env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4`).bind(siteId, visitorId, after, limit),
-      visitorArchivedStatement(env, siteId, visitorId, after, limit),
+      env.LEDGER.prepare(`SELECT * FROM ledger WHERE site_id = ?1 AND visitor_id = ?2 AND seq > ?3 ORDER BY seq LIMIT ?4`).bind(siteId, visitorId, after, limit + 1),
+      visitorArchivedStatement(env, siteId, visitorId, after, limit + 1),
     ]),
   );
   const refs = toRefs(archived!.results);
-  if (refs.length === 0) return (hot!.results as LedgerRow[]).map(toStored);
-  const rows = [...(hot!.results as LedgerRow[]), ...refs.map((r) => ({ seq: r.seq, ref: r }))].sort((a, b) => a.seq - b.seq).slice(0, limit);
-  const fromArchive = await readArchivedRows(env, rows.flatMap((r) => ("ref" in r ? [r.ref] : [])));
-  return rows.map((r) => toStored("ref" in r ? fromArchive.get(r.ref.receiptId)! : r));
+  const merged = [...(hot!.results as LedgerRow[]), ...refs.map((r) => ({ seq: r.seq, ref: r }))].sort((a, b) => a.seq - b.seq);
+  let end = Math.min(limit, merged.length);
+  const segments = new Set<string>();
+  for (let i = 0; i < end; i++) {
+    const row = merged[i]!;
+    if (!("ref" in row)) continue;
+    segments.add(row.ref.objectKey);
+    if (segments.size > maxSegments && i > 0) end = i;
+  }
+  const page = merged.slice(0, end);
+  const fromArchive = refs.length ? await readArchivedRows(env, page.flatMap((r) => ("ref" in r ? [r.ref] : []))) : new Map<string, LedgerRow>();
+  const rows = page.map((r) => toStored("ref" in r ? fromArchive.get(r.ref.receiptId)! : r));
+  return { rows, next: merged.length > end ? rows[rows.length - 1]!.version : null };
 }
 
 /**

@@ -1,0 +1,94 @@
+/**
+ * A visitor's history over many days past the hot window (#13): every page of `/me/receipts`
+ * reads at most RECEIPT_PAGE_SEGMENTS archived segments (a day of the site's ledger each, up to
+ * about a megabyte), so a long history is more pages, never one long read; paging finds every
+ * decision once, in order; the export still has them all. Real D1, R2 and KV through Miniflare.
+ */
+import { env } from "cloudflare:workers";
+import fc from "fast-check";
+import { describe, expect, it } from "vitest";
+import { RECEIPT_PAGE_SEGMENTS } from "../../worker/consent/me";
+import { listDecisions } from "../../worker/consent/store/ledger";
+import type { ConsentResponse, ExportDocument, ReceiptsResponse } from "../../worker/contract";
+import { linkPending } from "../../worker/proof/chaining";
+import { evictPastWindow } from "../../worker/proof/evict";
+import { sealDays } from "../../worker/proof/seal";
+import { decisionBody, freshSite, getMe, newVisitor, postDecision } from "./helpers";
+
+const DAY = 86_400_000;
+const at = (days: number) => new Date(Date.now() + days * DAY);
+
+async function count(sql: string, ...binds: unknown[]): Promise<number> {
+  return (await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).bind(...binds).first<{ n: number }>())!.n;
+}
+
+async function json<T>(res: Response): Promise<T> {
+  expect(res.status, await res.clone().text()).toBe(200);
+  return (await res.json()) as T;
+}
+
+/**
+ * A visitor's `days` decisions, each linked into the chain on a day of its own (the days before
+ * last week), sealed and moved out of D1: one archived segment per decision, the latest kept in
+ * D1 as well (it still counts).
+ */
+async function historyOverDays(days: number) {
+  const site = await freshSite();
+  const first = await newVisitor(site, { action: "accept_all" });
+  expect((await linkPending(env, 10_000, at(-days - 7))).linked).toBe(1);
+  const ids = [first.receipt.id];
+  for (let k = 1; k < days; k++) {
+    const res = await postDecision(site.id, decisionBody(site, { action: k % 2 ? "reject_all" : "accept_all" }), { token: first.token! });
+    expect(res.status).toBe(200);
+    ids.push(((await res.json()) as ConsentResponse).receipt.id);
+    expect((await linkPending(env, 10_000, at(-days - 7 + k))).linked).toBe(1);
+  }
+  expect((await sealDays(env, at(1))).segments).toBe(days);
+  expect((await evictPastWindow(env, at(1), { hotDays: 1 })).segments).toBe(days);
+  // The latest decision still counts, so it stays in D1 too (a hot copy): the others are archived only.
+  expect(await count(`SELECT 1 FROM ledger WHERE site_id = ?`, site.id)).toBe(1);
+  expect(await count(`SELECT 1 FROM ledger_archived WHERE site_id = ? AND hot = 0`, site.id)).toBe(days - 1);
+  return { site, token: first.token!, visitorId: first.visitorId, ids };
+}
+
+describe("a visitor's history over many archived days", () => {
+  it("a history over ten days, nine of them only in the archive: a page of receipts reads at most eight segments and says where the rest starts; the export has every receipt", async () => {
+    const { site, token, ids } = await historyOverDays(10);
+    const page1 = await json<ReceiptsResponse>(await getMe(site.id, token, "/receipts"));
+    expect(page1.receipts.map((r) => r.id)).toEqual(ids.slice(0, RECEIPT_PAGE_SEGMENTS));
+    expect(page1.next).toMatch(/^\d+$/);
+    const page2 = await json<ReceiptsResponse>(await getMe(site.id, token, `/receipts?cursor=${page1.next}`));
+    expect(page2.receipts.map((r) => r.id)).toEqual(ids.slice(RECEIPT_PAGE_SEGMENTS));
+    expect(page2.next).toBeNull();
+    const exported = await json<ExportDocument>(await getMe(site.id, token, "/export"));
+    expect(exported.receipts.map((r) => r.id)).toEqual(ids);
+  });
+
+  it("paging a visitor's archived history finds each decision once in order, no page over its row or segment limit (property)", async () => {
+    const { site, visitorId, ids } = await historyOverDays(7);
+    const segmentOf = new Map(
+      (await env.LEDGER.prepare(`SELECT receipt_id, seal_position FROM ledger_archived WHERE site_id = ? AND hot = 0`).bind(site.id).all<{ receipt_id: string; seal_position: number }>()).results.map(
+        (r) => [r.receipt_id, r.seal_position],
+      ),
+    );
+    expect(new Set(ids.slice(0, -1).map((id) => segmentOf.get(id))).size).toBe(6);
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 1, max: 8 }), fc.integer({ min: 1, max: 4 }), async (limit, maxSegments) => {
+        const seen: string[] = [];
+        let after: number | null = 0;
+        for (let pages = 0; pages < 20 && after !== null; pages++) {
+          const page = await listDecisions(env, site.id, visitorId, limit, after, maxSegments);
+          expect(page.rows.length).toBeGreaterThan(0);
+          expect(page.rows.length).toBeLessThanOrEqual(limit);
+          // Rows read from D1 (the hot copy) need no segment.
+          expect(new Set(page.rows.flatMap((r) => segmentOf.get(r.receipt.id) ?? [])).size).toBeLessThanOrEqual(maxSegments);
+          seen.push(...page.rows.map((r) => r.receipt.id));
+          after = page.next;
+        }
+        expect(seen).toEqual(ids);
+      }),
+      { numRuns: 25 },
+    );
+  });
+
+});
