@@ -9,6 +9,7 @@ import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { RECEIPT_PAGE_SEGMENTS } from "../../worker/consent/me";
 import { listDecisions } from "../../worker/consent/store/ledger";
+import { type LedgerCursor, type LedgerFilter, SEARCH_PAGE_SEGMENTS, searchLedger } from "../../worker/consent/store/ledger-search";
 import type { ConsentResponse, ExportDocument, ReceiptsResponse } from "../../worker/contract";
 import { linkPending } from "../../worker/proof/chaining";
 import { evictPastWindow } from "../../worker/proof/evict";
@@ -20,6 +21,19 @@ const at = (days: number) => new Date(Date.now() + days * DAY);
 
 async function count(sql: string, ...binds: unknown[]): Promise<number> {
   return (await env.LEDGER.prepare(`SELECT COUNT(*) AS n FROM (${sql})`).bind(...binds).first<{ n: number }>())!.n;
+}
+
+/** `env` with its archive's reads counted (the real bucket underneath). */
+function countingEnv() {
+  const reads: string[] = [];
+  const archive = new Proxy(env.ARCHIVE, {
+    get(target, prop) {
+      if (prop === "get") return (key: string) => (reads.push(key), target.get(key));
+      const value = Reflect.get(target, prop) as unknown;
+      return typeof value === "function" ? value.bind(target) : value;
+    },
+  });
+  return { env: { ...env, ARCHIVE: archive } as typeof env, reads };
 }
 
 async function json<T>(res: Response): Promise<T> {
@@ -91,4 +105,27 @@ describe("a visitor's history over many archived days", () => {
     );
   });
 
+
+  it("the console's search over ten days: a page reads at most eight segments, also when its filter drops what it read, and paging finds every decision once", async () => {
+    const { site, ids } = await historyOverDays(10);
+    const actions = ids.map((_, k) => (k % 2 ? "reject_all" : "accept_all"));
+    for (const filter of [{}, { action: "reject_all" as const }, { action: "accept_all" as const }] satisfies LedgerFilter[]) {
+      const seen: string[] = [];
+      let before: LedgerCursor | null = null;
+      for (let pages = 0; pages < 10; pages++) {
+        const counted = countingEnv();
+        const page = await searchLedger(counted.env, site.id, filter, before, 20);
+        expect(new Set(counted.reads).size).toBeLessThanOrEqual(SEARCH_PAGE_SEGMENTS);
+        seen.push(...page.entries.map((e) => e.decision.receipt.id));
+        if (!page.next) break;
+        before = page.next;
+      }
+      const want = ids.filter((_, k) => !filter.action || actions[k] === filter.action).reverse();
+      expect(seen).toEqual(want);
+    }
+    // Nine archived days, eight a page: the first page stops one short of them.
+    const first = await searchLedger(env, site.id, {}, null, 20);
+    expect(first.entries.map((e) => e.decision.receipt.id)).toEqual([...ids].reverse().slice(0, 1 + SEARCH_PAGE_SEGMENTS));
+    expect(first.next).not.toBeNull();
+  });
 });

@@ -49,6 +49,9 @@ export interface LedgerPage {
 /** Index entries of archived rows one search reads at most when it filters by what only the rows say. */
 export const ARCHIVE_SCAN_ROWS = 2000;
 
+/** Archived segments one page of a search reads at most (the export, which reads them all, has no cap). */
+export const SEARCH_PAGE_SEGMENTS = 8;
+
 /** Compares two cursors in time order. */
 const compare = (a: LedgerCursor, b: LedgerCursor) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.seq - b.seq);
 
@@ -71,7 +74,10 @@ function mergePage(hot: LedgerEntry[], archived: LedgerEntry[], scannedTo: Ledge
 
 /**
  * The archived side of a search: its first page of index entries (read by the caller in the same
- * transaction as the rows in D1), then more pages while `keep` drops rows, up to ARCHIVE_SCAN_ROWS.
+ * transaction as the rows in D1), then more pages while `keep` drops rows, up to ARCHIVE_SCAN_ROWS
+ * index entries and `maxSegments` segments (a day of the site's ledger each, up to about a
+ * megabyte): on a quiet site a filter can go back years, a day per row. The first entry is
+ * always read, so every page moves on.
  */
 async function archivedSide(
   env: Env,
@@ -81,20 +87,34 @@ async function archivedSide(
   desc: boolean,
   limit: number,
   keep: (row: LedgerRow) => boolean,
+  maxSegments = Infinity,
 ): Promise<{ entries: LedgerEntry[]; scannedTo: LedgerCursor | null }> {
   const found: LedgerEntry[] = [];
+  const segments = new Set<string>();
+  const cursorOf = (ref: ArchivedRef): LedgerCursor => ({ recordedAt: ref.recordedAt, seq: ref.seq });
   let refs = first;
   let scanned = 0;
+  let lastRead: ArchivedRef | undefined;
   for (;;) {
-    const rows = await readArchivedRows(env, refs);
-    for (const ref of refs) {
+    // As many entries as keep the segments read within the cap.
+    let take = 0;
+    for (; take < refs.length; take++) {
+      const key = refs[take]!.objectKey;
+      if (!segments.has(key) && segments.size >= maxSegments) break;
+      segments.add(key);
+    }
+    const batch = refs.slice(0, take);
+    const rows = await readArchivedRows(env, batch);
+    for (const ref of batch) {
       const row = rows.get(ref.receiptId)!;
       if (keep(row)) found.push(entry(row));
     }
-    scanned += refs.length;
-    const last = refs.at(-1);
-    if (refs.length < limit || !last) return { entries: found, scannedTo: null };
-    const cursor = { recordedAt: last.recordedAt, seq: last.seq };
+    scanned += batch.length;
+    lastRead = batch.at(-1) ?? lastRead;
+    // The cap is reached: what is left waits for the next page.
+    if (take < refs.length) return { entries: found, scannedTo: cursorOf(lastRead!) };
+    if (refs.length < limit || !lastRead) return { entries: found, scannedTo: null };
+    const cursor = cursorOf(lastRead);
     if (found.length >= limit || scanned >= ARCHIVE_SCAN_ROWS) return { entries: found, scannedTo: cursor };
     const { results } = await storage("ledger search", () => archivedByTimeStatement(env, siteId, f, cursor, desc, limit).all());
     refs = toRefs(results);
@@ -105,7 +125,8 @@ async function archivedSide(
  * A page of a site's decisions, newest first, older than `before`. Rows older than the hot window
  * are found through the archive's index (receipt, visitor, subject, time) and read from their
  * segments; an action or regime filter is applied to them as they are read, so such a page may
- * come back short with a `next` cursor where the scan stopped.
+ * come back short with a `next` cursor where the scan stopped, as may a page whose archived rows
+ * span more than SEARCH_PAGE_SEGMENTS segments.
  */
 export async function searchLedger(env: Env, siteId: string, f: LedgerFilter, before: LedgerCursor | null, limit: number): Promise<LedgerPage> {
   const where = ["site_id = ?1"];
@@ -131,7 +152,8 @@ export async function searchLedger(env: Env, siteId: string, f: LedgerFilter, be
   const [hot, archived] = await storage("ledger search", () =>
     env.LEDGER.batch([env.LEDGER.prepare(sql).bind(...binds), archivedByTimeStatement(env, siteId, f, before, true, limit)]),
   );
-  const side = await archivedSide(env, siteId, f, toRefs(archived!.results), true, limit, (row) => (!f.action || row.action === f.action) && (!f.regime || row.regime === f.regime));
+  const keep = (row: LedgerRow) => (!f.action || row.action === f.action) && (!f.regime || row.regime === f.regime);
+  const side = await archivedSide(env, siteId, f, toRefs(archived!.results), true, limit, keep, SEARCH_PAGE_SEGMENTS);
   return mergePage((hot!.results as LedgerRow[]).map(entry), side.entries, side.scannedTo, true, limit);
 }
 
