@@ -306,20 +306,28 @@ test("logging out in one tab forgets the person in the site's other open tabs to
   const site = await siteBackend(assent);
   try {
     const user = newUser();
-    await page.goto(`${site.origin}/app?user=${user}`);
-    await banner(page).getByRole("button", { name: "Accept all" }).click();
-    await syncedRecord(page);
-    const other = await page.context().newPage();
-    await other.goto(`${site.origin}/app?user=${user}`);
-    await expect(other.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
-    await page.evaluate(() => window.assent!.identify(null));
-    await other.waitForFunction(() => window.assent!.get().decided === false);
-    // Nothing optional is allowed any more (the tab has no bootstrap: no categories are known).
-    expect(await other.evaluate(() => window.assent!.get().categories.usage)).not.toBe(true);
-    expect(await localRecord(other)).toBeNull();
+    // Steps, so that a timeout says where it waited.
+    const other = await test.step("the person accepts in one tab and opens another", async () => {
+      await page.goto(`${site.origin}/app?user=${user}`);
+      await banner(page).getByRole("button", { name: "Accept all" }).click();
+      await syncedRecord(page);
+      const other = await page.context().newPage();
+      await other.goto(`${site.origin}/app?user=${user}`);
+      await expect(other.locator("#analytics-status")).toHaveText(/^Usage analytics: running/);
+      return other;
+    });
+    await test.step("logging out in the first tab forgets the person in the other", async () => {
+      await page.evaluate(() => window.assent!.identify(null));
+      await other.waitForFunction(() => window.assent!.get().decided === false);
+      // Nothing optional is allowed any more (the tab has no bootstrap: no categories are known).
+      expect(await other.evaluate(() => window.assent!.get().categories.usage)).not.toBe(true);
+      expect(await localRecord(other)).toBeNull();
+    });
     // A later decision in that tab is nobody's but this browser's: it carries no subject.
-    await other.evaluate(() => window.assent!.rejectAll());
-    const record = await syncedRecord(other);
+    const record = await test.step("a decision in the other tab is recorded for nobody", async () => {
+      await other.evaluate(() => window.assent!.rejectAll());
+      return syncedRecord(other);
+    });
     expect(record.subject).toBeUndefined();
     expect(record.visitorId).not.toBe((await site.admin<AdminSubjectResponse>(`/subjects/${user}`)).body.visitorId);
   } finally {
