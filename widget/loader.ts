@@ -82,7 +82,7 @@ function start(): void {
   const whenReady = () => new Promise<void>((resolve) => (ready ? resolve() : readyWaiters.push(resolve)));
 
   const showBanner = async () => {
-    // Both on their way at once (already, on a first visit: see prefetchBanner below).
+    // Both on their way at once (on a first visit they already are: see the start of start()).
     prefetchBanner(controller);
     const settled = controller.settleWithoutRecord();
     try {
