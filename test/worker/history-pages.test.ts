@@ -1,16 +1,18 @@
 /**
- * A visitor's history over many days past the hot window (#13): every page of `/me/receipts`
- * reads at most RECEIPT_PAGE_SEGMENTS archived segments (a day of the site's ledger each, up to
+ * Reading history past the hot window (#13): every page of `/me/receipts` and of the console's
+ * search reads at most PAGE_SEGMENTS archived segments (a day of the site's ledger each, up to
  * about a megabyte), so a long history is more pages, never one long read; paging finds every
- * decision once, in order; the export still has them all. Real D1, R2 and KV through Miniflare.
+ * decision once, in order; the export still has them all; and a day's segment is fetched once by
+ * a search that scans on through it, and by an export page after page. The archive's reads are
+ * counted on the real bucket. Real D1, R2 and KV through Miniflare.
  */
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { RECEIPT_PAGE_SEGMENTS } from "../../worker/consent/me";
 import { listDecisions } from "../../worker/consent/store/ledger";
-import { type LedgerCursor, type LedgerFilter, SEARCH_PAGE_SEGMENTS, searchLedger } from "../../worker/consent/store/ledger-search";
+import { type LedgerCursor, type LedgerFilter, ledgerRange, searchLedger } from "../../worker/consent/store/ledger-search";
 import type { ConsentResponse, ExportDocument, ReceiptsResponse } from "../../worker/contract";
+import { type LastSegment, PAGE_SEGMENTS } from "../../worker/proof/archived-rows";
 import { linkPending } from "../../worker/proof/chaining";
 import { evictPastWindow } from "../../worker/proof/evict";
 import { sealDays } from "../../worker/proof/seal";
@@ -65,14 +67,33 @@ async function historyOverDays(days: number) {
   return { site, token: first.token!, visitorId: first.visitorId, ids };
 }
 
+/**
+ * A visitor's `count` decisions, the oldest a rejection and the others acceptances, all linked on
+ * one past day: one segment, sealed and moved out of D1 (the latest kept in D1 as well).
+ */
+async function historyInOneDay(count: number) {
+  const site = await freshSite();
+  const first = await newVisitor(site, { action: "reject_all" });
+  const ids = [first.receipt.id];
+  for (let k = 1; k < count; k++) {
+    const res = await postDecision(site.id, decisionBody(site, { action: "accept_all" }), { token: first.token! });
+    expect(res.status).toBe(200);
+    ids.push(((await res.json()) as ConsentResponse).receipt.id);
+  }
+  expect((await linkPending(env, 10_000, at(-10))).linked).toBe(count);
+  expect((await sealDays(env, at(1))).segments).toBe(1);
+  expect((await evictPastWindow(env, at(1), { hotDays: 1 })).segments).toBe(1);
+  return { site, ids };
+}
+
 describe("a visitor's history over many archived days", () => {
   it("a history over ten days, nine of them only in the archive: a page of receipts reads at most eight segments and says where the rest starts; the export has every receipt", async () => {
     const { site, token, ids } = await historyOverDays(10);
     const page1 = await json<ReceiptsResponse>(await getMe(site.id, token, "/receipts"));
-    expect(page1.receipts.map((r) => r.id)).toEqual(ids.slice(0, RECEIPT_PAGE_SEGMENTS));
+    expect(page1.receipts.map((r) => r.id)).toEqual(ids.slice(0, PAGE_SEGMENTS));
     expect(page1.next).toMatch(/^\d+$/);
     const page2 = await json<ReceiptsResponse>(await getMe(site.id, token, `/receipts?cursor=${page1.next}`));
-    expect(page2.receipts.map((r) => r.id)).toEqual(ids.slice(RECEIPT_PAGE_SEGMENTS));
+    expect(page2.receipts.map((r) => r.id)).toEqual(ids.slice(PAGE_SEGMENTS));
     expect(page2.next).toBeNull();
     const exported = await json<ExportDocument>(await getMe(site.id, token, "/export"));
     expect(exported.receipts.map((r) => r.id)).toEqual(ids);
@@ -115,7 +136,7 @@ describe("a visitor's history over many archived days", () => {
       for (let pages = 0; pages < 10; pages++) {
         const counted = countingEnv();
         const page = await searchLedger(counted.env, site.id, filter, before, 20);
-        expect(new Set(counted.reads).size).toBeLessThanOrEqual(SEARCH_PAGE_SEGMENTS);
+        expect(new Set(counted.reads).size).toBeLessThanOrEqual(PAGE_SEGMENTS);
         seen.push(...page.entries.map((e) => e.decision.receipt.id));
         if (!page.next) break;
         before = page.next;
@@ -125,7 +146,29 @@ describe("a visitor's history over many archived days", () => {
     }
     // Nine archived days, eight a page: the first page stops one short of them.
     const first = await searchLedger(env, site.id, {}, null, 20);
-    expect(first.entries.map((e) => e.decision.receipt.id)).toEqual([...ids].reverse().slice(0, 1 + SEARCH_PAGE_SEGMENTS));
+    expect(first.entries.map((e) => e.decision.receipt.id)).toEqual([...ids].reverse().slice(0, 1 + PAGE_SEGMENTS));
     expect(first.next).not.toBeNull();
+  });
+
+  it("a search that reads on past what its filter drops, and an export page after page, fetch a day's segment once", async () => {
+    const { site, ids } = await historyInOneDay(7);
+    // Pages of two, newest first: three batches of the one segment before the rejection turns up.
+    const search = countingEnv();
+    const page = await searchLedger(search.env, site.id, { action: "reject_all" }, null, 2);
+    expect(page.entries.map((e) => e.decision.receipt.id)).toEqual([ids[0]]);
+    expect(search.reads).toHaveLength(1);
+
+    const exported = countingEnv();
+    const last: LastSegment = {};
+    const seen: string[] = [];
+    let after: LedgerCursor | null = null;
+    for (let pages = 0; pages < 10; pages++) {
+      const rows = await ledgerRange(exported.env, site.id, "2000-01-01T00:00:00.000Z", "2100-01-01T00:00:00.000Z", after, 2, last);
+      seen.push(...rows.map((e) => e.decision.receipt.id));
+      if (rows.length < 2) break;
+      after = rows.at(-1)!.cursor;
+    }
+    expect(seen).toEqual(ids);
+    expect(exported.reads).toHaveLength(1);
   });
 });

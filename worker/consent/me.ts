@@ -6,7 +6,7 @@
  * Every route checks the token's signature, expiry and revocation (worker/middleware/visitor-auth.ts).
  * The history reads (/me/receipts, /me/export) share a per-visitor rate limit: rows older than the
  * hot window come from archived segments, up to one read a day of history, and a page of
- * receipts reads at most RECEIPT_PAGE_SEGMENTS of them.
+ * receipts reads at most PAGE_SEGMENTS of them (worker/proof/archived-rows.ts); the export reads all.
  * Email data appears only where the mailbox confirmed this browser's signup (a link,
  * worker/email/store.ts) or as this browser's own pending requests.
  *
@@ -19,6 +19,7 @@ import { Hono } from "hono";
 import { type ErasureResponse, type ExportDocument, ReceiptsQuery, type ReceiptsResponse, type VisitorSubscriptions } from "../contract";
 import { statusesByVisitor, visitorSubscriptions } from "../email/store";
 import { ApiError, parseQuery } from "../lib/errors";
+import { PAGE_SEGMENTS } from "../proof/archived-rows";
 import { receiptSigner } from "../proof/receipts";
 import { noStore } from "../middleware/no-store";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
@@ -33,13 +34,6 @@ import { readVisitorRecord } from "./visitor-record";
 
 /** Export pages through the ledger in steps of this many rows. */
 const EXPORT_PAGE = 200;
-
-/**
- * Archived segments (a day of the site's ledger each, up to about a megabyte) one page of
- * receipts reads at most: a history of many archived days comes in more pages, each a bounded
- * read. The export reads them all, like the history it is.
- */
-export const RECEIPT_PAGE_SEGMENTS = 8;
 
 /** What a request without a token is told. */
 const TOKEN_REQUIRED = "Send the token from your first decision as `Authorization: Bearer <token>`.";
@@ -65,7 +59,7 @@ export const meRoutes = new Hono<VisitorEnv>()
     const siteId = c.get("site").config.id;
     await enforceRateLimit(c.env, rateLimitKey(siteId, "history", { visitor: c.var.visitor!.v }));
     const signer = await receiptSigner(c.env, siteId);
-    const page = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0, RECEIPT_PAGE_SEGMENTS);
+    const page = await listDecisions(c.env, siteId, c.var.visitor!.v, limit, cursor ? Number(cursor) : 0, PAGE_SEGMENTS);
     const body: ReceiptsResponse = {
       receipts: await Promise.all(page.rows.map((r) => signer.signed(r))),
       next: page.next === null ? null : String(page.next),

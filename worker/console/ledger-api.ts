@@ -24,6 +24,7 @@ import { type ConsoleLedgerVerification, ConsoleLedgerExportQuery, ConsoleLedger
 import { ApiError, invalidBody, parseConsoleQuery } from "../lib/errors";
 import { csvField } from "../lib/csv";
 import { pagedStream } from "../lib/paged-stream";
+import type { LastSegment } from "../proof/archived-rows";
 import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { VERIFY_NOW_ENTRIES, advanceVerification, verificationOf } from "../proof";
 import { type ConsoleEnv, requireRole } from "./auth";
@@ -66,10 +67,11 @@ export function receiptOf(d: StoredDecision): Record<(typeof EXPORT_COLUMNS)[num
 
 /** The export's body: pages of the range, read from D1 only as the client reads. */
 function exportStream(env: ConsoleEnv["Bindings"], siteId: string, q: z.infer<typeof ConsoleLedgerExportQuery>): ReadableStream<Uint8Array> {
+  const last: LastSegment = {};
   return pagedStream<LedgerEntry, LedgerCursor>({
     head: q.format === "csv" ? `${EXPORT_COLUMNS.join(",")}\r\n` : "",
     pageSize: EXPORT_PAGE,
-    next: (cursor) => ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE),
+    next: (cursor) => ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE, last),
     cursorOf: (last) => last.cursor,
     encode: ({ decision }) => {
       const r = receiptOf(decision);

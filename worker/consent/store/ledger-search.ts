@@ -10,7 +10,7 @@ import type { ConsentAction, Regime } from "../../contract";
 import type { Env } from "../../env";
 import { storage } from "../../lib/errors";
 import { type ArchivedFilter, type ArchivedRef, archivedByTimeStatement, archivedReceipt, toRefs } from "../../proof/archive-store";
-import { readArchivedRows } from "../../proof/archived-rows";
+import { type LastSegment, PAGE_SEGMENTS, readArchivedRows, withinSegments } from "../../proof/archived-rows";
 import { type LedgerRow, type StoredDecision, toStored } from "./ledger";
 
 /** Where a page ends: the last row's time and sequence number. */
@@ -49,9 +49,6 @@ export interface LedgerPage {
 /** Index entries of archived rows one search reads at most when it filters by what only the rows say. */
 export const ARCHIVE_SCAN_ROWS = 2000;
 
-/** Archived segments one page of a search reads at most (the export, which reads them all, has no cap). */
-export const SEARCH_PAGE_SEGMENTS = 8;
-
 /** Compares two cursors in time order. */
 const compare = (a: LedgerCursor, b: LedgerCursor) => (a.recordedAt < b.recordedAt ? -1 : a.recordedAt > b.recordedAt ? 1 : a.seq - b.seq);
 
@@ -88,6 +85,7 @@ async function archivedSide(
   limit: number,
   keep: (row: LedgerRow) => boolean,
   maxSegments = Infinity,
+  last: LastSegment = {},
 ): Promise<{ entries: LedgerEntry[]; scannedTo: LedgerCursor | null }> {
   const found: LedgerEntry[] = [];
   const segments = new Set<string>();
@@ -96,15 +94,9 @@ async function archivedSide(
   let scanned = 0;
   let lastRead: ArchivedRef | undefined;
   for (;;) {
-    // As many entries as keep the segments read within the cap.
-    let take = 0;
-    for (; take < refs.length; take++) {
-      const key = refs[take]!.objectKey;
-      if (!segments.has(key) && segments.size >= maxSegments) break;
-      segments.add(key);
-    }
+    const take = withinSegments(refs, (ref) => ref.objectKey, maxSegments, segments);
     const batch = refs.slice(0, take);
-    const rows = await readArchivedRows(env, batch);
+    const rows = await readArchivedRows(env, batch, last);
     for (const ref of batch) {
       const row = rows.get(ref.receiptId)!;
       if (keep(row)) found.push(entry(row));
@@ -126,7 +118,7 @@ async function archivedSide(
  * are found through the archive's index (receipt, visitor, subject, time) and read from their
  * segments; an action or regime filter is applied to them as they are read, so such a page may
  * come back short with a `next` cursor where the scan stopped, as may a page whose archived rows
- * span more than SEARCH_PAGE_SEGMENTS segments.
+ * span more than PAGE_SEGMENTS segments.
  */
 export async function searchLedger(env: Env, siteId: string, f: LedgerFilter, before: LedgerCursor | null, limit: number): Promise<LedgerPage> {
   const where = ["site_id = ?1"];
@@ -153,7 +145,7 @@ export async function searchLedger(env: Env, siteId: string, f: LedgerFilter, be
     env.LEDGER.batch([env.LEDGER.prepare(sql).bind(...binds), archivedByTimeStatement(env, siteId, f, before, true, limit)]),
   );
   const keep = (row: LedgerRow) => (!f.action || row.action === f.action) && (!f.regime || row.regime === f.regime);
-  const side = await archivedSide(env, siteId, f, toRefs(archived!.results), true, limit, keep, SEARCH_PAGE_SEGMENTS);
+  const side = await archivedSide(env, siteId, f, toRefs(archived!.results), true, limit, keep, PAGE_SEGMENTS);
   return mergePage((hot!.results as LedgerRow[]).map(entry), side.entries, side.scannedTo, true, limit);
 }
 
@@ -167,8 +159,12 @@ export async function findReceipt(env: Env, siteId: string, receiptId: string): 
   return ref ? toStored((await readArchivedRows(env, [ref])).get(receiptId)!) : null;
 }
 
-/** A page of the decisions recorded in [from, to), oldest first, after `after` (the export), archived days included. */
-export async function ledgerRange(env: Env, siteId: string, from: string, to: string, after: LedgerCursor | null, limit: number): Promise<LedgerEntry[]> {
+/**
+ * A page of the decisions recorded in [from, to), oldest first, after `after` (the export),
+ * archived days included. An export hands every page the same `last`, so a day's segment is read
+ * once, not once a page.
+ */
+export async function ledgerRange(env: Env, siteId: string, from: string, to: string, after: LedgerCursor | null, limit: number, last: LastSegment = {}): Promise<LedgerEntry[]> {
   const [hot, archived] = await storage("ledger export read", () =>
     env.LEDGER.batch([
       env.LEDGER.prepare(
@@ -178,6 +174,6 @@ export async function ledgerRange(env: Env, siteId: string, from: string, to: st
       archivedByTimeStatement(env, siteId, { to }, after ?? { recordedAt: from, seq: -1 }, false, limit),
     ]),
   );
-  const side = await archivedSide(env, siteId, { to }, toRefs(archived!.results), false, limit, () => true);
+  const side = await archivedSide(env, siteId, { to }, toRefs(archived!.results), false, limit, () => true, Infinity, last);
   return mergePage((hot!.results as LedgerRow[]).map(entry), side.entries, side.scannedTo, false, limit).entries;
 }

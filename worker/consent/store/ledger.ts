@@ -16,7 +16,7 @@ import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
 import { type ProofFields, newSalt } from "../../proof/chain";
 import { ARCHIVED_ONLY_COUNT, eraseArchivedStatements, purgeArchivedStatements, toRefs, visitorArchivedStatement } from "../../proof/archive-store";
-import { readArchivedRows } from "../../proof/archived-rows";
+import { readArchivedRows, withinSegments } from "../../proof/archived-rows";
 import { removalStatements } from "../../proof/store";
 import { keptStatement } from "./kv-records";
 import type { LedgerRow } from "./ledger-row";
@@ -310,18 +310,10 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
   );
   const refs = toRefs(archived!.results);
   const merged = [...(hot!.results as LedgerRow[]), ...refs.map((r) => ({ seq: r.seq, ref: r }))].sort((a, b) => a.seq - b.seq);
-  let end = Math.min(limit, merged.length);
-  const segments = new Set<string>();
-  for (let i = 0; i < end; i++) {
-    const row = merged[i]!;
-    if (!("ref" in row)) continue;
-    segments.add(row.ref.objectKey);
-    if (segments.size > maxSegments && i > 0) end = i;
-  }
-  const page = merged.slice(0, end);
-  const fromArchive = refs.length ? await readArchivedRows(env, page.flatMap((r) => ("ref" in r ? [r.ref] : []))) : new Map<string, LedgerRow>();
+  const page = merged.slice(0, withinSegments(merged.slice(0, limit), (r) => ("ref" in r ? r.ref.objectKey : null), maxSegments));
+  const fromArchive = await readArchivedRows(env, page.flatMap((r) => ("ref" in r ? [r.ref] : [])));
   const rows = page.map((r) => toStored("ref" in r ? fromArchive.get(r.ref.receiptId)! : r));
-  return { rows, next: merged.length > end ? rows[rows.length - 1]!.version : null };
+  return { rows, next: merged.length > page.length ? rows[rows.length - 1]!.version : null };
 }
 
 /**
