@@ -2,7 +2,8 @@
  * Reading history past the hot window (#13): every page of `/me/receipts` and of the console's
  * search reads at most PAGE_SEGMENTS archived segments (a day of the site's ledger each, up to
  * about a megabyte), so a long history is more pages, never one long read; paging finds every
- * decision once, in order; the export still has them all; and a day's segment is fetched once by
+ * decision once, in order; the export still has them all, and a rights request's access document
+ * all it can hold, saying when there are more; and a day's segment is fetched once by
  * a search that scans on through it, and by an export page after page. The archive's reads are
  * counted on the real bucket. Real D1, R2 and KV through Miniflare.
  */
@@ -14,6 +15,7 @@ import { type LedgerCursor, type LedgerFilter, ledgerRange, searchLedger } from 
 import type { ConsentResponse, ExportDocument, ReceiptsResponse } from "../../worker/contract";
 import { type LastSegment, PAGE_SEGMENTS } from "../../worker/proof/archived-rows";
 import { linkPending } from "../../worker/proof/chaining";
+import { decisionsOf } from "../../worker/rights/access";
 import { evictPastWindow } from "../../worker/proof/evict";
 import { sealDays } from "../../worker/proof/seal";
 import { decisionBody, freshSite, getMe, newVisitor, postDecision } from "./helpers";
@@ -126,6 +128,19 @@ describe("a visitor's history over many archived days", () => {
     );
   });
 
+
+  it("a rights request's access document holds a browser's decisions up to its cap and says when there are more, never silently fewer", async () => {
+    const { site, visitorId, ids } = await historyOverDays(7);
+    // The real cap, 50 pages of 200, on a history that fits: all of it, and complete.
+    expect(await decisionsOf(env, site.id, visitorId)).toEqual({ receipts: ids.map((id) => expect.objectContaining({ id })), complete: true });
+    // Caps that cut it, and the caps it just fills (a full last page is still the last).
+    for (const [page, maxPages] of [[2, 3], [3, 2], [1, 6], [2, 4], [7, 1], [1, 7]] as const) {
+      const { receipts, complete } = await decisionsOf(env, site.id, visitorId, { page, maxPages });
+      const held = Math.min(ids.length, page * maxPages);
+      expect(receipts.map((r) => r.id)).toEqual(ids.slice(0, held));
+      expect(complete).toBe(held === ids.length);
+    }
+  });
 
   it("the console's search over ten days: a page reads at most eight segments, also when its filter drops what it read, and paging finds every decision once", async () => {
     const { site, ids } = await historyOverDays(10);

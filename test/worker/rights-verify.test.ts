@@ -101,7 +101,7 @@ describe("what a verified request does", () => {
       email: string;
       subscriptions: { list: string; status: string; wordingVersion: string; wording: string | null }[];
       emailHistory: { kind: string }[];
-      linkedBrowsers: { visitorId: string; decisions: { id: string }[] }[];
+      linkedBrowsers: { visitorId: string; decisions: { id: string }[]; decisionsComplete: boolean }[];
       privacyRequests: { id: string; status: string }[];
     };
     expect(data.format).toBe("assent.access-export/1");
@@ -109,7 +109,9 @@ describe("what a verified request does", () => {
     expect(data.subscriptions.map((s) => [s.list, s.status]).sort()).toEqual([["blog", "confirmed"], ["marketing-email", "confirmed"]]);
     expect(data.subscriptions.every((s) => s.wordingVersion && s.wording)).toBe(true);
     expect(data.emailHistory.map((e) => e.kind)).toEqual(expect.arrayContaining(["signup", "confirm"]));
-    expect(data.linkedBrowsers).toEqual([{ visitorId: visitor.receipt.visitorId, decisions: [expect.objectContaining({ id: visitor.receipt.id })] }]);
+    expect(data.linkedBrowsers).toEqual([
+      { visitorId: visitor.receipt.visitorId, decisions: [expect.objectContaining({ id: visitor.receipt.id })], decisionsComplete: true },
+    ]);
     expect(data.privacyRequests).toEqual([expect.objectContaining({ id, status: "open" })]);
     // Not closed: the owner may hold data elsewhere, and is told.
     expect((await rightsRow(id)).status).toBe("open");

@@ -7,7 +7,9 @@
  *   shows that version — its text, language, page, dates), and signups still waiting;
  * - the address's email history (signups, confirmations, unsubscribes; hashes only are stored);
  * - the suppressions that keep it off lists;
- * - the browsers linked to it by a confirmed signup, with every consent decision they made;
+ * - the browsers linked to it by a confirmed signup, with every consent decision they made (up
+ *   to ACCESS_DECISIONS per browser, enough to read in one request: past it the document says
+ *   `decisionsComplete: false`, never silently less);
  * - the privacy requests filed for it, with their dates and outcomes.
  */
 import { listDecisions } from "../consent/store/ledger";
@@ -16,9 +18,12 @@ import type { Env } from "../env";
 import { addressRecords } from "../email/store";
 import { requestsOfAddress } from "./store";
 
-/** Decisions read per page, and at most this many pages per browser. */
-const PAGE = 200;
-const MAX_PAGES = 50;
+/**
+ * A browser's decisions in the document: read `page` at a time, at most `maxPages` pages (each
+ * page is a D1 query and up to PAGE_SEGMENTS archive reads, and the whole document is built in
+ * one request). Ten thousand decisions is far past what a person makes by hand.
+ */
+export const ACCESS_DECISIONS = { page: 200, maxPages: 50 };
 
 /** The version of this document's shape (docs/rights.md describes it). */
 export const ACCESS_EXPORT_FORMAT = "assent.access-export/1";
@@ -32,23 +37,34 @@ function wording(site: SiteConfig, listId: string, textVersion: string, locale: 
   return t ? [t.title, t.consentText].filter(Boolean).join(" — ") : null;
 }
 
-/** All decisions of a browser, oldest first. */
-async function decisionsOf(env: Env, siteId: string, visitorId: string): Promise<Receipt[]> {
+/**
+ * A browser's decisions, oldest first, up to `limits`; `complete` is false when there are more
+ * (the site owner finds them in the console, by the visitor id).
+ */
+export async function decisionsOf(
+  env: Env,
+  siteId: string,
+  visitorId: string,
+  limits = ACCESS_DECISIONS,
+): Promise<{ receipts: Receipt[]; complete: boolean }> {
   const receipts: Receipt[] = [];
   let after: number | null = 0;
-  for (let page = 0; page < MAX_PAGES && after !== null; page++) {
-    const { rows, next } = await listDecisions(env, siteId, visitorId, PAGE, after);
+  for (let page = 0; page < limits.maxPages && after !== null; page++) {
+    const { rows, next } = await listDecisions(env, siteId, visitorId, limits.page, after);
     receipts.push(...rows.map((r) => r.receipt));
     after = next;
   }
-  return receipts;
+  return { receipts, complete: after === null };
 }
 
 /** The access export of an address (see the module comment). */
 export async function accessExport(env: Env, site: SiteConfig, email: string, emailHash: string, now: Date) {
   const held = await addressRecords(env, site.id, emailHash);
   const browsers = [];
-  for (const visitorId of held.visitorIds) browsers.push({ visitorId, decisions: await decisionsOf(env, site.id, visitorId) });
+  for (const visitorId of held.visitorIds) {
+    const { receipts, complete } = await decisionsOf(env, site.id, visitorId);
+    browsers.push({ visitorId, decisions: receipts, decisionsComplete: complete });
+  }
   const requests = await requestsOfAddress(env, site.id, emailHash);
   return {
     format: ACCESS_EXPORT_FORMAT,
