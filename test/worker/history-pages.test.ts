@@ -187,3 +187,35 @@ describe("a visitor's history over many archived days", () => {
     expect(exported.reads).toHaveLength(1);
   });
 });
+
+describe("a retry past the hot window", () => {
+  it("a retry of a visitor's latest decision after its day left D1 is a replay (the hot copy keeps its key): its first receipt, no second row or webhook event", async () => {
+    const site = await freshSite();
+    const first = await newVisitor(site);
+    expect((await linkPending(env, 10_000, at(-30))).linked).toBe(1);
+    // The browser's latest decision, whose answer was lost: it is still pending there.
+    const key = crypto.randomUUID();
+    const reject = decisionBody(site, { action: "reject_all" });
+    const lost = await json<ConsentResponse>(await postDecision(site.id, reject, { token: first.token!, idempotencyKey: key }));
+    expect((await linkPending(env, 10_000, at(-29))).linked).toBe(1);
+    expect((await sealDays(env, at(1))).segments).toBe(2);
+    expect((await evictPastWindow(env, at(1), { hotDays: 1 })).segments).toBe(2);
+    expect(await count(`SELECT 1 FROM ledger_archived WHERE site_id = ? AND hot = 1`, site.id)).toBe(1);
+    const rows = () => count(`SELECT receipt_id FROM ledger WHERE site_id = ?1 UNION SELECT receipt_id FROM ledger_archived WHERE site_id = ?1`, site.id);
+    const events = () => count(`SELECT 1 FROM webhook_events WHERE site_id = ?`, site.id);
+    const before = { rows: await rows(), events: await events() };
+    expect(before.rows).toBe(2);
+
+    // The visitor comes back months later, and the browser retries it.
+    const retry = await json<ConsentResponse>(await postDecision(site.id, reject, { token: first.token!, idempotencyKey: key }));
+    expect(retry.replayed).toBe(true);
+    expect(retry.receipt).toEqual(lost.receipt);
+    expect({ rows: await rows(), events: await events() }).toEqual(before);
+    // Another decision with that key is refused, as for any row in D1.
+    const reused = await postDecision(site.id, decisionBody(site), { token: first.token!, idempotencyKey: key });
+    expect(reused.status).toBe(422);
+    expect(((await reused.json()) as { code: string }).code).toBe("idempotency_key_reused");
+    expect({ rows: await rows(), events: await events() }).toEqual(before);
+  });
+});
+
