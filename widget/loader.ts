@@ -1,12 +1,13 @@
 /**
  * The entry point: `assent.js`, a classic script a site adds with one tag.
  *
- *   <script src="https://consent.example.com/assent.js" data-site="acme" defer></script>
+ *   <script src="https://consent.example.com/assent.js" crossorigin="anonymous" data-site="acme" defer></script>
  *
  * Attributes: `data-site` (required), `data-endpoint` (the Worker's base URL; default: where
  * the script came from), `data-lang` (default: `<html lang>`, then the browser's language),
  * `data-identity` (a signed identity of the logged-in person, applied at load as
- * `assent.identify()` would).
+ * `assent.identify()` would). `crossorigin="anonymous"` lets the modules and API requests that
+ * follow reuse the script's connection (they are all fetched without cookies; docs/embed.md).
  *
  * Order of work: the local record is read; without one that counts (and nobody to identify),
  * bootstrap and the banner's code are asked for at once. Then, still before anything of the

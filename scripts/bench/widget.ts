@@ -55,7 +55,7 @@
  * banner, no record) fails the bench too. The throttle is checked on a fixed loop after a navigation (it must survive one); on a
  * machine too busy for it to take, the report says so.
  */
-import { copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { appendFileSync, copyFileSync, cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { createRequire } from "node:module";
@@ -92,13 +92,15 @@ const PRE_SPLIT = join(ROOT, "scripts/bench/pre-split/assent.js");
 /**
  * The Worker's static assets for the bench: a temporary copy of the build (public/) with the
  * pre-split widget beside it at /bench/pre-split/assent.js, so nothing of the bench lands in
- * public/, which deploys.
+ * public/, which deploys. Both pages use the tag docs/embed.md recommends.
  */
 function benchAssets(): string {
   const dir = mkdtempSync(join(tmpdir(), "assent-bench-assets-"));
   cpSync(join(ROOT, "public"), dir, { recursive: true });
   mkdirSync(join(dir, "bench/pre-split"), { recursive: true });
   copyFileSync(PRE_SPLIT, join(dir, "bench/pre-split/assent.js"));
+  // Its page uses the same tag as Assent's (crossorigin="anonymous"), which needs CORS on it.
+  appendFileSync(join(dir, "_headers"), "/bench/*\n  Access-Control-Allow-Origin: *\n");
   return dir;
 }
 

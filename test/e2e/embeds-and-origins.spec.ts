@@ -131,9 +131,13 @@ test("two sites on two origins in one browser: each has its own visitor id in it
   }
 });
 
-/** A customer's page on a loopback origin of its own, with the Assent tag for `siteId`. */
+/**
+ * A customer's page on a loopback origin of its own, with the Assent tag for `siteId` as
+ * docs/embed.md gives it (`crossorigin="anonymous"`: the script is fetched with CORS, which
+ * the Worker must allow, or the page gets no widget at all).
+ */
 async function otherSitePage(siteId: string, workerOrigin: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const html = `<!doctype html><html lang="en"><head><title>Other shop</title></head><body><main><h1>Other shop</h1></main><script src="${workerOrigin}/assent.js" data-site="${siteId}"></script></body></html>`;
+  const html = `<!doctype html><html lang="en"><head><title>Other shop</title><script src="${workerOrigin}/assent.js" crossorigin="anonymous" data-site="${siteId}" defer></script></head><body><main><h1>Other shop</h1></main></body></html>`;
   const server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html));
   await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
   return {
