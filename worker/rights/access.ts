@@ -20,10 +20,10 @@ import { requestsOfAddress } from "./store";
 
 /**
  * A browser's decisions in the document: read `page` at a time, at most `maxPages` pages (each
- * page is a D1 query and up to PAGE_SEGMENTS archive reads, and the whole document is built in
- * one request). Ten thousand decisions is far past what a person makes by hand.
+ * page is a D1 query, plus a read of each archived day its rows are in, and the whole document
+ * is built in one request). Ten thousand decisions is far past what a person makes by hand.
  */
-export const ACCESS_DECISIONS = { page: 200, maxPages: 50 };
+const ACCESS_DECISIONS = { page: 200, maxPages: 50 };
 
 /** The version of this document's shape (docs/rights.md describes it). */
 export const ACCESS_EXPORT_FORMAT = "assent.access-export/1";
