@@ -214,3 +214,42 @@ test("a decision in another tab applies here at once; an older record from elsew
   await page.waitForTimeout(300);
   expect(await page.evaluate(() => window.assent!.get().categories.usage)).toBe(true);
 });
+
+test("the code that records a decision comes when the visitor reaches for the banner (a pointer over it, a touch on it, focus in it), not before, and reaching decides nothing", async ({ browser, assent }) => {
+  const decisionCode = (r: { url(): string }) => new URL(r.url()).pathname.endsWith("/decisions.js");
+  const reaches: [string, (page: import("@playwright/test").Page) => Promise<void>][] = [
+    ["pointer", async (page) => {
+      const box = (await bannerOf(page).getByRole("heading").boundingBox())!;
+      await page.mouse.move(box.x + 5, box.y + 5);
+    }],
+    // A finger on the banner's text, lifted off as a cancel: no tap, so no click anywhere.
+    ["touch", async (page) => {
+      const box = (await bannerOf(page).getByRole("heading").boundingBox())!;
+      const cdp = await page.context().newCDPSession(page);
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchStart", touchPoints: [{ x: box.x + 5, y: box.y + 5 }] });
+      await cdp.send("Input.dispatchTouchEvent", { type: "touchCancel", touchPoints: [] });
+    }],
+    // The banner is first in the tab order (R8.2).
+    ["focus", async (page) => page.keyboard.press("Tab")],
+  ];
+  for (const [how, reach] of reaches) {
+    const context = await browser.newContext({ hasTouch: how === "touch" });
+    try {
+      const page = await context.newPage();
+      const fetched: string[] = [];
+      page.on("request", (r) => void (decisionCode(r) && fetched.push(r.url())));
+      await page.goto(assent.worker.url.href);
+      await expect(bannerOf(page).getByRole("button", { name: "Accept all" })).toBeVisible();
+      await page.waitForTimeout(300);
+      expect(fetched, `${how}: before reaching`).toEqual([]);
+      const asked = page.waitForRequest(decisionCode, { timeout: 10_000 });
+      await reach(page);
+      await asked.catch(() => Promise.reject(new Error(`${how}: decisions.js was not asked for`)));
+      // Nothing was decided: the banner is still up and nothing is stored.
+      await expect(bannerOf(page).getByRole("button", { name: "Accept all" }), how).toBeVisible();
+      expect(await localRecord(page), how).toBeNull();
+    } finally {
+      await context.close();
+    }
+  }
+});

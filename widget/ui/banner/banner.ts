@@ -210,7 +210,7 @@ export class AssentBanner extends LitElement {
               button(s.ok, "ok", decide((d) => d.acknowledge(controller))),
             ]
           : [button(s.ok, "ok", () => this.close()), button(s.yourChoices, "choices", open)];
-    return html`<div part="banner" class="region" role="region" @pointerover=${this.prefetch} @focusin=${this.prefetch} @touchstart=${this.prefetch} aria-label=${mode ? texts!.banner.title : pick(PRIVACY_CHOICES, s.$code)} tabindex="0" lang=${this.lang} dir=${this.dir}>
+    return html`<div part="banner" class="region" role="region" @pointerover=${this.prefetch} @focusin=${this.prefetch} aria-label=${mode ? texts!.banner.title : pick(PRIVACY_CHOICES, s.$code)} tabindex="0" lang=${this.lang} dir=${this.dir}>
       ${retry
         ? html`<p part="status error" class="status" role="status">${s.loadError}</p>
             <div part="actions" class="actions">
@@ -245,7 +245,11 @@ export class AssentBanner extends LitElement {
     if (this.hadFocus && !this.shadowRoot!.activeElement) this.renderRoot.querySelector<HTMLElement>(".region")?.focus();
   }
 
-  /** The visitor reaches for the banner: the code that records a choice is fetched now. */
+  /**
+   * The visitor reaches for the banner: the code that records a choice is fetched now. Pointer
+   * events cover touch too (a finger on the banner fires `pointerover` first), so there is no
+   * `touchstart` listener, which would make touch scrolling in the banner wait for the page.
+   */
   private prefetch(): void {
     this.context?.decisions().catch(() => undefined);
   }
