@@ -10,7 +10,7 @@
 import { env } from "cloudflare:workers";
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
-import { listDecisions } from "../../worker/consent/store/ledger";
+import { allDecisions, listDecisions } from "../../worker/consent/store/ledger";
 import { type LedgerCursor, type LedgerFilter, ledgerRange, searchLedger } from "../../worker/consent/store/ledger-search";
 import type { ConsentResponse, ExportDocument, ReceiptsResponse } from "../../worker/contract";
 import { type LastSegment, PAGE_SEGMENTS } from "../../worker/proof/archived-rows";
@@ -85,7 +85,7 @@ async function historyInOneDay(count: number) {
   expect((await linkPending(env, 10_000, at(-10))).linked).toBe(count);
   expect((await sealDays(env, at(1))).segments).toBe(1);
   expect((await evictPastWindow(env, at(1), { hotDays: 1 })).segments).toBe(1);
-  return { site, ids };
+  return { site, ids, visitorId: first.visitorId };
 }
 
 describe("a visitor's history over many archived days", () => {
@@ -166,7 +166,7 @@ describe("a visitor's history over many archived days", () => {
   });
 
   it("a search that reads on past what its filter drops, and an export page after page, fetch a day's segment once", async () => {
-    const { site, ids } = await historyInOneDay(7);
+    const { site, ids, visitorId } = await historyInOneDay(7);
     // Pages of two, newest first: three batches of the one segment before the rejection turns up.
     const search = countingEnv();
     const page = await searchLedger(search.env, site.id, { action: "reject_all" }, null, 2);
@@ -185,6 +185,13 @@ describe("a visitor's history over many archived days", () => {
     }
     expect(seen).toEqual(ids);
     expect(exported.reads).toHaveLength(1);
+
+    // The visitor's own history, in pages of two (the export, a rights request's access document).
+    const own = countingEnv();
+    const all = await allDecisions(own.env, site.id, visitorId, 2);
+    expect(all.rows.map((r) => r.receipt.id)).toEqual(ids);
+    expect(all.complete).toBe(true);
+    expect(own.reads).toHaveLength(1);
   });
 });
 

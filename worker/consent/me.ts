@@ -26,7 +26,7 @@ import { enforceRateLimit, rateLimitKey } from "../middleware/rate-limit";
 import { type VisitorEnv, tokenRevoked, visitorToken } from "../middleware/visitor-auth";
 import { queuedWebhooks } from "../webhooks/after-response";
 import { eraseVisitor } from "./store/erasure";
-import { listDecisions } from "./store/ledger";
+import { allDecisions, listDecisions } from "./store/ledger";
 import { deletePreferences } from "./store/prefs";
 import { revocationOf } from "./store/revocations";
 import { subjectOfVisitor } from "./store/subjects";
@@ -75,12 +75,8 @@ export const meRoutes = new Hono<VisitorEnv>()
     const visitorId = c.var.visitor!.v;
     await enforceRateLimit(c.env, rateLimitKey(siteId, "history", { visitor: visitorId }));
     const signer = await receiptSigner(c.env, siteId);
-    const receipts = [];
-    for (let after: number | null = 0; after !== null; ) {
-      const page = await listDecisions(c.env, siteId, visitorId, EXPORT_PAGE, after);
-      receipts.push(...(await Promise.all(page.rows.map((r) => signer.signed(r)))));
-      after = page.next;
-    }
+    const { rows } = await allDecisions(c.env, siteId, visitorId, EXPORT_PAGE);
+    const receipts = await Promise.all(rows.map((r) => signer.signed(r)));
     const body: ExportDocument = {
       format: "assent-export/1",
       exportedAt: new Date().toISOString(),

@@ -67,11 +67,11 @@ export function receiptOf(d: StoredDecision): Record<(typeof EXPORT_COLUMNS)[num
 
 /** The export's body: pages of the range, read from D1 only as the client reads. */
 function exportStream(env: ConsoleEnv["Bindings"], siteId: string, q: z.infer<typeof ConsoleLedgerExportQuery>): ReadableStream<Uint8Array> {
-  const last: LastSegment = {};
+  const segment: LastSegment = {};
   return pagedStream<LedgerEntry, LedgerCursor>({
     head: q.format === "csv" ? `${EXPORT_COLUMNS.join(",")}\r\n` : "",
     pageSize: EXPORT_PAGE,
-    next: (cursor) => ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE, last),
+    next: (cursor) => ledgerRange(env, siteId, q.from, q.to, cursor, EXPORT_PAGE, segment),
     cursorOf: (last) => last.cursor,
     encode: ({ decision }) => {
       const r = receiptOf(decision);

@@ -12,7 +12,7 @@
  *   `decisionsComplete: false`, never silently less);
  * - the privacy requests filed for it, with their dates and outcomes.
  */
-import { listDecisions } from "../consent/store/ledger";
+import { allDecisions } from "../consent/store/ledger";
 import type { Receipt, SiteConfig } from "../contract";
 import type { Env } from "../env";
 import { addressRecords } from "../email/store";
@@ -47,14 +47,8 @@ export async function decisionsOf(
   visitorId: string,
   limits = ACCESS_DECISIONS,
 ): Promise<{ receipts: Receipt[]; complete: boolean }> {
-  const receipts: Receipt[] = [];
-  let after: number | null = 0;
-  for (let page = 0; page < limits.maxPages && after !== null; page++) {
-    const { rows, next } = await listDecisions(env, siteId, visitorId, limits.page, after);
-    receipts.push(...rows.map((r) => r.receipt));
-    after = next;
-  }
-  return { receipts, complete: after === null };
+  const { rows, complete } = await allDecisions(env, siteId, visitorId, limits.page, limits.maxPages);
+  return { receipts: rows.map((r) => r.receipt), complete };
 }
 
 /** The access export of an address (see the module comment). */

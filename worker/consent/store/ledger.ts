@@ -16,7 +16,7 @@ import { consentUpdatedEvent } from "../../webhooks/events";
 import { outboxPart, subjectFill } from "../../webhooks/outbox";
 import { type ProofFields, newSalt } from "../../proof/chain";
 import { ARCHIVED_ONLY_COUNT, eraseArchivedStatements, purgeArchivedStatements, toRefs, visitorArchivedStatement } from "../../proof/archive-store";
-import { readArchivedRows, withinSegments } from "../../proof/archived-rows";
+import { type LastSegment, readArchivedRows, withinSegments } from "../../proof/archived-rows";
 import { removalStatements } from "../../proof/store";
 import { keptStatement } from "./kv-records";
 import type { LedgerRow } from "./ledger-row";
@@ -298,9 +298,18 @@ export interface DecisionPage {
  * halves are read in one transaction, so a row moving out meanwhile is found once. With
  * `maxSegments`, the page ends before the row that would need one archived segment more (a day's
  * segment can be a megabyte): a long history takes more pages, never one long read. The first
- * row always comes, so every page moves on.
+ * row always comes, so every page moves on. `last` carries the last segment read from one page
+ * to the next (worker/proof/archived-rows.ts).
  */
-export async function listDecisions(env: Env, siteId: string, visitorId: string, limit: number, after = 0, maxSegments = Infinity): Promise<DecisionPage> {
+export async function listDecisions(
+  env: Env,
+  siteId: string,
+  visitorId: string,
+  limit: number,
+  after = 0,
+  maxSegments = Infinity,
+  last: LastSegment = {},
+): Promise<DecisionPage> {
   // One row more than the page, to know whether another page follows.
   const [hot, archived] = await storage("ledger read", () =>
     env.LEDGER.batch([
@@ -311,9 +320,32 @@ export async function listDecisions(env: Env, siteId: string, visitorId: string,
   const refs = toRefs(archived!.results);
   const merged = [...(hot!.results as LedgerRow[]), ...refs.map((r) => ({ seq: r.seq, ref: r }))].sort((a, b) => a.seq - b.seq);
   const page = merged.slice(0, withinSegments(merged.slice(0, limit), (r) => ("ref" in r ? r.ref.objectKey : null), maxSegments));
-  const fromArchive = await readArchivedRows(env, page.flatMap((r) => ("ref" in r ? [r.ref] : [])));
+  const fromArchive = await readArchivedRows(env, page.flatMap((r) => ("ref" in r ? [r.ref] : [])), last);
   const rows = page.map((r) => toStored("ref" in r ? fromArchive.get(r.ref.receiptId)! : r));
   return { rows, next: merged.length > page.length ? rows[rows.length - 1]!.version : null };
+}
+
+/**
+ * A visitor's decisions, oldest first, read `pageSize` at a time, at most `maxPages` pages (the
+ * visitor's export, a rights request's access document); `complete` is false when more were
+ * left. The pages share the last segment read, so a day's segment is fetched once.
+ */
+export async function allDecisions(
+  env: Env,
+  siteId: string,
+  visitorId: string,
+  pageSize: number,
+  maxPages = Infinity,
+): Promise<{ rows: StoredDecision[]; complete: boolean }> {
+  const rows: StoredDecision[] = [];
+  const last: LastSegment = {};
+  let after: number | null = 0;
+  for (let pages = 0; pages < maxPages && after !== null; pages++) {
+    const page = await listDecisions(env, siteId, visitorId, pageSize, after, Infinity, last);
+    rows.push(...page.rows);
+    after = page.next;
+  }
+  return { rows, complete: after === null };
 }
 
 /**
