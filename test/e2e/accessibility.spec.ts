@@ -37,7 +37,7 @@ async function openCustomize(page: Page) {
   return dialog;
 }
 
-test("axe: the opt-in banner, the preference center, and a category's details expanded (R8.1, R8.3, R8.6, R8.12)", async ({ page, assent }) => {
+test("axe: the opt-in banner, the preference center, and a category's details expanded (R8.1, R8.3, R8.6, R8.12, R8.15)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
   await expect(bannerOf(page).getByRole("region", { name: "Your privacy choices at Penguin" })).toBeVisible();
   await expect(page.getByRole("button", { name: "Load" })).toBeVisible();

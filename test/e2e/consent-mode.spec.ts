@@ -1,6 +1,8 @@
 /**
  * Google Consent Mode v2 (R3.1, R3.3, R3.9): default before any config or event, exactly one
- * update per decision, re-applied on the next page right after the default.
+ * update per decision, re-applied on the next page right after the default. Defaults are
+ * global, with no grant by region (R3.2); a Google tag behind data-consent is not requested
+ * before a grant (basic mode, R3.6); Assent sets no url_passthrough or ads_data_redaction (R3.7).
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
@@ -74,4 +76,95 @@ test("withdrawal: denied at once, gated scripts stop, the category's cookies are
   await expect(page.locator("iframe.tour")).toBeHidden();
   const record = await syncedRecord(page);
   expect(record.categories.usage).toBe(false);
+});
+
+/** The Consent Mode commands in dataLayer, as [action, params]. */
+function consentCommands(page: Page) {
+  return page.evaluate(() =>
+    (window.dataLayer ?? []).flatMap((e) => {
+      const a = "length" in (e as IArguments) ? (Array.from(e as IArguments) as unknown[]) : [];
+      return a[0] === "consent" ? [{ action: a[1] as string, params: a[2] as Record<string, unknown> }] : [];
+    }),
+  );
+}
+
+const DENIED_DEFAULT = {
+  ad_storage: "denied",
+  ad_user_data: "denied",
+  ad_personalization: "denied",
+  analytics_storage: "denied",
+  functionality_storage: "denied",
+  personalization_storage: "denied",
+  security_storage: "granted",
+  wait_for_update: 500,
+};
+
+test("defaults are global and denied everywhere; before a choice only an opt-out region grants, and only by update (R3.2)", async ({ page, assent, assentAt }) => {
+  const places = [
+    { name: "unknown location", url: assent.worker.url, grantsBeforeChoice: false },
+    { name: "Germany", url: (await assentAt({ country: "DE" })).worker.url, grantsBeforeChoice: false },
+    { name: "United Kingdom", url: (await assentAt({ country: "GB" })).worker.url, grantsBeforeChoice: false },
+    { name: "California", url: (await assentAt({ country: "US", regionCode: "CA" })).worker.url, grantsBeforeChoice: true },
+  ];
+  for (const place of places) {
+    await page.goto(place.url.href);
+    await expect(page.locator("assent-banner").getByRole("button").first(), place.name).toBeVisible();
+    const commands = await consentCommands(page);
+    const defaults = commands.filter((c) => c.action === "default");
+    // One default, with no `region`: nothing is granted by location before the page knows the visitor.
+    expect(defaults, place.name).toEqual([{ action: "default", params: DENIED_DEFAULT }]);
+    const granted = commands.filter((c) => c.action === "update" && c.params.analytics_storage === "granted");
+    if (place.grantsBeforeChoice) expect(granted.length, place.name).toBeGreaterThan(0);
+    else expect(commands.filter((c) => c.action === "update"), place.name).toEqual([]);
+    // Even where usage data is on before a choice, ads are not (the opt-out is the visitor's).
+    for (const c of granted) expect(c.params, place.name).toMatchObject({ ad_storage: "denied", ad_user_data: "denied", ad_personalization: "denied" });
+  }
+});
+
+test("a Google tag in a gated script is not even requested before a choice, and loads after Accept all (basic mode) (R3.6)", async ({ page, assent }) => {
+  const gtagUrl = "https://www.googletagmanager.com/gtag/js?id=G-DEMO000000";
+  // The page a site builds from docs/embed.md: gtag.js itself behind data-consent.
+  await page.route(new URL("/demo/gtag-basic", assent.worker.url).href, (route) =>
+    route.fulfill({
+      contentType: "text/html",
+      body:
+        `<!doctype html><html lang="en"><head><title>Basic mode</title><script src="/assent.js" data-site="demo" defer></script>` +
+        `<script type="text/plain" data-consent="usage" data-src="${gtagUrl}"></script>` +
+        `<script type="text/plain" data-consent="usage" data-src="/demo/gtag-config.js"></script></head><body><main><h1>Basic mode</h1></main></body></html>`,
+    }),
+  );
+  const google: string[] = [];
+  // Offline here: the tag is answered by a stand-in that says it ran.
+  await page.route(/googletagmanager\.com|google-analytics\.com/, (route) => {
+    google.push(route.request().url());
+    return route.fulfill({ contentType: "text/javascript", body: "window.__gtagLoaded = true;" });
+  });
+  await page.goto(new URL("/demo/gtag-basic", assent.worker.url).href, { waitUntil: "load" });
+  await expect(page.locator("assent-banner").getByRole("button", { name: "Accept all" })).toBeVisible();
+  // The page has settled (the banner's code and bootstrap are in): still nothing from Google.
+  await page.waitForLoadState("networkidle");
+  expect(google).toEqual([]);
+  expect(await page.evaluate(() => (window as { __gtagLoaded?: boolean }).__gtagLoaded ?? false)).toBe(false);
+
+  await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+  await page.waitForFunction(() => (window as { __gtagLoaded?: boolean }).__gtagLoaded === true);
+  expect(google).toEqual([gtagUrl]);
+  // gtag.js ran after the update that granted it.
+  const commands = await consentCommands(page);
+  expect(commands.map((c) => c.action)).toEqual(["default", "update"]);
+});
+
+test("Assent sets neither url_passthrough nor ads_data_redaction: no gtag('set') of its own, first visit to return (R3.7)", async ({ page, assent }) => {
+  await page.goto(assent.worker.url.href);
+  await page.locator("assent-banner").getByRole("button", { name: "Accept all" }).click();
+  await syncedRecord(page);
+  await page.reload();
+  await page.waitForFunction(() => (window.dataLayer ?? []).some((e) => (e as IArguments)[0] === "consent" && (e as IArguments)[1] === "update"));
+  const entries = await page.evaluate(() => JSON.stringify((window.dataLayer ?? []).map((e) => ("length" in (e as IArguments) ? Array.from(e as IArguments) : e))));
+  const parsed = JSON.parse(entries) as unknown[];
+  expect(parsed.filter((e) => Array.isArray(e) && e[0] === "set")).toEqual([]);
+  expect(entries).not.toContain("url_passthrough");
+  expect(entries).not.toContain("ads_data_redaction");
+  // What it did push: the default and the stored choice's update.
+  expect(parsed.filter((e) => Array.isArray(e) && e[0] === "consent").map((e) => (e as string[])[1])).toEqual(["default", "update"]);
 });

@@ -32,7 +32,7 @@ test("the demo's privacy policy sends each \"contact us\" to the rights page (R9
   await expect(page.getByRole("heading", { level: 1, name: "Your privacy rights" })).toBeVisible();
 });
 
-test("an access request, by keyboard: errors on the form, the mailbox, the verification page, the download (R9.1)", async ({ page, assent }) => {
+test("an access request, by keyboard: errors on the form, the mailbox, the verification page, the download (R9.1, R8.15)", async ({ page, assent }) => {
   const email = `rights-${Date.now()}@example.com`;
   await page.goto(new URL("/r/demo", assent.worker.url).href);
   await page.getByRole("link", { name: "Get a copy of your data" }).click();
