@@ -134,10 +134,7 @@ export const REQUIREMENTS: readonly Requirement[] = Object.freeze([
 
   // R6. Cloudflare platform
   req("R6.1", "MUST", "The local record is authoritative for the page: a Worker answer never replaces a newer local decision, and the newer updatedAt wins across tabs and devices"),
-  gap(
-    req("R6.2", "MUST", "Proof rows go to D1 under unique ids; KV gets a write per change only for records something reads; a browser sends one decision request at a time"),
-    "a KV write refused for the one-write-a-second limit answers 503 with Retry-After and the widget retries, rather than the Worker retrying itself",
-  ),
+  req("R6.2", "MUST", "Proof rows go to D1 under unique ids; KV gets a write per change only for records something reads, and a write KV refuses for its one-write-a-second limit is retried with backoff; a browser sends one decision request at a time"),
   req("R6.3", "MUST", "Bodies over 8 KB get 413, unknown categories 422, and ids are bounded (site id ≤ 48 characters, UUID visitor), so KV keys stay far under 512 bytes"),
   req("R6.4", "MUST", "Each KV visitor record carries expiration = the decision's expiry, clamped to at least 60 s ahead; pending signups live in D1 and the retention job deletes them"),
   req("R6.5", "MUST", "Only the owner's bulk erasure calls KV list(), off the hot path, passing the site's prefix and cursor on every call until list_complete"),

@@ -60,6 +60,36 @@ export async function storage<T>(operation: string, fn: () => Promise<T>): Promi
   }
 }
 
+/**
+ * How long a KV write refused for KV's limit of one write a second per key waits before each
+ * retry: a second, then two (R6.2). Waiting costs wall time, not CPU time.
+ */
+export const KV_WRITE_RETRY_DELAYS_MS: readonly number[] = [1000, 2000];
+
+/** Whether a KV write failed for the one-write-a-second limit (KV answers 429 Too Many Requests). */
+export function isKvWriteLimited(err: unknown): boolean {
+  return err instanceof Error && /\b429\b|too many requests/i.test(err.message);
+}
+
+/**
+ * A KV write (`put` or `delete`) as `storage` runs it, except that a refusal for the one write a
+ * second KV allows per key is retried after each of `delays` (R6.2): a visitor who changes their
+ * mind twice within a second, or the settling of their record after two close writers
+ * (worker/consent/visitor-record.ts), gets a normal answer instead of a 503. Any other failure,
+ * or a refusal after the last delay, is a StorageError as before.
+ */
+export async function kvWrite<T>(operation: string, fn: () => Promise<T>, delays: readonly number[] = KV_WRITE_RETRY_DELAYS_MS): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await fn();
+    } catch (err) {
+      if (err instanceof ApiError) throw err;
+      if (attempt >= delays.length || !isKvWriteLimited(err)) throw new StorageError(operation, err);
+      await new Promise((resolve) => setTimeout(resolve, delays[attempt]));
+    }
+  }
+}
+
 /** Every zod issue as `{ path, message }`. */
 const issuesOf = (error: z.ZodError) =>
   error.issues.map((issue) => ({
