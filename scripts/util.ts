@@ -99,10 +99,21 @@ function sleepSync(ms: number): void {
   Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
-/** `npx wrangler …args` from the repository, offline, retried while the local database is busy. */
+/**
+ * The repository's own wrangler, as `[command, ...args]`: `node_modules/.bin/wrangler` when
+ * `npm ci` put it there, which starts about half a second sooner than `npx wrangler` (npx looks
+ * the package up on every call, and the CLIs call wrangler many times); `npx wrangler` otherwise.
+ */
+export function wranglerCommand(): [string, ...string[]] {
+  const bin = join(ROOT, "node_modules/.bin/wrangler");
+  return existsSync(bin) ? [bin] : ["npx", "wrangler"];
+}
+
+/** `wrangler …args` from the repository, offline, retried while the local database is busy. */
 export function runWrangler(args: string[], extraEnv: Record<string, string> = {}): RunResult {
+  const [command, ...first] = wranglerCommand();
   return retryWhileBusy(() => {
-    const run = spawnSync("npx", ["wrangler", ...args], { cwd: ROOT, env: offlineEnv(extraEnv), encoding: "utf8" });
+    const run = spawnSync(command, [...first, ...args], { cwd: ROOT, env: offlineEnv(extraEnv), encoding: "utf8" });
     return { status: run.status, stdout: run.stdout ?? "", stderr: run.stderr ?? "" };
   });
 }
