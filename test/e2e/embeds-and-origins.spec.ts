@@ -11,7 +11,7 @@ import type { AddressInfo } from "node:net";
 import type { Page, Response } from "@playwright/test";
 import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { expect, test } from "./fixtures";
-import { analyticsRuns, bannerOf, localRecord, serverReceipts, syncedRecord } from "./helpers";
+import { analyticsRuns, bannerOf, localRecord, sentHeaders, serverReceipts, syncedRecord } from "./helpers";
 
 test("a blocked embed shows a placeholder; Load grants its purpose, loads it and is recorded as an embed decision (R1.16)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
@@ -45,7 +45,7 @@ test("on another origin: banner, Accept all and a receipt, with no cookie sent t
   page.on("request", (r) => {
     const url = new URL(r.url());
     if (url.origin === assent.worker.url.origin)
-      requests.push(r.allHeaders().then((h) => ({ path: `${r.method()} ${url.pathname}`, cookie: h.cookie, origin: h.origin })));
+      requests.push(sentHeaders(r).then((h) => ({ path: `${r.method()} ${url.pathname}`, cookie: h.cookie, origin: h.origin })));
   });
   page.on("response", (res: Response) => {
     if (new URL(res.url()).origin === assent.worker.url.origin) responses.push(res.allHeaders().then((h) => h["set-cookie"]));
@@ -100,7 +100,7 @@ test("two sites on two origins in one browser: each has its own visitor id in it
     const sent: Promise<string>[] = [];
     page.on("request", (r) => {
       if (new URL(r.url()).origin !== assent.worker.url.origin) return;
-      sent.push(r.allHeaders().then((h) => ((h.origin ?? h.referer ?? "").startsWith(other.origin) ? `${r.method()} ${r.url()} ${JSON.stringify(h)} ${r.postData() ?? ""}` : "")));
+      sent.push(sentHeaders(r).then((h) => ((h.origin ?? h.referer ?? "").startsWith(other.origin) ? `${r.method()} ${r.url()} ${JSON.stringify(h)} ${r.postData() ?? ""}` : "")));
     });
     await page.goto(other.origin);
     // The other site asks afresh: nothing of the first one's is stored or known there.

@@ -1,5 +1,5 @@
 /** Small helpers for the browser tests: the local record, the server's view of it. */
-import type { Page } from "@playwright/test";
+import type { Page, Request } from "@playwright/test";
 import type { ReceiptsResponse } from "../../worker/contract";
 import type { LocalRecord } from "../../widget/core/types";
 
@@ -156,4 +156,15 @@ export interface OutboxMessage {
 export async function outbox(workerUrl: URL): Promise<OutboxMessage[]> {
   const res = await fetch(new URL("/dev/outbox?format=json", workerUrl));
   return ((await res.json()) as { messages: OutboxMessage[] }).messages;
+}
+
+/**
+ * The headers a request went out with, once it has ended. `request.allHeaders()` waits for
+ * Chromium's report of the headers on the wire, which a request cancelled on its way (a reload
+ * while the widget's background request is in flight) may never get, so awaiting it could hang
+ * a test until its timeout. A request that got a response gives its full headers; one that
+ * failed or was cancelled gives the headers the page asked for (`request.headers()`).
+ */
+export async function sentHeaders(request: Request): Promise<Record<string, string>> {
+  return (await request.response()) ? request.allHeaders() : request.headers();
 }

@@ -20,7 +20,7 @@ import type { Page, Request } from "@playwright/test";
 import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { sendDemoPage, sendPublicFile } from "./demo-files";
 import { expect, test } from "./fixtures";
-import { bannerOf, enableGpc, localRecord, serverReceipts, syncedRecord } from "./helpers";
+import { bannerOf, enableGpc, localRecord, sentHeaders, serverReceipts, syncedRecord } from "./helpers";
 
 /** A TCF TC string (core segment, version 2: base64url starting with "C"), per R4.1's test. */
 const TC_STRING = /^C[A-Za-z0-9_-]{20,}/;
@@ -138,7 +138,7 @@ function recordRequests(page: Page, origin: string): () => Promise<SeenRequest[]
   const seen: Promise<SeenRequest>[] = [];
   page.on("request", (r: Request) => {
     if (new URL(r.url()).origin !== origin) return;
-    seen.push(r.allHeaders().then((headers) => ({ method: r.method(), url: new URL(r.url()), headers, body: r.postData() })));
+    seen.push(sentHeaders(r).then((headers) => ({ method: r.method(), url: new URL(r.url()), headers, body: r.postData() })));
   });
   return () => Promise.all(seen);
 }
@@ -413,6 +413,9 @@ async function mirrorSite(workerOrigin: string): Promise<MirrorSite> {
     origin,
     mirrorOnLastPage: () => lastPageMirror,
     mirrorRequests,
-    close: () => new Promise<void>((ok) => server.close(() => ok())),
+    close: () => {
+      server.closeAllConnections(); // the browser's keep-alive connections would hold close() open
+      return new Promise<void>((ok) => server.close(() => ok()));
+    },
   };
 }

@@ -73,6 +73,7 @@ async function siteBackend(assent: AssentServers): Promise<SiteBackend> {
     origin,
     admin,
     close: async () => {
+      server.closeAllConnections(); // the browser's keep-alive connections would hold close() open
       await new Promise<void>((ok) => server.close(() => ok()));
       await assent.pushDemo();
     },
