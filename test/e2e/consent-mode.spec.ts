@@ -6,7 +6,7 @@
  */
 import type { Page } from "@playwright/test";
 import { expect, test } from "./fixtures";
-import { syncedRecord } from "./helpers";
+import { CONSENT_DEFAULT, syncedRecord } from "./helpers";
 
 /** dataLayer as [command, action, params] for gtag entries, or the event name. */
 function dataLayer(page: Page) {
@@ -78,26 +78,10 @@ test("withdrawal: denied at once, gated scripts stop, the category's cookies are
   expect(record.categories.usage).toBe(false);
 });
 
-/** The Consent Mode commands in dataLayer, as [action, params]. */
-function consentCommands(page: Page) {
-  return page.evaluate(() =>
-    (window.dataLayer ?? []).flatMap((e) => {
-      const a = "length" in (e as IArguments) ? (Array.from(e as IArguments) as unknown[]) : [];
-      return a[0] === "consent" ? [{ action: a[1] as string, params: a[2] as Record<string, unknown> }] : [];
-    }),
-  );
+/** The Consent Mode commands in dataLayer, in order. */
+async function consentCommands(page: Page) {
+  return (await dataLayer(page)).flatMap((e) => (e.gtag === "consent" ? [{ action: e.action!, params: e.params! }] : []));
 }
-
-const DENIED_DEFAULT = {
-  ad_storage: "denied",
-  ad_user_data: "denied",
-  ad_personalization: "denied",
-  analytics_storage: "denied",
-  functionality_storage: "denied",
-  personalization_storage: "denied",
-  security_storage: "granted",
-  wait_for_update: 500,
-};
 
 test("defaults are global and denied everywhere; before a choice only an opt-out region grants, and only by update (R3.2)", async ({ page, assent, assentAt }) => {
   const places = [
@@ -112,7 +96,7 @@ test("defaults are global and denied everywhere; before a choice only an opt-out
     const commands = await consentCommands(page);
     const defaults = commands.filter((c) => c.action === "default");
     // One default, with no `region`: nothing is granted by location before the page knows the visitor.
-    expect(defaults, place.name).toEqual([{ action: "default", params: DENIED_DEFAULT }]);
+    expect(defaults, place.name).toEqual([{ action: "default", params: CONSENT_DEFAULT }]);
     const granted = commands.filter((c) => c.action === "update" && c.params.analytics_storage === "granted");
     if (place.grantsBeforeChoice) expect(granted.length, place.name).toBeGreaterThan(0);
     else expect(commands.filter((c) => c.action === "update"), place.name).toEqual([]);

@@ -6,12 +6,10 @@
  * center's "Your data" (R1.10, R9.1, R9.2).
  */
 import { readFile } from "node:fs/promises";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import type { Page, Response } from "@playwright/test";
 import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { expect, test } from "./fixtures";
-import { analyticsRuns, bannerOf, localRecord, sentHeaders, serverReceipts, syncedRecord } from "./helpers";
+import { analyticsRuns, bannerOf, localRecord, sentHeaders, servePage, serverReceipts, syncedRecord } from "./helpers";
 
 test("a blocked embed shows a placeholder; Load grants its purpose, loads it and is recorded as an embed decision (R1.16)", async ({ page, assent }) => {
   await page.goto(assent.worker.url.href);
@@ -136,17 +134,10 @@ test("two sites on two origins in one browser: each has its own visitor id in it
  * docs/embed.md gives it (`crossorigin="anonymous"`: the script is fetched with CORS, which
  * the Worker must allow, or the page gets no widget at all).
  */
-async function otherSitePage(siteId: string, workerOrigin: string): Promise<{ origin: string; close(): Promise<void> }> {
-  const html = `<!doctype html><html lang="en"><head><title>Other shop</title><script src="${workerOrigin}/assent.js" crossorigin="anonymous" data-site="${siteId}" defer></script></head><body><main><h1>Other shop</h1></main></body></html>`;
-  const server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html));
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections(); // the browser's keep-alive connections would hold close() open
-      return new Promise<void>((ok) => server.close(() => ok()));
-    },
-  };
+function otherSitePage(siteId: string, workerOrigin: string): Promise<{ origin: string; close(): Promise<void> }> {
+  return servePage(
+    `<!doctype html><html lang="en"><head><title>Other shop</title><script src="${workerOrigin}/assent.js" crossorigin="anonymous" data-site="${siteId}" defer></script></head><body><main><h1>Other shop</h1></main></body></html>`,
+  );
 }
 
 /** dataLayer entries: consent updates and Assent's events, in order. */

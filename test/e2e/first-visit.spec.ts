@@ -3,6 +3,7 @@
  * stored, and the only requests to Assent are the script and bootstrap.
  */
 import { expect, test } from "./fixtures";
+import { CONSENT_DEFAULT } from "./helpers";
 
 test("shows the banner and does nothing non-essential before a choice: no storage, no visitor id, no write (R1.1, R1.2, R4.1)", async ({ page, assent, workerRequests }) => {
   const requests = workerRequests(page);
@@ -44,16 +45,7 @@ test("sets Consent Mode defaults before anything else, with all seven types (R3.
   });
   expect(first[0]).toBe("consent");
   expect(first[1]).toBe("default");
-  expect(first[2]).toEqual({
-    ad_storage: "denied",
-    ad_user_data: "denied",
-    ad_personalization: "denied",
-    analytics_storage: "denied",
-    functionality_storage: "denied",
-    personalization_storage: "denied",
-    security_storage: "granted",
-    wait_for_update: 500,
-  });
+  expect(first[2]).toEqual(CONSENT_DEFAULT);
 });
 
 test("including the script twice changes nothing", async ({ page, assent }) => {

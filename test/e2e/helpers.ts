@@ -1,4 +1,6 @@
 /** Small helpers for the browser tests: the local record, the server's view of it. */
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import type { Page, Request } from "@playwright/test";
 import type { ReceiptsResponse } from "../../worker/contract";
 import type { LocalRecord } from "../../widget/core/types";
@@ -167,4 +169,29 @@ export async function outbox(workerUrl: URL): Promise<OutboxMessage[]> {
  */
 export async function sentHeaders(request: Request): Promise<Record<string, string>> {
   return (await request.response()) ? request.allHeaders() : request.headers();
+}
+
+/** The Consent Mode default Assent sends first on every page (R3.1, R3.9): global, everything denied but security. */
+export const CONSENT_DEFAULT = {
+  ad_storage: "denied",
+  ad_user_data: "denied",
+  ad_personalization: "denied",
+  analytics_storage: "denied",
+  functionality_storage: "denied",
+  personalization_storage: "denied",
+  security_storage: "granted",
+  wait_for_update: 500,
+};
+
+/** A page of a customer's site: `html` served on an origin of its own (loopback, a free port). */
+export async function servePage(html: string): Promise<{ origin: string; close(): Promise<void> }> {
+  const server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html));
+  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
+  return {
+    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => {
+      server.closeAllConnections(); // the browser's keep-alive connections would hold close() open
+      return new Promise<void>((ok) => server.close(() => ok()));
+    },
+  };
 }

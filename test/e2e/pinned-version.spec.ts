@@ -6,11 +6,9 @@
  * does not match the bytes runs nothing.
  */
 import { createHash } from "node:crypto";
-import { createServer } from "node:http";
-import type { AddressInfo } from "node:net";
 import { DEMO_SITE, loadSiteConfig } from "../../local/index";
 import { expect, test } from "./fixtures";
-import { bannerOf, serverReceipts, syncedRecord } from "./helpers";
+import { bannerOf, servePage, serverReceipts, syncedRecord } from "./helpers";
 
 interface Manifest {
   version: string;
@@ -26,20 +24,12 @@ async function manifestOf(workerUrl: URL): Promise<Manifest> {
 }
 
 /** A customer's page on an origin of its own, with the tag pinned to one version and hash. */
-async function pinnedPage(workerOrigin: string, siteId: string, path: string, integrity: string) {
-  const html =
+function pinnedPage(workerOrigin: string, siteId: string, path: string, integrity: string) {
+  return servePage(
     `<!doctype html><html lang="en"><head><title>Pinned shop</title>` +
-    `<script src="${workerOrigin}${path}" integrity="${integrity}" crossorigin="anonymous" data-site="${siteId}" defer></script>` +
-    `</head><body><main><h1>Pinned shop</h1></main></body></html>`;
-  const server = createServer((_req, res) => res.writeHead(200, { "Content-Type": "text/html; charset=utf-8" }).end(html));
-  await new Promise<void>((ok) => server.listen(0, "127.0.0.1", ok));
-  return {
-    origin: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
-    close: () => {
-      server.closeAllConnections();
-      return new Promise<void>((ok) => server.close(() => ok()));
-    },
-  };
+      `<script src="${workerOrigin}${path}" integrity="${integrity}" crossorigin="anonymous" data-site="${siteId}" defer></script>` +
+      `</head><body><main><h1>Pinned shop</h1></main></body></html>`,
+  );
 }
 
 test("every file of the manifest is served under its immutable versioned path, with the bytes its sha384 names (R7.11)", async ({ assent }) => {

@@ -46,10 +46,10 @@ const oneWriteASecond = () => prefsThat((_key, now, lastWrite) => (lastWrite !==
 
 /** A visitor with a decision whose record is kept in KV (their GET /me put it there), so every change writes KV. */
 async function keptVisitor(site: Awaited<ReturnType<typeof freshSite>>) {
-  const first = await fetchWith(decisionRequest(site.id, decisionBody(site, { action: "reject_all" })), env as never);
+  const first = await fetchWith(decisionRequest(site.id, decisionBody(site, { action: "reject_all" })), envWith({}));
   expect(first.status).toBe(201);
   const { token } = (await first.json()) as ConsentResponse;
-  const me = await fetchWith(new Request(`${BASE}/v1/sites/${site.id}/me`, { headers: { Origin: ORIGIN, ...auth(token!) } }), env as never);
+  const me = await fetchWith(new Request(`${BASE}/v1/sites/${site.id}/me`, { headers: { Origin: ORIGIN, ...auth(token!) } }), envWith({}));
   expect(me.status).toBe(200);
   return token!;
 }

@@ -64,10 +64,10 @@ export async function storage<T>(operation: string, fn: () => Promise<T>): Promi
  * How long a KV write refused for KV's limit of one write a second per key waits before each
  * retry: a second, then two (R6.2). Waiting costs wall time, not CPU time.
  */
-export const KV_WRITE_RETRY_DELAYS_MS: readonly number[] = [1000, 2000];
+const KV_WRITE_RETRY_DELAYS_MS: readonly number[] = [1000, 2000];
 
 /** Whether a KV write failed for the one-write-a-second limit (KV answers 429 Too Many Requests). */
-export function isKvWriteLimited(err: unknown): boolean {
+function isKvWriteLimited(err: unknown): boolean {
   return err instanceof Error && /\b429\b|too many requests/i.test(err.message);
 }
 
