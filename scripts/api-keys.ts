@@ -2,7 +2,7 @@
  * `npm run sites -- key create|revoke|list`: site owner API keys (R7.12).
  *
  * A secret is `ask_` and 32 random bytes in base64url, printed once; only its SHA-256 goes to
- * D1, through `wrangler d1 execute` (local by default, the deployed database with --remote), so
+ * D1 (scripts/cli-store.ts: local by default, the deployed database with --remote), so
  * the secret never reaches a file, a log or the database. The SQL is built only from values
  * this script generated or validated against a strict charset, so no quoting can break out.
  * `create` refuses a site id that has no config in the SITES namespace of the same target, and
@@ -11,7 +11,7 @@
 import { createHash, randomBytes } from "node:crypto";
 import { ApiKeyId, SiteId } from "../worker/contract";
 import { CliError } from "./cli-error";
-import { type StoreTarget, execute, siteExists, where } from "./wrangler-store";
+import { type StoreTarget, execute, siteExists, where } from "./cli-store";
 
 /** Where a key command reads and writes: the local database (or --persist-to), or the deployed one. */
 export type KeyTarget = StoreTarget;
@@ -26,16 +26,16 @@ export function newApiKey(): { id: string; secret: string; hash: string } {
 }
 
 /** Creates a key for a site and returns what to print (the only time the secret is shown). */
-export function createKey(siteId: string, label: string, target: KeyTarget): string {
+export async function createKey(siteId: string, label: string, target: KeyTarget): Promise<string> {
   if (!SiteId.safeParse(siteId).success) throw new CliError(`"${siteId}" is not a valid site id (1–48 of a-z, 0-9 and '-').`);
   if (!LABEL.test(label)) throw new CliError("A label is 1–64 of letters, digits, spaces and . _ : @ ( ) + -");
-  if (!siteExists(siteId, target))
+  if (!(await siteExists(siteId, target)))
     throw new CliError(
       `No site "${siteId}" in the ${where(target)} SITES namespace: push its config first (npm run sites -- push <file.json>${target.remote ? " --remote" : ""}). No key was created.`,
     );
   const key = newApiKey();
   const now = new Date().toISOString();
-  execute(
+  await execute(
     `INSERT INTO api_keys (id, site_id, key_hash, label, created_at) VALUES ('${key.id}', '${siteId}', '${key.hash}', '${label}', '${now}')`,
     target,
   );
@@ -50,9 +50,9 @@ export function createKey(siteId: string, label: string, target: KeyTarget): str
 }
 
 /** Revokes a key by id; revoking twice, or an unknown id, is reported as an error. */
-export function revokeKey(keyId: string, target: KeyTarget): string {
+export async function revokeKey(keyId: string, target: KeyTarget): Promise<string> {
   if (!ApiKeyId.safeParse(keyId).success) throw new CliError(`"${keyId}" is not a key id (ak_ and 12 hex digits).`);
-  const revoked = execute(
+  const revoked = await execute(
     `UPDATE api_keys SET revoked_at = '${new Date().toISOString()}' WHERE id = '${keyId}' AND revoked_at IS NULL RETURNING id`,
     target,
   );
@@ -70,12 +70,12 @@ interface KeyRow {
 }
 
 /** Lists a site's keys, live and revoked, oldest first; secrets and hashes are never shown. */
-export function listKeys(siteId: string, target: KeyTarget): string {
+export async function listKeys(siteId: string, target: KeyTarget): Promise<string> {
   if (!SiteId.safeParse(siteId).success) throw new CliError(`"${siteId}" is not a valid site id (1–48 of a-z, 0-9 and '-').`);
-  const rows = execute(
+  const rows = (await execute(
     `SELECT id, label, created_at, last_used_at, revoked_at FROM api_keys WHERE site_id = '${siteId}' ORDER BY created_at, id`,
     target,
-  ) as KeyRow[];
+  )) as KeyRow[];
   if (rows.length === 0) return `No API keys for site "${siteId}" in the ${where(target)} database.`;
   // Stored values are shown as text; anything that is not printable ASCII becomes "?".
   const show = (v: unknown) => String(v ?? "").replace(/[^\x20-\x7e]/g, "?");

@@ -1,6 +1,6 @@
 /**
  * `npm run ledger`: checks the proof ledger as an auditor would, from the stores `npm start` or a
- * deployed Worker use (through wrangler, like `npm run sites`):
+ * deployed Worker use (scripts/cli-store.ts, like `npm run sites`):
  *
  *   npm run ledger -- verify --site <id> [--from <yyyy-mm-dd>] [--to <yyyy-mm-dd>] [--jwks <file|url>] [--api <origin>] [--remote] [--persist-to <dir>]
  *   npm run ledger -- verify-receipt <jws> [--jwks <file|url>] [--api <origin>] [--in-chain [--remote] [--persist-to <dir>]]
@@ -36,7 +36,7 @@ import { type SegmentLine, decodeSegment, digestOfRow } from "../worker/proof/se
 import { verifyReceipt } from "../worker/proof/receipts";
 import { type ChainSource, verifyChain } from "../worker/proof/verify";
 import { CliError, exitCodeOf } from "./cli-error";
-import { type StoreTarget, archiveObject, execute, where } from "./wrangler-store";
+import { type StoreTarget, archiveObject, closeStores, execute, where } from "./cli-store";
 
 const USAGE = `Usage:
   npm run ledger -- verify --site <id> [--from <yyyy-mm-dd>] [--to <yyyy-mm-dd>] [--jwks <file|url>] [--api <origin>] [--remote] [--persist-to <dir>]
@@ -48,46 +48,47 @@ const LOCAL_API = "http://127.0.0.1:8787";
 /** A chain entry joined with its row (null columns when the row is gone). */
 type JoinedRow = Partial<LedgerRow> & { chain_position: number; chain_receipt_id: string; chain_digest: string; chain_hash: string; chain_removed: ChainEntry["removed"] };
 
-/** The site's chain as wrangler reads it: one joined query per page of entries. */
-function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
+/** The site's chain as the store reads it: one joined query per page of entries. */
+function storeSource(siteId: string, target: StoreTarget): ChainSource {
   const rows = new Map<string, LedgerRow>();
-  // One wrangler run (a few seconds each) reads both where the chain in D1 starts and how far
-  // the chaining step has come.
+  // One query (a few seconds each through wrangler, for the deployed database) reads both where
+  // the chain in D1 starts and how far the chaining step has come.
   let state: { last_seq: number | null; position: number | null; hash: string | null } | undefined;
-  const read = () =>
+  const read = async () =>
     (state ??= (
-      execute(
+      (await execute(
         `SELECT (SELECT last_seq FROM ledger_chain_progress WHERE id = 1) AS last_seq,
            (SELECT last_position FROM ledger_seals WHERE site_id = '${siteId}' AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1) AS position,
            (SELECT head_hash FROM ledger_seals WHERE site_id = '${siteId}' AND evicted_at IS NOT NULL ORDER BY first_position DESC LIMIT 1) AS hash`,
         target,
-      ) as NonNullable<typeof state>[]
+      )) as NonNullable<typeof state>[]
     )[0]!);
-  const lastLinked = () => read().last_seq ?? 0;
-  // The walk's two end checks (rows added by hand, rows not linked yet) in one wrangler run.
+  const lastLinked = async () => (await read()).last_seq ?? 0;
+  // The walk's two end checks (rows added by hand, rows not linked yet) in one query.
   let end: { stray: string[]; notLinked: number } | undefined;
-  const ends = (limit: number) => {
+  const ends = async (limit: number) => {
     if (end) return end;
-    const found = execute(
-      `SELECT l.receipt_id, (SELECT COUNT(*) FROM ledger WHERE site_id = '${siteId}' AND seq > ${lastLinked()}) AS not_linked
+    const linked = await lastLinked();
+    const found = (await execute(
+      `SELECT l.receipt_id, (SELECT COUNT(*) FROM ledger WHERE site_id = '${siteId}' AND seq > ${linked}) AS not_linked
        FROM (SELECT 1) LEFT JOIN (
          SELECT l.receipt_id FROM ledger l LEFT JOIN ledger_chain c ON c.receipt_id = l.receipt_id
-         WHERE l.site_id = '${siteId}' AND l.seq <= ${lastLinked()} AND c.receipt_id IS NULL
+         WHERE l.site_id = '${siteId}' AND l.seq <= ${linked} AND c.receipt_id IS NULL
            AND NOT EXISTS (SELECT 1 FROM ledger_archived a WHERE a.seq = l.seq AND a.receipt_id = l.receipt_id AND a.hot = 1) ORDER BY l.seq LIMIT ${Math.floor(limit)}
        ) l`,
       target,
-    ) as { receipt_id: string | null; not_linked: number }[];
+    )) as { receipt_id: string | null; not_linked: number }[];
     end = { stray: found.flatMap((r) => (r.receipt_id ? [r.receipt_id] : [])), notLinked: found[0]?.not_linked ?? 0 };
     return end;
   };
   return {
     async entries(position, limit) {
-      const page = execute(
+      const page = (await execute(
         `SELECT c.position AS chain_position, c.receipt_id AS chain_receipt_id, c.row_digest AS chain_digest, c.hash AS chain_hash, c.removed AS chain_removed, l.*
          FROM ledger_chain c LEFT JOIN ledger l ON l.receipt_id = c.receipt_id AND l.site_id = c.site_id
          WHERE c.site_id = '${siteId}' AND c.position > ${Math.floor(position)} ORDER BY c.position LIMIT ${Math.floor(limit)}`,
         target,
-      ) as JoinedRow[];
+      )) as JoinedRow[];
       rows.clear();
       for (const r of page) if (r.seq != null) rows.set(r.chain_receipt_id, r as LedgerRow);
       return page.map((r) => ({ position: r.chain_position, receiptId: r.chain_receipt_id, rowDigest: r.chain_digest, hash: r.chain_hash, removed: r.chain_removed }));
@@ -96,32 +97,32 @@ function wranglerSource(siteId: string, target: StoreTarget): ChainSource {
       return new Map(ids.flatMap((id) => (rows.has(id) ? [[id, { salt: rows.get(id)!.salt, fields: proofFieldsOfRow(rows.get(id)!) }] as const] : [])));
     },
     async unchained(limit) {
-      return ends(limit).stray;
+      return (await ends(limit)).stray;
     },
     async notLinked() {
-      return ends(1).notLinked;
+      return (await ends(1)).notLinked;
     },
     async start() {
-      const { position, hash } = read();
+      const { position, hash } = await read();
       return position !== null && hash !== null ? { position, hash } : null;
     },
   };
 }
 
 /**
- * The site's segments as wrangler reads them (objects through `wrangler r2 object get`), those
+ * The site's segments as the store reads them (objects of the ARCHIVE bucket), those
  * sealed for days `from`…`to` (yyyy-mm-dd) when given.
  */
-function wranglerSealSource(siteId: string, target: StoreTarget, keys: () => Promise<JSONWebKeySet>, days: { from?: string; to?: string } = {}): SealSource {
+function storeSealSource(siteId: string, target: StoreTarget, keys: () => Promise<JSONWebKeySet>, days: { from?: string; to?: string } = {}): SealSource {
   const inDays = `${days.from ? ` AND day >= '${days.from}'` : ""}${days.to ? ` AND day <= '${days.to}'` : ""}`;
   return {
     seals: async (position, limit) =>
-      execute(`SELECT * FROM ledger_seals WHERE site_id = '${siteId}' AND first_position > ${Math.floor(position)}${inDays} ORDER BY first_position LIMIT ${Math.floor(limit)}`, target) as SealRow[],
-    object: async (key) => archiveObject(key, target),
+      (await execute(`SELECT * FROM ledger_seals WHERE site_id = '${siteId}' AND first_position > ${Math.floor(position)}${inDays} ORDER BY first_position LIMIT ${Math.floor(limit)}`, target)) as SealRow[],
+    object: (key) => archiveObject(key, target),
     entries: async (first, count) =>
-      (execute(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = '${siteId}' AND position >= ${Math.floor(first)} ORDER BY position LIMIT ${Math.floor(count)}`, target) as ChainRow[]).map(toEntry),
+      ((await execute(`SELECT position, receipt_id, row_digest, hash, removed FROM ledger_chain WHERE site_id = '${siteId}' AND position >= ${Math.floor(first)} ORDER BY position LIMIT ${Math.floor(count)}`, target)) as ChainRow[]).map(toEntry),
     archived: async (seal) =>
-      (execute(ARCHIVED_ENTRIES_SQL.replaceAll("?1", `'${siteId}'`).replaceAll("?2", String(Math.floor(seal.first_position))), target) as Parameters<typeof toArchivedEntry>[0][]).map(toArchivedEntry),
+      ((await execute(ARCHIVED_ENTRIES_SQL.replaceAll("?1", `'${siteId}'`).replaceAll("?2", String(Math.floor(seal.first_position))), target)) as Parameters<typeof toArchivedEntry>[0][]).map(toArchivedEntry),
     keys,
   };
 }
@@ -174,7 +175,7 @@ async function verifyCommand({ values, positionals }: Parsed): Promise<number> {
   const archive = (walk: SealWalk) => `${walk.segments} sealed segment${walk.segments === 1 ? "" : "s"} of the archive (${walk.entries} entries)`;
   if (days.from || days.to) {
     const range = `${days.from ?? "the first day"} to ${days.to ?? "the last sealed day"}`;
-    const source = wranglerSealSource(site, target, keys, days);
+    const source = storeSealSource(site, target, keys, days);
     // The walk starts where the range's first segment says it does: its signed manifest states the hash before it.
     const [first] = await source.seals(0, 1);
     const seals = await verifySeals(source, first ? { from: { position: first.first_position - 1, head: first.prev_hash } } : {});
@@ -185,7 +186,7 @@ async function verifyCommand({ values, positionals }: Parsed): Promise<number> {
     console.log(`The archive of site "${site}" (${db}) holds for ${range}: ${archive(seals)} checked, each against its signed manifest.`);
     return 0;
   }
-  const v = await verifyChain(wranglerSource(site, target));
+  const v = await verifyChain(storeSource(site, target));
   // Entries older than the hot window left D1 with their sealed days: the walk there starts after them.
   const evicted = v.position - v.checked;
   const counts = `${v.checked} entries checked${evicted > 0 ? ` in D1 after position ${evicted} (the earlier ones left D1 for the archive)` : ""}: ${v.linked} linked, ${v.pending} not linked yet, ${v.removed} removed by erasure or retention`;
@@ -197,7 +198,7 @@ async function verifyCommand({ values, positionals }: Parsed): Promise<number> {
     console.log(`Site "${site}" has no proof chain in the ${db} yet (no decision recorded).`);
     return 0;
   }
-  const seals = await verifySeals(wranglerSealSource(site, target, keys));
+  const seals = await verifySeals(storeSealSource(site, target, keys));
   if (!seals.ok) {
     console.error(`The proof chain of site "${site}" (${db}) holds (${counts}), but its archive is BROKEN at position ${seals.broken!.position}: ${seals.broken!.detail}.`);
     return 1;
@@ -264,8 +265,8 @@ async function verifyReceiptCommand({ values, positionals }: Parsed): Promise<nu
 /** Looks a verified receipt up in the ledger and its chain. */
 async function inChain(c: ReceiptClaims, target: StoreTarget): Promise<number> {
   const db = `${where(target)} database`;
-  const [row] = execute(`SELECT * FROM ledger WHERE site_id = '${c.site}' AND receipt_id = '${c.receipt}'`, target) as LedgerRow[];
-  const [entry] = execute(`SELECT position, removed FROM ledger_chain WHERE site_id = '${c.site}' AND row_digest = '${c.rowDigest}'`, target) as { position: number; removed: string | null }[];
+  const [row] = (await execute(`SELECT * FROM ledger WHERE site_id = '${c.site}' AND receipt_id = '${c.receipt}'`, target)) as LedgerRow[];
+  const [entry] = (await execute(`SELECT position, removed FROM ledger_chain WHERE site_id = '${c.site}' AND row_digest = '${c.rowDigest}'`, target)) as { position: number; removed: string | null }[];
   if (row) {
     if (digestOfRow(row, proofFieldsOfRow) !== c.rowDigest) {
       console.error(`The row ${c.receipt} in the ${db} is NOT the one signed: its content no longer matches the signed digest (it was changed).`);
@@ -298,9 +299,9 @@ async function inChain(c: ReceiptClaims, target: StoreTarget): Promise<number> {
 async function inArchive(c: ReceiptClaims, target: StoreTarget): Promise<number | null> {
   const day = c.recordedAt.slice(0, 10);
   const next = new Date(Date.parse(`${day}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
-  const seals = execute(`SELECT * FROM ledger_seals WHERE site_id = '${c.site}' AND day IN ('${day}', '${next}') AND evicted_at IS NOT NULL ORDER BY first_position`, target) as SealRow[];
+  const seals = (await execute(`SELECT * FROM ledger_seals WHERE site_id = '${c.site}' AND day IN ('${day}', '${next}') AND evicted_at IS NOT NULL ORDER BY first_position`, target)) as SealRow[];
   for (const seal of seals) {
-    const bytes = seal.emptied_at ? null : archiveObject(seal.object_key, target);
+    const bytes = seal.emptied_at ? null : await archiveObject(seal.object_key, target);
     if (!bytes) continue;
     const line = ((await decodeSegment(bytes)) as SegmentLine[]).find((l) => l.rowDigest === c.rowDigest);
     if (!line) continue;
@@ -332,4 +333,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] === fileURLToPath(import.meta.url)) process.exit(await main(process.argv.slice(2)));
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const code = await main(process.argv.slice(2));
+  await closeStores();
+  process.exit(code);
+}

@@ -12,25 +12,23 @@
  * `push` validates the file against the contract and only then writes it, normalized (defaults
  * filled in), to the SITES namespace: local KV (the store `npm start` / `wrangler dev` use) by
  * default, the deployed namespace with --remote. An invalid file is reported with every problem
- * and its path, and nothing is written. The write goes through `wrangler kv key put`, so local
- * and remote use the same, supported path. `key` manages the site owner API keys (scripts/api-keys.ts);
+ * and its path, and nothing is written. The write goes through scripts/cli-store.ts (the local
+ * files `wrangler dev` reads, or `wrangler kv key put --remote`). `key` manages the site owner API keys (scripts/api-keys.ts);
  * `console-grant` and `console-link` who may use the console and how they get in
  * (scripts/console-cli.ts).
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
+import { readFileSync } from "node:fs";
+import { resolve } from "node:path";
 import * as z from "zod";
 import { SiteConfig } from "../worker/contract";
-import { siteKey } from "../worker/sites/keys";
 import { createKey, listKeys, revokeKey } from "./api-keys";
 import { CliError } from "./cli-error";
 import { LINK_VALID_FOR, LOCAL_ORIGIN, createConsoleLink, grantRole } from "./console-cli";
-import { execute, sqlText } from "./wrangler-store";
+import { closeStores, execute, putSite, sqlText } from "./cli-store";
 import { policyFingerprint } from "../worker/consent/fingerprint";
 import { canonicalJson } from "../worker/lib/canonical-json";
 import { createHash } from "node:crypto";
-import { ROOT, runWrangler } from "./util";
+import { ROOT } from "./util";
 
 export { CliError };
 
@@ -69,35 +67,35 @@ function options(rest: string[], allowed: string[]): Options {
 }
 
 /** `key create <siteId>` / `key revoke <keyId>` / `key list <siteId>`. */
-function keyCommand([action, id, ...rest]: string[]): number {
+async function keyCommand([action, id, ...rest]: string[]): Promise<number> {
   if (action === "create" && id) {
     const opts = options(rest, ["--remote", "--persist-to", "--label"]);
-    console.log(createKey(id, opts.label ?? "default", opts));
+    console.log(await createKey(id, opts.label ?? "default", opts));
     return 0;
   }
   if (action === "revoke" && id) {
-    console.log(revokeKey(id, options(rest, ["--remote", "--persist-to"])));
+    console.log(await revokeKey(id, options(rest, ["--remote", "--persist-to"])));
     return 0;
   }
   if (action === "list" && id) {
-    console.log(listKeys(id, options(rest, ["--remote", "--persist-to"])));
+    console.log(await listKeys(id, options(rest, ["--remote", "--persist-to"])));
     return 0;
   }
   throw new CliError(USAGE, 2);
 }
 
 /** `console-grant <siteId> <email> <role>` / `console-link <email>`. */
-function consoleCommand([command, ...args]: string[]): number {
+async function consoleCommand([command, ...args]: string[]): Promise<number> {
   if (command === "console-grant" && args.length >= 3) {
     const [siteId, email, role, ...rest] = args as [string, string, string, ...string[]];
-    console.log(grantRole(siteId, email, role, options(rest, ["--remote", "--persist-to"])));
+    console.log(await grantRole(siteId, email, role, options(rest, ["--remote", "--persist-to"])));
     return 0;
   }
   if (command === "console-link" && args.length >= 1) {
     const [email, ...rest] = args as [string, ...string[]];
     const opts = options(rest, ["--remote", "--persist-to", "--origin"]);
     if (opts.remote && !opts.origin) throw new CliError("With --remote, say where the Worker is: --origin https://consent.example.com");
-    console.log(createConsoleLink(email, opts.origin ?? LOCAL_ORIGIN, opts));
+    console.log(await createConsoleLink(email, opts.origin ?? LOCAL_ORIGIN, opts));
     console.error(`One-time sign-in link for ${email}: it works once, for ${LINK_VALID_FOR}.`);
     return 0;
   }
@@ -135,39 +133,23 @@ async function recordVersion(config: SiteConfig, target: { remote: boolean; pers
   const hash = createHash("sha256").update(canonicalJson(config)).digest("hex");
   const fingerprint = await policyFingerprint(config);
   const id = sqlText(config.id);
-  const rows = execute(
+  const rows = (await execute(
     `INSERT INTO site_versions (site_id, version, config, config_hash, fingerprint, published_by, published_at, source)
      SELECT ${id}, COALESCE(MAX(version), 0) + 1, ${sqlText(json)}, '${hash}', '${fingerprint}', 'cli', ${sqlText(new Date().toISOString())}, 'cli'
      FROM site_versions WHERE site_id = ${id}
      HAVING (SELECT config_hash FROM site_versions WHERE site_id = ${id} ORDER BY version DESC LIMIT 1) IS NOT '${hash}'
      RETURNING version`,
     { remote: target.remote, ...(target.persistTo ? { persistTo: target.persistTo } : {}) },
-  ) as { version: number }[];
+  )) as { version: number }[];
   return rows[0]?.version ?? null;
-}
-
-/** Writes a validated config to SITES with wrangler. */
-function push(config: SiteConfig, { remote, persistTo }: { remote: boolean; persistTo?: string }): void {
-  const dir = mkdtempSync(join(tmpdir(), "assent-site-"));
-  try {
-    const file = join(dir, `${config.id}.json`);
-    writeFileSync(file, JSON.stringify(config));
-    const args = ["kv", "key", "put", siteKey(config.id), "--binding", "SITES", "--path", file, remote ? "--remote" : "--local"];
-    if (persistTo && !remote) args.push("--persist-to", resolve(persistTo));
-    const run = runWrangler(args);
-    if (run.status !== 0)
-      throw new CliError(`wrangler could not write the config:\n${(run.stderr || run.stdout || "").trim()}`);
-  } finally {
-    rmSync(dir, { recursive: true, force: true });
-  }
 }
 
 /** Runs the CLI with argv (without node and script); resolves to the exit code. */
 export async function main(argv: string[]): Promise<number> {
   try {
     const [command, file, ...rest] = argv;
-    if (command === "key") return keyCommand(argv.slice(1));
-    if (command === "console-grant" || command === "console-link") return consoleCommand(argv);
+    if (command === "key") return await keyCommand(argv.slice(1));
+    if (command === "console-grant" || command === "console-link") return await consoleCommand(argv);
     if (!command || !file || !["validate", "push"].includes(command)) throw new CliError(USAGE, 2);
     const remote = rest.includes("--remote");
     const persistAt = rest.indexOf("--persist-to");
@@ -179,7 +161,7 @@ export async function main(argv: string[]): Promise<number> {
       console.log(`${file}: valid config for site "${config.id}".`);
       return 0;
     }
-    push(config, { remote, persistTo });
+    await putSite(config, { remote, ...(persistTo ? { persistTo } : {}) });
     console.log(`Pushed site "${config.id}" to ${remote ? "the deployed" : "the local"} SITES namespace.`);
     try {
       const version = await recordVersion(config, { remote, ...(persistTo ? { persistTo } : {}) });
@@ -200,4 +182,8 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && resolve(process.argv[1]) === resolve(ROOT, "scripts/sites.ts")) void main(process.argv.slice(2)).then((code) => process.exit(code));
+if (process.argv[1] && resolve(process.argv[1]) === resolve(ROOT, "scripts/sites.ts"))
+  void main(process.argv.slice(2)).then(async (code) => {
+    await closeStores();
+    process.exit(code);
+  });

@@ -12,26 +12,18 @@
  * State persists in .wrangler/state between runs (`npm start -- --persist-to <dir>` keeps it in
  * another directory, e.g. a fresh one: the README tour's test does that); Ctrl-C stops it.
  */
-import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { type ChildProcess, spawn } from "node:child_process";
 import { resolve } from "node:path";
 import { createSecondOrigin } from "../local/second-origin";
 import { buildWidget } from "./build-widget";
 import { LINK_VALID_FOR, createConsoleLink, grantRole } from "./console-cli";
+import { closeStores, migrateLocal } from "./cli-store";
 import { main as sites } from "./sites";
 import { ROOT, devCfEnv, ensureDevVars, offlineEnv } from "./util";
 
 const HOST = "http://127.0.0.1:8787";
 /** The local owner of every site `npm start` loads, for the console's sign-in link. */
 export const LOCAL_OWNER = "owner@example.com";
-
-function step(title: string, args: string[], env = offlineEnv()): void {
-  console.log(`▸ ${title}`);
-  const run = spawnSync("npx", args, { cwd: ROOT, env, stdio: ["ignore", "pipe", "pipe"], encoding: "utf8" });
-  if (run.status !== 0) {
-    console.error(run.stdout, run.stderr);
-    throw new Error(`${title} failed`);
-  }
-}
 
 async function waitForHealth(child: ChildProcess, timeoutMs = 60_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -63,13 +55,15 @@ async function start(): Promise<void> {
   if (written.length) console.log(`▸ Wrote ${written.join(", ")} to .dev.vars (generated, git-ignored)`);
   console.log("▸ Building the widget (public/assent.js)");
   await buildWidget();
-  // CI=true skips wrangler's interactive confirmation; the local database is ours to migrate.
-  step("Applying D1 migrations to the local ledger", ["wrangler", "d1", "migrations", "apply", "LEDGER", "--local", ...persistArgs], offlineEnv({ CI: "true" }));
+  console.log("▸ Applying D1 migrations to the local ledger");
+  const local = { remote: false, ...(persistTo ? { persistTo } : {}) };
+  await migrateLocal(local);
   console.log("▸ Pushing the demo site (examples/sites/demo.json)");
   if ((await sites(["push", "examples/sites/demo.json", ...persistArgs])) !== 0) throw new Error("pushing the demo site failed");
   // Before wrangler dev holds the database: the console's local owner and their way in.
-  console.log(`▸ The console's local owner: ${grantRole("demo", LOCAL_OWNER, "owner", { remote: false, persistTo })}`);
-  const consoleLink = createConsoleLink(LOCAL_OWNER, HOST, { remote: false, persistTo });
+  console.log(`▸ The console's local owner: ${await grantRole("demo", LOCAL_OWNER, "owner", local)}`);
+  const consoleLink = await createConsoleLink(LOCAL_OWNER, HOST, local);
+  await closeStores();
 
   console.log("▸ Starting wrangler dev");
   const geo = process.env.ASSENT_GEO;

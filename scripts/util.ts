@@ -82,6 +82,9 @@ export interface RunResult {
 /** Local SQLite (D1 and KV under `wrangler dev`) answers this while another process writes. */
 const BUSY = /SQLITE_BUSY|database is locked/i;
 
+/** The pause before run `i + 1` while the database is busy: short, and growing. */
+const busyPause = (i: number) => 100 * 2 ** i;
+
 /**
  * Runs `run` and, while it fails because the local database is busy (`npm start` is writing to
  * the same files), runs it again after a short, growing pause: up to `attempts` runs in all.
@@ -89,10 +92,30 @@ const BUSY = /SQLITE_BUSY|database is locked/i;
 export function retryWhileBusy(run: () => RunResult, attempts = 6, pause: (ms: number) => void = sleepSync): RunResult {
   let result = run();
   for (let i = 1; i < attempts && result.status !== 0 && BUSY.test(`${result.stderr}\n${result.stdout}`); i++) {
-    pause(100 * 2 ** i);
+    pause(busyPause(i));
     result = run();
   }
   return result;
+}
+
+/**
+ * `retryWhileBusy` for work done in this process (the CLIs' local stores, scripts/cli-store.ts):
+ * while `op` throws because the local database is busy, it runs again after the same pauses;
+ * any other error, or the last attempt's, is thrown.
+ */
+export async function whileBusy<T>(op: () => Promise<T>, attempts = 6, pause: (ms: number) => Promise<void> = sleep): Promise<T> {
+  for (let i = 1; ; i++) {
+    try {
+      return await op();
+    } catch (err) {
+      if (i >= attempts || !BUSY.test(err instanceof Error ? err.message : String(err))) throw err;
+      await pause(busyPause(i));
+    }
+  }
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
 function sleepSync(ms: number): void {
