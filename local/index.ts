@@ -146,6 +146,15 @@ export async function applyMigrations(db: LocalD1, dir = join(ROOT, "migrations"
 
 export type { LocalD1 };
 
+/**
+ * Miniflare's persistence options for a state directory laid out as wrangler lays out
+ * `<persist-to>/v3`: one folder per kind of store. The CLIs (scripts/cli-store.ts) open the same
+ * layout, so what one writes the other reads.
+ */
+export function persistOptions(dir: string): { kvPersist: string; d1Persist: string; r2Persist: string; cachePersist: string } {
+  return { kvPersist: join(dir, "kv"), d1Persist: join(dir, "d1"), r2Persist: join(dir, "r2"), cachePersist: join(dir, "cache") };
+}
+
 /** Starts Assent locally. Remember to `dispose()` it. */
 export async function createLocalAssent(options: LocalAssentOptions = {}): Promise<LocalAssent> {
   const { workerOptions, main } = unstable_getMiniflareWorkerOptions(join(ROOT, "wrangler.toml"));
@@ -192,9 +201,7 @@ export async function createLocalAssent(options: LocalAssentOptions = {}): Promi
     // would put every local visitor under a US regime. Locally the location is unknown unless
     // a test asks for one.
     cf: { ...(options.geo ?? {}) },
-    ...(persist
-      ? { kvPersist: join(persist, "kv"), d1Persist: join(persist, "d1"), r2Persist: join(persist, "r2"), cachePersist: join(persist, "cache") }
-      : {}),
+    ...(persist ? persistOptions(persist) : {}),
   } as ConstructorParameters<typeof Miniflare>[0]);
 
   try {

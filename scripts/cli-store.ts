@@ -70,8 +70,9 @@ function stateRoot(target: StoreTarget): string {
 
 /**
  * The local stores of `target`, opened on first use; the database is brought to the schema
- * `npm start` uses when it is first asked for. Bindings come from wrangler.toml through wrangler's own reader, as in
- * `createLocalAssent`, so the files are the ones wrangler names.
+ * `npm start` uses when it is first asked for. Bindings come from wrangler.toml through
+ * wrangler's own reader and the layout from `persistOptions`, as in `createLocalAssent`, so the
+ * files are the ones wrangler names.
  */
 function local(target: StoreTarget): Promise<LocalStores> {
   const root = stateRoot(target);
@@ -85,7 +86,7 @@ function local(target: StoreTarget): Promise<LocalStores> {
 
 async function open(root: string): Promise<LocalStores> {
   // Loaded here, not at the top: the deployed path and `validate` need neither (about 2.5 s).
-  const [{ Miniflare }, { unstable_getMiniflareWorkerOptions }, { applyMigrations }] = await Promise.all([
+  const [{ Miniflare }, { unstable_getMiniflareWorkerOptions }, { applyMigrations, persistOptions }] = await Promise.all([
     import("miniflare"),
     import("wrangler"),
     import("../local/index"),
@@ -108,9 +109,7 @@ async function open(root: string): Promise<LocalStores> {
     host: "127.0.0.1",
     port: 0,
     cf: {},
-    d1Persist: join(root, "d1"),
-    kvPersist: join(root, "kv"),
-    r2Persist: join(root, "r2"),
+    ...persistOptions(root),
   } as ConstructorParameters<typeof Miniflare>[0]);
   let db: Promise<LocalD1> | undefined;
   const migrated = async () => {
@@ -128,7 +127,7 @@ export async function closeStores(): Promise<void> {
   await Promise.all(all.map((s) => s.then((x) => x.mf.dispose()).catch(() => undefined)));
 }
 
-/** Brings the local database of `target` to the schema `npm start` uses (what every local command does first). */
+/** Brings the local database of `target` to the schema `npm start` uses (what any local command that reads or writes D1 does first). */
 export async function migrateLocal(target: StoreTarget): Promise<void> {
   await (await local({ ...target, remote: false })).db();
 }
